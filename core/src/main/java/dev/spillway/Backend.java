@@ -1,0 +1,224 @@
+package dev.spillway;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Azure OpenAI resource endpoint with its credential, tier, weight and deployments.
+ *
+ * <p>Tier 0 is used first (typically provisioned throughput); a higher tier gets traffic only while
+ * every route of the tiers above is unavailable. Inside a tier, traffic is spread by latency and
+ * load, in proportion to {@code weight}.
+ *
+ * <p>Immutable and thread-safe; {@code toString()} never shows the credential's secret.
+ *
+ * @param id unique, human-readable id used in logs, metrics and snapshots
+ * @param endpoint the resource endpoint, such as {@code https://name.openai.azure.com}
+ * @param tier priority tier, 0 first
+ * @param weight relative share inside the tier, greater than 0
+ * @param region optional region label, or {@code null}
+ * @param credential how the transport authenticates
+ * @param deployments the deployments (routes) on this backend, at least one
+ */
+public record Backend(
+    String id,
+    URI endpoint,
+    int tier,
+    double weight,
+    String region,
+    Credential credential,
+    List<Deployment> deployments) {
+
+  /** Weight of a backend that does not set one. */
+  public static final double DEFAULT_WEIGHT = 1.0;
+
+  /**
+   * Validates the fields and copies the deployments.
+   *
+   * @throws IllegalArgumentException naming the backend and field when a value is invalid
+   */
+  public Backend {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("backend id cannot be null or blank.");
+    }
+    if (endpoint == null) {
+      throw new IllegalArgumentException("backend '" + id + "': endpoint cannot be null.");
+    }
+    String scheme = endpoint.getScheme();
+    if (scheme == null
+        || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+        || endpoint.getHost() == null) {
+      throw new IllegalArgumentException(
+          "backend '" + id + "': endpoint must be an absolute http(s) URL, was '" + endpoint + "'");
+    }
+    if (tier < 0) {
+      throw new IllegalArgumentException("backend '" + id + "': tier must be >= 0, was " + tier);
+    }
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException(
+          "backend '" + id + "': weight must be > 0, was " + weight);
+    }
+    if (credential == null) {
+      throw new IllegalArgumentException("backend '" + id + "': credential cannot be null.");
+    }
+    if (deployments == null || deployments.isEmpty()) {
+      throw new IllegalArgumentException(
+          "backend '" + id + "': deployments must list at least one deployment.");
+    }
+    deployments = List.copyOf(deployments);
+    List<String> models = new ArrayList<>();
+    for (Deployment deployment : deployments) {
+      if (models.contains(deployment.model())) {
+        throw new IllegalArgumentException(
+            "backend '" + id + "': model '" + deployment.model() + "' is mapped twice.");
+      }
+      models.add(deployment.model());
+    }
+  }
+
+  /**
+   * Starts a backend.
+   *
+   * @param id the backend id
+   * @return a builder
+   */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /**
+   * The deployment serving {@code model} on this backend.
+   *
+   * @param model the logical model
+   * @return the deployment, or {@code null} when this backend does not serve the model
+   */
+  public Deployment deploymentFor(String model) {
+    for (Deployment deployment : deployments) {
+      if (deployment.model().equals(model)) {
+        return deployment;
+      }
+    }
+    return null;
+  }
+
+  /** Builds a {@link Backend}. Not thread-safe. */
+  public static final class Builder {
+    private final String id;
+    private URI endpoint;
+    private int tier;
+    private double weight = DEFAULT_WEIGHT;
+    private String region;
+    private Credential credential;
+    private final List<Deployment> deployments = new ArrayList<>();
+
+    private Builder(String id) {
+      this.id = id;
+    }
+
+    /**
+     * Sets the endpoint.
+     *
+     * @param endpoint such as {@code https://name.openai.azure.com}
+     * @return this builder
+     */
+    public Builder endpoint(String endpoint) {
+      Objects.requireNonNull(endpoint, "'endpoint' cannot be null.");
+      try {
+        this.endpoint = URI.create(endpoint);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "backend '" + id + "': endpoint is not a valid URL: '" + endpoint + "'", e);
+      }
+      return this;
+    }
+
+    /**
+     * Sets the endpoint.
+     *
+     * @param endpoint the endpoint
+     * @return this builder
+     */
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Sets the tier (0 first, the default).
+     *
+     * @param tier the tier
+     * @return this builder
+     */
+    public Builder tier(int tier) {
+      this.tier = tier;
+      return this;
+    }
+
+    /**
+     * Sets the weight inside the tier (default 1).
+     *
+     * @param weight the weight
+     * @return this builder
+     */
+    public Builder weight(double weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /**
+     * Sets a region label.
+     *
+     * @param region the region, or {@code null}
+     * @return this builder
+     */
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    /**
+     * Sets the credential.
+     *
+     * @param credential the credential
+     * @return this builder
+     */
+    public Builder credential(Credential credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    /**
+     * Adds a deployment.
+     *
+     * @param deployment the deployment
+     * @return this builder
+     */
+    public Builder deployment(Deployment deployment) {
+      deployments.add(Objects.requireNonNull(deployment, "'deployment' cannot be null."));
+      return this;
+    }
+
+    /**
+     * Adds a standard deployment mapping {@code model} to {@code deploymentName}.
+     *
+     * @param model the logical model
+     * @param deploymentName the deployment on this resource
+     * @return this builder
+     */
+    public Builder deployment(String model, String deploymentName) {
+      return deployment(Deployment.of(model, deploymentName));
+    }
+
+    /**
+     * Builds the backend.
+     *
+     * @return the backend
+     * @throws IllegalArgumentException naming the backend and field when a value is invalid
+     */
+    public Backend build() {
+      return new Backend(id, endpoint, tier, weight, region, credential, deployments);
+    }
+  }
+}

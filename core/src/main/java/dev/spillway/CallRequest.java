@@ -1,0 +1,237 @@
+package dev.spillway;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the engine needs to know about one call: the logical model, the operation, its estimated
+ * admission cost, and the caller's id and tags. Adapters build it from the request they intercept.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CallRequest {
+  private final String operation;
+  private final String model;
+  private final boolean streaming;
+  private final long promptTokens;
+  private final long maxOutputTokens;
+  private final String consumerId;
+  private final Map<String, String> tags;
+  private final Duration timeout;
+  private final boolean returnLastResponse;
+
+  private CallRequest(Builder b) {
+    this.operation = b.operation;
+    this.model = b.model;
+    this.streaming = b.streaming;
+    this.promptTokens = b.promptTokens;
+    this.maxOutputTokens = b.maxOutputTokens;
+    this.consumerId = b.consumerId;
+    this.tags = Map.copyOf(b.tags);
+    this.timeout = b.timeout;
+    this.returnLastResponse = b.returnLastResponse;
+  }
+
+  /**
+   * Starts a request.
+   *
+   * @param operation the GenAI operation name: {@code chat}, {@code text_completion},
+   *     {@code embeddings}
+   * @param model the logical model
+   * @return a builder
+   */
+  public static Builder builder(String operation, String model) {
+    return new Builder(operation, model);
+  }
+
+  /** @return the GenAI operation name */
+  public String operation() {
+    return operation;
+  }
+
+  /** @return the logical model */
+  public String model() {
+    return model;
+  }
+
+  /** @return whether the response is a stream */
+  public boolean streaming() {
+    return streaming;
+  }
+
+  /** @return the estimated prompt tokens */
+  public long promptTokens() {
+    return promptTokens;
+  }
+
+  /**
+   * The caller's {@code max_tokens} (or {@code max_completion_tokens}).
+   *
+   * @return the limit, or 0 when the caller set none (the pool's default is used)
+   */
+  public long maxOutputTokens() {
+    return maxOutputTokens;
+  }
+
+  /** @return the consumer id, or {@code null} */
+  public String consumerId() {
+    return consumerId;
+  }
+
+  /** @return the tags */
+  public Map<String, String> tags() {
+    return tags;
+  }
+
+  /** @return the call deadline for this call, or {@code null} for the pool's */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Whether the engine returns the last HTTP response (instead of throwing) when a call ends
+   * without success after some attempt got a response. The Azure adapter sets it so the SDK raises
+   * its usual {@code HttpResponseException}.
+   *
+   * @return the flag
+   */
+  public boolean returnLastResponse() {
+    return returnLastResponse;
+  }
+
+  @Override
+  public String toString() {
+    return "CallRequest[" + operation + " " + model + (streaming ? " stream" : "")
+        + ", promptTokens=" + promptTokens + ", maxOutputTokens=" + maxOutputTokens + "]";
+  }
+
+  /** Builds a {@link CallRequest}. Not thread-safe. */
+  public static final class Builder {
+    private final String operation;
+    private final String model;
+    private boolean streaming;
+    private long promptTokens;
+    private long maxOutputTokens;
+    private String consumerId;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private Duration timeout;
+    private boolean returnLastResponse;
+
+    private Builder(String operation, String model) {
+      this.operation = Objects.requireNonNull(operation, "'operation' cannot be null.");
+      this.model = Objects.requireNonNull(model, "'model' cannot be null.");
+    }
+
+    /**
+     * Marks the call as streaming.
+     *
+     * @param streaming whether the response is a stream
+     * @return this builder
+     */
+    public Builder streaming(boolean streaming) {
+      this.streaming = streaming;
+      return this;
+    }
+
+    /**
+     * Sets the estimated prompt tokens.
+     *
+     * @param promptTokens 0 or more
+     * @return this builder
+     */
+    public Builder promptTokens(long promptTokens) {
+      if (promptTokens < 0) {
+        throw new IllegalArgumentException("promptTokens must be >= 0, was " + promptTokens);
+      }
+      this.promptTokens = promptTokens;
+      return this;
+    }
+
+    /**
+     * Sets the caller's output-token limit.
+     *
+     * @param maxOutputTokens 0 (unset) or more
+     * @return this builder
+     */
+    public Builder maxOutputTokens(long maxOutputTokens) {
+      if (maxOutputTokens < 0) {
+        throw new IllegalArgumentException(
+            "maxOutputTokens must be >= 0, was " + maxOutputTokens);
+      }
+      this.maxOutputTokens = maxOutputTokens;
+      return this;
+    }
+
+    /**
+     * Sets the consumer id, recorded on spans and outcomes (never on metrics).
+     *
+     * @param consumerId the id, or {@code null}
+     * @return this builder
+     */
+    public Builder consumerId(String consumerId) {
+      this.consumerId = consumerId;
+      return this;
+    }
+
+    /**
+     * Adds a tag, recorded on spans and outcomes (never on metrics).
+     *
+     * @param key the key
+     * @param value the value
+     * @return this builder
+     */
+    public Builder tag(String key, String value) {
+      tags.put(
+          Objects.requireNonNull(key, "'key' cannot be null."),
+          Objects.requireNonNull(value, "'value' cannot be null."));
+      return this;
+    }
+
+    /**
+     * Adds tags.
+     *
+     * @param tags the tags
+     * @return this builder
+     */
+    public Builder tags(Map<String, String> tags) {
+      tags.forEach(this::tag);
+      return this;
+    }
+
+    /**
+     * Overrides the pool's call deadline for this call.
+     *
+     * @param timeout the deadline, positive
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * See {@link CallRequest#returnLastResponse()}.
+     *
+     * @param returnLastResponse the flag
+     * @return this builder
+     */
+    public Builder returnLastResponse(boolean returnLastResponse) {
+      this.returnLastResponse = returnLastResponse;
+      return this;
+    }
+
+    /**
+     * Builds the request.
+     *
+     * @return the request
+     */
+    public CallRequest build() {
+      return new CallRequest(this);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.spillway;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task after a delay, and sleeps the sync path; injected so tests can drive time.
+ *
+ * <p>By default a pool uses one named daemon thread that it owns and stops on close. Implementations
+ * must be thread-safe.
+ */
+public interface DelayScheduler {
+
+  /**
+   * Runs {@code task} once after {@code delayNanos}.
+   *
+   * @param task the task
+   * @param delayNanos the delay, 0 or more
+   * @return a handle that cancels the task if it has not run
+   */
+  Cancellable schedule(Runnable task, long delayNanos);
+
+  /**
+   * Blocks the calling thread for {@code nanos}. The default waits for a task scheduled with
+   * {@link #schedule}.
+   *
+   * @param nanos how long
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  default void sleep(long nanos) throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(1);
+    Cancellable task = schedule(latch::countDown, nanos);
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      task.cancel();
+      throw e;
+    }
+  }
+
+  /** A scheduled task that can be cancelled. */
+  @FunctionalInterface
+  interface Cancellable {
+    /** Cancels the task if it has not run; does nothing otherwise. */
+    void cancel();
+  }
+
+  /** The sleep of a plain thread, for schedulers whose {@link #schedule} is not time-faked. */
+  static void sleepNanos(long nanos) throws InterruptedException {
+    TimeUnit.NANOSECONDS.sleep(nanos);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.spillway.internal;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The routes serving one logical model, ordered by tier (configuration order inside a tier), with
+ * the index where each tier starts. Immutable.
+ */
+final class ModelRoutes {
+  final String model;
+  final RouteRuntime[] routes;
+  /** {@code tierStart[t]} is the first index of the t-th distinct tier; the last entry is the length. */
+  final int[] tierStart;
+
+  ModelRoutes(String model, List<RouteRuntime> unordered) {
+    this.model = model;
+    this.routes = unordered.stream()
+        .sorted(Comparator.comparingInt((RouteRuntime r) -> r.tier))
+        .toArray(RouteRuntime[]::new);
+    int[] starts = new int[routes.length + 1];
+    int tiers = 0;
+    for (int i = 0; i < routes.length; i++) {
+      if (i == 0 || routes[i].tier != routes[i - 1].tier) {
+        starts[tiers++] = i;
+      }
+    }
+    starts[tiers] = routes.length;
+    this.tierStart = Arrays.copyOf(starts, tiers + 1);
+  }
+
+  int tierCount() {
+    return tierStart.length - 1;
+  }
+
+  int enabledCount() {
+    int n = 0;
+    for (RouteRuntime r : routes) {
+      if (r.backend.enabled()) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

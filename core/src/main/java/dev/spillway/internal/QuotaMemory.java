@@ -1,0 +1,226 @@
+package dev.spillway.internal;
+
+import dev.spillway.Deployment;
+import dev.spillway.spi.ResponseHeaders;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a route last reported about its quota ({@code x-ratelimit-*}, PTU utilization), and the
+ * headroom that follows now.
+ *
+ * <p>Headroom of a standard deployment = last remaining, refilled at limit/60 per second since the
+ * report (the limit from {@code x-ratelimit-limit-*} or the configured {@code tpm}/{@code rpm}).
+ * Without a known limit, a report is trusted for one quota window (60 s), then headroom is unknown.
+ * A PTU deployment's utilization drains 100 % per minute; its headroom is the unused share of the
+ * configured capacity, or, with no capacity configured, "available" below 100 %.
+ *
+ * <p>Thread-safe: the report is one immutable value behind a volatile reference.
+ */
+final class QuotaMemory {
+  static final long UNKNOWN = Long.MAX_VALUE;
+  static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  static final String REMAINING_TOKENS = "x-ratelimit-remaining-tokens";
+  static final String REMAINING_REQUESTS = "x-ratelimit-remaining-requests";
+  static final String LIMIT_TOKENS = "x-ratelimit-limit-tokens";
+  static final String LIMIT_REQUESTS = "x-ratelimit-limit-requests";
+  static final String UTILIZATION = "azure-openai-deployment-utilization";
+
+  private final boolean ptu;
+  private final long configuredTpm;
+  private final long configuredRpm;
+  private volatile Report report;
+
+  QuotaMemory(Deployment deployment, long nowNanos) {
+    this.ptu = deployment.ptu();
+    this.configuredTpm = deployment.tpm();
+    this.configuredRpm = deployment.rpm();
+    // With a configured capacity the route starts full; the admission ledger then limits bursts
+    // even before the first response reports anything.
+    this.report =
+        new Report(
+            ptu ? -1 : (configuredTpm > 0 ? configuredTpm : -1),
+            ptu ? -1 : (configuredRpm > 0 ? configuredRpm : -1),
+            -1,
+            -1,
+            ptu && configuredTpm > 0 ? 0.0 : Double.NaN,
+            nowNanos);
+  }
+
+  /** Remembers what the response headers say; values that do not parse are ignored. */
+  void update(ResponseHeaders headers, long nowNanos) {
+    long remainingTokens = parseCount(headers.get(REMAINING_TOKENS));
+    long remainingRequests = parseCount(headers.get(REMAINING_REQUESTS));
+    long limitTokens = parseCount(headers.get(LIMIT_TOKENS));
+    long limitRequests = parseCount(headers.get(LIMIT_REQUESTS));
+    double utilization = parsePercent(headers.get(UTILIZATION));
+    if (remainingTokens < 0
+        && remainingRequests < 0
+        && limitTokens < 0
+        && limitRequests < 0
+        && Double.isNaN(utilization)) {
+      return;
+    }
+    Report old = report;
+    report =
+        new Report(
+            remainingTokens >= 0 ? remainingTokens : -1,
+            remainingRequests >= 0 ? remainingRequests : -1,
+            limitTokens >= 0 ? limitTokens : old.limitTokens,
+            limitRequests >= 0 ? limitRequests : old.limitRequests,
+            Double.isNaN(utilization) ? old.utilization : utilization,
+            nowNanos);
+  }
+
+  /**
+   * Nanoseconds until the route can admit a call of {@code cost} tokens given this pool's own
+   * calls in flight: 0 when it can now (or when nothing is known), else how long until the refill
+   * covers it.
+   */
+  long nanosUntilAdmits(long cost, long ledgerTokens, long ledgerRequests, long nowNanos) {
+    Report r = report;
+    long elapsed = Math.max(0, nowNanos - r.atNanos);
+    if (ptu) {
+      return ptuWait(r, cost, ledgerTokens, elapsed);
+    }
+    long tokensWait = standardWait(r.remainingTokens, limit(r.limitTokens, configuredTpm),
+        cost + ledgerTokens, elapsed);
+    long requestsWait = standardWait(r.remainingRequests, limit(r.limitRequests, configuredRpm),
+        1 + ledgerRequests, elapsed);
+    return Math.max(tokensWait, requestsWait);
+  }
+
+  /** Tokens the route is believed to admit now, before the ledger; UNKNOWN when nothing is known. */
+  long headroomTokens(long ledgerTokens, long nowNanos) {
+    Report r = report;
+    long elapsed = Math.max(0, nowNanos - r.atNanos);
+    if (ptu) {
+      if (Double.isNaN(r.utilization) || configuredTpm <= 0) {
+        return UNKNOWN;
+      }
+      double free = (100.0 - drained(r.utilization, elapsed)) / 100.0 * configuredTpm;
+      return Math.max(0, (long) free - ledgerTokens);
+    }
+    long limit = limit(r.limitTokens, configuredTpm);
+    long estimate = estimate(r.remainingTokens, limit, elapsed);
+    return estimate == UNKNOWN ? UNKNOWN : Math.max(0, estimate - ledgerTokens);
+  }
+
+  /** The last reported utilization in percent, or NaN. */
+  double utilization() {
+    return report.utilization;
+  }
+
+  private long ptuWait(Report r, long cost, long ledgerTokens, long elapsed) {
+    if (Double.isNaN(r.utilization)) {
+      return 0;
+    }
+    double now = drained(r.utilization, elapsed);
+    if (configuredTpm <= 0) {
+      // Capacity unknown: admit below 100 %, else wait for the bucket to drain under it.
+      return now < 100.0 ? 0 : percentToNanos(now - 100.0);
+    }
+    double needPercent = (cost + ledgerTokens) * 100.0 / configuredTpm;
+    if (needPercent > 100.0) {
+      return 0; // a call larger than the whole capacity is left to the service to judge
+    }
+    double excess = now + needPercent - 100.0;
+    return excess <= 0 ? 0 : percentToNanos(excess);
+  }
+
+  private static long standardWait(long remaining, long limit, long need, long elapsed) {
+    if (remaining < 0) {
+      return 0;
+    }
+    if (limit > 0) {
+      if (need > limit) {
+        return 0; // larger than the whole quota: let the service decide
+      }
+      double available = Math.min(limit, remaining + limit * (double) elapsed / WINDOW_NANOS);
+      if (available >= need) {
+        return 0;
+      }
+      return (long) Math.ceil((need - available) * WINDOW_NANOS / limit);
+    }
+    if (elapsed >= WINDOW_NANOS || remaining >= need) {
+      return 0;
+    }
+    return WINDOW_NANOS - elapsed;
+  }
+
+  private static long estimate(long remaining, long limit, long elapsed) {
+    if (remaining < 0) {
+      return UNKNOWN;
+    }
+    if (limit > 0) {
+      return (long) Math.min(limit, remaining + limit * (double) elapsed / WINDOW_NANOS);
+    }
+    return elapsed >= WINDOW_NANOS ? UNKNOWN : remaining;
+  }
+
+  private static long limit(long reported, long configured) {
+    return reported > 0 ? reported : configured;
+  }
+
+  private static double drained(double utilization, long elapsed) {
+    return Math.max(0.0, utilization - 100.0 * elapsed / WINDOW_NANOS);
+  }
+
+  private static long percentToNanos(double percent) {
+    return (long) Math.ceil(percent / 100.0 * WINDOW_NANOS);
+  }
+
+  /** A non-negative integer header, or -1 when absent or malformed. */
+  static long parseCount(String value) {
+    if (value == null) {
+      return -1;
+    }
+    String v = value.trim();
+    if (v.isEmpty() || v.length() > 18) {
+      return -1;
+    }
+    long result = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      result = result * 10 + (c - '0');
+    }
+    return result;
+  }
+
+  /** A percentage such as {@code 85}, {@code 85.5} or {@code 85%}, or NaN when malformed. */
+  static double parsePercent(String value) {
+    if (value == null) {
+      return Double.NaN;
+    }
+    String v = value.trim();
+    if (v.endsWith("%")) {
+      v = v.substring(0, v.length() - 1).trim();
+    }
+    if (v.isEmpty() || v.length() > 24) {
+      return Double.NaN;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (!(c >= '0' && c <= '9') && c != '.') {
+        return Double.NaN;
+      }
+    }
+    try {
+      double d = Double.parseDouble(v);
+      return Double.isFinite(d) && d >= 0 ? d : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  private record Report(
+      long remainingTokens,
+      long remainingRequests,
+      long limitTokens,
+      long limitRequests,
+      double utilization,
+      long atNanos) {}
+}

@@ -1,0 +1,237 @@
+package dev.spillway.internal;
+
+import dev.spillway.CoolDownReason;
+import dev.spillway.Deployment;
+import dev.spillway.spi.PoolStateStore.Cell;
+import dev.spillway.spi.PoolStateStore.CoolDown;
+import dev.spillway.spi.PoolStateStore.Ledger;
+import dev.spillway.spi.ResponseHeaders;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live state of one route (a deployment on a backend): cool-down with its single probe,
+ * latency estimate, outstanding attempts, quota memory, admission ledger and counters.
+ *
+ * <p>Thread-safe; the availability check is lock-free and allocation-free.
+ */
+final class RouteRuntime {
+  /** Wait used while another call's probe decides whether a route is back: short, re-checked. */
+  static final long PROBE_RECHECK_NANOS = 50_000_000L;
+  /** Latency floor of a penalty sample, so an instant failure still costs something. */
+  static final long PENALTY_FLOOR_NANOS = 1_000_000L;
+  static final long NEVER = Long.MAX_VALUE;
+  /** The fallback cool-down, 1 s by default, doubles per consecutive throttle up to 60 s. */
+  static final int FALLBACK_MAX_FACTOR = 60;
+
+  /** Claim flags returned by {@link #tryClaim}. */
+  static final int CLAIMED = 1;
+
+  static final int ROUTE_PROBE = 2;
+  static final int CIRCUIT_PROBE = 4;
+
+  final BackendRuntime backend;
+  final Deployment deployment;
+  final int index;
+  final int tier;
+  final double weight;
+  final PeakEwma ewma;
+  final QuotaMemory quota;
+  final AtomicInteger outstanding = new AtomicInteger();
+  final LongAdder attempts = new LongAdder();
+  final LongAdder successes = new LongAdder();
+  final LongAdder throttled = new LongAdder();
+  final LongAdder failures = new LongAdder();
+  final LongAdder callerErrors = new LongAdder();
+  final LongAdder inputTokens = new LongAdder();
+  final LongAdder outputTokens = new LongAdder();
+  private final Cell<CoolDown> coolDown;
+  private final Ledger ledger;
+  private final AtomicBoolean probeInFlight = new AtomicBoolean();
+  private final PoolEvents events;
+
+  RouteRuntime(
+      BackendRuntime backend,
+      Deployment deployment,
+      int index,
+      Cell<CoolDown> coolDown,
+      Ledger ledger,
+      long ewmaDecayNanos,
+      long nowNanos,
+      PoolEvents events) {
+    this.backend = backend;
+    this.deployment = deployment;
+    this.index = index;
+    this.tier = backend.backend.tier();
+    this.weight = backend.backend.weight();
+    this.coolDown = coolDown;
+    this.ledger = ledger;
+    this.ewma = new PeakEwma(ewmaDecayNanos);
+    this.quota = new QuotaMemory(deployment, nowNanos);
+    this.events = events;
+  }
+
+  String backendId() {
+    return backend.id();
+  }
+
+  CoolDown coolDown() {
+    return coolDown.get();
+  }
+
+  Ledger ledger() {
+    return ledger;
+  }
+
+  boolean probeInFlight() {
+    return probeInFlight.get();
+  }
+
+  /**
+   * Nanoseconds until this route can take a call of {@code cost} tokens: 0 when it can now,
+   * {@link #NEVER} when its backend is disabled.
+   */
+  long nanosUntilAvailable(long cost, long nowNanos) {
+    if (!backend.enabled()) {
+      return NEVER;
+    }
+    CoolDown c = coolDown.get();
+    long wait = c.untilNanos() > nowNanos ? c.untilNanos() - nowNanos : 0;
+    if (c.probeRequired() && probeInFlight.get()) {
+      wait = Math.max(wait, PROBE_RECHECK_NANOS);
+    }
+    wait = Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
+    if (wait > 0) {
+      return wait;
+    }
+    return quota.nanosUntilAdmits(cost, ledger.tokens(), ledger.requests(), nowNanos);
+  }
+
+  /**
+   * Claims the route for one attempt: the circuit's admission, and the single probe after a
+   * cool-down. Returns 0 when another call got there first, else {@link #CLAIMED} with the probe
+   * flags. On success the attempt counts as outstanding and its cost is on the ledger.
+   */
+  int tryClaim(long cost, long nowNanos) {
+    int admitted = backend.tryAdmit(nowNanos);
+    if (admitted == 0) {
+      return 0;
+    }
+    int flags = CLAIMED | (admitted == 2 ? CIRCUIT_PROBE : 0);
+    if (coolDown.get().probeRequired()) {
+      if (!probeInFlight.compareAndSet(false, true)) {
+        if ((flags & CIRCUIT_PROBE) != 0) {
+          backend.onProbeAbandoned(nowNanos);
+        }
+        return 0;
+      }
+      flags |= ROUTE_PROBE;
+    }
+    outstanding.incrementAndGet();
+    ledger.add(cost, 1);
+    attempts.increment();
+    return flags;
+  }
+
+  /** Ends what {@link #tryClaim} started: outstanding and ledger. */
+  void release(long cost) {
+    outstanding.decrementAndGet();
+    ledger.add(-cost, -1);
+  }
+
+  void onSuccess(long latencyNanos, ResponseHeaders headers, int flags, long nowNanos) {
+    successes.increment();
+    ewma.observe(latencyNanos, nowNanos);
+    quota.update(headers, nowNanos);
+    clearCoolDown();
+    releaseProbe(flags);
+    backend.onReachable();
+  }
+
+  void onCallerError(ResponseHeaders headers, int flags, long nowNanos) {
+    callerErrors.increment();
+    quota.update(headers, nowNanos);
+    clearCoolDown();
+    releaseProbe(flags);
+    backend.onReachable();
+  }
+
+  /**
+   * A throttle: cools the route down for the server's hint, or, without one, for the fallback
+   * doubling per consecutive throttle. Returns the cool-down applied.
+   */
+  long onThrottled(long latencyNanos, ResponseHeaders headers, long hintNanos, long fallbackNanos,
+      int flags, long nowNanos) {
+    throttled.increment();
+    quota.update(headers, nowNanos);
+    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, nowNanos);
+    long applied = coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos);
+    releaseProbe(flags);
+    backend.onReachable();
+    return applied;
+  }
+
+  long onMisconfigured(long coolDownNanos, int flags, long nowNanos) {
+    failures.increment();
+    long applied = coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
+    releaseProbe(flags);
+    backend.onReachable();
+    return applied;
+  }
+
+  void onBackendMisconfigured(int flags, long nowNanos) {
+    failures.increment();
+    releaseProbe(flags);
+    backend.onAuthFailure(nowNanos);
+  }
+
+  void onTransientFailure(long latencyNanos, int flags, long nowNanos) {
+    failures.increment();
+    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, nowNanos);
+    releaseProbe(flags);
+    backend.onTransientFailure(nowNanos);
+  }
+
+  void onCancelled(int flags, long nowNanos) {
+    releaseProbe(flags);
+    if ((flags & CIRCUIT_PROBE) != 0) {
+      backend.onProbeAbandoned(nowNanos);
+    }
+  }
+
+  private long coolDownFor(long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
+    while (true) {
+      CoolDown c = coolDown.get();
+      long duration = hintNanos >= 0 ? hintNanos : fallback(fallbackNanos, c.consecutiveThrottles());
+      long until = Math.max(c.untilNanos(), Nanos.plus(nowNanos, duration));
+      CoolDown next = new CoolDown(until, c.consecutiveThrottles() + 1, true, reason);
+      if (coolDown.compareAndSet(c, next)) {
+        events.onCoolDown(this, duration, reason);
+        return duration;
+      }
+    }
+  }
+
+  private static long fallback(long baseNanos, int consecutive) {
+    return Nanos.doubled(baseNanos, consecutive, FALLBACK_MAX_FACTOR);
+  }
+
+  private void clearCoolDown() {
+    while (true) {
+      CoolDown c = coolDown.get();
+      if (c == CoolDown.NONE || (!c.probeRequired() && c.consecutiveThrottles() == 0)) {
+        return;
+      }
+      if (coolDown.compareAndSet(c, CoolDown.NONE)) {
+        return;
+      }
+    }
+  }
+
+  private void releaseProbe(int flags) {
+    if ((flags & ROUTE_PROBE) != 0) {
+      probeInFlight.set(false);
+    }
+  }
+}
