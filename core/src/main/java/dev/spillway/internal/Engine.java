@@ -116,6 +116,17 @@ public final class Engine implements PoolEvents {
     return byModel.keySet().stream().sorted().toList();
   }
 
+  /**
+   * A selection probe for micro-benchmarks: the pick of a first attempt for {@code model}.
+   *
+   * @param model the model
+   * @param cost the call's estimated tokens
+   * @return the probe
+   */
+  public SelectionProbe selectionProbe(String model, long cost) {
+    return new SelectionProbe(this, routesFor(model), cost);
+  }
+
   private ModelRoutes routesFor(String model) {
     ModelRoutes group = byModel.get(model);
     if (group == null) {
@@ -455,8 +466,7 @@ public final class Engine implements PoolEvents {
       state = RouteState.COOLING;
     } else if (coolDown.probeRequired()) {
       state = RouteState.PROBING;
-    } else if (route.quota.nanosUntilAdmits(typicalCost(), ledgerTokens,
-        route.ledger().requests(), now) > 0) {
+    } else if (route.quota.nanosUntilAdmits(typicalCost(), route.ledger(), now) > 0) {
       state = RouteState.FULL;
     } else {
       state = RouteState.AVAILABLE;

@@ -60,5 +60,18 @@ final class PeakEwma {
     return !Double.isNaN(state.value);
   }
 
+  /**
+   * Compares {@code this.value(now) × thisFactor} with {@code other.value(now) × otherFactor}
+   * without reading a clock and with one {@code exp}: both decay by the same {@code exp(-now/τ)},
+   * which cancels. Both must have a sample. Negative when this is lower, 0 on a tie.
+   */
+  int compareScaled(double thisFactor, PeakEwma other, double otherFactor) {
+    State a = state;
+    State b = other.state;
+    double left = a.value * thisFactor;
+    double right = b.value * otherFactor * Math.exp((b.atNanos - a.atNanos) / tauNanos);
+    return Double.compare(left, right);
+  }
+
   private record State(double value, long atNanos) {}
 }

@@ -1,6 +1,7 @@
 package dev.spillway.internal;
 
 import dev.spillway.Deployment;
+import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.ResponseHeaders;
 import java.util.concurrent.TimeUnit;
 
@@ -77,16 +78,19 @@ final class QuotaMemory {
    * calls in flight: 0 when it can now (or when nothing is known), else how long until the refill
    * covers it.
    */
-  long nanosUntilAdmits(long cost, long ledgerTokens, long ledgerRequests, long nowNanos) {
+  long nanosUntilAdmits(long cost, Ledger ledger, long nowNanos) {
     Report r = report;
+    if (r.knowsNothing()) {
+      return 0; // the common case without capacity hints: no ledger read, no arithmetic
+    }
     long elapsed = Math.max(0, nowNanos - r.atNanos);
     if (ptu) {
-      return ptuWait(r, cost, ledgerTokens, elapsed);
+      return ptuWait(r, cost, ledger.tokens(), elapsed);
     }
-    long tokensWait = standardWait(r.remainingTokens, limit(r.limitTokens, configuredTpm),
-        cost + ledgerTokens, elapsed);
-    long requestsWait = standardWait(r.remainingRequests, limit(r.limitRequests, configuredRpm),
-        1 + ledgerRequests, elapsed);
+    long tokensWait = r.remainingTokens < 0 ? 0 : standardWait(r.remainingTokens,
+        limit(r.limitTokens, configuredTpm), cost + ledger.tokens(), elapsed);
+    long requestsWait = r.remainingRequests < 0 ? 0 : standardWait(r.remainingRequests,
+        limit(r.limitRequests, configuredRpm), 1 + ledger.requests(), elapsed);
     return Math.max(tokensWait, requestsWait);
   }
 
@@ -222,5 +226,11 @@ final class QuotaMemory {
       long limitTokens,
       long limitRequests,
       double utilization,
-      long atNanos) {}
+      long atNanos) {
+
+    /** Whether nothing usable was reported or configured. */
+    boolean knowsNothing() {
+      return remainingTokens < 0 && remainingRequests < 0 && Double.isNaN(utilization);
+    }
+  }
 }

@@ -105,7 +105,7 @@ final class RouteRuntime {
     if (wait > 0) {
       return wait;
     }
-    return quota.nanosUntilAdmits(cost, ledger.tokens(), ledger.requests(), nowNanos);
+    return quota.nanosUntilAdmits(cost, ledger, nowNanos);
   }
 
   /**

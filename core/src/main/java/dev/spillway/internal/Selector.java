@@ -69,13 +69,18 @@ public final class Selector {
       double totalWeight, Selection selection, long nowNanos) {
     int first = draw(all, available, from, to, totalWeight, -1);
     int second = draw(all, available, from, to, totalWeight - all[first].weight, first);
-    double median = Double.NaN;
-    if (!all[first].ewma.hasSample() || !all[second].ewma.hasSample()) {
-      median = medianLatency(all, from, to, selection.scratch, nowNanos);
+    RouteRuntime a = all[first];
+    RouteRuntime b = all[second];
+    if (a.ewma.hasSample() && b.ewma.hasSample()) {
+      return a.ewma.compareScaled(load(a), b.ewma, load(b)) > 0 ? second : first;
     }
-    double a = cost(all[first], median, nowNanos);
-    double b = cost(all[second], median, nowNanos);
-    return b < a ? second : first;
+    double median = medianLatency(all, from, to, selection.scratch, nowNanos);
+    return cost(b, median, nowNanos) < cost(a, median, nowNanos) ? second : first;
+  }
+
+  /** {@code (outstanding + 1) / weight}: the load part of the cost. */
+  private static double load(RouteRuntime route) {
+    return (route.outstanding.get() + 1) / route.weight;
   }
 
   /** Draws one available route, skipping {@code exclude}, with probability proportional to weight. */
@@ -101,7 +106,7 @@ public final class Selector {
     if (Double.isNaN(latency)) {
       latency = medianLatency;
     }
-    return latency * (route.outstanding.get() + 1) / route.weight;
+    return latency * load(route);
   }
 
   /** Median latency of the tier's routes that have a sample; 1 when none has. */
