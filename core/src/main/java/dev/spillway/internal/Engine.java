@@ -257,6 +257,7 @@ public final class Engine implements PoolEvents {
     }
 
     void run() {
+      pending = null; // a wait that fired is no longer cancellable; cancel goes through inFlight
       try {
         switch (call.next(ticker.read())) {
           case ATTEMPT:
