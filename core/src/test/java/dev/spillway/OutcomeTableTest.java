@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -277,6 +278,32 @@ class OutcomeTableTest {
     assertThat(events.circuits()).last()
         .isEqualTo(new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.CLOSED));
     assertThat(sentAfter(() -> call(mode))).containsExactly("ptu");
+  }
+
+  @Test
+  void aHalfOpenCircuitLetsExactlyOneProbeThroughWhileItIsInFlight() {
+    ptuAndPaygo();
+    t.on("ptu", status(500), status(500), status(500), status(500), status(500),
+        ok().latencyMillis(1000));
+    for (int i = 0; i < 5; i++) {
+      call(Mode.ASYNC);
+    }
+    time.advance(Duration.ofSeconds(5).toNanos());
+    t.clearSent();
+
+    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
+        pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+    time.advance(0);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
+    for (int i = 0; i < 3; i++) {
+      pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+      time.advance(0);
+    }
+
+    assertThat(t.sentBackends()).containsExactly("ptu", "paygo", "paygo", "paygo");
+    time.advanceMillis(1000);
+    assertThat(probe.join().backendId()).isEqualTo("ptu");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
   }
 
   @ParameterizedTest
