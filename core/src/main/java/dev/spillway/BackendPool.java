@@ -241,7 +241,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = timeout;
+      this.timeout = PoolSettings.positive(timeout, "timeout");
       return this;
     }
 
@@ -252,7 +252,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
-      this.attemptTimeout = attemptTimeout;
+      this.attemptTimeout = PoolSettings.positive(attemptTimeout, "attemptTimeout");
       return this;
     }
 
@@ -263,7 +263,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
-      this.streamAttemptTimeout = streamAttemptTimeout;
+      this.streamAttemptTimeout = PoolSettings.positive(streamAttemptTimeout, "streamAttemptTimeout");
       return this;
     }
 
@@ -274,7 +274,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      this.streamIdleTimeout = streamIdleTimeout;
+      this.streamIdleTimeout = PoolSettings.positive(streamIdleTimeout, "streamIdleTimeout");
       return this;
     }
 
@@ -299,6 +299,9 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder maxWait(Duration maxWait) {
+      if (maxWait != null && maxWait.isNegative()) {
+        throw new IllegalArgumentException("maxWait must be >= 0, was " + maxWait);
+      }
       this.maxWait = maxWait;
       return this;
     }
@@ -310,6 +313,9 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder defaultMaxOutputTokens(long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("defaultMaxOutputTokens must be >= 0, was " + tokens);
+      }
       this.defaultMaxOutputTokens = tokens;
       return this;
     }
@@ -321,7 +327,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder ewmaDecay(Duration ewmaDecay) {
-      this.ewmaDecay = ewmaDecay;
+      this.ewmaDecay = PoolSettings.positive(ewmaDecay, "ewmaDecay");
       return this;
     }
 
@@ -333,7 +339,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder circuitBreakDuration(Duration duration) {
-      this.circuitBreakDuration = duration;
+      this.circuitBreakDuration = PoolSettings.positive(duration, "circuitBreakDuration");
       return this;
     }
 
@@ -344,7 +350,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder authBreakDuration(Duration duration) {
-      this.authBreakDuration = duration;
+      this.authBreakDuration = PoolSettings.positive(duration, "authBreakDuration");
       return this;
     }
 
@@ -356,7 +362,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder misconfiguredCoolDown(Duration duration) {
-      this.misconfiguredCoolDown = duration;
+      this.misconfiguredCoolDown = PoolSettings.positive(duration, "misconfiguredCoolDown");
       return this;
     }
 
@@ -368,7 +374,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder throttleFallbackCoolDown(Duration duration) {
-      this.throttleFallbackCoolDown = duration;
+      this.throttleFallbackCoolDown = PoolSettings.positive(duration, "throttleFallbackCoolDown");
       return this;
     }
 
@@ -380,7 +386,7 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder lapBackoff(Duration duration) {
-      this.lapBackoff = duration;
+      this.lapBackoff = PoolSettings.positive(duration, "lapBackoff");
       return this;
     }
 

@@ -113,10 +113,20 @@ public record PoolSettings(
     positive(lapBackoff, "lapBackoff");
   }
 
-  private static void positive(Duration value, String name) {
+  /**
+   * Checks a duration setting.
+   *
+   * @param value the value
+   * @param name the setting's name, for the message
+   * @return the value
+   * @throws NullPointerException if null
+   * @throws IllegalArgumentException if not positive
+   */
+  static Duration positive(Duration value, String name) {
     Objects.requireNonNull(value, () -> "'" + name + "' cannot be null.");
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be > 0, was " + value);
     }
+    return value;
   }
 }

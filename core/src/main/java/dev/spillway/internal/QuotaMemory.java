@@ -88,9 +88,9 @@ final class QuotaMemory {
       return ptuWait(r, cost, ledger.tokens(), elapsed);
     }
     long tokensWait = r.remainingTokens < 0 ? 0 : standardWait(r.remainingTokens,
-        limit(r.limitTokens, configuredTpm), cost + ledger.tokens(), elapsed);
+        limit(r.limitTokens, configuredTpm), cost, ledger.tokens(), elapsed);
     long requestsWait = r.remainingRequests < 0 ? 0 : standardWait(r.remainingRequests,
-        limit(r.limitRequests, configuredRpm), 1 + ledger.requests(), elapsed);
+        limit(r.limitRequests, configuredRpm), 1, ledger.requests(), elapsed);
     return Math.max(tokensWait, requestsWait);
   }
 
@@ -122,23 +122,25 @@ final class QuotaMemory {
     double now = drained(r.utilization, elapsed);
     if (configuredTpm <= 0) {
       // Capacity unknown: admit below 100 %, else wait for the bucket to drain under it.
-      return now < 100.0 ? 0 : percentToNanos(now - 100.0);
+      return now < 100.0 ? 0 : percentToNanos(now - 100.0) + 1;
     }
-    double needPercent = (cost + ledgerTokens) * 100.0 / configuredTpm;
-    if (needPercent > 100.0) {
+    if (cost > configuredTpm) {
       return 0; // a call larger than the whole capacity is left to the service to judge
     }
+    double needPercent = (cost + ledgerTokens) * 100.0 / configuredTpm;
     double excess = now + needPercent - 100.0;
     return excess <= 0 ? 0 : percentToNanos(excess);
   }
 
-  private static long standardWait(long remaining, long limit, long need, long elapsed) {
+  private static long standardWait(long remaining, long limit, long cost, long inFlight,
+      long elapsed) {
     if (remaining < 0) {
       return 0;
     }
+    long need = cost + inFlight;
     if (limit > 0) {
-      if (need > limit) {
-        return 0; // larger than the whole quota: let the service decide
+      if (cost > limit) {
+        return 0; // the call alone is larger than the whole quota: let the service decide
       }
       double available = Math.min(limit, remaining + limit * (double) elapsed / WINDOW_NANOS);
       if (available >= need) {

@@ -37,10 +37,15 @@ public final class Selector {
       double totalWeight = 0;
       for (int i = from; i < to; i++) {
         available[i] = false;
+        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (selection.tried(i)) {
+          // Not a candidate again in this lap, but its cool-down still bounds the wait: a call
+          // whose every route just answered 429 waits for the earliest of them to come back.
+          if (wait != 0 && wait != RouteRuntime.NEVER) {
+            earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
+          }
           continue;
         }
-        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (wait == 0) {
           available[i] = true;
           count++;

@@ -4,6 +4,7 @@ import dev.spillway.Usage;
 import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
+import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.spi.AttemptTransport;
 import dev.spillway.spi.ResponseHeaders;
 import java.util.ArrayDeque;
@@ -35,6 +36,8 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     long latencyNanos;
     Exception error;
     boolean leaveOpen;
+    boolean hang;
+    Runnable onSend;
     Usage usage = Usage.reported(10, 20);
 
     private Step(int status) {
@@ -66,6 +69,23 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
       this.usage = Usage.reported(input, output);
       return this;
     }
+
+    /** Runs {@code action} on the sending thread when this step is sent (before any latency). */
+    public Step onSend(Runnable action) {
+      this.onSend = action;
+      return this;
+    }
+  }
+
+  /**
+   * No response ever arrives. Sync: the transport honours {@link Attempt#timeout()} as a real one
+   * must (time advances by it, then {@link AttemptTimeoutException}); async: the future never
+   * completes (see {@link #hungFutures()}), so the engine must enforce the timeout.
+   */
+  public static Step hang() {
+    Step s = new Step(0);
+    s.hang = true;
+    return s;
   }
 
   public static Step status(int status) {
@@ -96,6 +116,8 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
   private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
   private final List<Attempt> open = Collections.synchronizedList(new ArrayList<>());
   private final List<Reply> discarded = Collections.synchronizedList(new ArrayList<>());
+  private final List<CompletableFuture<AttemptResponse<Reply>>> hung =
+      Collections.synchronizedList(new ArrayList<>());
 
   public ScriptedTransport(ManualTime time) {
     this.time = time;
@@ -128,12 +150,20 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     attempt.injectTraceContext(trace::put);
     sent.add(new Sent(attempt.backend().id(), attempt.deployment().name(), attempt.number(),
         time.read(), trace));
-    return nextStep(attempt);
+    Step step = nextStep(attempt);
+    if (step.onSend != null) {
+      step.onSend.run();
+    }
+    return step;
   }
 
   @Override
   public AttemptResponse<Reply> send(Attempt attempt) throws Exception {
     Step step = record(attempt);
+    if (step.hang) {
+      time.advance(attempt.timeout().toNanos());
+      throw new AttemptTimeoutException(attempt.backend().id(), attempt.timeout());
+    }
     time.advance(step.latencyNanos);
     if (step.error != null) {
       throw step.error;
@@ -148,6 +178,10 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
       public CompletableFuture<AttemptResponse<Reply>> send(Attempt attempt) {
         Step step = record(attempt);
         CompletableFuture<AttemptResponse<Reply>> f = new CompletableFuture<>();
+        if (step.hang) {
+          hung.add(f);
+          return f;
+        }
         time.schedule(() -> {
           if (step.error != null) {
             f.completeExceptionally(step.error);
@@ -209,6 +243,18 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     synchronized (discarded) {
       return List.copyOf(discarded);
     }
+  }
+
+  /** Futures of async attempts scripted with {@link #hang()}, in order sent. */
+  public List<CompletableFuture<AttemptResponse<Reply>>> hungFutures() {
+    synchronized (hung) {
+      return List.copyOf(hung);
+    }
+  }
+
+  /** Attempts sent to a backend, in order. */
+  public List<Sent> sentTo(String backendId) {
+    return sent().stream().filter(s -> s.backendId().equals(backendId)).toList();
   }
 
   public void clearSent() {

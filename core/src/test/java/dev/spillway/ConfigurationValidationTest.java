@@ -1,0 +1,188 @@
+package dev.spillway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.Pools;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Configuration errors name the backend and the field; secrets never reach toString(). */
+class ConfigurationValidationTest {
+  private static final String SECRET = "sk-very-secret-0123456789";
+
+  private static Backend.Builder valid(String id) {
+    return Backend.builder(id).endpoint("https://" + id + ".openai.azure.com")
+        .credential(Credential.apiKey(SECRET)).deployment("gpt-4o", "gpt-4o");
+  }
+
+  @Test
+  void negativeWeightNamesTheBackendAndTheValue() {
+    assertThatThrownBy(() -> valid("eastus-paygo").weight(-1.0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend 'eastus-paygo': weight must be > 0, was -1.0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, Double.NaN, Double.POSITIVE_INFINITY})
+  void weightMustBePositiveAndFinite(double weight) {
+    assertThatThrownBy(() -> valid("x").weight(weight).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("backend 'x': weight must be > 0");
+  }
+
+  @Test
+  void backendFieldErrorsNameTheBackendAndTheField() {
+    assertThatThrownBy(() -> valid("x").tier(-1).build())
+        .hasMessage("backend 'x': tier must be >= 0, was -1");
+    assertThatThrownBy(() -> Backend.builder("x").credential(Credential.apiKey("k"))
+        .deployment("gpt-4o", "d").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend 'x'")
+        .hasMessageContaining("endpoint");
+    assertThatThrownBy(() -> valid("x").endpoint("ftp://x.example").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backend 'x': endpoint must be an absolute http(s) URL");
+    assertThatThrownBy(() -> valid("x").endpoint("https://bad host").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend 'x'");
+    assertThatThrownBy(() -> valid("x").credential(null).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend 'x': credential cannot be null.");
+    assertThatThrownBy(() -> Backend.builder("x").endpoint("https://x.openai.azure.com")
+        .credential(Credential.apiKey("k")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backend 'x': deployments");
+    assertThatThrownBy(() -> valid("x").deployment("gpt-4o", "other").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend 'x': model 'gpt-4o' is mapped twice.");
+    assertThatThrownBy(() -> Backend.builder(" ").endpoint("https://x.openai.azure.com")
+        .credential(Credential.apiKey("k")).deployment("gpt-4o", "d").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend id");
+  }
+
+  @Test
+  void deploymentErrorsNameTheDeploymentAndTheField() {
+    assertThatThrownBy(() -> Deployment.of("gpt-4o", "d").withTpm(-5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("deployment 'd': tpm must be >= 0, was -5");
+    assertThatThrownBy(() -> Deployment.of("gpt-4o", "d").withRpm(-1))
+        .hasMessage("deployment 'd': rpm must be >= 0, was -1");
+    assertThatThrownBy(() -> Deployment.of(" ", "d"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'model'");
+    assertThatThrownBy(() -> Deployment.of("gpt-4o", ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'deployment'");
+  }
+
+  @Test
+  void aPoolNeedsAtLeastOneBackend() {
+    assertThatThrownBy(() -> BackendPool.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one backend");
+  }
+
+  @Test
+  void backendIdsMustBeUnique() {
+    assertThatThrownBy(() -> BackendPool.builder().backend(valid("dup").build())
+        .backend(valid("dup").tier(1).build()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'dup'");
+  }
+
+  @Test
+  void theHomeBackendMustBeInThePool() {
+    assertThatThrownBy(() -> BackendPool.builder().backend(valid("a").build())
+        .homeBackend("nowhere").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'nowhere'");
+  }
+
+  @Test
+  void theHomeBackendDefaultsToTheFirstBackendOfTheLowestTier() {
+    try (BackendPool pool = Pools.manual(new ManualTime(), Pools.backend("paygo", 1),
+        Pools.backend("ptu-a", 0), Pools.backend("ptu-b", 0)).build()) {
+      assertThat(pool.homeBackend().id()).isEqualTo("ptu-a");
+    }
+    try (BackendPool pool = Pools.manual(new ManualTime(), Pools.backend("paygo", 1),
+        Pools.backend("ptu-a", 0)).homeBackend("paygo").build()) {
+      assertThat(pool.homeBackend().id()).isEqualTo("paygo");
+    }
+  }
+
+  private static void rejects(UnaryOperator<BackendPool.Builder> setting, String message) {
+    assertThatThrownBy(() -> setting.apply(BackendPool.builder().backend(valid("a").build()))
+        .build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void poolSettingErrorsNameTheSetting() {
+    rejects(b -> b.timeout(Duration.ZERO), "timeout must be > 0");
+    rejects(b -> b.attemptTimeout(Duration.ofSeconds(-1)), "attemptTimeout must be > 0");
+    rejects(b -> b.streamAttemptTimeout(Duration.ZERO), "streamAttemptTimeout must be > 0");
+    rejects(b -> b.streamIdleTimeout(Duration.ZERO), "streamIdleTimeout must be > 0");
+    rejects(b -> b.maxAttempts(0), "maxAttempts must be >= 1, was 0");
+    rejects(b -> b.maxWait(Duration.ofMillis(-1)), "maxWait must be >= 0");
+    rejects(b -> b.defaultMaxOutputTokens(-1), "defaultMaxOutputTokens must be >= 0");
+    rejects(b -> b.ewmaDecay(Duration.ZERO), "ewmaDecay must be > 0");
+    rejects(b -> b.circuitBreakDuration(Duration.ZERO), "circuitBreakDuration must be > 0");
+    rejects(b -> b.authBreakDuration(Duration.ZERO), "authBreakDuration must be > 0");
+    rejects(b -> b.misconfiguredCoolDown(Duration.ZERO), "misconfiguredCoolDown must be > 0");
+    rejects(b -> b.throttleFallbackCoolDown(Duration.ZERO),
+        "throttleFallbackCoolDown must be > 0");
+    rejects(b -> b.lapBackoff(Duration.ZERO), "lapBackoff must be > 0");
+    assertThatThrownBy(() -> BackendPool.builder().backend(valid("a").build()).timeout(null)
+        .build()).hasMessageContaining("'timeout'");
+  }
+
+  @Test
+  void theDefaultsAreTheDocumentedConstants() {
+    try (BackendPool pool = BackendPool.builder().backend(valid("a").build()).build()) {
+      assertThat(pool.settings()).isEqualTo(PoolSettings.DEFAULTS);
+    }
+    assertThat(PoolSettings.DEFAULTS.timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(PoolSettings.DEFAULTS.attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(PoolSettings.DEFAULTS.streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(PoolSettings.DEFAULTS.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(PoolSettings.DEFAULTS.circuitBreakDuration()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(PoolSettings.DEFAULTS.authBreakDuration()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(PoolSettings.DEFAULTS.misconfiguredCoolDown()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(PoolSettings.DEFAULTS.lapBackoff()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void callRequestRejectsBadValuesNamingTheField() {
+    assertThatThrownBy(() -> CallRequest.builder("chat", "m").promptTokens(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("promptTokens");
+    assertThatThrownBy(() -> CallRequest.builder("chat", "m").maxOutputTokens(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxOutputTokens");
+    assertThatThrownBy(() -> CallRequest.builder("chat", "m").timeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+  }
+
+  @Test
+  void noToStringShowsTheKey() {
+    Credential.ApiKey key = Credential.apiKey(SECRET);
+    Credential supplied = Credential.apiKey(() -> SECRET);
+    Backend backend = valid("a").credential(key).build();
+
+    assertThat(key).hasToString("ApiKey[***]");
+    assertThat(supplied).hasToString("ApiKey[***]");
+    assertThat(key.currentKey()).isEqualTo(SECRET);
+    try (BackendPool pool = Pools.manual(new ManualTime(), backend).build()) {
+      for (Object o : List.of(backend, key, supplied, pool, pool.snapshot(),
+          pool.backends(), pool.settings())) {
+        assertThat(o.toString()).doesNotContain(SECRET).doesNotContain("very-secret");
+      }
+      assertThat(backend.toString()).contains("***");
+    }
+  }
+
+  @Test
+  void aBlankKeyIsRejectedWithoutEchoingIt() {
+    assertThatThrownBy(() -> Credential.apiKey("  "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("'key' cannot be null or blank.");
+    assertThatThrownBy(() -> Credential.apiKey(() -> "").currentKey())
+        .isInstanceOf(IllegalStateException.class).hasMessage("API key supplier returned no key.");
+  }
+}
