@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -423,16 +424,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return new String(chars);
     }
 
-    /** Answers an oversized body with 413 and closes the connection (assumed shape: no recording exists). */
-    static void tooLarge(ChannelHandlerContext ctx) {
+    /**
+     * Answers an oversized body with 413 (assumed shape: no recording exists). A keep-alive connection stays
+     * open while the aggregator discards the rest of the body, so the client can read the answer; others close.
+     */
+    static void tooLarge(ChannelHandlerContext ctx, HttpMessage oversized) {
         byte[] body = AzureBodies.error("RequestEntityTooLarge", "The request body is larger than the limit of "
                 + ResourceServer.MAX_BODY_BYTES + " bytes.");
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized);
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** The three deployment operations, their Azure operation names and required fields. */

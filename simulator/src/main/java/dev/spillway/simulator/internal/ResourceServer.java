@@ -147,7 +147,7 @@ public final class ResourceServer {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            RequestHandler.tooLarge(ctx);
+            RequestHandler.tooLarge(ctx, oversized);
         }
     }
 }
