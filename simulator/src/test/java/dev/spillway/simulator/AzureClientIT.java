@@ -17,6 +17,7 @@ import com.azure.ai.openai.models.CompletionsOptions;
 import com.azure.ai.openai.models.Embeddings;
 import com.azure.ai.openai.models.EmbeddingsOptions;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.IterableStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -221,8 +222,8 @@ class AzureClientIT {
                 .block(Duration.ofSeconds(20)));
         assertThat(async).isInstanceOfSatisfying(HttpResponseException.class, e -> {
             assertThat(e.getResponse().getStatusCode()).isEqualTo(503);
-            assertThat(e.getResponse().getHeaderValue("Retry-After")).isEqualTo("2");
-            assertThat(e.getResponse().getHeaderValue("retry-after-ms")).isEqualTo("1500");
+            assertThat(e.getResponse().getHeaders().getValue(HttpHeaderName.RETRY_AFTER)).isEqualTo("2");
+            assertThat(e.getResponse().getHeaders().getValue(HttpHeaderName.fromString("retry-after-ms"))).isEqualTo("1500");
         });
     }
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -379,7 +380,8 @@ public final class AzureBodies {
     }
 
     /**
-     * The body of a standard deployment's 429, word for word as recording 11.
+     * The body of a standard deployment's 429, byte for byte as recording 11 (the gateway ends it with a
+     * newline: the recorded {@code Content-Length} counts one byte more than the JSON).
      *
      * @param operation e.g. {@code ChatCompletions_Create}
      * @param apiVersion the request's api-version
@@ -388,10 +390,10 @@ public final class AzureBodies {
      * @return the body
      */
     public static byte[] rateLimited(String operation, String apiVersion, boolean tokenLimit, long retryAfterSeconds) {
-        return error("429", "Requests to the " + operation + " Operation under Azure OpenAI API version "
+        return withNewline(error("429", "Requests to the " + operation + " Operation under Azure OpenAI API version "
                 + apiVersion + " have exceeded " + (tokenLimit ? "token" : "call")
                 + " rate limit of your current OpenAI S0 pricing tier. Please retry after " + retryAfterSeconds
-                + " seconds." + QUOTA_INCREASE);
+                + " seconds." + QUOTA_INCREASE));
     }
 
     /**
@@ -406,6 +408,23 @@ public final class AzureBodies {
         return error("429", "Requests to the " + operation + " Operation under Azure OpenAI API version "
                 + apiVersion + " have exceeded the provisioned throughput of this deployment (utilization is"
                 + " over 100%). Please retry after " + retryAfterMillis + " milliseconds.");
+    }
+
+    /**
+     * Azure's {@code DeploymentNotFound} body, byte for byte as recording 10 (ending with a newline, as its
+     * {@code Content-Length} shows).
+     *
+     * @param message the message
+     * @return the body
+     */
+    public static byte[] deploymentNotFound(String message) {
+        return withNewline(error("DeploymentNotFound", message));
+    }
+
+    private static byte[] withNewline(byte[] json) {
+        byte[] body = Arrays.copyOf(json, json.length + 1);
+        body[json.length] = '\n';
+        return body;
     }
 
     private static void writeUsage(JsonGenerator g, int prompt, int completion) throws IOException {

@@ -146,7 +146,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         DeploymentRuntime deployment = resource.deployments().get(QueryStringDecoder.decodeComponent(path.group(1)));
         if (deployment == null) {
             return Plan.Whole.now(gatewayReply(HttpResponseStatus.NOT_FOUND, true, request.headers(),
-                    AzureBodies.error("DeploymentNotFound", DEPLOYMENT_NOT_FOUND_MESSAGE)), keepAlive);
+                    AzureBodies.deploymentNotFound(DEPLOYMENT_NOT_FOUND_MESSAGE)), keepAlive);
         }
         deployment.onRequest();
         Operation operation = Operation.of(path.group(2));

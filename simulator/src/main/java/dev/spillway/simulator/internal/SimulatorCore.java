@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * every resource, the simulated clock, the resources and the control API. Thread-safe; the blocking methods
  * must not be called from an event-loop thread.
  */
-public final class SimulatorCore implements AutoCloseable {
+public final class SimulatorCore {
     /** Event-loop threads: two serve well over 3,000 requests/s, and the machines have two cores. */
     static final int IO_THREADS = 2;
 
@@ -185,8 +185,11 @@ public final class SimulatorCore implements AutoCloseable {
         }
     }
 
-    /** Closes every socket and stops the event loops. */
-    @Override
+    /**
+     * Closes every socket and stops the event loops.
+     *
+     * @throws InterruptedException if interrupted while waiting for them
+     */
     public void close() throws InterruptedException {
         try {
             for (ResourceServer resource : resources.values()) {
