@@ -89,15 +89,19 @@ class QuotaAccuracyIT {
                     / timeScale) % minuteNanos + TimeUnit.MILLISECONDS.toNanos(20));
             List<Outcome> outcomes = openLoop(resource, "d", body, count, interval);
 
-            // Each simulated minute admits one run of 2xx answers, ended by token-limit 429s.
+            // Each simulated minute admits one run of 2xx answers, ended by a long run of token-limit 429s
+            // (a lone 429 amid 2xx answers is two requests overtaking each other on the way in).
             List<Long> admittedPerMinute = new ArrayList<>();
             long run = 0;
             boolean inRun = false;
+            int tokenRefusals = 0;
             for (Outcome o : outcomes) {
                 if (o.status() == 200) {
                     run += o.promptTokens() + maxTokens;
                     inRun = true;
-                } else if (inRun && "DeploymentRatelimit-Token".equals(o.header("policy-id"))) {
+                    tokenRefusals = 0;
+                } else if ("DeploymentRatelimit-Token".equals(o.header("policy-id")) && ++tokenRefusals == 5
+                        && inRun) {
                     admittedPerMinute.add(run);
                     run = 0;
                     inRun = false;
@@ -158,7 +162,7 @@ class QuotaAccuracyIT {
     @Test
     void ptuRetryAfterMsMatchesTheAnalyticDrainTime() {
         long tokensPerMinute = 6_000; // capacity 6,000 tokens, drains 100 tokens per simulated second
-        double timeScale = 10; // ... so 1,000 tokens per real second
+        double timeScale = 5; // ... so 500 tokens per real second: each admitted request adds ~1 s of drain
         int maxTokens = 490;
         SimulatorConfig config = SimulatorConfig.of(ResourceConfig.of("ptu", "key",
                 DeploymentConfig.ptu("d", tokensPerMinute).withLatency(LatencyModel.NONE)
@@ -170,9 +174,9 @@ class QuotaAccuracyIT {
             // A cold first exchange takes tens of milliseconds, which would blur the client's clock.
             openLoop(resource, "warm-up", Loopback.chatBody("hello, world!", maxTokens), 50, 0);
             String body = Loopback.chatBody("hello, world!", maxTokens);
-            // Fill the bucket past 100 %, then offer ten times the drain rate for 3 s.
+            // Fill the bucket past 100 %, then offer ten times the drain rate for 4 s.
             List<Outcome> all = new ArrayList<>(openLoop(resource, "d", body, 14, TimeUnit.MILLISECONDS.toNanos(2)));
-            List<Outcome> sustained = openLoop(resource, "d", body, 60, TimeUnit.MILLISECONDS.toNanos(50));
+            List<Outcome> sustained = openLoop(resource, "d", body, 40, TimeUnit.MILLISECONDS.toNanos(100));
             all.addAll(sustained);
 
             double ratePerNano = tokensPerMinute * timeScale / TimeUnit.MINUTES.toNanos(1);
@@ -190,11 +194,12 @@ class QuotaAccuracyIT {
                 double level = admittedBefore - ratePerNano * (o.midNanos() - firstAdmitted);
                 double analyticMs = (level - tokensPerMinute) / ratePerNano / 1e6;
                 double hintMs = Double.parseDouble(o.header("retry-after-ms"));
-                if (analyticMs >= 150) {
+                // Client-side timing is good to a few tens of milliseconds on a loaded machine.
+                if (analyticMs >= 400) {
                     ratios.add(hintMs / analyticMs);
                 }
             }
-            System.out.printf("ptu: %d 429s with analytic drain >= 150 ms; retry-after-ms / analytic: min %.3f,"
+            System.out.printf("ptu: %d 429s with analytic drain >= 400 ms; retry-after-ms / analytic: min %.3f,"
                     + " max %.3f%n", ratios.size(), ratios.stream().mapToDouble(d -> d).min().orElse(0),
                     ratios.stream().mapToDouble(d -> d).max().orElse(0));
             assertThat(sustained).anyMatch(o -> o.status() == 200);
