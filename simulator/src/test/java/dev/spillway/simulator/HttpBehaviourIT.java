@@ -380,11 +380,11 @@ class HttpBehaviourIT {
 
         simulator.resetStats();
         simulator.setFaults("paygo", "gpt-4o", Faults.NONE);
-        Loopback.chat(standard, "gpt-4o", 5);
+        HttpResponse<String> served = Loopback.chat(standard, "gpt-4o", 5);
         JsonNode stats = Loopback.json(Loopback.get(ptu, "/_sim/stats").body());
         JsonNode paygo = stats.path("deployments").path(0);
         assertThat(paygo.path("resource").asText()).isEqualTo("paygo");
-        assertThat(paygo.path("requests").asLong()).isEqualTo(1);
+        assertThat(paygo.path("requests").asLong()).as("%s after %s: %s", stats, served, served.body()).isEqualTo(1);
         assertThat(paygo.path("succeeded").asLong()).isEqualTo(1);
         assertThat(paygo.path("tokensAdmitted").asLong()).isEqualTo(paygo.path("tokensCharged").asLong())
                 .isGreaterThan(5);

@@ -79,14 +79,14 @@ class QuotaAccuracyIT {
             String body = Loopback.chatBody("hello, world!", maxTokens);
             long cost = Loopback.json(Loopback.chat(resource, "d", maxTokens).body())
                     .path("usage").path("prompt_tokens").asLong() + maxTokens;
-            simulator.resetStats();
-            // 2 x TPM offered for just under 5 simulated minutes, starting at a fresh minute.
+            // 2 x TPM offered for just under 5 simulated minutes, starting just after a minute starts (the
+            // quota's minutes are aligned to the simulator's start, which the books' first period measures).
             long minuteNanos = (long) (TimeUnit.MINUTES.toNanos(1) / timeScale);
             double perMinute = 2.0 * tpm / cost;
             long interval = (long) (minuteNanos / perMinute);
             int count = (int) (perMinute * 4.9);
-            sleepNanos(minuteNanos - (long) (simulator.stats().deployment("paygo", "d").period().toNanos()
-                    / timeScale) % minuteNanos + TimeUnit.MILLISECONDS.toNanos(20));
+            long sinceStart = (long) (simulator.stats().deployment("paygo", "d").period().toNanos() / timeScale);
+            sleepNanos(minuteNanos - sinceStart % minuteNanos + TimeUnit.MILLISECONDS.toNanos(20));
             List<Outcome> outcomes = openLoop(resource, "d", body, count, interval);
 
             // Each simulated minute admits one run of 2xx answers, ended by a long run of token-limit 429s

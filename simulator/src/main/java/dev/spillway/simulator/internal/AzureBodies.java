@@ -37,6 +37,8 @@ public final class AzureBodies {
     /** Choice filter results of a content delta and of a legacy completion (recordings 2, 3, 5). */
     private static final String BASIC_FILTER = "{\"hate\":" + SAFE + ",\"self_harm\":" + SAFE + ",\"sexual\":"
             + SAFE + ",\"violence\":" + SAFE + "}";
+    /** Choice filter results of the role and finish frames (recordings 2, 3). */
+    private static final String BASIC_EMPTY = "{}";
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final String QUOTA_INCREASE = " Please go here: https://aka.ms/oai/quotaincrease if you would"
@@ -337,8 +339,6 @@ public final class AzureBodies {
             g.writeStringField("system_fingerprint", answer.systemFingerprint());
         }
     }
-
-    private static final String BASIC_EMPTY = "{}";
 
     /**
      * Azure's error body {@code {"error":{"code":…,"message":…}}}.

@@ -487,6 +487,5 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             return null;
         }
-
     }
 }
