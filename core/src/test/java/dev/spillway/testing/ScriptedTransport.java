@@ -36,6 +36,7 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     Exception error;
     boolean leaveOpen;
     Usage usage = Usage.reported(10, 20);
+    String responseModel;
 
     private Step(int status) {
       this.status = status;
@@ -64,6 +65,12 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
 
     public Step usage(long input, long output) {
       this.usage = Usage.reported(input, output);
+      return this;
+    }
+
+    /** For a 2xx settled at once: the {@code model} the response names. */
+    public Step responseModel(String model) {
+      this.responseModel = model;
       return this;
     }
   }
@@ -172,7 +179,7 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
       if (step.leaveOpen) {
         open.add(attempt);
       } else {
-        attempt.completion().complete(step.usage);
+        attempt.completion().complete(step.usage, step.responseModel);
       }
     }
     return new AttemptResponse<>(step.status, h, step.errorCode,
