@@ -309,7 +309,12 @@ public final class Engine implements PoolEvents {
       try {
         switch (call.onResult(attempt, response, error, ticker.read())) {
           case RETURN:
-            result.complete(call.payload);
+            if (!result.complete(call.payload)) {
+              // cancelled as the response arrived: nobody will read it, so close it and settle
+              // the attempt (a stream would otherwise stay outstanding for good)
+              transport.discard(call.payload);
+              attempt.cancelled();
+            }
             return;
           case DONE:
             complete();
