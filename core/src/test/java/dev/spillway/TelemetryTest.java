@@ -11,7 +11,9 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.catch
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.within;
 
+import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
+import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Pools;
@@ -52,6 +54,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -608,6 +611,45 @@ class TelemetryTest {
         equalTo(INPUT_TOKENS, 12L), equalTo(OUTPUT_TOKENS, 0L)); // estimated from the request
     assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
         p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
+  }
+
+  @Test
+  void streamWhoseCallIsCancelledAsItsHeadersArriveIsDiscardedAndStillSettles() {
+    BackendPool pool = pool(PTU, PAYGO);
+    AtomicReference<CompletableFuture<Reply>> result = new AtomicReference<>();
+    List<Reply> discarded = new ArrayList<>();
+    AsyncAttemptTransport<Reply> scripted =
+        new ScriptedTransport(time).on("ptu", throttled(2000)).async();
+    AsyncAttemptTransport<Reply> transport = new AsyncAttemptTransport<>() {
+      @Override
+      public CompletableFuture<AttemptResponse<Reply>> send(Attempt attempt) {
+        if (attempt.number() == 1) {
+          return scripted.send(attempt);
+        }
+        result.get().cancel(true); // the caller gives up just as the stream's headers arrive
+        return CompletableFuture.completedFuture(new AttemptResponse<>(200, name -> null, null,
+            new Reply(attempt.backend().id(), attempt.deployment().name(), 200)));
+      }
+
+      @Override
+      public void discard(Reply response) {
+        discarded.add(response);
+      }
+    };
+    CompletableFuture<Reply> f = pool.executeAsync(stream(), transport);
+    result.set(f);
+    time.runAll(TEN_MINUTES);
+
+    assertThat(f).isCancelled();
+    // the superseded 429, and the stream nobody will read: handed back to be closed, and the
+    // attempt settled
+    assertThat(discarded).extracting(Reply::backendId).containsExactly("ptu", "paygo");
+    assertThat(callSpan()).hasAttribute(ATTEMPT_COUNT, 2L);
+    assertThat(attemptSpans()).extracting(s -> s.getAttributes().get(ATTEMPT_OUTCOME))
+        .containsExactly("throttled", "cancelled");
+    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
+        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu")),
+        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"))));
   }
 
   private static CallRequest stream() {
