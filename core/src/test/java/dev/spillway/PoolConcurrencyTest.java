@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hammers one pool from many threads, sync and async, on the real ticker and the pool's own
  * scheduler with millisecond time constants, over a transport that answers at random (seeded per
- * thread): plain 200s, streams settled later from other threads (complete, fail, cancel), 429s
+ * thread): plain 200s, streams the caller reads to their end on another thread (complete, fail,
+ * stop reading) and that are closed when the engine discards them, 429s
  * with and without small hints, 503s, 500s, connection errors, attempt timeouts, caller 400s,
  * 404/401 misconfigurations, thread interrupts and future cancels. Afterwards every route's
  * outstanding count and admission ledger are back to zero, every call produced exactly one
@@ -111,8 +112,11 @@ class PoolConcurrencyTest {
     }
   }
 
-  /** What the caller gets: which call and route answered, and how. */
-  record Resp(String callId, String backendId, int status) {}
+  /**
+   * What the caller gets: which call and route answered, and how; for a stream, the attempt whose
+   * handle the reader settles when it is done with the body.
+   */
+  record Resp(String callId, String backendId, int status, Attempt stream) {}
 
   private static final ThreadLocal<SplittableRandom> RANDOM = ThreadLocal.withInitial(
       () -> new SplittableRandom(SEED ^ Thread.currentThread().getName().hashCode()));
@@ -348,9 +352,20 @@ class PoolConcurrencyTest {
     }
   }
 
+  /** The caller got its response; a stream is read to its end on another thread. */
   private void returned(Resp response) {
     if (returnedStatusByCall.put(response.callId(), response.status()) != null) {
       unexpected.add(new AssertionError("call " + response.callId() + " returned twice"));
+    }
+    if (response.stream() != null) {
+      settleLater(response.stream());
+    }
+  }
+
+  /** The engine will not hand the response over: close it, as an adapter does. */
+  private static void close(Resp response) {
+    if (response.stream() != null) {
+      response.stream().completion().cancelled();
     }
   }
 
@@ -405,20 +420,18 @@ class PoolConcurrencyTest {
       default:
         throw new IllegalArgumentException(kind.name());
     }
-    if (status == 200) {
-      if (attempt.streaming()) {
-        streamsOpened.increment();
-        settleLater(attempt);
-      } else {
-        attempt.completion().complete(Usage.reported(1 + r.nextInt(500), r.nextInt(500)));
-      }
+    boolean stream = status == 200 && attempt.streaming();
+    if (stream) {
+      streamsOpened.increment(); // settled by whoever ends up with the response
+    } else if (status == 200) {
+      attempt.completion().complete(Usage.reported(1 + r.nextInt(500), r.nextInt(500)));
     }
     ResponseHeaders h = headers::get;
     return new AttemptResponse<>(status, h, errorCode,
-        new Resp(attempt.callId(), attempt.backend().id(), status));
+        new Resp(attempt.callId(), attempt.backend().id(), status, stream ? attempt : null));
   }
 
-  /** The caller reads the stream on another thread: it completes, fails or is dropped. */
+  /** The caller reads the stream on another thread: it completes, fails or stops reading. */
   private void settleLater(Attempt attempt) {
     SplittableRandom r = random();
     int how = r.nextInt(10);
@@ -462,6 +475,11 @@ class PoolConcurrencyTest {
           return respond(attempt, kind);
       }
     }
+
+    @Override
+    public void discard(Resp response) {
+      close(response);
+    }
   }
 
   private final class AsyncTransport implements AsyncAttemptTransport<Resp> {
@@ -489,6 +507,11 @@ class PoolConcurrencyTest {
         io.schedule(answer, r.nextInt(500), TimeUnit.MICROSECONDS);
       }
       return f;
+    }
+
+    @Override
+    public void discard(Resp response) {
+      close(response);
     }
   }
 
