@@ -445,6 +445,30 @@ class TelemetryTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void callWithNoRouteAvailableHasACallSpanWithoutAttemptSpans(Mode mode) {
+    BackendPool pool = track(
+        Pools.manual(time, PTU).openTelemetry(otel).maxWait(Duration.ZERO).build());
+    ScriptedTransport t = new ScriptedTransport(time).on("ptu", throttled(30_000));
+    assertThat(catchThrowable(() -> call(mode, pool, chat(), t)))
+        .isInstanceOf(NoBackendAvailableException.class);
+    spans.reset(); // keep only the second call, which finds the one route cooling
+
+    assertThat(catchThrowable(() -> call(mode, pool, chat(), t)))
+        .isInstanceOf(NoBackendAvailableException.class);
+
+    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(s -> assertThat(s)
+        .hasName(CALL_SPAN)
+        .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
+        .hasAttributesSatisfying(
+            equalTo(ERROR_TYPE, "dev.spillway.NoBackendAvailableException"),
+            equalTo(ATTEMPT_COUNT, 0L))
+        .hasAttributesSatisfying(a -> assertThat(a.asMap())
+            .doesNotContainKeys(SERVER_ADDRESS, BACKEND_ID, RESPONSE_MODEL)));
+    assertThat(t.sent()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void attemptWithoutResponseHasTheExceptionClassAsErrorTypeAndNoStatusCode(Mode mode) {
     BackendPool pool = track(
         Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
