@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -232,6 +233,11 @@ public final class Engine implements PoolEvents {
     private final AsyncAttemptTransport<R> transport;
     private volatile CompletableFuture<AttemptResponse<R>> inFlight;
     private volatile DelayScheduler.Cancellable pending;
+    /**
+     * Set while the call waits for a scheduled {@link #run}; whoever clears it (the wake-up or a
+     * cancel) owns the call's next step, so a cancel never runs the loop beside the driver.
+     */
+    private final AtomicBoolean waiting = new AtomicBoolean();
 
     AsyncDriver(Call<R> call, AsyncAttemptTransport<R> transport) {
       this.call = call;
@@ -249,23 +255,31 @@ public final class Engine implements PoolEvents {
       if (f != null) {
         f.cancel(true);
       }
-      DelayScheduler.Cancellable p = pending;
-      if (p != null) {
-        p.cancel();
+      if (waiting.compareAndSet(true, false)) {
+        DelayScheduler.Cancellable p = pending;
+        if (p != null) {
+          p.cancel();
+        }
         call.next(ticker.read()); // settles the call as cancelled
       }
     }
 
+    private void wake() {
+      if (waiting.compareAndSet(true, false)) {
+        run();
+      }
+    }
+
     void run() {
-      pending = null; // a wait that fired is no longer cancellable; cancel goes through inFlight
       try {
         switch (call.next(ticker.read())) {
           case ATTEMPT:
             send(call.current);
             return;
           case WAIT:
-            pending = scheduler.schedule(this::run, call.waitNanos);
-            if (call.cancelled()) {
+            waiting.set(true);
+            pending = scheduler.schedule(this::wake, call.waitNanos);
+            if (call.cancelled() && waiting.compareAndSet(true, false)) {
               pending.cancel();
               call.next(ticker.read());
             }
@@ -306,7 +320,12 @@ public final class Engine implements PoolEvents {
       try {
         switch (call.onResult(attempt, response, error, ticker.read())) {
           case RETURN:
-            result.complete(call.payload);
+            if (!result.complete(call.payload)) {
+              // cancelled as the response arrived: nobody will read it, so close it and settle
+              // the attempt (a stream would otherwise stay outstanding for good)
+              transport.discard(call.payload);
+              attempt.cancelled();
+            }
             return;
           case DONE:
             complete();

@@ -37,15 +37,10 @@ public final class Selector {
       double totalWeight = 0;
       for (int i = from; i < to; i++) {
         available[i] = false;
-        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (selection.tried(i)) {
-          // Not a candidate again in this lap, but its cool-down still bounds the wait: a call
-          // whose every route just answered 429 waits for the earliest of them to come back.
-          if (wait != 0 && wait != RouteRuntime.NEVER) {
-            earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
-          }
-          continue;
+          continue; // not a candidate again in this lap; scanTried weighs its cool-down
         }
+        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (wait == 0) {
           available[i] = true;
           count++;
@@ -65,8 +60,7 @@ public final class Selector {
         return powerOfTwoChoices(all, available, from, to, totalWeight, selection, nowNanos);
       }
     }
-    selection.earliestNanos = earliest;
-    selection.triedAvailable = triedAvailable(all, selection, cost, nowNanos);
+    scanTried(all, selection, earliest, cost, nowNanos);
     return NONE;
   }
 
@@ -131,14 +125,28 @@ public final class Selector {
     return (n & 1) == 1 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
   }
 
-  private static boolean triedAvailable(RouteRuntime[] all, Selection selection, long cost,
-      long nowNanos) {
+  /**
+   * Routes this lap already tried still decide what the call does next: one available now calls
+   * for a lap backoff, and one cooling down (after its 429) bounds the wait like any other, so a
+   * call whose every route throttled waits for the earliest to return instead of giving up.
+   */
+  private static void scanTried(RouteRuntime[] all, Selection selection, long earliestUntried,
+      long cost, long nowNanos) {
+    long earliest = earliestUntried;
+    boolean availableNow = false;
     for (int i = 0; i < all.length; i++) {
-      if (selection.tried(i) && all[i].nanosUntilAvailable(cost, nowNanos) == 0) {
-        return true;
+      if (!selection.tried(i)) {
+        continue;
+      }
+      long wait = all[i].nanosUntilAvailable(cost, nowNanos);
+      if (wait == 0) {
+        availableNow = true;
+      } else if (wait != RouteRuntime.NEVER) {
+        earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
       }
     }
-    return false;
+    selection.earliestNanos = earliest;
+    selection.triedAvailable = availableNow;
   }
 
   /**

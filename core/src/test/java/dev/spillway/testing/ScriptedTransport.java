@@ -39,6 +39,7 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     boolean hang;
     Runnable onSend;
     Usage usage = Usage.reported(10, 20);
+    String responseModel;
 
     private Step(int status) {
       this.status = status;
@@ -73,6 +74,12 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     /** Runs {@code action} on the sending thread when this step is sent (before any latency). */
     public Step onSend(Runnable action) {
       this.onSend = action;
+      return this;
+    }
+
+    /** For a 2xx settled at once: the {@code model} the response names. */
+    public Step responseModel(String model) {
+      this.responseModel = model;
       return this;
     }
   }
@@ -206,7 +213,7 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
       if (step.leaveOpen) {
         open.add(attempt);
       } else {
-        attempt.completion().complete(step.usage);
+        attempt.completion().complete(step.usage, step.responseModel);
       }
     }
     return new AttemptResponse<>(step.status, h, step.errorCode,
