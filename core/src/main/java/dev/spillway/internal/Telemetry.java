@@ -4,6 +4,7 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
 import dev.spillway.CallRequest;
 import dev.spillway.CoolDownReason;
+import dev.spillway.Usage;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -170,12 +171,21 @@ final class Telemetry {
     span.end();
     Attributes attributes = metricAttributes.build();
     i.duration.record(outcome.latency().toNanos() / 1e9, attributes);
-    if (outcome.usage() != null && outcome.backendId() != null) {
+    if (admittedTokens(outcome)) {
       i.tokens.record(outcome.usage().inputTokens(),
           attributes.toBuilder().put(Semconv.TOKEN_TYPE, "input").build());
       i.tokens.record(outcome.usage().outputTokens(),
           attributes.toBuilder().put(Semconv.TOKEN_TYPE, "output").build());
     }
+  }
+
+  /**
+   * Whether the call has tokens to record: a call that nothing admitted (a caller error, a
+   * failure) carries an estimated zero, which would only skew the token histogram.
+   */
+  private static boolean admittedTokens(CallOutcome outcome) {
+    Usage usage = outcome.usage();
+    return usage != null && !(usage.estimated() && usage.totalTokens() == 0);
   }
 
   private static int port(RouteRuntime route) {
