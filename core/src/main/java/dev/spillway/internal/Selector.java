@@ -37,10 +37,14 @@ public final class Selector {
       double totalWeight = 0;
       for (int i = from; i < to; i++) {
         available[i] = false;
+        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (selection.tried(i)) {
+          // not a candidate in this lap, but its recovery is one the call can wait for
+          if (wait != 0 && wait != RouteRuntime.NEVER) {
+            earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
+          }
           continue;
         }
-        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
         if (wait == 0) {
           available[i] = true;
           count++;
