@@ -166,6 +166,15 @@ final class Harness implements AutoCloseable {
         .getCount();
   }
 
+  /** The outcome of the {@code n}th call (from 1), waiting up to 2 s for it to settle. */
+  CallOutcome awaitOutcome(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (outcomes.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return outcomes.get(n - 1);
+  }
+
   CallOutcome lastOutcome() {
     return outcomes.get(outcomes.size() - 1);
   }

@@ -72,7 +72,8 @@ final class RelayedHttpResponse extends HttpResponse {
 
   @Override
   public Flux<ByteBuffer> getBody() {
-    return buffered != null ? Flux.defer(() -> Flux.just(ByteBuffer.wrap(buffered).asReadOnlyBuffer()))
+    // a fresh, exact, writable array per subscriber: the SDK may read ByteBuffer.array()
+    return buffered != null ? Flux.defer(() -> Flux.just(ByteBuffer.wrap(buffered.clone())))
         : stream;
   }
 

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * drops the usage-only chunk ({@code "choices": []} with a {@code usage}) when the adapter itself
  * asked for it. Events reach the caller whole, as soon as their terminating blank line arrives.
  *
+ * <p>Every buffer it returns is array-backed, starts at offset 0 and is exactly as long as its
+ * content, because the SDK's event parser reads {@code ByteBuffer.array()} whole.
+ *
  * <p>Not thread-safe: one instance per stream, fed in order by one subscriber.
  */
 final class SseStream {
@@ -52,7 +55,9 @@ final class SseStream {
     }
     System.arraycopy(pending, start, pending, 0, pendingLength - start);
     pendingLength -= start;
-    return out == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(out, 0, outLength);
+    // exact-size, array-backed buffers: the SDK's event parser reads ByteBuffer.array() whole
+    return ByteBuffer.wrap(out == null ? new byte[0]
+        : outLength == out.length ? out : Arrays.copyOf(out, outLength));
   }
 
   /** Returns what is left of an unterminated last event, passed through as it came. */

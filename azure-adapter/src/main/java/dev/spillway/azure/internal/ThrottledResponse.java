@@ -69,7 +69,7 @@ public final class ThrottledResponse extends HttpResponse {
 
   @Override
   public Flux<ByteBuffer> getBody() {
-    return Flux.defer(() -> Flux.just(ByteBuffer.wrap(body).asReadOnlyBuffer()));
+    return Flux.defer(() -> Flux.just(ByteBuffer.wrap(body.clone())));
   }
 
   @Override
