@@ -1,7 +1,6 @@
 package dev.spillway.azure;
 
 import dev.spillway.azure.internal.Endpoints;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +75,8 @@ public record PoolConfig(
       if (!ids.add(backend.id())) {
         throw new IllegalArgumentException("backend id '" + backend.id() + "' is used twice.");
       }
-      Endpoints.requireSecure(backend.id(), URI.create(backend.endpoint()), allowInsecureHttp);
+      Endpoints.requireSecure(
+          backend.id(), Endpoints.parse(backend.id(), backend.endpoint()), allowInsecureHttp);
     }
     if (homeBackend != null && !ids.contains(homeBackend)) {
       throw new IllegalArgumentException(
