@@ -21,6 +21,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.rest.RequestOptions;
@@ -94,7 +95,8 @@ class SecretLeakIT {
   private static OpenAIClientBuilder client(SpillwayPool pool) {
     return pool.openAIClientBuilder().httpLogOptions(new HttpLogOptions()
         .setLogLevel(HttpLogDetailLevel.BODY_AND_HEADERS)
-        .setAllowedHeaderNames(Set.of("api-key", "Authorization")));
+        .setAllowedHttpHeaderNames(Set.of(HttpHeaderName.fromString("api-key"),
+            HttpHeaderName.AUTHORIZATION)));
   }
 
   private static String chain(Throwable error) {

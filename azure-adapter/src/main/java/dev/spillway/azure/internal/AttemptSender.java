@@ -116,10 +116,6 @@ abstract class AttemptSender {
     return type != null && type.toLowerCase(Locale.ROOT).contains("json");
   }
 
-  static void release(AttemptResponse<HttpResponse> response) {
-    response.payload().close();
-  }
-
   /** Attempts on the caller's thread, through the real client's {@code sendSync}. */
   static final class Sync extends AttemptSender implements AttemptTransport<HttpResponse> {
 
@@ -207,7 +203,7 @@ abstract class AttemptSender {
       CompletableFuture<AttemptResponse<HttpResponse>> future = new CompletableFuture<>();
       Disposable subscription = exchange.subscribe(response -> {
         if (!future.complete(response)) {
-          release(response); // the engine gave up on this attempt (timeout, cancel)
+          response.payload().close(); // the engine gave up on this attempt (timeout, cancel)
         }
       }, future::completeExceptionally);
       future.whenComplete((response, error) -> {
