@@ -85,7 +85,7 @@ public record BackendConfig(
    *
    * @return {@code true} for {@code credential: entra}
    */
-  public boolean entra() {
+  public boolean usesEntra() {
     return credential != null && !credential.isBlank();
   }
 

@@ -350,7 +350,7 @@ public final class SpillwayPool implements AutoCloseable {
         } else {
           BackendConfig config = (BackendConfig) entry;
           Credential credential;
-          if (config.entra()) {
+          if (config.usesEntra()) {
             if (entra == null) {
               entra = entraCredential != null
                   ? entraCredential : new DefaultAzureCredentialBuilder().build();

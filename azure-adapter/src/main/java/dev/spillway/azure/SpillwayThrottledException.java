@@ -15,6 +15,8 @@ import java.time.Duration;
  *
  * <p>When some attempt did get an HTTP response, the caller gets the SDK's usual exception for that
  * last response instead.
+ *
+ * <p>Immutable once thrown; safe to share between threads.
  */
 public final class SpillwayThrottledException extends HttpResponseException {
   private static final long serialVersionUID = 1L;
