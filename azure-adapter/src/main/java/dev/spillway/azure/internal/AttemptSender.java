@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -100,7 +101,8 @@ abstract class AttemptSender {
         .doOnError(handle::fail)
         .doOnCancel(handle::cancelled);
     return new AttemptResponse<>(response.getStatusCode(), view(response.getHeaders()), null,
-        RelayedHttpResponse.streamed(call.original, response, body, handle::cancelled));
+        RelayedHttpResponse.streamed(call.original, response, body, call.injectedUsage,
+            handle::cancelled));
   }
 
   boolean streams(Attempt attempt, HttpResponse response) {
@@ -114,6 +116,27 @@ abstract class AttemptSender {
   private static boolean isJson(HttpHeaders headers) {
     String type = headers.getValue(HttpHeaderName.CONTENT_TYPE);
     return type != null && type.toLowerCase(Locale.ROOT).contains("json");
+  }
+
+  /** The real client's own response timeout (the attempt's) reports as the attempt's timeout. */
+  static Throwable timeoutOr(Attempt attempt, Throwable error) {
+    return hasCause(error, TimeoutException.class) ? timeout(attempt, error) : error;
+  }
+
+  private static AttemptTimeoutException timeout(Attempt attempt, Throwable error) {
+    AttemptTimeoutException timeout =
+        new AttemptTimeoutException(attempt.backend().id(), attempt.timeout());
+    timeout.addSuppressed(error);
+    return timeout;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Attempts on the caller's thread, through the real client's {@code sendSync}. */
@@ -156,22 +179,10 @@ abstract class AttemptSender {
         return interrupted;
       }
       if (System.nanoTime() - start >= attempt.timeout().toNanos()
-          || hasCause(e, java.util.concurrent.TimeoutException.class)) {
-        AttemptTimeoutException timeout =
-            new AttemptTimeoutException(attempt.backend().id(), attempt.timeout());
-        timeout.addSuppressed(e);
-        return timeout;
+          || hasCause(e, TimeoutException.class)) {
+        return timeout(attempt, e);
       }
       return e;
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-        if (type.isInstance(t)) {
-          return true;
-        }
-      }
-      return false;
     }
 
     @Override
@@ -194,7 +205,8 @@ abstract class AttemptSender {
         HttpRequest request = prepare(attempt);
         return auth(attempt).apply(request.getHeaders())
             .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
-      }).flatMap(response -> streams(attempt, response)
+      }).onErrorMap(error -> timeoutOr(attempt, error))
+          .flatMap(response -> streams(attempt, response)
           ? Mono.just(streamed(attempt, response))
           : response.getBodyAsByteArray()
               .defaultIfEmpty(EMPTY)

@@ -4,6 +4,7 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.FluxUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -39,10 +40,18 @@ final class RelayedHttpResponse extends HttpResponse {
         () -> { });
   }
 
-  /** A response whose body streams from {@code body}; {@code onClose} runs on close. */
+  /**
+   * A response whose body streams from {@code body}; {@code onClose} runs on close. When the body
+   * may be shorter than what the backend sent, the backend's {@code Content-Length} is dropped.
+   */
   static RelayedHttpResponse streamed(HttpRequest request, HttpResponse real,
-      Flux<ByteBuffer> body, Runnable onClose) {
-    return new RelayedHttpResponse(request, real.getStatusCode(), real.getHeaders(), null, body,
+      Flux<ByteBuffer> body, boolean filtered, Runnable onClose) {
+    HttpHeaders headers = real.getHeaders();
+    if (filtered && headers.get(HttpHeaderName.CONTENT_LENGTH) != null) {
+      headers = new HttpHeaders(headers);
+      headers.remove(HttpHeaderName.CONTENT_LENGTH);
+    }
+    return new RelayedHttpResponse(request, real.getStatusCode(), headers, null, body,
         () -> {
           onClose.run();
           real.close();
@@ -75,6 +84,11 @@ final class RelayedHttpResponse extends HttpResponse {
     // a fresh, exact, writable array per subscriber: the SDK may read ByteBuffer.array()
     return buffered != null ? Flux.defer(() -> Flux.just(ByteBuffer.wrap(buffered.clone())))
         : stream;
+  }
+
+  @Override
+  public BinaryData getBodyAsBinaryData() {
+    return buffered != null ? BinaryData.fromBytes(buffered) : super.getBodyAsBinaryData();
   }
 
   @Override

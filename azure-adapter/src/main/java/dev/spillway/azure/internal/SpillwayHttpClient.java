@@ -88,7 +88,8 @@ public final class SpillwayHttpClient implements HttpClient {
 
   /** The home backend's response, attached to the SDK's request (never the credentialed one). */
   private static HttpResponse relay(InterceptedCall call, HttpResponse response) {
-    return RelayedHttpResponse.streamed(call.original, response, response.getBody(), () -> { });
+    return RelayedHttpResponse.streamed(call.original, response, response.getBody(), false,
+        () -> { });
   }
 
   /**
