@@ -1,0 +1,140 @@
+package dev.spillway.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import dev.spillway.Backend;
+import dev.spillway.BackendSnapshot;
+import dev.spillway.Credential;
+import dev.spillway.Deployment;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+class PoolConfigTest {
+  private static final DeploymentConfig GPT4O = DeploymentConfig.of("gpt-4o", "gpt-4o");
+  private static final TokenCredential TOKENS =
+      request -> Mono.just(new AccessToken("t", OffsetDateTime.now().plusHours(1)));
+
+  private static BackendConfig backend(String id, String endpoint, String apiKey,
+      String credential) {
+    return new BackendConfig(id, endpoint, null, null, null, apiKey, credential, List.of(GPT4O));
+  }
+
+  private static BackendConfig keyed(String id, String endpoint) {
+    return backend(id, endpoint, "secret-key", null);
+  }
+
+  @Test
+  void buildsAPoolWithDefaultsFromTheSchema() {
+    PoolConfig config = new PoolConfig(Duration.ofSeconds(30), Duration.ofSeconds(10), null, null,
+        3, "eastus-paygo", false, List.of(
+            new BackendConfig("sweden-ptu", "https://ptu.openai.azure.com", 0, 2.0,
+                "swedencentral", "k1", null,
+                List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
+            new BackendConfig("eastus-paygo", "https://paygo.openai.azure.com", 1, null, null,
+                null, "Entra", List.of(GPT4O))));
+
+    try (SpillwayPool pool = SpillwayPool.builder().config(config).entraCredential(TOKENS)
+        .build()) {
+      assertThat(pool.backendPool().settings().timeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(pool.backendPool().settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(pool.backendPool().settings().streamIdleTimeout())
+          .isEqualTo(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
+      assertThat(pool.backendPool().settings().maxAttempts()).isEqualTo(3);
+      assertThat(pool.backendPool().homeBackend().id()).isEqualTo("eastus-paygo");
+      Backend ptu = pool.backendPool().backends().get(0);
+      assertThat(ptu.weight()).isEqualTo(2.0);
+      assertThat(ptu.region()).isEqualTo("swedencentral");
+      assertThat(ptu.deployments()).containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true,
+          300_000, 0));
+      Backend payg = pool.backendPool().backends().get(1);
+      assertThat(payg.weight()).isEqualTo(Backend.DEFAULT_WEIGHT);
+      assertThat(payg.credential()).isInstanceOf(EntraCredential.class);
+      assertThat(pool.snapshot().backends()).extracting(BackendSnapshot::credentialKind)
+          .containsExactly("api-key", "entra");
+    }
+  }
+
+  @Test
+  void apiKeyNeverShowsInToString() {
+    BackendConfig config = keyed("a", "https://a.openai.azure.com");
+    assertThat(config.toString()).contains("apiKey=***").doesNotContain("secret-key");
+    assertThat(PoolConfig.of(List.of(config)).toString()).doesNotContain("secret-key");
+  }
+
+  @Test
+  void validationMessagesNameTheBackendAndField() {
+    assertThatThrownBy(() -> new BackendConfig("eastus-paygo", "https://a.openai.azure.com",
+        null, -1.0, null, "k", null, List.of(GPT4O)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend 'eastus-paygo': weight must be > 0, was -1.0");
+    assertThatThrownBy(() -> new BackendConfig("b", "https://a.openai.azure.com", -1, null,
+        null, "k", null, List.of(GPT4O)))
+        .hasMessage("backend 'b': tier must be >= 0, was -1");
+    assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", "k", "entra"))
+        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+    assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", " ", null))
+        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+    assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", null, "managed"))
+        .hasMessage("backend 'b': credential must be 'entra', was 'managed'");
+    assertThatThrownBy(() -> keyed("b", "ftp://a"))
+        .hasMessageContaining("backend 'b': endpoint must be an absolute http(s) URL");
+    assertThatThrownBy(() -> keyed("b", null))
+        .hasMessage("backend 'b': endpoint cannot be null or blank.");
+    assertThatThrownBy(() -> new BackendConfig("b", "https://a", null, null, null, "k", null,
+        List.of(GPT4O, DeploymentConfig.of("gpt-4o", "other"))))
+        .hasMessage("backend 'b': model 'gpt-4o' is mapped twice.");
+    assertThatThrownBy(() -> new DeploymentConfig("gpt-4o", "d", null, -5L, null))
+        .hasMessage("deployment 'd': tpm must be >= 0, was -5");
+    assertThatThrownBy(() -> PoolConfig.of(List.of()))
+        .hasMessage("backends must list at least one backend.");
+    assertThatThrownBy(() -> PoolConfig.of(List.of(keyed("a", "https://x"), keyed("a", "https://y"))))
+        .hasMessage("backend id 'a' is used twice.");
+    assertThatThrownBy(() -> new PoolConfig(null, Duration.ZERO, null, null, null, null, false,
+        List.of(keyed("a", "https://x"))))
+        .hasMessage("attempt-timeout must be > 0, was PT0S");
+    assertThatThrownBy(() -> new PoolConfig(null, null, null, null, null, "nope", false,
+        List.of(keyed("a", "https://x"))))
+        .hasMessageContaining("home-backend 'nope' is not a backend id");
+  }
+
+  @Test
+  void plainHttpOnlyToLoopbackUnlessAllowed() {
+    assertThat(PoolConfig.of(List.of(keyed("a", "http://127.0.0.1:8080"),
+        keyed("b", "http://localhost:1"), keyed("c", "http://[::1]:1")))).isNotNull();
+    assertThatThrownBy(() -> PoolConfig.of(List.of(keyed("a", "http://example.com"))))
+        .hasMessageContaining("backend 'a': endpoint must use https");
+    assertThat(new PoolConfig(null, null, null, null, null, null, true,
+        List.of(keyed("a", "http://example.com")))).isNotNull();
+
+    SpillwayPool.Builder code = SpillwayPool.builder().backend(Backend.builder("a")
+        .endpoint("http://example.com").credential(Credential.apiKey("k"))
+        .deployment("gpt-4o", "d").build());
+    assertThatThrownBy(code::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("backend 'a': endpoint must use https");
+    try (SpillwayPool pool = code.allowInsecureHttp(true).build()) {
+      assertThat(pool.backendPool().backends()).hasSize(1);
+    }
+  }
+
+  @Test
+  void unknownCredentialKindsAreRefused() {
+    Credential custom = () -> "custom";
+    assertThatThrownBy(() -> SpillwayPool.builder().backend(Backend.builder("a")
+        .endpoint("https://a").credential(custom).deployment("gpt-4o", "d").build()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("backend 'a': credential kind 'custom' is not supported");
+  }
+
+  @Test
+  void entraCredentialShowsNoSecret() {
+    assertThat(EntraCredential.of(TOKENS).toString()).startsWith("EntraCredential[")
+        .doesNotContain("t]");
+    assertThat(EntraCredential.of(TOKENS).kind()).isEqualTo("entra");
+  }
+}
