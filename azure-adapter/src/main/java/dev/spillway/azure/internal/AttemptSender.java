@@ -1,0 +1,226 @@
+package dev.spillway.azure.internal;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.util.Context;
+import dev.spillway.spi.AsyncAttemptTransport;
+import dev.spillway.spi.Attempt;
+import dev.spillway.spi.AttemptResponse;
+import dev.spillway.spi.AttemptTimeoutException;
+import dev.spillway.spi.AttemptTransport;
+import dev.spillway.spi.CompletionHandle;
+import dev.spillway.spi.ResponseHeaders;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends the attempts of one call: rewrites the request for the route, sets the backend's auth and
+ * the trace context, sends it with the attempt's timeout through the real HTTP client, and turns
+ * the response into the engine's {@link AttemptResponse}: plain bodies buffered and read for usage
+ * or error code, 2xx streams wrapped to settle the completion handle when they end.
+ */
+abstract class AttemptSender {
+  /** azure-core's per-request response timeout (honoured by its Netty, OkHttp and JDK clients). */
+  static final String RESPONSE_TIMEOUT_KEY = "azure-response-timeout";
+  /** azure-core's flag that makes a client buffer the whole body before returning. */
+  static final String EAGERLY_READ_KEY = "azure-eagerly-read-response";
+  private static final byte[] EMPTY = new byte[0];
+
+  final InterceptedCall call;
+  final HttpClient delegate;
+  final Map<String, BackendAuth> auth;
+  final Context context;
+  final Duration idleTimeout;
+
+  AttemptSender(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
+      Context context, Duration idleTimeout) {
+    this.call = call;
+    this.delegate = delegate;
+    this.auth = auth;
+    this.context = context;
+    this.idleTimeout = idleTimeout;
+  }
+
+  HttpRequest prepare(Attempt attempt) {
+    HttpRequest request = call.attemptRequest(attempt.backend(), attempt.deployment());
+    attempt.injectTraceContext((name, value) ->
+        request.setHeader(HttpHeaderName.fromString(name), value));
+    return request;
+  }
+
+  BackendAuth auth(Attempt attempt) {
+    return auth.get(attempt.backend().id());
+  }
+
+  Context attemptContext(Attempt attempt) {
+    Context c = context.addData(RESPONSE_TIMEOUT_KEY, attempt.timeout());
+    return attempt.streaming() ? c.addData(EAGERLY_READ_KEY, false) : c;
+  }
+
+  static boolean success(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  /** A plain response, or any non-2xx: buffered, usage settled, error code read. */
+  AttemptResponse<HttpResponse> buffered(Attempt attempt, HttpResponse response, byte[] body) {
+    int status = response.getStatusCode();
+    HttpHeaders headers = response.getHeaders();
+    RelayedHttpResponse relayed = RelayedHttpResponse.buffered(call.original, response, body);
+    response.close();
+    ResponseBody facts = isJson(headers) ? ResponseBody.parse(body) : ResponseBody.NONE;
+    if (success(status)) {
+      attempt.completion().complete(facts.usage(), facts.model());
+      return new AttemptResponse<>(status, view(headers), null, relayed);
+    }
+    return new AttemptResponse<>(status, view(headers), facts.errorCode(), relayed);
+  }
+
+  /** A 2xx stream: relayed chunk by chunk, the handle settled when it ends. */
+  AttemptResponse<HttpResponse> streamed(Attempt attempt, HttpResponse response) {
+    CompletionHandle handle = attempt.completion();
+    String backendId = attempt.backend().id();
+    long promptTokens = call.facts.promptTokens();
+    SseStream sse = new SseStream(call.injectedUsage);
+    Flux<ByteBuffer> body = response.getBody()
+        .timeout(idleTimeout,
+            Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
+        .map(sse::accept)
+        .concatWith(Mono.fromSupplier(sse::finish))
+        .filter(ByteBuffer::hasRemaining)
+        .doOnComplete(() -> handle.complete(sse.usage(promptTokens), sse.model()))
+        .doOnError(handle::fail)
+        .doOnCancel(handle::cancelled);
+    return new AttemptResponse<>(response.getStatusCode(), view(response.getHeaders()), null,
+        RelayedHttpResponse.streamed(call.original, response, body, handle::cancelled));
+  }
+
+  boolean streams(Attempt attempt, HttpResponse response) {
+    return attempt.streaming() && success(response.getStatusCode());
+  }
+
+  static ResponseHeaders view(HttpHeaders headers) {
+    return name -> headers.getValue(HttpHeaderName.fromString(name));
+  }
+
+  private static boolean isJson(HttpHeaders headers) {
+    String type = headers.getValue(HttpHeaderName.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).contains("json");
+  }
+
+  static void release(AttemptResponse<HttpResponse> response) {
+    response.payload().close();
+  }
+
+  /** Attempts on the caller's thread, through the real client's {@code sendSync}. */
+  static final class Sync extends AttemptSender implements AttemptTransport<HttpResponse> {
+
+    Sync(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
+        Context context, Duration idleTimeout) {
+      super(call, delegate, auth, context, idleTimeout);
+    }
+
+    @Override
+    public AttemptResponse<HttpResponse> send(Attempt attempt) throws Exception {
+      long start = System.nanoTime();
+      HttpRequest request = prepare(attempt);
+      auth(attempt).applySync(request.getHeaders());
+      HttpResponse response;
+      try {
+        response = delegate.sendSync(request, attemptContext(attempt));
+      } catch (RuntimeException e) {
+        throw failure(attempt, e, start);
+      }
+      if (streams(attempt, response)) {
+        return streamed(attempt, response);
+      }
+      byte[] body;
+      try {
+        long left = attempt.timeout().toNanos() - (System.nanoTime() - start);
+        body = response.getBodyAsByteArray().block(Duration.ofNanos(Math.max(1, left)));
+      } catch (RuntimeException e) {
+        response.close();
+        throw failure(attempt, e, start);
+      }
+      return buffered(attempt, response, body == null ? EMPTY : body);
+    }
+
+    private static Exception failure(Attempt attempt, RuntimeException e, long start) {
+      if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
+        InterruptedException interrupted = new InterruptedException("attempt interrupted");
+        interrupted.initCause(e);
+        return interrupted;
+      }
+      if (System.nanoTime() - start >= attempt.timeout().toNanos()
+          || hasCause(e, java.util.concurrent.TimeoutException.class)) {
+        AttemptTimeoutException timeout =
+            new AttemptTimeoutException(attempt.backend().id(), attempt.timeout());
+        timeout.addSuppressed(e);
+        return timeout;
+      }
+      return e;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (type.isInstance(t)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void discard(HttpResponse response) {
+      response.close();
+    }
+  }
+
+  /** Attempts without blocking, through the real client's {@code send}. */
+  static final class Async extends AttemptSender implements AsyncAttemptTransport<HttpResponse> {
+
+    Async(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
+        Context context, Duration idleTimeout) {
+      super(call, delegate, auth, context, idleTimeout);
+    }
+
+    @Override
+    public CompletableFuture<AttemptResponse<HttpResponse>> send(Attempt attempt) {
+      Mono<AttemptResponse<HttpResponse>> exchange = Mono.defer(() -> {
+        HttpRequest request = prepare(attempt);
+        return auth(attempt).apply(request.getHeaders())
+            .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
+      }).flatMap(response -> streams(attempt, response)
+          ? Mono.just(streamed(attempt, response))
+          : response.getBodyAsByteArray()
+              .defaultIfEmpty(EMPTY)
+              .doOnCancel(response::close)
+              .map(body -> buffered(attempt, response, body)));
+      CompletableFuture<AttemptResponse<HttpResponse>> future = new CompletableFuture<>();
+      Disposable subscription = exchange.subscribe(response -> {
+        if (!future.complete(response)) {
+          release(response); // the engine gave up on this attempt (timeout, cancel)
+        }
+      }, future::completeExceptionally);
+      future.whenComplete((response, error) -> {
+        if (future.isCancelled()) {
+          subscription.dispose();
+        }
+      });
+      return future;
+    }
+
+    @Override
+    public void discard(HttpResponse response) {
+      response.close();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.spillway.azure.internal;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import dev.spillway.Backend;
+import dev.spillway.CallRequest;
+import dev.spillway.Deployment;
+import dev.spillway.azure.SpillwayContext;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One request from the SDK's pipeline, read once: the logical model (the deployment segment of
+ * {@code /openai/deployments/{model}/…}), the operation, the body (buffered, replayed per attempt,
+ * with {@code include_usage} added when the adapter asks for stream usage) and the call settings
+ * from the context. Immutable once built.
+ */
+final class InterceptedCall {
+  static final String DEPLOYMENTS = "/openai/deployments/";
+
+  final HttpRequest original;
+  /** The logical model, or {@code null} for a path outside {@link #DEPLOYMENTS}. */
+  final String model;
+  /** The path after the deployment segment (such as {@code /chat/completions}), or the whole path. */
+  final String tail;
+  final String rawQuery;
+  final byte[] body;
+  final RequestBody facts;
+  /** Whether the adapter added {@code stream_options.include_usage} to the body. */
+  final boolean injectedUsage;
+  private final Context context;
+
+  private InterceptedCall(HttpRequest original, Context context, String model, String tail,
+      String rawQuery, byte[] body, RequestBody facts, boolean injectedUsage) {
+    this.original = original;
+    this.context = context;
+    this.model = model;
+    this.tail = tail;
+    this.rawQuery = rawQuery;
+    this.body = body;
+    this.facts = facts;
+    this.injectedUsage = injectedUsage;
+  }
+
+  static InterceptedCall of(HttpRequest request, Context context) {
+    URL url = request.getUrl();
+    String path = url.getPath();
+    String query = url.getQuery();
+    BinaryData data = request.getBodyAsBinaryData();
+    byte[] body = data == null ? null : data.toBytes();
+    if (!path.startsWith(DEPLOYMENTS) || path.length() == DEPLOYMENTS.length()) {
+      return new InterceptedCall(request, context, null, path, query, body, RequestBody.NONE,
+          false);
+    }
+    int end = path.indexOf('/', DEPLOYMENTS.length());
+    if (end < 0) {
+      end = path.length();
+    }
+    String model = URLDecoder.decode(path.substring(DEPLOYMENTS.length(), end),
+        StandardCharsets.UTF_8);
+    String tail = path.substring(end);
+    String contentType = request.getHeaders().getValue(HttpHeaderName.CONTENT_TYPE);
+    boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
+    RequestBody facts = json ? RequestBody.inspect(body) : RequestBody.NONE;
+    boolean inject = facts.streaming() && !facts.hasStreamOptions()
+        && tail.equals("/chat/completions")
+        && RequestBody.acceptsStreamOptions(queryParameter(query, "api-version"));
+    return new InterceptedCall(request, context, model, tail, query,
+        inject ? RequestBody.withIncludeUsage(body) : body, facts, inject);
+  }
+
+  /** Whether the call is load-balanced (a deployment path) rather than sent to the home backend. */
+  boolean balanced() {
+    return model != null;
+  }
+
+  /** The GenAI operation name of the call. */
+  String operation() {
+    switch (tail) {
+      case "/chat/completions":
+        return "chat";
+      case "/completions":
+        return "text_completion";
+      case "/embeddings":
+        return "embeddings";
+      default:
+        return tail.isEmpty() ? "unknown" : tail.substring(1).replace('/', '.');
+    }
+  }
+
+  CallRequest callRequest() {
+    CallRequest.Builder b = CallRequest.builder(operation(), model)
+        .streaming(facts.streaming())
+        .promptTokens(facts.promptTokens())
+        .maxOutputTokens(facts.maxOutputTokens())
+        .returnLastResponse(true);
+    context.getData(SpillwayContext.CONSUMER_ID)
+        .filter(String.class::isInstance)
+        .ifPresent(id -> b.consumerId((String) id));
+    context.getData(SpillwayContext.TAGS)
+        .filter(Map.class::isInstance)
+        .ifPresent(tags -> ((Map<?, ?>) tags).forEach((k, v) -> {
+          if (k instanceof String && v instanceof String) {
+            b.tag((String) k, (String) v);
+          }
+        }));
+    context.getData(SpillwayContext.TIMEOUT)
+        .filter(Duration.class::isInstance)
+        .map(Duration.class::cast)
+        .filter(t -> !t.isNegative() && !t.isZero())
+        .ifPresent(b::timeout);
+    return b.build();
+  }
+
+  /** The request of one attempt: the route's backend and deployment, the buffered body. */
+  HttpRequest attemptRequest(Backend backend, Deployment deployment) {
+    return copy(base(backend) + DEPLOYMENTS
+        + URLEncoder.encode(deployment.name(), StandardCharsets.UTF_8).replace("+", "%20")
+        + tail);
+  }
+
+  /** The request to the home backend, path unchanged. */
+  HttpRequest homeRequest(Backend home) {
+    return copy(base(home) + tail);
+  }
+
+  private HttpRequest copy(String pathUrl) {
+    HttpHeaders headers = new HttpHeaders(original.getHeaders());
+    headers.remove(BackendAuth.API_KEY);
+    headers.remove(HttpHeaderName.AUTHORIZATION);
+    HttpRequest request = new HttpRequest(original.getHttpMethod(),
+        rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery);
+    request.setHeaders(headers);
+    if (body != null) {
+      request.setBody(body);
+    }
+    return request;
+  }
+
+  private static String base(Backend backend) {
+    URI endpoint = backend.endpoint();
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return endpoint.getScheme().toLowerCase(Locale.ROOT) + "://" + endpoint.getRawAuthority()
+        + path;
+  }
+
+  private static String queryParameter(String query, String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

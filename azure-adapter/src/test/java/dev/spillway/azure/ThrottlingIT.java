@@ -1,0 +1,135 @@
+package dev.spillway.azure;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static dev.spillway.azure.Harness.MODEL;
+import static dev.spillway.azure.Harness.PAYG_DEPLOYMENT;
+import static dev.spillway.azure.Harness.PTU_DEPLOYMENT;
+import static dev.spillway.azure.Harness.chat;
+import static dev.spillway.azure.Harness.chatOptions;
+import static dev.spillway.azure.Harness.count;
+import static dev.spillway.azure.Harness.error;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.rest.RequestOptions;
+import com.azure.core.util.Context;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.spillway.AttemptOutcome;
+import dev.spillway.AttemptRecord;
+import dev.spillway.CallOutcome;
+import dev.spillway.NoBackendAvailableException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every route throttled: waiting for the earliest, the last 429, and the synthetic 429. */
+class ThrottlingIT {
+  private static final Harness H = new Harness();
+
+  @BeforeEach
+  void reset() {
+    H.reset();
+  }
+
+  @AfterAll
+  static void close() {
+    H.close();
+  }
+
+  private static RequestOptions timeout(Duration timeout) {
+    return new RequestOptions().setContext(new Context(SpillwayContext.TIMEOUT, timeout));
+  }
+
+  private static void throttleOnceThenServe(WireMockServer server, String deployment,
+      String retryAfterMs) {
+    server.stubFor(post(urlPathEqualTo(Harness.chatPath(deployment))).inScenario("throttle")
+        .whenScenarioStateIs(STARTED)
+        .willReturn(error(429, "429").withHeader("retry-after-ms", retryAfterMs))
+        .willSetStateTo("served"));
+    server.stubFor(post(urlPathEqualTo(Harness.chatPath(deployment))).inScenario("throttle")
+        .whenScenarioStateIs("served").willReturn(Harness.ok()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void allBackendsThrottledWaitsForTheEarliestAndSucceeds(Mode mode) {
+    SpillwayPool pool = H.pool();
+    throttleOnceThenServe(H.ptu, PTU_DEPLOYMENT, "300");
+    throttleOnceThenServe(H.payg, PAYG_DEPLOYMENT, "2000");
+
+    chat(pool, mode);
+
+    assertThat(count(H.ptu)).isEqualTo(2);
+    assertThat(count(H.payg)).isEqualTo(1);
+    CallOutcome outcome = H.lastOutcome();
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(outcome.backendId()).isEqualTo("sweden-ptu");
+    assertThat(outcome.attempts()).extracting(AttemptRecord::outcome).containsExactly(
+        AttemptOutcome.THROTTLED, AttemptOutcome.THROTTLED, AttemptOutcome.SUCCESS);
+    assertThat(outcome.attempts().get(2).start()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void allBackendsThrottledPastTheDeadlineReturnsTheLast429(Mode mode) {
+    SpillwayPool pool = H.pool();
+    H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "ptu-429").withHeader("retry-after-ms", "5000"));
+    H.stubChat(H.payg, PAYG_DEPLOYMENT,
+        error(429, "payg-429").withHeader("retry-after-ms", "6000"));
+
+    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
+        timeout(Duration.ofMillis(500))))
+        .isInstanceOf(HttpResponseException.class)
+        .isNotInstanceOf(SpillwayThrottledException.class)
+        .satisfies(e -> {
+          HttpResponseException http = (HttpResponseException) e;
+          assertThat(http.getResponse().getStatusCode()).isEqualTo(429);
+          assertThat(http.getMessage()).contains("payg-429");
+        });
+
+    assertThat(count(H.ptu)).isEqualTo(1);
+    assertThat(count(H.payg)).isEqualTo(1);
+    CallOutcome outcome = H.lastOutcome();
+    assertThat(outcome.status()).isEqualTo(429);
+    assertThat(outcome.succeeded()).isFalse();
+    assertThat(outcome.attempts()).extracting(AttemptRecord::backendId)
+        .containsExactly("sweden-ptu", "eastus-paygo");
+    assertThat(outcome.throttledAttempts()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void everyRouteCoolingAndNothingSentIsA429WithRetryAfter(Mode mode) {
+    SpillwayPool pool = H.pool();
+    H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "5000"));
+    H.stubChat(H.payg, PAYG_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "6000"));
+    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
+        timeout(Duration.ofMillis(300)))).isInstanceOf(HttpResponseException.class);
+
+    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
+        timeout(Duration.ofMillis(300))))
+        .isInstanceOfSatisfying(SpillwayThrottledException.class, e -> {
+          assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
+          long retryAfter = Long.parseLong(
+              e.getResponse().getHeaders().getValue(HttpHeaderName.RETRY_AFTER));
+          assertThat(retryAfter).isBetween(4L, 5L);
+          long retryAfterMs = Long.parseLong(
+              e.getResponse().getHeaders().getValue(HttpHeaderName.fromString("retry-after-ms")));
+          assertThat(retryAfterMs).isBetween(4000L, 5000L);
+          assertThat(e.retryAfter().toMillis()).isEqualTo(retryAfterMs);
+          assertThat(e.getCause()).isInstanceOf(NoBackendAvailableException.class);
+          assertThat(e.getCause().routeStates()).hasSize(2);
+        });
+
+    assertThat(count(H.ptu)).isEqualTo(1);
+    assertThat(count(H.payg)).isEqualTo(1);
+    assertThat(H.lastOutcome().attempts()).isEmpty();
+    assertThat(H.lastOutcome().error()).isInstanceOf(NoBackendAvailableException.class);
+  }
+}
