@@ -74,11 +74,15 @@ final class LoadHarness {
       t.setDaemon(true);
       return t;
     });
+    long simulatorStart = System.nanoTime(); // the simulator's quota minutes count from its start
     Simulator simulator = Simulator.start(SimulatorConfigs.benchmarkPool(options.seed(), f));
     LoadClient client = Clients.create(clientKey, simulator, f, options.seed());
     try {
-      long lead = TimeUnit.MILLISECONDS.toNanos(100);
-      long origin = System.nanoTime() + lead + toNanos(warmup, f); // window start
+      // The window starts after whole quota minutes of warm-up, aligned with the standard deployments'
+      // minute counters (without warm-up: right away, within a few simulated seconds of the start).
+      long lead = TimeUnit.MILLISECONDS.toNanos(20);
+      long origin = warmup > 0 ? Math.max(simulatorStart + toNanos(warmup, f), System.nanoTime() + lead)
+          : System.nanoTime() + lead;
       long windowNanos = toNanos(options.scenarioSeconds(), f);
       long[] fault = new long[2];
       AtomicReference<SimulatorStats> windowStats = new AtomicReference<>();
