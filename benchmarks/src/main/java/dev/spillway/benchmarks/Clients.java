@@ -1,0 +1,218 @@
+package dev.spillway.benchmarks;
+
+import com.azure.ai.openai.OpenAIAsyncClient;
+import com.azure.ai.openai.OpenAIClientBuilder;
+import com.azure.ai.openai.models.ChatCompletionsOptions;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.rest.RequestOptions;
+import com.azure.core.util.Context;
+import dev.spillway.AttemptOutcome;
+import dev.spillway.AttemptRecord;
+import dev.spillway.Backend;
+import dev.spillway.CallOutcome;
+import dev.spillway.Credential;
+import dev.spillway.Deployment;
+import dev.spillway.PoolListener;
+import dev.spillway.azure.SpillwayContext;
+import dev.spillway.azure.SpillwayPool;
+import dev.spillway.simulator.SimulatedResource;
+import dev.spillway.simulator.Simulator;
+import dev.spillway.simulator.SimulatorConfigs;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+import reactor.netty.resources.ConnectionProvider;
+
+/** Builds the five clients of BENCHMARK §1 against one simulator, every time constant scaled by F. */
+final class Clients {
+  /** Client keys, in report order. */
+  static final List<String> KEYS =
+      List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
+
+  /** The Azure SDK's default retry policy: 3 retries, 800 ms base, 8 s max (exponential). */
+  static final int SDK_MAX_RETRIES = 3;
+  static final Duration SDK_BASE_DELAY = Duration.ofMillis(800);
+  static final Duration SDK_MAX_DELAY = Duration.ofSeconds(8);
+  /** azure-core-http-netty's default response timeout. */
+  static final Duration SDK_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+  /** The call deadline every client gets. */
+  static final Duration DEADLINE = Duration.ofSeconds(120);
+
+  private Clients() {}
+
+  /** The pool's backends as the clients see them (tier, capacity weight, port, key). */
+  static List<Target> targets(Simulator simulator) {
+    List<Target> targets = new ArrayList<>();
+    for (SimulatedResource resource : simulator.resources()) {
+      var deployment = resource.config().deployments().get(0);
+      targets.add(new Target(resource.id(), deployment.ptu() ? 0 : 1, deployment.tpm(), deployment.ptu(),
+          resource.port(), resource.config().apiKey()));
+    }
+    return targets;
+  }
+
+  static Duration scaled(Duration d, double timeScale) {
+    return Duration.ofNanos((long) (d.toNanos() / timeScale));
+  }
+
+  /**
+   * Builds a client.
+   *
+   * @param key one of {@link #KEYS}
+   * @param simulator the pool
+   * @param timeScale F
+   * @param seed the run's seed
+   */
+  static LoadClient create(String key, Simulator simulator, double timeScale, long seed) {
+    List<Target> targets = targets(simulator);
+    ConnectionProvider connections = ConnectionProvider.builder("bench-" + key)
+        .maxConnections(2048).pendingAcquireMaxCount(-1).build();
+    HttpClient http = new NettyAsyncHttpClientBuilder()
+        .connectionProvider(connections)
+        .responseTimeout(scaled(SDK_RESPONSE_TIMEOUT, timeScale))
+        .build();
+    if (key.equals("spillway")) {
+      return new SpillwayClient(targets, http, connections, timeScale, seed);
+    }
+    RoutingPolicy router = switch (key) {
+      case "single" -> new RoutingPolicy.Single(targets, timeScale);
+      case "round-robin" -> new RoutingPolicy.RoundRobin(targets, timeScale);
+      case "weighted-random" -> new RoutingPolicy.WeightedRandom(targets, timeScale, seed);
+      case "priority-cooldown" -> new RoutingPolicy.PriorityCooldown(targets, timeScale, seed);
+      default -> throw new IllegalArgumentException("unknown client '" + key + "'");
+    };
+    return new SdkClient(key, targets, router, http, connections, timeScale);
+  }
+
+  /** A baseline: the plain SDK client with its default retry (scaled) and a routing policy. */
+  static final class SdkClient implements LoadClient {
+    private final String key;
+    private final OpenAIAsyncClient client;
+    private final ConnectionProvider connections;
+
+    SdkClient(String key, List<Target> targets, RoutingPolicy router, HttpClient http,
+        ConnectionProvider connections, double timeScale) {
+      this.key = key;
+      this.connections = connections;
+      ExponentialBackoffOptions backoff = new ExponentialBackoffOptions()
+          .setMaxRetries(SDK_MAX_RETRIES)
+          .setBaseDelay(scaled(SDK_BASE_DELAY, timeScale))
+          .setMaxDelay(scaled(SDK_MAX_DELAY, timeScale));
+      // The key goes in per try from the router: the SDK's key policy refuses plain-http endpoints.
+      this.client = new OpenAIClientBuilder()
+          .endpoint(targets.get(0).baseUrl())
+          .httpClient(http)
+          .retryOptions(new RetryOptions(backoff))
+          .addPolicy(router)
+          .buildAsyncClient();
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
+      RequestOptions requestOptions = new RequestOptions()
+          .setContext(new Context(RoutingPolicy.CALL_KEY, record));
+      return client.getChatCompletionsWithResponse(SimulatorConfigs.BENCHMARK_DEPLOYMENT, options, requestOptions);
+    }
+
+    @Override
+    public void close() {
+      connections.dispose();
+    }
+  }
+
+  /** Spillway with its default settings, every time constant scaled by F. */
+  static final class SpillwayClient implements LoadClient {
+    private final SpillwayPool pool;
+    private final OpenAIAsyncClient client;
+    private final ConnectionProvider connections;
+    private final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
+
+    SpillwayClient(List<Target> targets, HttpClient http, ConnectionProvider connections, double timeScale,
+        long seed) {
+      this.connections = connections;
+      SpillwayPool.Builder builder = SpillwayPool.builder()
+          .httpClient(http)
+          .openTelemetry(OpenTelemetry.noop())
+          .timeout(scaled(Clients.DEADLINE, timeScale))
+          .attemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
+          .streamAttemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
+          .streamIdleTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
+          .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
+          .listener(new PoolListener() {
+            @Override
+            public void onCallComplete(CallOutcome outcome) {
+              if (outcome.consumerId() != null) {
+                outcomes.put(outcome.consumerId(), outcome);
+              }
+            }
+          })
+          .engine(core -> core
+              .ewmaDecay(scaled(dev.spillway.PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
+              .circuitBreakDuration(scaled(dev.spillway.PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
+              .authBreakDuration(scaled(dev.spillway.PoolSettings.DEFAULT_AUTH_BREAK, timeScale))
+              .misconfiguredCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN, timeScale))
+              .throttleFallbackCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
+              .lapBackoff(scaled(dev.spillway.PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
+              .randomSeed(seed));
+      for (Target t : targets) {
+        // What a user writes in the pool configuration: tier, capacity weight, the capacity hints.
+        Deployment deployment = t.ptu()
+            ? Deployment.ptu("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT, (long) t.weight())
+            : Deployment.of("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT)
+                .withTpm((long) t.weight()).withRpm((long) t.weight() * 6 / 1000);
+        builder.backend(Backend.builder(t.id()).endpoint(t.baseUrl()).tier(t.tier()).weight(t.weight())
+            .credential(Credential.apiKey(t.apiKey())).deployment(deployment).build());
+      }
+      this.pool = builder.build();
+      this.client = pool.openAIClientBuilder().buildAsyncClient();
+    }
+
+    @Override
+    public String key() {
+      return "spillway";
+    }
+
+    @Override
+    public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
+      return client.getChatCompletionsWithResponse("gpt-4o", options,
+          SpillwayContext.requestOptions(Integer.toString(record.index), null));
+    }
+
+    @Override
+    public void settle(List<CallRecord> records) {
+      for (CallRecord record : records) {
+        CallOutcome outcome = outcomes.get(Integer.toString(record.index));
+        if (outcome == null) {
+          continue;
+        }
+        for (AttemptRecord attempt : outcome.attempts()) {
+          if (Target.FAILING.equals(attempt.backendId()) && attempt.outcome() == AttemptOutcome.FAILED) {
+            record.failedOnPtuA = true;
+          }
+          if (attempt.outcome() == AttemptOutcome.SUCCESS && record.startedNanos != 0) {
+            record.servedBy = attempt.backendId();
+            record.servedSentNanos = record.startedNanos + attempt.start().toNanos();
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+      connections.dispose();
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.spillway.benchmarks;
+
+import dev.spillway.simulator.DeploymentStats;
+import dev.spillway.simulator.SimulatorStats;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures of BENCHMARK §1 for one run. Latencies are wall-clock milliseconds from the scheduled
+ * send time of successful calls (multiply by F for simulated time).
+ */
+final class Figures {
+  /** Bins of the traffic-share series over the measured window. */
+  static final int BINS = 30;
+
+  private Figures() {}
+
+  static Map<String, Object> of(RunResult run, boolean p999) {
+    List<CallRecord> records = run.records();
+    long ok = 0;
+    long throttled = 0;
+    long timeouts = 0;
+    for (CallRecord r : records) {
+      switch (r.end) {
+        case OK -> ok++;
+        case THROTTLED -> throttled++;
+        case TIMEOUT -> timeouts++;
+        default -> { }
+      }
+    }
+    long calls = records.size();
+    long errors = calls - ok;
+    long[] latencies = records.stream().filter(r -> r.end == CallRecord.End.OK)
+        .mapToLong(CallRecord::latencyNanos).sorted().toArray();
+    long firstThirdEnd = run.windowStartNanos() + run.windowNanos() / 3;
+    long[] firstThird = records.stream()
+        .filter(r -> r.end == CallRecord.End.OK && r.scheduledNanos < firstThirdEnd)
+        .mapToLong(CallRecord::latencyNanos).sorted().toArray();
+
+    SimulatorStats fin = run.finalStats();
+    long backend429 = 0;
+    long servedPtu = 0;
+    long served = 0;
+    for (DeploymentStats d : fin.deployments()) {
+      backend429 += d.throttled();
+      served += d.tokensServed();
+      if (d.ptu()) {
+        servedPtu += d.tokensServed();
+      }
+    }
+
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("capacity_fraction", round(run.windowStats().capacityFraction(), 4));
+    m.put("caller_429_rate", rate(throttled, calls));
+    m.put("caller_error_rate", rate(errors, calls));
+    m.put("backend_429_per_success", ok == 0 ? null : round((double) backend429 / ok, 4));
+    m.put("ptu_token_share", served == 0 ? 0.0 : round((double) servedPtu / served, 4));
+    m.put("latency_p50_ms", percentileMs(latencies, 0.50));
+    m.put("latency_p99_ms", percentileMs(latencies, 0.99));
+    m.put("latency_p99_first_third_ms", percentileMs(firstThird, 0.99));
+    m.put("latency_p999_ms", p999 ? percentileMs(latencies, 0.999) : null);
+    boolean failure = run.scenario() == Scenario.FAILURE;
+    m.put("failover_detect_ms", failure ? failoverDetectMs(run) : null);
+    m.put("recovery_ms", failure ? recoveryMs(run) : null);
+    m.put("calls", calls);
+    m.put("throughput_rps", round(ok / (run.windowNanos() / 1e9), 2));
+    m.put("ok", ok);
+    m.put("errors", errors);
+    m.put("errors_429", throttled);
+    m.put("unfinished", timeouts);
+    m.put("backend_429", backend429);
+    return m;
+  }
+
+  /**
+   * From the start of the fault to the end of the first call that failed on ptu-a and was then
+   * served by another backend; null when no call was ever served elsewhere (e.g. {@code single}).
+   */
+  static Double failoverDetectMs(RunResult run) {
+    long best = Long.MAX_VALUE;
+    for (CallRecord r : run.records()) {
+      if (r.end == CallRecord.End.OK && r.failedOnPtuA && r.servedBy != null
+          && !Target.FAILING.equals(r.servedBy) && r.endNanos >= run.faultStartNanos()) {
+        best = Math.min(best, r.endNanos - run.faultStartNanos());
+      }
+    }
+    return best == Long.MAX_VALUE ? null : round(best / 1e6, 1);
+  }
+
+  /** From the end of the fault to the sending of the first attempt ptu-a served; null if none. */
+  static Double recoveryMs(RunResult run) {
+    long best = Long.MAX_VALUE;
+    for (CallRecord r : run.records()) {
+      if (r.end == CallRecord.End.OK && Target.FAILING.equals(r.servedBy)
+          && r.servedSentNanos >= run.faultEndNanos()) {
+        best = Math.min(best, r.servedSentNanos - run.faultEndNanos());
+      }
+    }
+    return best == Long.MAX_VALUE ? null : round(best / 1e6, 1);
+  }
+
+  /**
+   * Share of successful calls per backend over the window, by when the answering attempt was sent.
+   *
+   * @return backend id → share per bin (bins without successes are all 0)
+   */
+  static Map<String, double[]> trafficShare(RunResult run, List<String> backends) {
+    double[][] counts = new double[backends.size()][BINS];
+    double[] totals = new double[BINS];
+    for (CallRecord r : run.records()) {
+      if (r.end != CallRecord.End.OK || r.servedBy == null) {
+        continue;
+      }
+      int b = backends.indexOf(r.servedBy);
+      long t = (r.servedSentNanos != 0 ? r.servedSentNanos : r.scheduledNanos) - run.windowStartNanos();
+      int bin = (int) Math.min(BINS - 1, Math.max(0, t * BINS / run.windowNanos()));
+      if (b >= 0) {
+        counts[b][bin]++;
+        totals[bin]++;
+      }
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (int b = 0; b < backends.size(); b++) {
+      double[] share = new double[BINS];
+      for (int i = 0; i < BINS; i++) {
+        share[i] = totals[i] == 0 ? 0 : round(counts[b][i] / totals[i], 3);
+      }
+      out.put(backends.get(b), share);
+    }
+    return out;
+  }
+
+  static Double percentileMs(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return null;
+    }
+    int rank = (int) Math.ceil(q * sorted.length) - 1;
+    return round(sorted[Math.max(0, Math.min(sorted.length - 1, rank))] / 1e6, 1);
+  }
+
+  static double rate(long part, long whole) {
+    return whole == 0 ? 0 : round((double) part / whole, 5);
+  }
+
+  static double round(double v, int digits) {
+    double p = Math.pow(10, digits);
+    return Math.round(v * p) / p;
+  }
+
+  static double[] copy(double[] a) {
+    return Arrays.copyOf(a, a.length);
+  }
+}

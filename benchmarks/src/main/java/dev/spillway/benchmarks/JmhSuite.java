@@ -1,0 +1,129 @@
+package dev.spillway.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the micro-benchmarks of BENCHMARK §2 programmatically (fork 1, short iterations) and turns
+ * the results into report.json's {@code jmh} figures, each with its error: JMH's 99.9 % score error
+ * for averages; for sample percentiles, half the spread of the per-iteration percentiles.
+ */
+final class JmhSuite {
+  private JmhSuite() {}
+
+  static Map<String, Object> run(BenchOptions options, PrintStream log) throws Exception {
+    boolean full = options.mode().equals("full");
+    Map<String, Object> out = new LinkedHashMap<>();
+
+    log.println("JMH: select() and the plain pick, 1 thread, GC profiler");
+    Collection<RunResult> single = new Runner(base(full)
+        .include(SelectBenchmark.class.getName() + "\\.(select|plainWeightedRandom)$")
+        .threads(1).addProfiler(GCProfiler.class).build()).run();
+    RunResult select = find(single, "select");
+    RunResult plain = find(single, "plainWeightedRandom");
+    out.put("select_ns_op", round(select.getPrimaryResult().getScore()));
+    out.put("select_ns_op_error", round(select.getPrimaryResult().getScoreError()));
+    log.println("JMH: select(), 2 threads");
+    RunResult select2 = find(new Runner(base(full).include(SelectBenchmark.class.getName() + "\\.select$")
+        .threads(2).build()).run(), "select");
+    out.put("select_ns_op_2threads", round(select2.getPrimaryResult().getScore()));
+    out.put("select_ns_op_2threads_error", round(select2.getPrimaryResult().getScoreError()));
+    Result<?> alloc = allocation(select);
+    out.put("select_bytes_op", alloc == null ? null : round(alloc.getScore()));
+    out.put("select_bytes_op_error", alloc == null ? null : round(alloc.getScoreError()));
+    out.put("plain_pick_ns_op", round(plain.getPrimaryResult().getScore()));
+    out.put("plain_pick_ns_op_error", round(plain.getPrimaryResult().getScoreError()));
+    Result<?> plainAlloc = allocation(plain);
+    out.put("plain_pick_bytes_op", plainAlloc == null ? null : round(plainAlloc.getScore()));
+
+    log.println("JMH: whole call, plain vs Spillway vs Spillway + OpenTelemetry SDK, instant stub");
+    Collection<RunResult> calls = new Runner(base(full).include(CallOverheadBenchmark.class.getName() + "\\.")
+        .threads(1).build()).run();
+    RunResult plainCall = find(calls, "plain");
+    RunResult spillwayCall = find(calls, "spillway");
+    RunResult telemetryCall = find(calls, "spillwayTelemetry");
+    double[] p50Plain = percentile(plainCall, 50);
+    double[] p50Spillway = percentile(spillwayCall, 50);
+    double[] p99Plain = percentile(plainCall, 99);
+    double[] p99Spillway = percentile(spillwayCall, 99);
+    double[] p50Telemetry = percentile(telemetryCall, 50);
+    out.put("overhead_p50_us", round(p50Spillway[0] - p50Plain[0]));
+    out.put("overhead_p50_us_error", round(Math.hypot(p50Spillway[1], p50Plain[1])));
+    out.put("overhead_p99_us", round(p99Spillway[0] - p99Plain[0]));
+    out.put("overhead_p99_us_error", round(Math.hypot(p99Spillway[1], p99Plain[1])));
+    out.put("overhead_ratio", round(p50Spillway[0] / p50Plain[0]));
+    out.put("overhead_ratio_error", round(p50Spillway[0] / p50Plain[0]
+        * Math.hypot(p50Spillway[1] / p50Spillway[0], p50Plain[1] / p50Plain[0])));
+    out.put("telemetry_overhead_us", round(p50Telemetry[0] - p50Spillway[0]));
+    out.put("telemetry_overhead_us_error", round(Math.hypot(p50Telemetry[1], p50Spillway[1])));
+    out.put("plain_call_p50_us", round(p50Plain[0]));
+    out.put("plain_call_p99_us", round(p99Plain[0]));
+    out.put("spillway_call_p50_us", round(p50Spillway[0]));
+    out.put("spillway_call_p99_us", round(p99Spillway[0]));
+    out.put("spillway_telemetry_call_p50_us", round(p50Telemetry[0]));
+    return out;
+  }
+
+  private static ChainedOptionsBuilder base(boolean full) {
+    return new OptionsBuilder()
+        .forks(1)
+        .warmupIterations(full ? 5 : 3)
+        .warmupTime(TimeValue.milliseconds(full ? 1000 : 300))
+        .measurementIterations(full ? 5 : 3)
+        .measurementTime(TimeValue.milliseconds(full ? 2000 : 500))
+        .jvmArgs("-Xms256m", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error")
+        .shouldFailOnError(true)
+        .verbosity(VerboseMode.SILENT);
+  }
+
+  private static RunResult find(Collection<RunResult> results, String method) {
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      if (name.endsWith("." + method)) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("JMH produced no result for " + method);
+  }
+
+  private static Result<?> allocation(RunResult r) {
+    for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+      if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** The percentile over all samples, and half the spread of the per-iteration percentiles. */
+  private static double[] percentile(RunResult r, double p) {
+    double all = r.getPrimaryResult().getStatistics().getPercentile(p);
+    List<Double> perIteration = new ArrayList<>();
+    for (BenchmarkResult b : r.getBenchmarkResults()) {
+      for (IterationResult i : b.getIterationResults()) {
+        perIteration.add(i.getPrimaryResult().getStatistics().getPercentile(p));
+      }
+    }
+    double min = perIteration.stream().mapToDouble(Double::doubleValue).min().orElse(all);
+    double max = perIteration.stream().mapToDouble(Double::doubleValue).max().orElse(all);
+    return new double[] {all, (max - min) / 2};
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

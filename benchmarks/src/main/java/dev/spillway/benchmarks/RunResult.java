@@ -1,0 +1,21 @@
+package dev.spillway.benchmarks;
+
+import dev.spillway.simulator.SimulatorStats;
+import java.util.List;
+
+/**
+ * One scenario run by one client: the measured calls and the simulator's books.
+ *
+ * @param scenario the scenario
+ * @param client the client key
+ * @param records the calls scheduled inside the measured window
+ * @param windowStats the books at the end of the measured window (capacity fraction)
+ * @param finalStats the books after the last measured call ended (429s, tokens served)
+ * @param windowStartNanos start of the measured window ({@code System.nanoTime()})
+ * @param windowNanos length of the window, wall time
+ * @param faultStartNanos when the fault began, or 0
+ * @param faultEndNanos when the fault ended, or 0
+ */
+record RunResult(Scenario scenario, String client, List<CallRecord> records, SimulatorStats windowStats,
+    SimulatorStats finalStats, long windowStartNanos, long windowNanos, long faultStartNanos,
+    long faultEndNanos) {}

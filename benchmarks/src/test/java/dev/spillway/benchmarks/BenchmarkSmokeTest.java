@@ -1,0 +1,125 @@
+package dev.spillway.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs a tiny version of the benchmark (time scale 60, nine simulated seconds per scenario, no JMH)
+ * and checks the report's schema and invariants, not its figures.
+ */
+class BenchmarkSmokeTest {
+  static final List<String> SCENARIOS = List.of("light", "overload", "burst", "failure", "slowdown");
+  static final List<String> CLIENTS =
+      List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
+  static final List<String> FIGURES = List.of("capacity_fraction", "caller_429_rate", "caller_error_rate",
+      "backend_429_per_success", "ptu_token_share", "latency_p50_ms", "latency_p99_ms",
+      "latency_p99_first_third_ms", "latency_p999_ms", "failover_detect_ms", "recovery_ms", "calls",
+      "throughput_rps");
+
+  @TempDir
+  static Path dir;
+  static JsonNode report;
+
+  @BeforeAll
+  static void runTinyBenchmark() throws Exception {
+    BenchmarkMain.quietLogs();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Report r = BenchmarkMain.run(BenchOptions.smoke(dir), true, List.of(),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
+    r.write(dir);
+    report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+  }
+
+  @Test
+  void writesTheThreeFiles() throws Exception {
+    assertThat(dir.resolve("report.md")).isNotEmptyFile();
+    String html = Files.readString(dir.resolve("report.html"));
+    // Offline: inline SVG only, nothing fetched, no scripts.
+    assertThat(html).contains("<svg").contains("</html>").doesNotContain("<script").doesNotContain("src=")
+        .doesNotContain("href=").doesNotContain("@import");
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| overload | spillway |");
+  }
+
+  @Test
+  void recordsRunParameters() {
+    assertThat(report.get("seed").asLong()).isEqualTo(42);
+    assertThat(report.get("mode").asText()).isEqualTo("smoke");
+    assertThat(report.get("time_scale").asDouble()).isEqualTo(60);
+    assertThat(report.get("machine").get("cores").asInt()).isPositive();
+    assertThat(report.get("machine").get("java").asText()).isNotBlank();
+    assertThat(report.get("jmh").isNull()).isTrue();
+  }
+
+  @Test
+  void everyScenarioHasEveryClientWithEveryFigure() {
+    JsonNode scenarios = report.get("scenarios");
+    assertThat(iterable(scenarios.fieldNames())).containsExactlyElementsOf(SCENARIOS);
+    for (String s : SCENARIOS) {
+      assertThat(iterable(scenarios.get(s).fieldNames())).as(s).containsExactlyElementsOf(CLIENTS);
+      for (String c : CLIENTS) {
+        JsonNode f = scenarios.get(s).get(c);
+        for (String figure : FIGURES) {
+          assertThat(f.has(figure)).as(s + "/" + c + " has " + figure).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void figuresAreConsistent() {
+    for (String s : SCENARIOS) {
+      for (String c : CLIENTS) {
+        JsonNode f = report.get("scenarios").get(s).get(c);
+        String where = s + "/" + c;
+        long calls = f.get("calls").asLong();
+        assertThat(calls).as(where + " calls").isPositive();
+        assertThat(f.get("ok").asLong() + f.get("errors").asLong()).as(where + " ok + errors").isEqualTo(calls);
+        assertThat(f.get("errors_429").asLong()).as(where).isLessThanOrEqualTo(f.get("errors").asLong());
+        for (String rate : List.of("caller_429_rate", "caller_error_rate", "ptu_token_share")) {
+          assertThat(f.get(rate).asDouble()).as(where + " " + rate).isBetween(0.0, 1.0);
+        }
+        assertThat(f.get("caller_429_rate").asDouble()).isLessThanOrEqualTo(f.get("caller_error_rate").asDouble());
+        assertThat(f.get("capacity_fraction").asDouble()).as(where).isGreaterThanOrEqualTo(0.0);
+        assertThat(f.get("latency_p999_ms").isNull()).as(where + " p99.9 only in full").isTrue();
+        if (f.get("ok").asLong() > 0) {
+          assertThat(f.get("latency_p99_ms").asDouble()).as(where)
+              .isGreaterThanOrEqualTo(f.get("latency_p50_ms").asDouble());
+        }
+        boolean failure = s.equals("failure");
+        if (!failure) {
+          assertThat(f.get("failover_detect_ms").isNull()).as(where).isTrue();
+          assertThat(f.get("recovery_ms").isNull()).as(where).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void singleUsesOnlyPtuAAndChartsCoverOverloadAndFailure() {
+    for (String s : SCENARIOS) {
+      assertThat(report.get("scenarios").get(s).get("single").get("ptu_token_share").asDouble()).isIn(0.0, 1.0);
+    }
+    for (String s : List.of("overload", "failure")) {
+      JsonNode series = report.get("traffic_share").get(s);
+      assertThat(iterable(series.fieldNames())).containsExactlyElementsOf(CLIENTS);
+      assertThat(series.get("single").get("ptu-b").size()).isEqualTo(Figures.BINS);
+    }
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+}
