@@ -202,6 +202,7 @@ public final class BackendPool implements AutoCloseable {
     private Duration misconfiguredCoolDown = PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN;
     private Duration throttleFallbackCoolDown = PoolSettings.DEFAULT_THROTTLE_FALLBACK;
     private Duration lapBackoff = PoolSettings.DEFAULT_LAP_BACKOFF;
+    private Duration quotaWindow = PoolSettings.DEFAULT_QUOTA_WINDOW;
     private String homeBackend;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
@@ -391,6 +392,19 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
+     * The service's quota window (default 1 minute, as Azure counts TPM, RPM and PTU utilization):
+     * remembered remaining tokens and requests refill over it, PTU utilization drains over it. Only
+     * a time-compressed test service (a simulator) needs another value.
+     *
+     * @param duration the window
+     * @return this builder
+     */
+    public Builder quotaWindow(Duration duration) {
+      this.quotaWindow = PoolSettings.positive(duration, "quotaWindow");
+      return this;
+    }
+
+    /**
      * The backend for stateful operations (default: the first backend of the lowest tier).
      *
      * @param backendId the backend
@@ -500,7 +514,7 @@ public final class BackendPool implements AutoCloseable {
       PoolSettings settings = new PoolSettings(timeout, attemptTimeout, streamAttemptTimeout,
           streamIdleTimeout, maxAttempts, maxWait, defaultMaxOutputTokens, ewmaDecay,
           circuitBreakDuration, authBreakDuration, misconfiguredCoolDown,
-          throttleFallbackCoolDown, lapBackoff);
+          throttleFallbackCoolDown, lapBackoff, quotaWindow);
       Backend home;
       if (homeBackend != null) {
         home = backends.stream().filter(b -> b.id().equals(homeBackend)).findFirst()

@@ -25,6 +25,8 @@ import java.util.Objects;
  *     consecutive throttle up to 60 times this
  * @param lapBackoff backoff after a lap with no success and nothing to wait for; doubles per lap
  *     up to 50 times this
+ * @param quotaWindow the service's quota window: remembered remaining tokens and requests refill
+ *     over it, and PTU utilization drains 100 % over it
  */
 public record PoolSettings(
     Duration timeout,
@@ -39,7 +41,8 @@ public record PoolSettings(
     Duration authBreakDuration,
     Duration misconfiguredCoolDown,
     Duration throttleFallbackCoolDown,
-    Duration lapBackoff) {
+    Duration lapBackoff,
+    Duration quotaWindow) {
 
   /** Long enough for a long completion; the Azure SDK's own default is similar. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -67,6 +70,8 @@ public record PoolSettings(
   public static final Duration DEFAULT_THROTTLE_FALLBACK = Duration.ofSeconds(1);
   /** 100 ms doubling to 5 s between laps over transient failures. */
   public static final Duration DEFAULT_LAP_BACKOFF = Duration.ofMillis(100);
+  /** Azure counts TPM, RPM and PTU utilization per minute. */
+  public static final Duration DEFAULT_QUOTA_WINDOW = Duration.ofMinutes(1);
 
   /** The defaults. */
   public static final PoolSettings DEFAULTS =
@@ -83,7 +88,8 @@ public record PoolSettings(
           DEFAULT_AUTH_BREAK,
           DEFAULT_MISCONFIGURED_COOL_DOWN,
           DEFAULT_THROTTLE_FALLBACK,
-          DEFAULT_LAP_BACKOFF);
+          DEFAULT_LAP_BACKOFF,
+          DEFAULT_QUOTA_WINDOW);
 
   /**
    * Validates the settings.
@@ -111,6 +117,7 @@ public record PoolSettings(
     positive(misconfiguredCoolDown, "misconfiguredCoolDown");
     positive(throttleFallbackCoolDown, "throttleFallbackCoolDown");
     positive(lapBackoff, "lapBackoff");
+    positive(quotaWindow, "quotaWindow");
   }
 
   /**

@@ -245,6 +245,24 @@ class SelectionTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void remainingTokensRefillOverTheConfiguredQuotaWindow(Mode mode) {
+    pool = Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
+        .quotaWindow(java.time.Duration.ofSeconds(3)).build();
+    // limit 60,000 per 3 s window refills 20,000 tokens/s; 1,500 left, calls of 2,000: 25 ms
+    t.on("std", ok().header("x-ratelimit-remaining-tokens", "1500")
+        .header("x-ratelimit-limit-tokens", "60000"));
+    CallRequest call = chat(1000, 1000);
+    mode.call(pool, call, t, time);
+
+    assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
+    time.advance(25 * MS - 1);
+    assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
+    time.advance(1);
+    assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("std");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void spillsWhenRemainingTokensAreLowAndReturnsWhenTheRefillCoversTheCall(Mode mode) {
     pool(Pools.backend("std", 0), Pools.backend("paygo", 1));
     // limit 60,000/min refills 1,000 tokens/s; 1,500 left, calls of 2,000: back in 0.5 s

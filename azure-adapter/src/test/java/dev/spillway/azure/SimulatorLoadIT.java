@@ -168,7 +168,8 @@ class SimulatorLoadIT {
             .ewmaDecay(scaled(Duration.ofSeconds(10)))
             .circuitBreakDuration(scaled(Duration.ofSeconds(5)))
             .throttleFallbackCoolDown(scaled(Duration.ofSeconds(1)))
-            .lapBackoff(scaled(Duration.ofMillis(100))))
+            .lapBackoff(scaled(Duration.ofMillis(100)))
+            .quotaWindow(scaled(Duration.ofMinutes(1))))
         .build();
   }
 

@@ -165,6 +165,7 @@ final class Clients {
               .misconfiguredCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN, timeScale))
               .throttleFallbackCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
               .lapBackoff(scaled(dev.spillway.PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
+              .quotaWindow(scaled(dev.spillway.PoolSettings.DEFAULT_QUOTA_WINDOW, timeScale))
               .randomSeed(seed));
       for (Target t : targets) {
         // What a user writes in the pool configuration: tier, capacity weight, the capacity hints.

@@ -98,8 +98,8 @@ public final class Engine implements PoolEvents {
       for (Deployment deployment : backend.deployments()) {
         RouteRuntime route = new RouteRuntime(runtime, deployment, routes.size(),
             store.coolDown(backend.id(), deployment.name()),
-            store.ledger(backend.id(), deployment.name()), settings.ewmaDecay().toNanos(), now,
-            this);
+            store.ledger(backend.id(), deployment.name()), settings.ewmaDecay().toNanos(),
+            settings.quotaWindow().toNanos(), now, this);
         routes.add(route);
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }

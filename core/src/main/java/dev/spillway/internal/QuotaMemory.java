@@ -3,7 +3,6 @@ package dev.spillway.internal;
 import dev.spillway.Deployment;
 import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.ResponseHeaders;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a route last reported about its quota ({@code x-ratelimit-*}, PTU utilization), and the
@@ -11,15 +10,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Headroom of a standard deployment = last remaining, refilled at limit/60 per second since the
  * report (the limit from {@code x-ratelimit-limit-*} or the configured {@code tpm}/{@code rpm}).
- * Without a known limit, a report is trusted for one quota window (60 s), then headroom is unknown.
- * A PTU deployment's utilization drains 100 % per minute; its headroom is the unused share of the
+ * Without a known limit, a report is trusted for one quota window (a minute), then headroom is
+ * unknown. A PTU deployment's utilization drains 100 % per quota window; its headroom is the unused share of the
  * configured capacity, or, with no capacity configured, "available" below 100 %.
  *
  * <p>Thread-safe: the report is one immutable value behind a volatile reference.
  */
 final class QuotaMemory {
   static final long UNKNOWN = Long.MAX_VALUE;
-  static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   static final String REMAINING_TOKENS = "x-ratelimit-remaining-tokens";
   static final String REMAINING_REQUESTS = "x-ratelimit-remaining-requests";
@@ -27,12 +25,14 @@ final class QuotaMemory {
   static final String LIMIT_REQUESTS = "x-ratelimit-limit-requests";
   static final String UTILIZATION = "azure-openai-deployment-utilization";
 
+  private final long windowNanos;
   private final boolean ptu;
   private final long configuredTpm;
   private final long configuredRpm;
   private volatile Report report;
 
-  QuotaMemory(Deployment deployment, long nowNanos) {
+  QuotaMemory(Deployment deployment, long windowNanos, long nowNanos) {
+    this.windowNanos = windowNanos;
     this.ptu = deployment.ptu();
     this.configuredTpm = deployment.tpm();
     this.configuredRpm = deployment.rpm();
@@ -132,7 +132,7 @@ final class QuotaMemory {
     return excess <= 0 ? 0 : percentToNanos(excess);
   }
 
-  private static long standardWait(long remaining, long limit, long cost, long inFlight,
+  private long standardWait(long remaining, long limit, long cost, long inFlight,
       long elapsed) {
     if (remaining < 0) {
       return 0;
@@ -142,38 +142,38 @@ final class QuotaMemory {
       if (cost > limit) {
         return 0; // the call alone is larger than the whole quota: let the service decide
       }
-      double available = Math.min(limit, remaining + limit * (double) elapsed / WINDOW_NANOS);
+      double available = Math.min(limit, remaining + limit * (double) elapsed / windowNanos);
       if (available >= need) {
         return 0;
       }
-      return (long) Math.ceil((need - available) * WINDOW_NANOS / limit);
+      return (long) Math.ceil((need - available) * windowNanos / limit);
     }
-    if (elapsed >= WINDOW_NANOS || remaining >= need) {
+    if (elapsed >= windowNanos || remaining >= need) {
       return 0;
     }
-    return WINDOW_NANOS - elapsed;
+    return windowNanos - elapsed;
   }
 
-  private static long estimate(long remaining, long limit, long elapsed) {
+  private long estimate(long remaining, long limit, long elapsed) {
     if (remaining < 0) {
       return UNKNOWN;
     }
     if (limit > 0) {
-      return (long) Math.min(limit, remaining + limit * (double) elapsed / WINDOW_NANOS);
+      return (long) Math.min(limit, remaining + limit * (double) elapsed / windowNanos);
     }
-    return elapsed >= WINDOW_NANOS ? UNKNOWN : remaining;
+    return elapsed >= windowNanos ? UNKNOWN : remaining;
   }
 
   private static long limit(long reported, long configured) {
     return reported > 0 ? reported : configured;
   }
 
-  private static double drained(double utilization, long elapsed) {
-    return Math.max(0.0, utilization - 100.0 * elapsed / WINDOW_NANOS);
+  private double drained(double utilization, long elapsed) {
+    return Math.max(0.0, utilization - 100.0 * elapsed / windowNanos);
   }
 
-  private static long percentToNanos(double percent) {
-    return (long) Math.ceil(percent / 100.0 * WINDOW_NANOS);
+  private long percentToNanos(double percent) {
+    return (long) Math.ceil(percent / 100.0 * windowNanos);
   }
 
   /** A non-negative integer header, or -1 when absent or malformed. */

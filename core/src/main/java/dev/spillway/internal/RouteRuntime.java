@@ -58,6 +58,7 @@ final class RouteRuntime {
       Cell<CoolDown> coolDown,
       Ledger ledger,
       long ewmaDecayNanos,
+      long quotaWindowNanos,
       long nowNanos,
       PoolEvents events) {
     this.backend = backend;
@@ -68,7 +69,7 @@ final class RouteRuntime {
     this.coolDown = coolDown;
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
-    this.quota = new QuotaMemory(deployment, nowNanos);
+    this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
     this.events = events;
   }
 
