@@ -245,6 +245,20 @@ class SelectionTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void spillsBeforeTheOneSecondRequestWindowOfAConfiguredRpmIsExceeded(Mode mode) {
+    pool(Pools.backend("std", 0, 1.0, Deployment.of("gpt-4o", "std-4o").withRpm(120)),
+        Pools.backend("paygo", 1));
+    // 120 RPM: Azure admits 2 requests per second
+    assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("std");
+    assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("std");
+    assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("paygo");
+    time.advance(1000 * MS);
+    assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("std");
+    assertThat(events.attempts()).noneMatch(a -> a.outcome() == THROTTLED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void remainingTokensRefillOverTheConfiguredQuotaWindow(Mode mode) {
     pool = Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
         .quotaWindow(java.time.Duration.ofSeconds(3)).build();

@@ -45,10 +45,11 @@ class SimulatorLoadIT {
   private static final int CALLERS = 200;
   private static final long PTU_TOKENS_PER_MINUTE = 30_000;
   /**
-   * PAYG sized for the overflow: Azure enforces RPM (TPM × 6 / 1000) over 1 s windows, which no
-   * per-minute header reveals, so a PAYG deployment must allow the overflow's bursts per second.
+   * PAYG deployments of 120k TPM: Azure enforces their RPM (TPM × 6 / 1000 = 720) over 1 s and
+   * 10 s windows, which no header reveals; the pool paces its sends by the configured {@code rpm}.
    */
-  private static final long PAYGO_TPM = 240_000;
+  private static final long PAYGO_TPM = 120_000;
+  private static final long PAYGO_RPM = PAYGO_TPM * 6 / 1000;
   private static final Duration SIM_MINUTE = Duration.ofMillis((long) (60_000 / TIME_SCALE));
   private static final Duration THINK_TIME = Duration.ofMillis(600);
 
@@ -152,10 +153,12 @@ class SimulatorLoadIT {
             .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", PTU_TOKENS_PER_MINUTE)).build())
         .backend(Backend.builder("paygo-1").endpoint(simulator.resource("paygo-1").baseUrl())
             .tier(1).credential(Credential.apiKey("key-paygo-1"))
-            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM)).build())
+            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
+            .build())
         .backend(Backend.builder("paygo-2").endpoint(simulator.resource("paygo-2").baseUrl())
             .tier(1).credential(Credential.apiKey("key-paygo-2"))
-            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM)).build())
+            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
+            .build())
         .timeout(scaled(Duration.ofSeconds(120)))
         .attemptTimeout(scaled(Duration.ofSeconds(60)))
         .listener(new PoolListener() {

@@ -38,6 +38,7 @@ final class RouteRuntime {
   final double weight;
   final PeakEwma ewma;
   final QuotaMemory quota;
+  private final RequestPacer pacer;
   final AtomicInteger outstanding = new AtomicInteger();
   final LongAdder attempts = new LongAdder();
   final LongAdder successes = new LongAdder();
@@ -70,6 +71,8 @@ final class RouteRuntime {
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
+    this.pacer = deployment.ptu() ? RequestPacer.NONE
+        : RequestPacer.forRpm(deployment.rpm(), quotaWindowNanos);
     this.events = events;
   }
 
@@ -106,7 +109,7 @@ final class RouteRuntime {
     if (wait > 0) {
       return wait;
     }
-    return quota.nanosUntilAdmits(cost, ledger, nowNanos);
+    return Math.max(pacer.nanosUntilFree(nowNanos), quota.nanosUntilAdmits(cost, ledger, nowNanos));
   }
 
   /**
@@ -131,6 +134,7 @@ final class RouteRuntime {
     }
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
+    pacer.record(nowNanos);
     attempts.increment();
     return flags;
   }

@@ -1,0 +1,88 @@
+package dev.spillway.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Keeps a route's own sends within the request windows Azure enforces a standard deployment's RPM
+ * over: {@code ceil(rpm / 60)} requests per second and {@code ceil(rpm / 6)} per ten seconds. No
+ * header reports these windows, so without pacing a burst of spill-over earns 429s that a per-minute
+ * {@code x-ratelimit-remaining-requests} never predicted.
+ *
+ * <p>Each window is a ring of the last N send instants: the route is full while the N-th most
+ * recent send is younger than the window. A sliding window admitting N never exceeds N in any fixed
+ * window either. Concurrent callers may overshoot by the number racing at the same instant; the
+ * server's 429 still catches that.
+ *
+ * <p>Thread-safe; the check is allocation-free.
+ */
+final class RequestPacer {
+  /** A pacer that never holds a route back (no request limit configured). */
+  static final RequestPacer NONE = new RequestPacer(0, 0, 0);
+
+  private final Ring perSecond;
+  private final Ring perTenSeconds;
+
+  private RequestPacer(long rpm, long secondNanos, long tenSecondsNanos) {
+    this.perSecond = rpm > 0 ? new Ring((int) Math.max(1, ceilDiv(rpm, 60)), secondNanos) : null;
+    this.perTenSeconds =
+        rpm > 0 ? new Ring((int) Math.max(1, ceilDiv(rpm, 6)), tenSecondsNanos) : null;
+  }
+
+  /**
+   * A pacer for {@code rpm} requests per quota window.
+   *
+   * @param rpm the configured requests per minute, or 0 for none
+   * @param quotaWindowNanos the quota window (a minute; shorter when time is compressed)
+   */
+  static RequestPacer forRpm(long rpm, long quotaWindowNanos) {
+    return rpm <= 0 ? NONE : new RequestPacer(rpm, quotaWindowNanos / 60, quotaWindowNanos / 6);
+  }
+
+  /** Nanoseconds until one more send fits both windows; 0 when it fits now. */
+  long nanosUntilFree(long nowNanos) {
+    if (perSecond == null) {
+      return 0;
+    }
+    return Math.max(perSecond.nanosUntilFree(nowNanos), perTenSeconds.nanosUntilFree(nowNanos));
+  }
+
+  /** Records a send at {@code nowNanos}. */
+  void record(long nowNanos) {
+    if (perSecond != null) {
+      perSecond.record(nowNanos);
+      perTenSeconds.record(nowNanos);
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static final class Ring {
+    private final AtomicLongArray sends;
+    private final AtomicLong count = new AtomicLong();
+    private final long windowNanos;
+
+    Ring(int size, long windowNanos) {
+      this.sends = new AtomicLongArray(size);
+      this.windowNanos = windowNanos;
+    }
+
+    long nanosUntilFree(long nowNanos) {
+      long n = count.get();
+      if (n < sends.length()) {
+        return 0;
+      }
+      // the slot the next send overwrites holds the oldest of the last `size` sends
+      long oldest = sends.get((int) (n % sends.length()));
+      long freeAt = oldest + windowNanos;
+      return freeAt > nowNanos ? freeAt - nowNanos : 0;
+    }
+
+    void record(long nowNanos) {
+      long n = count.getAndIncrement();
+      sends.set((int) (n % sends.length()), nowNanos);
+    }
+  }
+}
