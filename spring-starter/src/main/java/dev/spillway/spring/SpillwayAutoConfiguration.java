@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -61,7 +62,10 @@ public final class SpillwayAutoConfiguration {
     return pool.openAIClientBuilder().buildAsyncClient();
   }
 
-  /** Binds {@code spillway.*} and builds the pool, when the properties are present. */
+  /**
+   * Binds {@code spillway.*}, rejecting every property outside the schema, and builds the pool,
+   * when the properties are present.
+   */
   @Configuration(proxyBeanMethods = false)
   @Conditional(OnSpillwayPropertiesCondition.class)
   @EnableConfigurationProperties(SpillwayProperties.class)
@@ -84,6 +88,11 @@ public final class SpillwayAutoConfiguration {
       listeners.orderedStream().forEach(builder::listener);
       customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
       return builder.build();
+    }
+
+    @Bean
+    static ConfigurationPropertiesBindHandlerAdvisor spillwaySchemaBindHandlerAdvisor() {
+      return SchemaBindHandler::new;
     }
   }
 }
