@@ -23,20 +23,22 @@ public final class SimulatedBackends implements AutoCloseable {
   public static final String MODEL = "gpt-4o";
   /** Ample quota: calls are never throttled. */
   public static final long LARGE_TPM = 10_000_000;
-  /** Quota for one call of {@value #THROTTLING_MAX_TOKENS} max tokens per minute: the second is a 429. */
+  /** A quota smaller than one call of {@value #OVERSIZED_MAX_TOKENS} max tokens: a 429. */
   public static final long SMALL_TPM = 1_000;
-  /** Max tokens of a call that the small quota admits once a minute. */
-  public static final int THROTTLING_MAX_TOKENS = 600;
+  /** Max tokens of a call that a {@link #SMALL_TPM} resource always throttles. */
+  public static final int OVERSIZED_MAX_TOKENS = 2_000;
 
   private static final LatencyModel FAST =
       LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
   private final Simulator simulator;
   private final List<String> ids;
+  private final String keyPrefix;
 
-  private SimulatedBackends(Simulator simulator, List<String> ids) {
+  private SimulatedBackends(Simulator simulator, List<String> ids, String keyPrefix) {
     this.simulator = simulator;
     this.ids = ids;
+    this.keyPrefix = keyPrefix;
   }
 
   /**
@@ -47,16 +49,28 @@ public final class SimulatedBackends implements AutoCloseable {
    * @return the running resources
    */
   public static SimulatedBackends start(long... tpm) {
+    return startWithKeyPrefix("key-", tpm);
+  }
+
+  /**
+   * Starts one standard resource per {@code tpm}, named {@code sim-0}, {@code sim-1}…, each with
+   * the API key {@code <keyPrefix>sim-<i>}.
+   *
+   * @param keyPrefix starts every API key
+   * @param tpm each resource's tokens-per-minute quota
+   * @return the running resources
+   */
+  public static SimulatedBackends startWithKeyPrefix(String keyPrefix, long... tpm) {
     List<ResourceConfig> resources = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < tpm.length; i++) {
       String id = "sim-" + i;
       ids.add(id);
-      resources.add(ResourceConfig.of(id, "key-" + id,
+      resources.add(ResourceConfig.of(id, keyPrefix + id,
           DeploymentConfig.standard(MODEL, tpm[i]).withLatency(FAST).withMinOutputTokens(1)));
     }
-    return new SimulatedBackends(
-        Simulator.start(new SimulatorConfig(resources, 1, 42, false)), List.copyOf(ids));
+    return new SimulatedBackends(Simulator.start(new SimulatorConfig(resources, 1, 42, false)),
+        List.copyOf(ids), keyPrefix);
   }
 
   /** @return the simulator, for faults and connection refusals */
@@ -77,9 +91,19 @@ public final class SimulatedBackends implements AutoCloseable {
   public String[] properties() {
     List<String> properties = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      properties.addAll(backend(i, "api-key=key-" + ids.get(i)));
+      properties.addAll(backend(i, "api-key=" + key(i)));
     }
     return properties.toArray(String[]::new);
+  }
+
+  /**
+   * The API key of resource {@code i}.
+   *
+   * @param i the resource index
+   * @return the key
+   */
+  public String key(int i) {
+    return keyPrefix + ids.get(i);
   }
 
   /**
