@@ -5,10 +5,12 @@ import static dev.spillway.spring.SimulatedBackends.OVERSIZED_MAX_TOKENS;
 import static dev.spillway.spring.SimulatedBackends.SMALL_TPM;
 import static dev.spillway.spring.SimulatedBackends.chat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.HttpResponseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spillway.spring.SimulatedBackends;
 import dev.spillway.spring.SpillwayAutoConfiguration;
@@ -51,7 +53,8 @@ class SecretsTest {
             SpillwayHealthAutoConfiguration.class, SpillwayEndpointAutoConfiguration.class,
             SpillwayMetricsAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new))
-        .withPropertyValues("management.endpoints.web.exposure.include=spillway")
+        .withPropertyValues("management.endpoints.web.exposure.include=spillway",
+            "spillway.timeout=2s")
         .withUserConfiguration(BearerToken.class)
         .run(context -> {
           SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -59,7 +62,8 @@ class SecretsTest {
           OpenAIClient client = context.getBean(OpenAIClient.class);
           chat(client, OVERSIZED_MAX_TOKENS); // sim-0 throttles, sim-1 answers
           context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", false);
-          chat(client, 5); // sim-2's wrong key: 401, circuit open; then sim-0 cools again
+          // sim-2's wrong key: 401, circuit open; sim-0 still cools past the 2 s deadline.
+          assertThatThrownBy(() -> chat(client, 5)).isInstanceOf(HttpResponseException.class);
           context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", true);
 
           ObjectMapper json = new ObjectMapper().findAndRegisterModules();
