@@ -62,6 +62,11 @@ public final class SpillwayAutoConfiguration {
     return pool.openAIClientBuilder().buildAsyncClient();
   }
 
+  /** Whether the backend sets {@code credential} (validated to be {@code entra}). */
+  private static boolean usesEntra(BackendConfig backend) {
+    return backend.credential() != null && !backend.credential().isBlank();
+  }
+
   /**
    * Binds {@code spillway.*}, rejecting every property outside the schema, and builds the pool,
    * when the properties are present.
@@ -82,7 +87,7 @@ public final class SpillwayAutoConfiguration {
       PoolConfig config = properties.toPoolConfig();
       SpillwayPool.Builder builder = SpillwayPool.builder().config(config);
       openTelemetry.ifAvailable(builder::openTelemetry);
-      if (config.backends().stream().anyMatch(BackendConfig::entra)) {
+      if (config.backends().stream().anyMatch(SpillwayAutoConfiguration::usesEntra)) {
         tokenCredential.ifAvailable(builder::entraCredential);
       }
       listeners.orderedStream().forEach(builder::listener);

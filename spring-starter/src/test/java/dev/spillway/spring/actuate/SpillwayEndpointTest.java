@@ -14,6 +14,9 @@ import dev.spillway.spring.SpillwayAutoConfiguration;
 import dev.spillway.spring.actuate.SpillwayEndpoint.BackendDescriptor;
 import dev.spillway.spring.actuate.SpillwayEndpoint.Counters;
 import dev.spillway.spring.actuate.SpillwayEndpoint.PoolDescriptor;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,17 @@ class SpillwayEndpointTest {
         assertThatThrownBy(() -> context.getBean(SpillwayEndpoint.class).setEnabled("nope", false))
             .isInstanceOf(InvalidEndpointRequestException.class)
             .hasMessageContaining("no backend 'nope'"));
+  }
+
+  @Test
+  void operationParametersKeepTheirNamesForActuatorMapping() {
+    // Actuator maps {backendId} and the "enabled" body field by name: compiled with -parameters.
+    assertThat(Arrays.stream(SpillwayEndpoint.class.getDeclaredMethods())
+            .filter(m -> Modifier.isPublic(m.getModifiers()))
+            .flatMap(m -> Arrays.stream(m.getParameters())))
+        .isNotEmpty()
+        .allMatch(Parameter::isNamePresent)
+        .extracting(Parameter::getName).contains("backendId", "enabled");
   }
 
   @Test
