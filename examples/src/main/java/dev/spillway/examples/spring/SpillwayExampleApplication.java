@@ -78,7 +78,7 @@ public class SpillwayExampleApplication {
     }
 
     @GetMapping("/chat")
-    String chat(@RequestParam(defaultValue = "Say hello.") String q) {
+    String chat(@RequestParam(name = "q", defaultValue = "Say hello.") String q) {
       ChatCompletions answer = client.getChatCompletions("gpt-4o",
           new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(q))).setMaxTokens(60));
       return answer.getChoices().get(0).getMessage().getContent();

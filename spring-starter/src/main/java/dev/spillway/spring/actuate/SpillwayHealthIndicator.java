@@ -7,6 +7,7 @@ import dev.spillway.RouteSnapshot;
 import dev.spillway.RouteState;
 import dev.spillway.azure.SpillwayPool;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *   <li>{@code OUT_OF_SERVICE} when every backend was disabled at run time.
  * </ul>
  *
- * <p>Details per backend (tier, enabled, circuit, circuit open until) and per route (state, cooling
- * until, peak-EWMA latency, outstanding attempts, headroom, PTU utilization). No endpoint URL and
+ * <p>Details: how many routes are in each {@link RouteState}, then per backend (tier, enabled,
+ * circuit, circuit open until) and per route (state, cooling until, peak-EWMA latency, outstanding
+ * attempts, headroom, PTU utilization). No endpoint URL and
  * never a credential. Thread-safe.
  */
 public final class SpillwayHealthIndicator implements HealthIndicator {
@@ -56,21 +58,16 @@ public final class SpillwayHealthIndicator implements HealthIndicator {
     } else {
       health = Health.up();
     }
-    long available = count(snapshot, RouteState.AVAILABLE) + count(snapshot, RouteState.PROBING);
-    long cooling = count(snapshot, RouteState.COOLING);
-    health.withDetail("availableRoutes", available).withDetail("coolingRoutes", cooling);
+    Map<RouteState, Long> routeStates = new EnumMap<>(RouteState.class);
+    snapshot.backends().stream()
+        .flatMap(b -> b.routes().stream())
+        .forEach(r -> routeStates.merge(r.state(), 1L, Long::sum));
+    health.withDetail("routeStates", routeStates);
     Map<String, Object> backends = new LinkedHashMap<>();
     for (BackendSnapshot backend : snapshot.backends()) {
       backends.put(backend.id(), backendDetails(backend));
     }
     return health.withDetail("backends", backends).build();
-  }
-
-  private static long count(PoolSnapshot snapshot, RouteState state) {
-    return snapshot.backends().stream()
-        .flatMap(b -> b.routes().stream())
-        .filter(r -> r.state() == state)
-        .count();
   }
 
   private static Map<String, Object> backendDetails(BackendSnapshot backend) {

@@ -51,7 +51,8 @@ class SpillwayHealthIndicatorTest {
     runner.withPropertyValues(backends.properties()).run(context -> {
       Health health = health(context);
       assertThat(health.getStatus()).isEqualTo(Status.UP);
-      assertThat(health.getDetails()).containsEntry("availableRoutes", 2L);
+      assertThat(health.getDetails())
+          .containsEntry("routeStates", Map.of(dev.spillway.RouteState.AVAILABLE, 2L));
       assertThat(route(health, "sim-0")).containsEntry("state", dev.spillway.RouteState.AVAILABLE)
           .containsEntry("deployment", "gpt-4o").containsEntry("outstanding", 0)
           .doesNotContainKey("coolingUntil");
@@ -66,8 +67,8 @@ class SpillwayHealthIndicatorTest {
 
       Health health = health(context);
       assertThat(health.getStatus()).isEqualTo(Status.UP);
-      assertThat(health.getDetails()).containsEntry("coolingRoutes", 1L)
-          .containsEntry("availableRoutes", 1L);
+      assertThat(health.getDetails()).containsEntry("routeStates", Map.of(
+          dev.spillway.RouteState.COOLING, 1L, dev.spillway.RouteState.AVAILABLE, 1L));
       assertThat(route(health, "sim-0")).containsEntry("state", dev.spillway.RouteState.COOLING)
           .containsKey("coolingUntil");
       assertThat(route(health, "sim-1")).containsKey("peakEwmaMs")
