@@ -1,0 +1,84 @@
+package dev.spillway.spring;
+
+import dev.spillway.azure.BackendConfig;
+import dev.spillway.azure.PoolConfig;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code spillway.*} properties: the Azure adapter's {@link PoolConfig} schema, component for
+ * component, so that Spring binds the same document the CLI loads. Backends and deployments bind
+ * straight to the adapter's {@link BackendConfig} and {@link dev.spillway.azure.DeploymentConfig}
+ * records; unknown properties are rejected.
+ *
+ * <pre>{@code
+ * spillway:
+ *   timeout: 30s
+ *   backends:
+ *     - id: sweden-ptu
+ *       endpoint: https://example-ptu.openai.azure.com
+ *       tier: 0
+ *       api-key: ${AOAI_PTU_KEY}
+ *       deployments:
+ *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
+ * }</pre>
+ *
+ * <p>Validated while binding: an invalid value fails startup with a message naming the property and
+ * the backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ *
+ * @param timeout Call deadline; waits for a cooling route count against it.
+ * @param attemptTimeout Time to the first response byte of a plain (non-streaming) attempt.
+ * @param streamAttemptTimeout Time to the response headers of a streaming attempt.
+ * @param streamIdleTimeout Longest gap between two chunks of a stream; the stream then fails.
+ * @param maxAttempts Attempts per call, at least 1. Default: twice the number of routes serving the
+ *     model.
+ * @param homeBackend Id of the backend that takes stateful operations (files, batches,
+ *     assistants), which are never load-balanced. Default: the first backend of the lowest tier.
+ * @param allowInsecureHttp Whether plain http is allowed to hosts other than loopback.
+ * @param backends The backends, at least one. Each has: id (unique; used in logs, metrics and
+ *     snapshots), endpoint (https://name.openai.azure.com), tier (0 first; default 0), weight (share
+ *     inside the tier, greater than 0; default 1), region (a label), exactly one of api-key and
+ *     credential (entra: Microsoft Entra ID with the TokenCredential bean, else
+ *     DefaultAzureCredential), and deployments, each with model (the logical model callers ask
+ *     for), deployment (the deployment name on the resource), ptu (provisioned throughput; default
+ *     false), tpm and rpm (optional capacity hints).
+ */
+@ConfigurationProperties(prefix = "spillway", ignoreUnknownFields = false)
+public record SpillwayProperties(
+    Duration timeout,
+    Duration attemptTimeout,
+    Duration streamAttemptTimeout,
+    Duration streamIdleTimeout,
+    Integer maxAttempts,
+    String homeBackend,
+    boolean allowInsecureHttp,
+    List<BackendConfig> backends) {
+
+  /**
+   * Validates the properties as the pool will.
+   *
+   * @throws IllegalArgumentException naming the property (and backend) when a value is invalid
+   */
+  public SpillwayProperties {
+    toPoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout, maxAttempts,
+        homeBackend, allowInsecureHttp, backends);
+  }
+
+  /**
+   * The adapter's configuration with these values.
+   *
+   * @return the configuration
+   */
+  public PoolConfig toPoolConfig() {
+    return toPoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout,
+        maxAttempts, homeBackend, allowInsecureHttp, backends);
+  }
+
+  private static PoolConfig toPoolConfig(Duration timeout, Duration attemptTimeout,
+      Duration streamAttemptTimeout, Duration streamIdleTimeout, Integer maxAttempts,
+      String homeBackend, boolean allowInsecureHttp, List<BackendConfig> backends) {
+    return new PoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout,
+        maxAttempts, homeBackend, allowInsecureHttp, backends);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.spillway.spring.actuate;
+
+import dev.spillway.azure.SpillwayPool;
+import dev.spillway.spring.SpillwayAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Registers the {@code spillway} actuator endpoint ({@link SpillwayEndpoint}) when Spring Boot's
+ * actuator is on the classpath and the endpoint is available (enabled and exposed, as {@code
+ * management.endpoints.web.exposure.include} and {@code management.endpoint.spillway.access} say).
+ */
+@AutoConfiguration(after = SpillwayAutoConfiguration.class)
+@ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
+@ConditionalOnSingleCandidate(SpillwayPool.class)
+@ConditionalOnAvailableEndpoint(SpillwayEndpoint.class)
+public final class SpillwayEndpointAutoConfiguration {
+
+  /**
+   * The endpoint.
+   *
+   * @param pool the pool
+   * @return the endpoint
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SpillwayEndpoint spillwayEndpoint(SpillwayPool pool) {
+    return new SpillwayEndpoint(pool);
+  }
+}

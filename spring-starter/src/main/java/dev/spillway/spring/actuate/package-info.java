@@ -1,0 +1,5 @@
+/**
+ * Actuator and Micrometer integration for Spillway: the {@code spillway} health contributor, the
+ * {@code /actuator/spillway} endpoint and the pool's meters.
+ */
+package dev.spillway.spring.actuate;

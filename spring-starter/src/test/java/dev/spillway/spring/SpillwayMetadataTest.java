@@ -1,0 +1,93 @@
+package dev.spillway.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spillway.PoolSettings;
+import dev.spillway.azure.BackendConfig;
+import dev.spillway.azure.DeploymentConfig;
+import dev.spillway.azure.PoolConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * The configuration metadata the processor generated: every {@code spillway.*} property is there,
+ * with a description, and matches the adapter's schema.
+ */
+class SpillwayMetadataTest {
+  private static final Map<String, JsonNode> properties = new HashMap<>();
+
+  @BeforeAll
+  static void readMetadata() throws IOException {
+    try (InputStream in = SpillwayMetadataTest.class.getResourceAsStream(
+        "/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("generated metadata").isNotNull();
+      new ObjectMapper().readTree(in).get("properties")
+          .forEach(p -> properties.put(p.get("name").asText(), p));
+    }
+  }
+
+  @Test
+  void everySpillwayPropertyHasADescription() {
+    assertThat(properties.keySet()).filteredOn(n -> n.contains("spillway")).isNotEmpty()
+        .allSatisfy(name -> assertThat(properties.get(name).path("description").asText())
+            .as(name).isNotBlank().endsWith("."));
+  }
+
+  @Test
+  void listsEveryComponentOfThePoolConfig() {
+    assertThat(properties.keySet()).filteredOn(n -> n.startsWith("spillway."))
+        .containsExactlyInAnyOrderElementsOf(Arrays.stream(PoolConfig.class.getRecordComponents())
+            .map(c -> "spillway." + kebab(c.getName())).toList());
+  }
+
+  @Test
+  void propertiesMirrorThePoolConfigComponentForComponent() {
+    assertThat(signature(SpillwayProperties.class)).isEqualTo(signature(PoolConfig.class));
+  }
+
+  @Test
+  void backendsDescriptionNamesEveryBackendAndDeploymentKey() {
+    String description = properties.get("spillway.backends").get("description").asText();
+    Stream.of(BackendConfig.class, DeploymentConfig.class)
+        .flatMap(type -> Arrays.stream(type.getRecordComponents()))
+        .map(c -> kebab(c.getName()))
+        .forEach(key -> assertThat(description).containsPattern("(?<![\\w-])" + key + "(?![\\w-])"));
+  }
+
+  @Test
+  void defaultsAreTheEngines() {
+    assertThat(defaultOf("spillway.timeout")).isEqualTo(PoolSettings.DEFAULT_TIMEOUT);
+    assertThat(defaultOf("spillway.attempt-timeout"))
+        .isEqualTo(PoolSettings.DEFAULT_ATTEMPT_TIMEOUT);
+    assertThat(defaultOf("spillway.stream-attempt-timeout"))
+        .isEqualTo(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT);
+    assertThat(defaultOf("spillway.stream-idle-timeout"))
+        .isEqualTo(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
+  }
+
+  private static Duration defaultOf(String name) {
+    return DurationStyle.detectAndParse(properties.get(name).get("defaultValue").asText());
+  }
+
+  private static List<String> signature(Class<?> record) {
+    return Arrays.stream(record.getRecordComponents())
+        .map((RecordComponent c) -> c.getName() + ":" + c.getGenericType().getTypeName())
+        .toList();
+  }
+
+  private static String kebab(String camel) {
+    return camel.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+  }
+}
