@@ -99,7 +99,7 @@ public final class Engine implements PoolEvents {
         RouteRuntime route = new RouteRuntime(runtime, deployment, routes.size(),
             store.coolDown(backend.id(), deployment.name()),
             store.ledger(backend.id(), deployment.name()), settings.ewmaDecay().toNanos(),
-            settings.quotaWindow().toNanos(), now, this);
+            settings.quotaWindow().toNanos(), settings.attemptTimeout().toNanos(), now, this);
         routes.add(route);
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }

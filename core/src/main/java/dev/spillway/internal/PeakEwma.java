@@ -8,8 +8,10 @@ package dev.spillway.internal;
  * <p>Thread-safe: updates are serialized; reads are one volatile read and allocation-free.
  */
 final class PeakEwma {
+  /** A penalty never exceeds this many times the estimate built from successes. */
+  static final int PENALTY_CAP_FACTOR = 8;
   /** No sample yet. */
-  private static final State EMPTY = new State(Double.NaN, 0L);
+  private static final State EMPTY = new State(Double.NaN, 0L, Double.NaN, 0L);
 
   private final double tauNanos;
   private volatile State state = EMPTY;
@@ -29,31 +31,43 @@ final class PeakEwma {
       double w = Math.exp(-Math.max(0, nowNanos - s.atNanos) / tauNanos);
       next = s.value * w + x * (1 - w);
     }
-    state = new State(next, nowNanos);
+    state = new State(next, nowNanos, next, nowNanos);
   }
 
   /**
    * Records a throttled or failed attempt: never lowers the estimate, and raises it to a penalty of
    * twice the current estimate (at least {@code floorNanos} and the attempt's own latency), so a
-   * backend that fails fast does not attract traffic.
+   * backend that fails fast does not attract traffic. The penalty is capped at {@value
+   * #PENALTY_CAP_FACTOR} times the last estimate built from successes (decayed), or at {@code
+   * capWithoutSuccessNanos} before any success, so a burst of concurrent throttles cannot compound
+   * it without bound.
    */
-  synchronized void penalize(long latencyNanos, long floorNanos, long nowNanos) {
+  synchronized void penalize(long latencyNanos, long floorNanos, long capWithoutSuccessNanos,
+      long nowNanos) {
+    State s = state;
     double current = value(nowNanos);
-    double penalty = Math.max(Math.max(2 * (Double.isNaN(current) ? 0 : current), floorNanos),
-        latencyNanos);
-    if (Double.isNaN(state.value) || penalty > current) {
-      state = new State(penalty, nowNanos);
+    double success = decayed(s.successValue, s.successAtNanos, nowNanos);
+    double cap = Double.isNaN(success)
+        ? capWithoutSuccessNanos : Math.max(floorNanos, PENALTY_CAP_FACTOR * success);
+    double penalty = Math.min(cap,
+        Math.max(Math.max(2 * (Double.isNaN(current) ? 0 : current), floorNanos), latencyNanos));
+    if (Double.isNaN(s.value) || penalty > current) {
+      state = new State(penalty, nowNanos, s.successValue, s.successAtNanos);
     }
   }
 
   /** The estimate decayed to {@code nowNanos}, or NaN before the first sample. */
   double value(long nowNanos) {
     State s = state;
-    if (Double.isNaN(s.value)) {
+    return decayed(s.value, s.atNanos, nowNanos);
+  }
+
+  private double decayed(double value, long atNanos, long nowNanos) {
+    if (Double.isNaN(value)) {
       return Double.NaN;
     }
-    long elapsed = nowNanos - s.atNanos;
-    return elapsed <= 0 ? s.value : s.value * Math.exp(-elapsed / tauNanos);
+    long elapsed = nowNanos - atNanos;
+    return elapsed <= 0 ? value : value * Math.exp(-elapsed / tauNanos);
   }
 
   boolean hasSample() {
@@ -73,5 +87,9 @@ final class PeakEwma {
     return Double.compare(left, right);
   }
 
-  private record State(double value, long atNanos) {}
+  /**
+   * The estimate and when it was set, and the estimate as the last success left it (the base a
+   * penalty is capped against).
+   */
+  private record State(double value, long atNanos, double successValue, long successAtNanos) {}
 }

@@ -39,6 +39,8 @@ final class RouteRuntime {
   final PeakEwma ewma;
   final QuotaMemory quota;
   private final RequestPacer pacer;
+  /** Cap of a latency penalty before the route's first success: the attempt timeout. */
+  private final long penaltyCapNanos;
   final AtomicInteger outstanding = new AtomicInteger();
   final LongAdder attempts = new LongAdder();
   final LongAdder successes = new LongAdder();
@@ -60,6 +62,7 @@ final class RouteRuntime {
       Ledger ledger,
       long ewmaDecayNanos,
       long quotaWindowNanos,
+      long penaltyCapNanos,
       long nowNanos,
       PoolEvents events) {
     this.backend = backend;
@@ -71,6 +74,7 @@ final class RouteRuntime {
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
+    this.penaltyCapNanos = penaltyCapNanos;
     this.pacer = deployment.ptu() ? RequestPacer.NONE
         : RequestPacer.forRpm(deployment.rpm(), quotaWindowNanos);
     this.events = events;
@@ -170,7 +174,7 @@ final class RouteRuntime {
       int flags, long nowNanos) {
     throttled.increment();
     quota.update(headers, nowNanos);
-    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, nowNanos);
+    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     long applied = coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos);
     releaseProbe(flags);
     backend.onReachable();
@@ -193,7 +197,7 @@ final class RouteRuntime {
 
   void onTransientFailure(long latencyNanos, int flags, long nowNanos) {
     failures.increment();
-    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, nowNanos);
+    ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     releaseProbe(flags);
     backend.onTransientFailure(nowNanos);
   }
