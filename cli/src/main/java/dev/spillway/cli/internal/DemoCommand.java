@@ -128,30 +128,42 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Shows the progress until the load ends. */
+  /**
+   * Shows the progress until the load ends: the table redrawn in place on a terminal (and once
+   * more at the end), a plain line now and then otherwise, nothing with {@code --json}.
+   */
   private void show(CompletableFuture<Void> load, SpillwayPool pool, List<CallResult> results,
       long start, Duration length) throws InterruptedException {
     Duration period = interactive ? TABLE_REFRESH : LINE_INTERVAL;
     int drawn = 0;
-    boolean done = false;
-    while (!done) {
-      try {
-        load.get(period.toMillis(), TimeUnit.MILLISECONDS);
-        done = true;
-      } catch (TimeoutException e) {
-        done = false;
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("the demo's load stopped", e.getCause());
+    while (!finished(load, period)) {
+      if (!json) {
+        drawn = display(pool, progress(results, start, length), drawn);
       }
-      if (json || (done && !interactive)) {
-        continue;
-      }
-      DemoDisplay.Progress progress = progress(results, start, length);
-      if (interactive) {
-        drawn = redraw(DemoDisplay.table(pool.snapshot(), DemoPool.MODEL, progress), drawn);
-      } else {
-        out.println(DemoDisplay.line(pool.snapshot(), DemoPool.MODEL, progress));
-      }
+    }
+    if (interactive && !json) {
+      display(pool, progress(results, start, length), drawn);
+    }
+  }
+
+  private int display(SpillwayPool pool, DemoDisplay.Progress progress, int drawn) {
+    if (interactive) {
+      return redraw(DemoDisplay.table(pool.snapshot(), DemoPool.MODEL, progress), drawn);
+    }
+    out.println(DemoDisplay.line(pool.snapshot(), DemoPool.MODEL, progress));
+    return drawn;
+  }
+
+  /** Waits up to {@code wait} for the load to end, and tells whether it has. */
+  private static boolean finished(CompletableFuture<Void> load, Duration wait)
+      throws InterruptedException {
+    try {
+      load.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the demo's load stopped", e.getCause());
     }
   }
 
