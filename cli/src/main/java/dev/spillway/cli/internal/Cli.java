@@ -62,7 +62,7 @@ public final class Cli {
   }
 
   /** The top-level command: it only lists the subcommands. */
-  @Command(name = "spillway-cli", mixinStandardHelpOptions = false,
+  @Command(name = "spillway-cli",
       description = "Spillway: a pool of Azure OpenAI endpoints that behaves like one endpoint.",
       synopsisSubcommandLabel = "(demo | run)",
       footer = {"", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"

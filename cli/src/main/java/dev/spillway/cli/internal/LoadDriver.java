@@ -20,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntFunction;
+import java.util.function.LongPredicate;
 
 /**
  * Sends chat calls through a Spillway {@link OpenAIClient}, closed-loop (a fixed number of calls
@@ -75,13 +76,14 @@ final class LoadDriver {
   void run(Plan plan, IntFunction<Call> calls, Consumer<CallResult> onResult)
       throws InterruptedException {
     long start = System.nanoTime();
-    long end = plan.duration() == null ? Long.MAX_VALUE : start + plan.duration().toNanos();
+    LongPredicate sending = plan.duration() == null ? now -> true
+        : now -> now - start < plan.duration().toNanos();
     ExecutorService workers = Executors.newCachedThreadPool(daemonThreads());
     try {
       if (plan.rate() == null) {
-        closedLoop(plan, end, calls, onResult, workers);
+        closedLoop(plan, sending, calls, onResult, workers);
       } else {
-        openLoop(plan, start, end, calls, onResult, workers);
+        openLoop(plan, start, sending, calls, onResult, workers);
       }
       workers.shutdown();
       // The pool's call timeout bounds every call still in flight.
@@ -91,24 +93,25 @@ final class LoadDriver {
     }
   }
 
-  private void closedLoop(Plan plan, long end, IntFunction<Call> calls,
+  private void closedLoop(Plan plan, LongPredicate sending, IntFunction<Call> calls,
       Consumer<CallResult> onResult, ExecutorService workers) {
     AtomicInteger next = new AtomicInteger();
     for (int i = 0; i < Math.min(plan.concurrency(), plan.requests()); i++) {
       workers.execute(() -> {
         int number;
-        while ((number = next.incrementAndGet()) <= plan.requests() && System.nanoTime() < end) {
+        while ((number = next.incrementAndGet()) <= plan.requests()
+            && sending.test(System.nanoTime())) {
           onResult.accept(send(number, calls.apply(number), System.nanoTime()));
         }
       });
     }
   }
 
-  private void openLoop(Plan plan, long start, long end, IntFunction<Call> calls,
+  private void openLoop(Plan plan, long start, LongPredicate sending, IntFunction<Call> calls,
       Consumer<CallResult> onResult, ExecutorService workers) throws InterruptedException {
     Semaphore inFlight = new Semaphore(plan.concurrency());
     long scheduled = start;
-    for (int number = 1; number <= plan.requests() && scheduled < end; number++) {
+    for (int number = 1; number <= plan.requests() && sending.test(scheduled); number++) {
       long wait;
       while ((wait = scheduled - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);

@@ -20,12 +20,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code run}: sends chat calls through a pool described by a YAML file and reports each one. */
 @Command(name = "run", sortOptions = false,
-    description = {"Sends chat calls through the pool of a YAML file (the schema of"
-        + " spillway.* in DESIGN: backends, tiers, deployments; ${ENV_VAR} substitution) and"
-        + " reports each call and a summary.",
+    description = {"Sends chat calls through the pool of a YAML file (backends, tiers,"
+        + " deployments; $${ENV_VAR} is replaced by the variable) and reports each call, then a"
+        + " summary.",
         "Closed loop with --concurrency calls in flight, or open loop at --rate calls per second"
         + " (latency then counts from each call's scheduled time)."},
-    footer = {"", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"
+    footer = {"", "Example: run --config pool.yaml --model gpt-4o --requests 600 --rate 10 --json",
+        "", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"
         + " configuration."})
 final class RunCommand implements Callable<Integer> {
   /** Calls in flight in a closed loop when {@code --concurrency} is not given. */
