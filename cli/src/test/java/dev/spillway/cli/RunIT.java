@@ -138,6 +138,7 @@ class RunIT {
         "call", "ok", "status", "backend", "latencyMs", "attempts", "usage", "error");
     assertThat(call.get("ok").asBoolean()).isFalse();
     assertThat(call.get("status").asInt()).isEqualTo(400);
+    assertThat(call.get("backend").asText()).isEqualTo("sweden-ptu");
     assertThat(call.get("attempts")).hasSize(1);
     assertThat(call.get("attempts").get(0).get("backend").asText()).isEqualTo("sweden-ptu");
     assertThat(call.get("attempts").get(0).get("status").asInt()).isEqualTo(400);
