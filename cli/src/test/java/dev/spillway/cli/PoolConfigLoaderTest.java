@@ -1,0 +1,297 @@
+package dev.spillway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.azure.BackendConfig;
+import dev.spillway.azure.DeploymentConfig;
+import dev.spillway.azure.PoolConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PoolConfigLoaderTest {
+  static final String CANARY = "canary-key-7f3a9c";
+  static final Function<String, String> ENV =
+      Map.of("AOAI_PTU_KEY", CANARY, "AOAI_PAYGO_KEY", "paygo-secret")::get;
+
+  static final String DESIGN_EXAMPLE = """
+      spillway:
+        timeout: 120s              # call deadline
+        attempt-timeout: 60s
+        stream-attempt-timeout: 30s
+        stream-idle-timeout: 30s
+        max-attempts: 6
+        home-backend: sweden-ptu
+        allow-insecure-http: false
+        backends:
+          - id: sweden-ptu
+            endpoint: https://example-ptu.openai.azure.com
+            tier: 0
+            weight: 1
+            region: swedencentral
+            api-key: ${AOAI_PTU_KEY}
+            deployments:
+              - model: gpt-4o
+                deployment: gpt4o-ptu
+                ptu: true
+                tpm: 300_000
+          - id: eastus-paygo
+            endpoint: https://example-paygo.openai.azure.com
+            tier: 1
+            api-key: ${AOAI_PAYGO_KEY}
+            deployments:
+              - { model: gpt-4o, deployment: gpt-4o, tpm: 150000, rpm: 900 }
+          - id: westus-entra
+            endpoint: https://example-entra.openai.azure.com
+            tier: 1
+            weight: 0.5
+            credential: entra
+            deployments:
+              - { model: gpt-4o, deployment: gpt-4o }
+      """;
+
+  @Test
+  void readsEveryPropertyOfTheDesignSchema() {
+    PoolConfig config = PoolConfigLoader.load(DESIGN_EXAMPLE, "pool.yaml", ENV);
+
+    assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.maxAttempts()).isEqualTo(6);
+    assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
+    assertThat(config.allowInsecureHttp()).isFalse();
+    assertThat(config.backends()).containsExactly(
+        new BackendConfig("sweden-ptu", "https://example-ptu.openai.azure.com", 0, 1.0,
+            "swedencentral", CANARY, null,
+            List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
+        new BackendConfig("eastus-paygo", "https://example-paygo.openai.azure.com", 1, null, null,
+            "paygo-secret", null,
+            List.of(new DeploymentConfig("gpt-4o", "gpt-4o", null, 150_000L, 900L))),
+        new BackendConfig("westus-entra", "https://example-entra.openai.azure.com", 1, 0.5, null,
+            null, "entra", List.of(DeploymentConfig.of("gpt-4o", "gpt-4o"))));
+  }
+
+  @Test
+  void readsTheBareSchemaWithDefaults() {
+    PoolConfig config = PoolConfigLoader.load("""
+        backends:
+          - id: local
+            endpoint: http://127.0.0.1:8080
+            api-key: plain
+            deployments: [{ model: gpt-4o, deployment: gpt-4o }]
+        """, "bare.yaml", ENV);
+
+    assertThat(config.timeout()).isNull();
+    assertThat(config.maxAttempts()).isNull();
+    assertThat(config.backends()).singleElement()
+        .satisfies(b -> assertThat(b.tier()).isNull())
+        .satisfies(b -> assertThat(b.apiKey()).isEqualTo("plain"));
+  }
+
+  @Test
+  void readsDurationUnitsAndIso8601() {
+    assertThat(timeout("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(timeout("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(timeout("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(timeout("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void refusesADurationWithoutUnit() {
+    assertThatThrownBy(() -> timeout("120"))
+        .isInstanceOfSatisfying(PoolConfigException.class, e -> {
+          assertThat(e.property()).isEqualTo("spillway.timeout");
+          assertThat(e.line()).isEqualTo(2);
+          assertThat(e.problem()).contains("a duration such as", "'120'");
+        });
+  }
+
+  @Test
+  void substitutesVariablesInsideLongerValues() {
+    PoolConfig config = PoolConfigLoader.load(backend("endpoint: https://${HOST}.openai.azure.com"),
+        "pool.yaml", Map.of("HOST", "contoso", "AOAI_PTU_KEY", CANARY)::get);
+
+    assertThat(config.backends().get(0).endpoint()).isEqualTo("https://contoso.openai.azure.com");
+  }
+
+  @Test
+  void missingEndpointNamesTheBackendProperty() {
+    PoolConfigException e = failure("""
+        spillway:
+          backends:
+            - id: a
+              api-key: k
+              deployments: [{ model: gpt-4o, deployment: d }]
+        """);
+
+    assertThat(e.source()).isEqualTo("pool.yaml");
+    assertThat(e.property()).isEqualTo("spillway.backends[0].endpoint");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.getMessage()).isEqualTo("pool.yaml:3: spillway.backends[0].endpoint: is required");
+  }
+
+  @Test
+  void negativeTierIsReportedAtItsBackend() {
+    PoolConfigException e = failure(backend("tier: -1"));
+
+    assertThat(e.property()).isEqualTo("spillway.backends[0]");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.problem()).isEqualTo("backend 'a': tier must be >= 0, was -1");
+  }
+
+  @Test
+  void tierThatIsNotANumberIsReportedAtItsLine() {
+    PoolConfigException e = failure(backend("tier: first"));
+
+    assertThat(e.property()).isEqualTo("spillway.backends[0].tier");
+    assertThat(e.line()).isEqualTo(7);
+    assertThat(e.problem()).isEqualTo("expected a whole number, was 'first'");
+  }
+
+  @Test
+  void unknownPropertyNamesItsPathAndTheKnownOnes() {
+    PoolConfigException e = failure("""
+        spillway:
+          backends:
+            - id: a
+              endpoint: https://a.openai.azure.com
+              api-key: k
+              deployments: [{ model: gpt-4o, deployment: d }]
+            - id: b
+              endpoint: https://b.openai.azure.com
+              tierr: 1
+              api-key: k
+              deployments: [{ model: gpt-4o, deployment: d }]
+        """);
+
+    assertThat(e.property()).isEqualTo("spillway.backends[1].tierr");
+    assertThat(e.line()).isEqualTo(9);
+    assertThat(e.problem()).startsWith("unknown property; expected one of id, endpoint, tier,");
+  }
+
+  @Test
+  void unknownPropertyInADeploymentAndAtTheTop() {
+    assertThat(failure(backend("deployments: [{ model: m, deployment: d, tmp: 5 }]")).property())
+        .isEqualTo("spillway.backends[0].deployments[0].tmp");
+    assertThat(failure("spillway:\n  timeout: 1s\nserver:\n  port: 8080\n").property())
+        .isEqualTo("server");
+    assertThat(failure("spillway:\n  retries: 3\n").property()).isEqualTo("spillway.retries");
+  }
+
+  @Test
+  void unsetVariableIsNamedWithItsProperty() {
+    PoolConfigException e = failure(backend("api-key: ${AOAI_MISSING_KEY}"));
+
+    assertThat(e.property()).isEqualTo("spillway.backends[0].api-key");
+    assertThat(e.problem()).isEqualTo("environment variable AOAI_MISSING_KEY is not set");
+    assertThat(e.getMessage()).startsWith("pool.yaml:");
+  }
+
+  @Test
+  void duplicateIdNamesBothBackends() {
+    PoolConfigException e = failure("""
+        spillway:
+          backends:
+            - id: same
+              endpoint: https://a.openai.azure.com
+              api-key: k
+              deployments: [{ model: gpt-4o, deployment: d }]
+            - id: same
+              endpoint: https://b.openai.azure.com
+              api-key: k
+              deployments: [{ model: gpt-4o, deployment: d }]
+        """);
+
+    assertThat(e.property()).isEqualTo("spillway.backends[1].id");
+    assertThat(e.line()).isEqualTo(7);
+    assertThat(e.problem()).isEqualTo("backend id 'same' is already used by spillway.backends[0]");
+  }
+
+  @Test
+  void keySetTwiceIsAnError() {
+    PoolConfigException e = failure("spillway:\n  timeout: 1s\n  timeout: 2s\n  backends: []\n");
+
+    assertThat(e.property()).isEqualTo("spillway.timeout");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.problem()).isEqualTo("set twice");
+  }
+
+  @Test
+  void structuralMistakesAreNamed() {
+    assertThat(failure("spillway:\n  backends: none\n").problem())
+        .isEqualTo("expected a list, found a single value");
+    assertThat(failure("spillway:\n  backends: []\n").problem())
+        .isEqualTo("must list at least one entry");
+    assertThat(failure("").problem()).isEqualTo("the document is empty");
+    assertThat(failure(backend("deployments: [{ model: m, deployment: d, ptu: maybe }]"))
+        .problem()).isEqualTo("expected true or false, was 'maybe'");
+  }
+
+  @Test
+  void invalidYamlGivesTheParsersLine() {
+    PoolConfigException e = failure("spillway:\n  timeout: 1s\n   backends: [\n");
+
+    assertThat(e.line()).isPositive();
+    assertThat(e.problem()).startsWith("not valid YAML: ");
+    assertThat(e.getMessage()).doesNotContain("\n");
+  }
+
+  @Test
+  void secretsNeverAppearInErrors() {
+    PoolConfigException e = failure(backend("weight: -2"));
+
+    assertThat(e.getMessage()).doesNotContain(CANARY);
+    assertThat(failure(backend("weight: heavy")).getMessage()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void loadsAFileAndNamesIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("pool.yaml");
+    Files.writeString(file, "spillway:\n  backends:\n    - id: a\n");
+
+    assertThatThrownBy(() -> PoolConfigLoader.load(file))
+        .isInstanceOf(PoolConfigException.class)
+        .hasMessage(file + ":3: spillway.backends[0].endpoint: is required");
+    assertThatThrownBy(() -> PoolConfigLoader.load(dir.resolve("missing.yaml")))
+        .isInstanceOf(PoolConfigException.class)
+        .hasMessageContaining("missing.yaml: cannot read the file (NoSuchFileException)");
+  }
+
+  /** A one-backend document with {@code line} added as the backend's last property (line 7). */
+  static String backend(String line) {
+    String document = """
+        spillway:
+          backends:
+            - id: a
+              endpoint: https://a.openai.azure.com
+              api-key: ${AOAI_PTU_KEY}
+              deployments: [{ model: gpt-4o, deployment: d }]
+        """;
+    String key = line.substring(0, line.indexOf(':'));
+    if (document.contains("      " + key + ":")) {
+      return document.replaceAll("(?m)^      " + key + ":.*$", "      " + line.replace("$", "\\$"));
+    }
+    return document + "      " + line + "\n";
+  }
+
+  private static Duration timeout(String value) {
+    return PoolConfigLoader.load("spillway:\n  timeout: " + value + "\n" + backend("region: x")
+        .substring("spillway:\n".length()), "pool.yaml", ENV).timeout();
+  }
+
+  private static PoolConfigException failure(String yaml) {
+    try {
+      PoolConfigLoader.load(yaml, "pool.yaml", ENV);
+    } catch (PoolConfigException e) {
+      return e;
+    }
+    throw new AssertionError("no error for:\n" + yaml);
+  }
+}
