@@ -205,13 +205,14 @@ abstract class AttemptSender {
         HttpRequest request = prepare(attempt);
         return auth(attempt).apply(request.getHeaders())
             .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
-      }).onErrorMap(error -> timeoutOr(attempt, error))
-          .flatMap(response -> streams(attempt, response)
+      }).flatMap(response -> streams(attempt, response)
           ? Mono.just(streamed(attempt, response))
           : response.getBodyAsByteArray()
               .defaultIfEmpty(EMPTY)
               .doOnCancel(response::close)
-              .map(body -> buffered(attempt, response, body)));
+              .map(body -> buffered(attempt, response, body)))
+          // after the body too: the real client's read timeout on a buffered body is the attempt's
+          .onErrorMap(error -> timeoutOr(attempt, error));
       CompletableFuture<AttemptResponse<HttpResponse>> future = new CompletableFuture<>();
       Disposable subscription = exchange.subscribe(response -> {
         if (!future.complete(response)) {
