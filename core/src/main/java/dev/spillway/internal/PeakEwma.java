@@ -20,18 +20,24 @@ final class PeakEwma {
     this.tauNanos = tauNanos;
   }
 
-  /** Adds a latency sample taken at {@code nowNanos}. */
+  /**
+   * Adds a latency sample taken at {@code nowNanos}: to the estimate, and to the estimate of
+   * successes alone, which penalties never touch.
+   */
   synchronized void observe(long latencyNanos, long nowNanos) {
     State s = state;
     double x = Math.max(0, latencyNanos);
-    double next;
-    if (Double.isNaN(s.value) || x > s.value) {
-      next = x;
-    } else {
-      double w = Math.exp(-Math.max(0, nowNanos - s.atNanos) / tauNanos);
-      next = s.value * w + x * (1 - w);
+    state = new State(step(s.value, s.atNanos, x, nowNanos), nowNanos,
+        step(s.successValue, s.successAtNanos, x, nowNanos), nowNanos);
+  }
+
+  /** One peak-EWMA step: a higher sample replaces the value, a lower one pulls it down. */
+  private double step(double value, long atNanos, double x, long nowNanos) {
+    if (Double.isNaN(value) || x > value) {
+      return x;
     }
-    state = new State(next, nowNanos, next, nowNanos);
+    double w = Math.exp(-Math.max(0, nowNanos - atNanos) / tauNanos);
+    return value * w + x * (1 - w);
   }
 
   /**

@@ -21,6 +21,22 @@ class PeakEwmaTest {
   }
 
   @Test
+  void successesBetweenThrottleBurstsDoNotRaiseTheCap() {
+    PeakEwma ewma = new PeakEwma(TAU);
+    ewma.observe(100 * MS, 0);
+    for (int cycle = 0; cycle < 5; cycle++) {
+      for (int i = 0; i < 11; i++) {
+        ewma.penalize(2 * MS, MS, CAP_WITHOUT_SUCCESS, 0);
+      }
+      ewma.observe(100 * MS, 0); // a probe succeeds at the same latency as before
+    }
+    for (int i = 0; i < 11; i++) {
+      ewma.penalize(2 * MS, MS, CAP_WITHOUT_SUCCESS, 0);
+    }
+    assertThat(ewma.value(0)).isEqualTo(8 * 100 * MS);
+  }
+
+  @Test
   void onePenaltyDoublesTheEstimateAndNeverLowersIt() {
     PeakEwma ewma = new PeakEwma(TAU);
     ewma.observe(100 * MS, 0);
