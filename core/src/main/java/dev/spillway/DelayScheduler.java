@@ -1,7 +1,6 @@
 package dev.spillway;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task after a delay, and sleeps the sync path; injected so tests can drive time.
@@ -43,10 +42,5 @@ public interface DelayScheduler {
   interface Cancellable {
     /** Cancels the task if it has not run; does nothing otherwise. */
     void cancel();
-  }
-
-  /** The sleep of a plain thread, for schedulers whose {@link #schedule} is not time-faked. */
-  static void sleepNanos(long nanos) throws InterruptedException {
-    TimeUnit.NANOSECONDS.sleep(nanos);
   }
 }

@@ -11,10 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.spi.AttemptTimeoutException;
-import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
-import dev.spillway.testing.RecordingListener;
 import dev.spillway.testing.ScriptedTransport;
 import java.io.IOException;
 import java.time.Clock;
@@ -28,26 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The limits of a call: attempts, deadline, attempt timeout, waits, lap backoff, models. */
-class CallLimitsTest {
+class CallLimitsTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");
-
-  private final ManualTime time = new ManualTime();
-  private final RecordingListener events = new RecordingListener();
-  private final ScriptedTransport t = new ScriptedTransport(time);
-  private BackendPool pool;
-
-  @AfterEach
-  void close() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
 
   private void pool(UnaryOperator<BackendPool.Builder> settings, Backend... backends) {
     pool = settings.apply(Pools.manual(time, backends).listener(events)

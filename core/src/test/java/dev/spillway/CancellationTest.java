@@ -8,9 +8,9 @@ import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Pools;
-import dev.spillway.testing.RecordingListener;
 import dev.spillway.testing.ScriptedTransport;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -18,26 +18,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cancellation stops the attempt loop at once and settles the attempt: async through {@code
  * future.cancel(true)}, sync through the thread's interrupt.
  */
-class CancellationTest {
-  private final ManualTime time = new ManualTime();
-  private final RecordingListener events = new RecordingListener();
-  private final ScriptedTransport t = new ScriptedTransport(time);
-  private BackendPool pool;
-
-  @AfterEach
-  void close() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
+class CancellationTest extends ManualPoolTest {
   private void ptuAndPaygo() {
     pool = Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
         .listener(events).build();

@@ -12,16 +12,14 @@ import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTransport;
 import dev.spillway.spi.ResponseHeaders;
-import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
-import dev.spillway.testing.RecordingListener;
 import dev.spillway.testing.ScriptedTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,19 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Streams: an admitted attempt stays open (outstanding, ledger, outcome) until the transport
  * settles its completion handle, once.
  */
-class CompletionHandleTest {
-  private final ManualTime time = new ManualTime();
-  private final RecordingListener events = new RecordingListener();
-  private final ScriptedTransport t = new ScriptedTransport(time);
-  private BackendPool pool;
-
-  @AfterEach
-  void close() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
-
+class CompletionHandleTest extends ManualPoolTest {
   private void ptuAndPaygo() {
     pool = Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
         .listener(events).build();

@@ -15,10 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.testing.LogCapture;
-import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
-import dev.spillway.testing.RecordingListener;
 import dev.spillway.testing.RecordingListener.CircuitEvent;
 import dev.spillway.testing.RecordingListener.CoolDownEvent;
 import dev.spillway.testing.ScriptedTransport;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,21 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DESIGN "Outcomes of an attempt", row by row, over the sync and the async driver: what each
  * outcome does to the route or backend, and to the call, with exact attempt counts per backend.
  */
-class OutcomeTableTest {
+class OutcomeTableTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");
   static final long NANO = 1;
-
-  private final ManualTime time = new ManualTime();
-  private final RecordingListener events = new RecordingListener();
-  private final ScriptedTransport t = new ScriptedTransport(time);
-  private BackendPool pool;
-
-  @AfterEach
-  void close() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
 
   private void pool(Backend... backends) {
     pool = Pools.manual(time, backends).listener(events)

@@ -10,10 +10,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.spillway.spi.Attempt;
 import dev.spillway.testing.ClosedLoop;
-import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
-import dev.spillway.testing.RecordingListener;
 import dev.spillway.testing.ScriptedTransport;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,21 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * peak-EWMA cost inside a tier, headroom spill, per-route cool-downs, draining, and snapshots.
  * Spread is measured in closed loops on manual time with the pool's fixed seed (42).
  */
-class SelectionTest {
+class SelectionTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");
   static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-
-  private final ManualTime time = new ManualTime();
-  private final RecordingListener events = new RecordingListener();
-  private final ScriptedTransport t = new ScriptedTransport(time);
-  private BackendPool pool;
-
-  @AfterEach
-  void close() {
-    if (pool != null) {
-      pool.close();
-    }
-  }
 
   private void pool(Backend... backends) {
     pool = Pools.manual(time, backends).listener(events).clock(Clock.fixed(WALL, ZoneOffset.UTC))

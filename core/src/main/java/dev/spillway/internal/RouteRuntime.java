@@ -92,10 +92,6 @@ final class RouteRuntime {
     return ledger;
   }
 
-  boolean probeInFlight() {
-    return probeInFlight.get();
-  }
-
   /**
    * Nanoseconds until this route can take a call of {@code cost} tokens: 0 when it can now,
    * {@link #NEVER} when its backend is disabled.

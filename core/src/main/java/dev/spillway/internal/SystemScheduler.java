@@ -27,7 +27,7 @@ public final class SystemScheduler implements DelayScheduler, AutoCloseable {
 
   @Override
   public void sleep(long nanos) throws InterruptedException {
-    DelayScheduler.sleepNanos(nanos);
+    TimeUnit.NANOSECONDS.sleep(nanos); // no scheduler thread needed
   }
 
   private ScheduledThreadPoolExecutor executor() {
