@@ -10,7 +10,10 @@ public enum AttemptOutcome {
   THROTTLED,
   /** Connect error, reset, attempt timeout, 408, 5xx: counts toward the backend's circuit. */
   FAILED,
-  /** 401/403 (backend) or 404 {@code DeploymentNotFound} / 400 {@code OperationNotSupported} (route). */
+  /**
+   * 401/403 (backend) or 404 {@code DeploymentNotFound} / 400 {@code OperationNotSupported}
+   * (route).
+   */
   MISCONFIGURED,
   /** Any other 4xx: the response goes back to the caller unchanged, without retry. */
   CALLER_ERROR,

@@ -57,8 +57,7 @@ public record Backend(
       throw new IllegalArgumentException("backend '" + id + "': tier must be >= 0, was " + tier);
     }
     if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException(
-          "backend '" + id + "': weight must be > 0, was " + weight);
+      throw new IllegalArgumentException("backend '" + id + "': weight must be > 0, was " + weight);
     }
     if (credential == null) {
       throw new IllegalArgumentException("backend '" + id + "': credential cannot be null.");

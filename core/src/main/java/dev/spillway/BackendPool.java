@@ -58,9 +58,17 @@ public final class BackendPool implements AutoCloseable {
     this.ownedScheduler = owned;
     OpenTelemetry otel = b.openTelemetry;
     Supplier<OpenTelemetry> otelSupplier = otel != null ? () -> otel : GlobalOpenTelemetry::get;
-    this.engine = new Engine(backends, settings, b.ticker, b.clock, scheduler,
-        b.seed == null ? RandomSource.threadLocal() : RandomSource.seeded(b.seed), otelSupplier,
-        b.listeners, b.stateStore);
+    this.engine =
+        new Engine(
+            backends,
+            settings,
+            b.ticker,
+            b.clock,
+            scheduler,
+            b.seed == null ? RandomSource.threadLocal() : RandomSource.seeded(b.seed),
+            otelSupplier,
+            b.listeners,
+            b.stateStore);
   }
 
   /**
@@ -93,8 +101,8 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * Runs one call without blocking a thread; waits are scheduled. Cancelling the returned future
-   * cancels the call and the attempt in flight. Failures complete the future exceptionally with
-   * the exceptions {@link #execute} throws.
+   * cancels the call and the attempt in flight. Failures complete the future exceptionally with the
+   * exceptions {@link #execute} throws.
    *
    * @param <R> the transport's response type
    * @param request the call
@@ -143,7 +151,9 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  /** @return the backends, in configuration order */
+  /**
+   * @return the backends, in configuration order
+   */
   public List<Backend> backends() {
     return backends;
   }
@@ -158,12 +168,16 @@ public final class BackendPool implements AutoCloseable {
     return home;
   }
 
-  /** @return the logical models the pool serves, sorted */
+  /**
+   * @return the logical models the pool serves, sorted
+   */
   public List<String> models() {
     return engine.models();
   }
 
-  /** @return the settings */
+  /**
+   * @return the settings
+   */
   public PoolSettings settings() {
     return settings;
   }
@@ -264,7 +278,8 @@ public final class BackendPool implements AutoCloseable {
      * @return this builder
      */
     public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
-      this.streamAttemptTimeout = PoolSettings.positive(streamAttemptTimeout, "streamAttemptTimeout");
+      this.streamAttemptTimeout =
+          PoolSettings.positive(streamAttemptTimeout, "streamAttemptTimeout");
       return this;
     }
 
@@ -333,8 +348,8 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * First open period of a circuit after 5 consecutive transient failures (default 5 s,
-     * doubling up to 60×).
+     * First open period of a circuit after 5 consecutive transient failures (default 5 s, doubling
+     * up to 60×).
      *
      * @param duration the period
      * @return this builder
@@ -356,8 +371,8 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Cool-down of a route answering 404 DeploymentNotFound or 400 OperationNotSupported (default
-     * 5 min).
+     * Cool-down of a route answering 404 DeploymentNotFound or 400 OperationNotSupported (default 5
+     * min).
      *
      * @param duration the cool-down
      * @return this builder
@@ -368,8 +383,8 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Cool-down of a throttle without a usable hint (default 1 s, doubling per consecutive
-     * throttle up to 60×).
+     * Cool-down of a throttle without a usable hint (default 1 s, doubling per consecutive throttle
+     * up to 60×).
      *
      * @param duration the cool-down
      * @return this builder
@@ -380,8 +395,8 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Backoff after a lap with no success and nothing to wait for (default 100 ms, doubling per
-     * lap up to 50×, jittered).
+     * Backoff after a lap with no success and nothing to wait for (default 100 ms, doubling per lap
+     * up to 50×, jittered).
      *
      * @param duration the backoff
      * @return this builder
@@ -511,15 +526,32 @@ public final class BackendPool implements AutoCloseable {
           throw new IllegalStateException("backend id '" + backend.id() + "' is used twice");
         }
       }
-      PoolSettings settings = new PoolSettings(timeout, attemptTimeout, streamAttemptTimeout,
-          streamIdleTimeout, maxAttempts, maxWait, defaultMaxOutputTokens, ewmaDecay,
-          circuitBreakDuration, authBreakDuration, misconfiguredCoolDown,
-          throttleFallbackCoolDown, lapBackoff, quotaWindow);
+      PoolSettings settings =
+          new PoolSettings(
+              timeout,
+              attemptTimeout,
+              streamAttemptTimeout,
+              streamIdleTimeout,
+              maxAttempts,
+              maxWait,
+              defaultMaxOutputTokens,
+              ewmaDecay,
+              circuitBreakDuration,
+              authBreakDuration,
+              misconfiguredCoolDown,
+              throttleFallbackCoolDown,
+              lapBackoff,
+              quotaWindow);
       Backend home;
       if (homeBackend != null) {
-        home = backends.stream().filter(b -> b.id().equals(homeBackend)).findFirst()
-            .orElseThrow(() -> new IllegalStateException(
-                "homeBackend '" + homeBackend + "' is not a backend of the pool"));
+        home =
+            backends.stream()
+                .filter(b -> b.id().equals(homeBackend))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "homeBackend '" + homeBackend + "' is not a backend of the pool"));
       } else {
         int lowest = backends.stream().mapToInt(Backend::tier).min().orElseThrow();
         home = backends.stream().filter(b -> b.tier() == lowest).findFirst().orElseThrow();

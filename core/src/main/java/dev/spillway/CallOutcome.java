@@ -48,8 +48,8 @@ public record CallOutcome(
   }
 
   /**
-   * Whether the call succeeded: a 2xx response, and for a stream no failure after it (a stream
-   * the caller stopped reading counts as a success, its usage estimated).
+   * Whether the call succeeded: a 2xx response, and for a stream no failure after it (a stream the
+   * caller stopped reading counts as a success, its usage estimated).
    *
    * @return {@code true} on success
    */

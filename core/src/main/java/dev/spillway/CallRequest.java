@@ -37,8 +37,8 @@ public final class CallRequest {
   /**
    * Starts a request.
    *
-   * @param operation the GenAI operation name: {@code chat}, {@code text_completion},
-   *     {@code embeddings}
+   * @param operation the GenAI operation name: {@code chat}, {@code text_completion}, {@code
+   *     embeddings}
    * @param model the logical model
    * @return a builder
    */
@@ -46,22 +46,30 @@ public final class CallRequest {
     return new Builder(operation, model);
   }
 
-  /** @return the GenAI operation name */
+  /**
+   * @return the GenAI operation name
+   */
   public String operation() {
     return operation;
   }
 
-  /** @return the logical model */
+  /**
+   * @return the logical model
+   */
   public String model() {
     return model;
   }
 
-  /** @return whether the response is a stream */
+  /**
+   * @return whether the response is a stream
+   */
   public boolean streaming() {
     return streaming;
   }
 
-  /** @return the estimated prompt tokens */
+  /**
+   * @return the estimated prompt tokens
+   */
   public long promptTokens() {
     return promptTokens;
   }
@@ -75,17 +83,23 @@ public final class CallRequest {
     return maxOutputTokens;
   }
 
-  /** @return the consumer id, or {@code null} */
+  /**
+   * @return the consumer id, or {@code null}
+   */
   public String consumerId() {
     return consumerId;
   }
 
-  /** @return the tags */
+  /**
+   * @return the tags
+   */
   public Map<String, String> tags() {
     return tags;
   }
 
-  /** @return the call deadline for this call, or {@code null} for the pool's */
+  /**
+   * @return the call deadline for this call, or {@code null} for the pool's
+   */
   public Duration timeout() {
     return timeout;
   }
@@ -103,8 +117,16 @@ public final class CallRequest {
 
   @Override
   public String toString() {
-    return "CallRequest[" + operation + " " + model + (streaming ? " stream" : "")
-        + ", promptTokens=" + promptTokens + ", maxOutputTokens=" + maxOutputTokens + "]";
+    return "CallRequest["
+        + operation
+        + " "
+        + model
+        + (streaming ? " stream" : "")
+        + ", promptTokens="
+        + promptTokens
+        + ", maxOutputTokens="
+        + maxOutputTokens
+        + "]";
   }
 
   /** Builds a {@link CallRequest}. Not thread-safe. */
@@ -157,8 +179,7 @@ public final class CallRequest {
      */
     public Builder maxOutputTokens(long maxOutputTokens) {
       if (maxOutputTokens < 0) {
-        throw new IllegalArgumentException(
-            "maxOutputTokens must be >= 0, was " + maxOutputTokens);
+        throw new IllegalArgumentException("maxOutputTokens must be >= 0, was " + maxOutputTokens);
       }
       this.maxOutputTokens = maxOutputTokens;
       return this;

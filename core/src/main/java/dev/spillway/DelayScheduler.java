@@ -5,8 +5,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a task after a delay, and sleeps the sync path; injected so tests can drive time.
  *
- * <p>By default a pool uses one named daemon thread that it owns and stops on close. Implementations
- * must be thread-safe.
+ * <p>By default a pool uses one named daemon thread that it owns and stops on close.
+ * Implementations must be thread-safe.
  */
 public interface DelayScheduler {
 
@@ -20,8 +20,8 @@ public interface DelayScheduler {
   Cancellable schedule(Runnable task, long delayNanos);
 
   /**
-   * Blocks the calling thread for {@code nanos}. The default waits for a task scheduled with
-   * {@link #schedule}.
+   * Blocks the calling thread for {@code nanos}. The default waits for a task scheduled with {@link
+   * #schedule}.
    *
    * @param nanos how long
    * @throws InterruptedException if the thread is interrupted while waiting

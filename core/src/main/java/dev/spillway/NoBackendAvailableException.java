@@ -45,8 +45,12 @@ public final class NoBackendAvailableException extends AttemptsExhaustedExceptio
   private static String message(String model, Duration retryAfter) {
     return retryAfter == null
         ? "no backend available for model '" + model + "': every route is disabled"
-        : "no backend available for model '" + model + "' within the call's deadline; earliest"
-            + " retry in " + retryAfter.toMillis() + " ms";
+        : "no backend available for model '"
+            + model
+            + "' within the call's deadline; earliest"
+            + " retry in "
+            + retryAfter.toMillis()
+            + " ms";
   }
 
   /**

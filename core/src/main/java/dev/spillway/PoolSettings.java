@@ -23,8 +23,8 @@ import java.util.Objects;
  *     OperationNotSupported
  * @param throttleFallbackCoolDown cool-down of a throttle without a usable hint; doubles per
  *     consecutive throttle up to 60 times this
- * @param lapBackoff backoff after a lap with no success and nothing to wait for; doubles per lap
- *     up to 50 times this
+ * @param lapBackoff backoff after a lap with no success and nothing to wait for; doubles per lap up
+ *     to 50 times this
  * @param quotaWindow the service's quota window: remembered remaining tokens and requests refill
  *     over it, and PTU utilization drains 100 % over it
  */
@@ -46,30 +46,41 @@ public record PoolSettings(
 
   /** Long enough for a long completion; the Azure SDK's own default is similar. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
   /** A plain completion whose first byte takes longer than this is better tried elsewhere. */
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(60);
+
   /** A stream sends headers as soon as the model starts, so its first byte comes sooner. */
   public static final Duration DEFAULT_STREAM_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+
   /** A stream silent for this long is treated as dead. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   /**
    * Output tokens assumed when a call sets no {@code max_tokens}: Azure's own admission estimate
-   * for that case depends on the model; 1,024 keeps the local ledger conservative without
-   * reserving a model's whole context.
+   * for that case depends on the model; 1,024 keeps the local ledger conservative without reserving
+   * a model's whole context.
    */
   public static final long DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+
   /** τ = 10 s, as Finagle and Linkerd use: reacts within seconds, forgets a spike in ~30 s. */
   public static final Duration DEFAULT_EWMA_DECAY = Duration.ofSeconds(10);
+
   /** Five seconds lets a restarted endpoint come back quickly; doubling caps at 5 minutes. */
   public static final Duration DEFAULT_CIRCUIT_BREAK = Duration.ofSeconds(5);
+
   /** A wrong key is rarely fixed in seconds; 5 minutes doubling to 1 hour limits the noise. */
   public static final Duration DEFAULT_AUTH_BREAK = Duration.ofMinutes(5);
+
   /** A missing deployment takes minutes to appear (Azure says to wait 5 minutes). */
   public static final Duration DEFAULT_MISCONFIGURED_COOL_DOWN = Duration.ofMinutes(5);
+
   /** One second doubling to a minute: Azure's quota window is a minute. */
   public static final Duration DEFAULT_THROTTLE_FALLBACK = Duration.ofSeconds(1);
+
   /** 100 ms doubling to 5 s between laps over transient failures. */
   public static final Duration DEFAULT_LAP_BACKOFF = Duration.ofMillis(100);
+
   /** Azure counts TPM, RPM and PTU utilization per minute. */
   public static final Duration DEFAULT_QUOTA_WINDOW = Duration.ofMinutes(1);
 

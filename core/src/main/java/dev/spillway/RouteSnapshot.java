@@ -15,7 +15,8 @@ import java.time.Instant;
  * @param coolingUntil end of the current cool-down, or {@code null}
  * @param peakEwma the latency estimate, decayed to now, or {@code null} before the first sample
  * @param outstanding attempts in flight (streams until they end)
- * @param headroomTokens tokens the route is believed able to admit now, or {@code null} when unknown
+ * @param headroomTokens tokens the route is believed able to admit now, or {@code null} when
+ *     unknown
  * @param utilization the last reported PTU utilization in percent, or {@code null}
  * @param attempts attempts sent to this route
  * @param successes attempts admitted (2xx)

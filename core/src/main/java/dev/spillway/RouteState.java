@@ -4,7 +4,10 @@ package dev.spillway;
 public enum RouteState {
   /** Takes calls. */
   AVAILABLE,
-  /** Cooling down after a throttle or a misconfiguration, until {@link RouteSnapshot#coolingUntil()}. */
+  /**
+   * Cooling down after a throttle or a misconfiguration, until {@link
+   * RouteSnapshot#coolingUntil()}.
+   */
   COOLING,
   /** The cool-down ended; the next call is a single probe. */
   PROBING,

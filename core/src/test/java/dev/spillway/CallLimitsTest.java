@@ -36,8 +36,13 @@ class CallLimitsTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");
 
   private void pool(UnaryOperator<BackendPool.Builder> settings, Backend... backends) {
-    pool = settings.apply(Pools.manual(time, backends).listener(events)
-        .clock(Clock.fixed(WALL, ZoneOffset.UTC))).build();
+    pool =
+        settings
+            .apply(
+                Pools.manual(time, backends)
+                    .listener(events)
+                    .clock(Clock.fixed(WALL, ZoneOffset.UTC)))
+            .build();
   }
 
   private void pool(Backend... backends) {
@@ -61,13 +66,15 @@ class CallLimitsTest extends ManualPoolTest {
 
     Throwable error = mode.call(pool, t, time).error();
 
-    assertThat(error).isExactlyInstanceOf(AttemptsExhaustedException.class)
+    assertThat(error)
+        .isExactlyInstanceOf(AttemptsExhaustedException.class)
         .hasMessageContaining("4 attempts ran out");
     AttemptsExhaustedException e = (AttemptsExhaustedException) error;
     assertThat(e.attempts()).hasSize(4).extracting(AttemptRecord::outcome).containsOnly(FAILED);
     assertThat(e.attempts()).extracting(AttemptRecord::number).containsExactly(1, 2, 3, 4);
     assertThat(e.getCause()).hasMessage("reset 4");
-    assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
+    assertThat(e.getSuppressed())
+        .extracting(Throwable::getMessage)
         .containsExactly("reset 1", "reset 2", "reset 3");
     assertThat(t.countSentTo("a")).isEqualTo(2);
     assertThat(t.countSentTo("b")).isEqualTo(2);
@@ -81,8 +88,8 @@ class CallLimitsTest extends ManualPoolTest {
     t.byDefault("a", at -> status(500));
     t.byDefault("b", at -> status(500));
 
-    assertThat(mode.call(pool, t, time).error()).isExactlyInstanceOf(
-        AttemptsExhaustedException.class);
+    assertThat(mode.call(pool, t, time).error())
+        .isExactlyInstanceOf(AttemptsExhaustedException.class);
 
     assertThat(t.sent()).hasSize(3);
   }
@@ -96,14 +103,14 @@ class CallLimitsTest extends ManualPoolTest {
     t.on("only", throttled(4000), throttled(4000), throttled(4000));
     long start = time.read();
 
-    Throwable error = mode.call(pool, chat().timeout(Duration.ofSeconds(10)).build(), t, time)
-        .error();
+    Throwable error =
+        mode.call(pool, chat().timeout(Duration.ofSeconds(10)).build(), t, time).error();
 
     // 429 at 0 s, 4 s and 8 s; the next chance at 12 s is past the 10 s deadline
     assertThat(error).isInstanceOf(NoBackendAvailableException.class);
-    assertThat(((NoBackendAvailableException) error).retryAfter())
-        .isEqualTo(Duration.ofSeconds(4));
-    assertThat(t.sent()).extracting(s -> Duration.ofNanos(s.atNanos() - start))
+    assertThat(((NoBackendAvailableException) error).retryAfter()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(t.sent())
+        .extracting(s -> Duration.ofNanos(s.atNanos() - start))
         .containsExactly(Duration.ZERO, Duration.ofSeconds(4), Duration.ofSeconds(8));
     assertThat(time.read() - start).isEqualTo(TimeUnit.SECONDS.toNanos(8));
   }
@@ -114,22 +121,30 @@ class CallLimitsTest extends ManualPoolTest {
     pool(Pools.backend("only", 0));
     List<Duration> timeouts = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger n = new AtomicInteger();
-    t.byDefault("only", at -> {
-      timeouts.add(at.timeout());
-      return n.getAndIncrement() == 0 ? throttled(4000) : ok();
-    });
+    t.byDefault(
+        "only",
+        at -> {
+          timeouts.add(at.timeout());
+          return n.getAndIncrement() == 0 ? throttled(4000) : ok();
+        });
 
     mode.call(pool, chat().timeout(Duration.ofSeconds(10)).build(), t, time).reply();
     mode.call(pool, chat().build(), t, time).reply();
     mode.call(pool, chat().streaming(true).build(), t, time).reply();
 
-    assertThat(timeouts).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(6),
-        PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT);
+    assertThat(timeouts)
+        .containsExactly(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(6),
+            PoolSettings.DEFAULT_ATTEMPT_TIMEOUT,
+            PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT);
   }
 
   @Test
   void asyncAttemptTimeoutIsEnforcedByCancellingTheTransportFutureAndFailingOver() {
-    pool(b -> b.attemptTimeout(Duration.ofSeconds(5)), Pools.backend("ptu", 0),
+    pool(
+        b -> b.attemptTimeout(Duration.ofSeconds(5)),
+        Pools.backend("ptu", 0),
         Pools.backend("paygo", 1));
     t.on("ptu", hang());
     long start = time.read();
@@ -160,12 +175,12 @@ class CallLimitsTest extends ManualPoolTest {
     Mode.Result r = mode.call(pool, chat().returnLastResponse(true).build(), t, time);
 
     assertThat(r.reply()).isEqualTo(new ScriptedTransport.Reply("paygo", "paygo-gpt4o", 429));
-    assertThat(t.discarded()).containsExactly(
-        new ScriptedTransport.Reply("ptu", "ptu-gpt4o", 429));
+    assertThat(t.discarded()).containsExactly(new ScriptedTransport.Reply("ptu", "ptu-gpt4o", 429));
     CallOutcome o = events.onlyOutcome();
     assertThat(o.status()).isEqualTo(429);
     assertThat(o.error()).isNull();
-    assertThat(o.attempts()).extracting(AttemptRecord::outcome)
+    assertThat(o.attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(THROTTLED, THROTTLED);
   }
 
@@ -217,9 +232,12 @@ class CallLimitsTest extends ManualPoolTest {
     assertThat(e1.earliestRetry()).isEqualTo(WALL.plusSeconds(20));
     assertThat(e1.model()).isEqualTo("gpt-4o");
     assertThat(e1.routeStates()).extracting(BackendSnapshot::id).containsExactly("ptu", "paygo");
-    assertThat(e1.routeStates()).flatExtracting(BackendSnapshot::routes)
-        .extracting(RouteSnapshot::state).containsOnly(RouteState.COOLING);
-    assertThat(e1.routeStates()).flatExtracting(BackendSnapshot::routes)
+    assertThat(e1.routeStates())
+        .flatExtracting(BackendSnapshot::routes)
+        .extracting(RouteSnapshot::state)
+        .containsOnly(RouteState.COOLING);
+    assertThat(e1.routeStates())
+        .flatExtracting(BackendSnapshot::routes)
         .extracting(RouteSnapshot::coolingUntil)
         .containsExactly(WALL.plusSeconds(30), WALL.plusSeconds(20));
     // a call arriving while everything cools makes no attempt at all
@@ -289,14 +307,17 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void unknownModelFailsBeforeAnyAttemptListingTheServedModels(Mode mode) {
-    pool(Pools.backend("a", 0, 1.0, Deployment.of("gpt-4o", "a-4o"),
-        Deployment.of("gpt-4o-mini", "a-mini")));
+    pool(
+        Pools.backend(
+            "a", 0, 1.0, Deployment.of("gpt-4o", "a-4o"), Deployment.of("gpt-4o-mini", "a-mini")));
 
-    Throwable error = mode.call(pool, CallRequest.builder("chat", "gpt-5").build(), t, time)
-        .error();
+    Throwable error =
+        mode.call(pool, CallRequest.builder("chat", "gpt-5").build(), t, time).error();
 
-    assertThat(error).isInstanceOf(UnknownModelException.class)
-        .hasMessageContaining("'gpt-5'").hasMessageContaining("[gpt-4o, gpt-4o-mini]");
+    assertThat(error)
+        .isInstanceOf(UnknownModelException.class)
+        .hasMessageContaining("'gpt-5'")
+        .hasMessageContaining("[gpt-4o, gpt-4o-mini]");
     assertThat(((UnknownModelException) error).servedModels())
         .containsExactly("gpt-4o", "gpt-4o-mini");
     assertThat(t.sent()).isEmpty();

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class CancellationTest extends ManualPoolTest {
   private void ptuAndPaygo() {
-    pool = Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
-        .listener(events).build();
+    pool =
+        Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
+            .listener(events)
+            .build();
   }
 
   private static CallRequest chat() {
@@ -142,19 +144,22 @@ class CancellationTest extends ManualPoolTest {
   void interruptDuringASyncWaitThrowsCallInterruptedExceptionWithTheInterruptFlagSet()
       throws Exception {
     BlockingSleep scheduler = new BlockingSleep(time);
-    pool = Pools.manual(time, Pools.backend("only", 0)).scheduler(scheduler).listener(events)
-        .build();
+    pool =
+        Pools.manual(time, Pools.backend("only", 0)).scheduler(scheduler).listener(events).build();
     t.on("only", throttled(10_000));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean flagSet = new AtomicBoolean();
-    Thread caller = new Thread(() -> {
-      try {
-        pool.execute(chat(), t);
-      } catch (Throwable e) {
-        thrown.set(e);
-        flagSet.set(Thread.currentThread().isInterrupted());
-      }
-    }, "sync-caller");
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                pool.execute(chat(), t);
+              } catch (Throwable e) {
+                thrown.set(e);
+                flagSet.set(Thread.currentThread().isInterrupted());
+              }
+            },
+            "sync-caller");
     caller.start();
     assertThat(scheduler.sleeping.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -162,7 +167,8 @@ class CancellationTest extends ManualPoolTest {
     caller.join(TimeUnit.SECONDS.toMillis(10));
 
     assertThat(caller.isAlive()).isFalse();
-    assertThat(thrown.get()).isInstanceOf(CallInterruptedException.class)
+    assertThat(thrown.get())
+        .isInstanceOf(CallInterruptedException.class)
         .hasCauseInstanceOf(InterruptedException.class);
     assertThat(flagSet).isTrue();
     CallOutcome o = events.onlyOutcome();

@@ -29,13 +29,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CompletionHandleTest extends ManualPoolTest {
   private void ptuAndPaygo() {
-    pool = Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
-        .listener(events).build();
+    pool =
+        Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
+            .listener(events)
+            .build();
   }
 
   private static CallRequest stream() {
-    return CallRequest.builder("chat", "gpt-4o").streaming(true).promptTokens(300)
-        .maxOutputTokens(200).build();
+    return CallRequest.builder("chat", "gpt-4o")
+        .streaming(true)
+        .promptTokens(300)
+        .maxOutputTokens(200)
+        .build();
   }
 
   private RouteSnapshot ptu() {
@@ -86,10 +91,13 @@ class CompletionHandleTest extends ManualPoolTest {
     assertThat(o.error()).isSameAs(reset);
     assertThat(o.status()).isEqualTo(200);
     assertThat(o.succeeded()).isFalse();
-    assertThat(o.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.outcome()).isEqualTo(FAILED);
-      assertThat(a.errorType()).isEqualTo(IOException.class.getName());
-    });
+    assertThat(o.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.outcome()).isEqualTo(FAILED);
+              assertThat(a.errorType()).isEqualTo(IOException.class.getName());
+            });
     assertThat(t.sentBackends()).containsExactly("ptu"); // never resumed elsewhere
     assertThat(ptu().failures()).isEqualTo(1);
     assertThat(ptu().outstanding()).isZero();

@@ -17,8 +17,10 @@ class ConfigurationValidationTest {
   private static final String SECRET = "sk-very-secret-0123456789";
 
   private static Backend.Builder valid(String id) {
-    return Backend.builder(id).endpoint("https://" + id + ".openai.azure.com")
-        .credential(Credential.apiKey(SECRET)).deployment("gpt-4o", "gpt-4o");
+    return Backend.builder(id)
+        .endpoint("https://" + id + ".openai.azure.com")
+        .credential(Credential.apiKey(SECRET))
+        .deployment("gpt-4o", "gpt-4o");
   }
 
   @Test
@@ -40,28 +42,44 @@ class ConfigurationValidationTest {
   void backendFieldErrorsNameTheBackendAndTheField() {
     assertThatThrownBy(() -> valid("x").tier(-1).build())
         .hasMessage("backend 'x': tier must be >= 0, was -1");
-    assertThatThrownBy(() -> Backend.builder("x").credential(Credential.apiKey("k"))
-        .deployment("gpt-4o", "d").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend 'x'")
+    assertThatThrownBy(
+            () ->
+                Backend.builder("x")
+                    .credential(Credential.apiKey("k"))
+                    .deployment("gpt-4o", "d")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backend 'x'")
         .hasMessageContaining("endpoint");
     assertThatThrownBy(() -> valid("x").endpoint("ftp://x.example").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("backend 'x': endpoint must be an absolute http(s) URL");
     assertThatThrownBy(() -> valid("x").endpoint("https://bad host").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend 'x'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backend 'x'");
     assertThatThrownBy(() -> valid("x").credential(null).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'x': credential cannot be null.");
-    assertThatThrownBy(() -> Backend.builder("x").endpoint("https://x.openai.azure.com")
-        .credential(Credential.apiKey("k")).build())
+    assertThatThrownBy(
+            () ->
+                Backend.builder("x")
+                    .endpoint("https://x.openai.azure.com")
+                    .credential(Credential.apiKey("k"))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("backend 'x': deployments");
     assertThatThrownBy(() -> valid("x").deployment("gpt-4o", "other").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'x': model 'gpt-4o' is mapped twice.");
-    assertThatThrownBy(() -> Backend.builder(" ").endpoint("https://x.openai.azure.com")
-        .credential(Credential.apiKey("k")).deployment("gpt-4o", "d").build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backend id");
+    assertThatThrownBy(
+            () ->
+                Backend.builder(" ")
+                    .endpoint("https://x.openai.azure.com")
+                    .credential(Credential.apiKey("k"))
+                    .deployment("gpt-4o", "d")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backend id");
   }
 
   @Test
@@ -72,47 +90,64 @@ class ConfigurationValidationTest {
     assertThatThrownBy(() -> Deployment.of("gpt-4o", "d").withRpm(-1))
         .hasMessage("deployment 'd': rpm must be >= 0, was -1");
     assertThatThrownBy(() -> Deployment.of(" ", "d"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'model'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'model'");
     assertThatThrownBy(() -> Deployment.of("gpt-4o", ""))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'deployment'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'deployment'");
   }
 
   @Test
   void aPoolNeedsAtLeastOneBackend() {
     assertThatThrownBy(() -> BackendPool.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one backend");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("at least one backend");
   }
 
   @Test
   void backendIdsMustBeUnique() {
-    assertThatThrownBy(() -> BackendPool.builder().backend(valid("dup").build())
-        .backend(valid("dup").tier(1).build()).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'dup'");
+    assertThatThrownBy(
+            () ->
+                BackendPool.builder()
+                    .backend(valid("dup").build())
+                    .backend(valid("dup").tier(1).build())
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'dup'");
   }
 
   @Test
   void theHomeBackendMustBeInThePool() {
-    assertThatThrownBy(() -> BackendPool.builder().backend(valid("a").build())
-        .homeBackend("nowhere").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'nowhere'");
+    assertThatThrownBy(
+            () -> BackendPool.builder().backend(valid("a").build()).homeBackend("nowhere").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'nowhere'");
   }
 
   @Test
   void theHomeBackendDefaultsToTheFirstBackendOfTheLowestTier() {
-    try (BackendPool pool = Pools.manual(new ManualTime(), Pools.backend("paygo", 1),
-        Pools.backend("ptu-a", 0), Pools.backend("ptu-b", 0)).build()) {
+    try (BackendPool pool =
+        Pools.manual(
+                new ManualTime(),
+                Pools.backend("paygo", 1),
+                Pools.backend("ptu-a", 0),
+                Pools.backend("ptu-b", 0))
+            .build()) {
       assertThat(pool.homeBackend().id()).isEqualTo("ptu-a");
     }
-    try (BackendPool pool = Pools.manual(new ManualTime(), Pools.backend("paygo", 1),
-        Pools.backend("ptu-a", 0)).homeBackend("paygo").build()) {
+    try (BackendPool pool =
+        Pools.manual(new ManualTime(), Pools.backend("paygo", 1), Pools.backend("ptu-a", 0))
+            .homeBackend("paygo")
+            .build()) {
       assertThat(pool.homeBackend().id()).isEqualTo("paygo");
     }
   }
 
   private static void rejects(UnaryOperator<BackendPool.Builder> setting, String message) {
-    assertThatThrownBy(() -> setting.apply(BackendPool.builder().backend(valid("a").build()))
-        .build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    assertThatThrownBy(
+            () -> setting.apply(BackendPool.builder().backend(valid("a").build())).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
   }
 
   @Test
@@ -128,11 +163,11 @@ class ConfigurationValidationTest {
     rejects(b -> b.circuitBreakDuration(Duration.ZERO), "circuitBreakDuration must be > 0");
     rejects(b -> b.authBreakDuration(Duration.ZERO), "authBreakDuration must be > 0");
     rejects(b -> b.misconfiguredCoolDown(Duration.ZERO), "misconfiguredCoolDown must be > 0");
-    rejects(b -> b.throttleFallbackCoolDown(Duration.ZERO),
-        "throttleFallbackCoolDown must be > 0");
+    rejects(b -> b.throttleFallbackCoolDown(Duration.ZERO), "throttleFallbackCoolDown must be > 0");
     rejects(b -> b.lapBackoff(Duration.ZERO), "lapBackoff must be > 0");
-    assertThatThrownBy(() -> BackendPool.builder().backend(valid("a").build()).timeout(null)
-        .build()).hasMessageContaining("'timeout'");
+    assertThatThrownBy(
+            () -> BackendPool.builder().backend(valid("a").build()).timeout(null).build())
+        .hasMessageContaining("'timeout'");
   }
 
   @Test
@@ -153,11 +188,14 @@ class ConfigurationValidationTest {
   @Test
   void callRequestRejectsBadValuesNamingTheField() {
     assertThatThrownBy(() -> CallRequest.builder("chat", "m").promptTokens(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("promptTokens");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("promptTokens");
     assertThatThrownBy(() -> CallRequest.builder("chat", "m").maxOutputTokens(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxOutputTokens");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxOutputTokens");
     assertThatThrownBy(() -> CallRequest.builder("chat", "m").timeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
   }
 
   @Test
@@ -170,8 +208,9 @@ class ConfigurationValidationTest {
     assertThat(supplied).hasToString("ApiKey[***]");
     assertThat(key.currentKey()).isEqualTo(SECRET);
     try (BackendPool pool = Pools.manual(new ManualTime(), backend).build()) {
-      for (Object o : List.of(backend, key, supplied, pool, pool.snapshot(),
-          pool.backends(), pool.settings())) {
+      for (Object o :
+          List.of(
+              backend, key, supplied, pool, pool.snapshot(), pool.backends(), pool.settings())) {
         assertThat(o.toString()).doesNotContain(SECRET).doesNotContain("very-secret");
       }
       assertThat(backend.toString()).contains("***");
@@ -181,8 +220,10 @@ class ConfigurationValidationTest {
   @Test
   void aBlankKeyIsRejectedWithoutEchoingIt() {
     assertThatThrownBy(() -> Credential.apiKey("  "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("'key' cannot be null or blank.");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'key' cannot be null or blank.");
     assertThatThrownBy(() -> Credential.apiKey(() -> "").currentKey())
-        .isInstanceOf(IllegalStateException.class).hasMessage("API key supplier returned no key.");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("API key supplier returned no key.");
   }
 }

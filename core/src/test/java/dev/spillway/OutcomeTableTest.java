@@ -6,7 +6,6 @@ import static dev.spillway.AttemptOutcome.MISCONFIGURED;
 import static dev.spillway.AttemptOutcome.SUCCESS;
 import static dev.spillway.AttemptOutcome.THROTTLED;
 import static dev.spillway.testing.ScriptedTransport.failure;
-import static dev.spillway.testing.ScriptedTransport.hang;
 import static dev.spillway.testing.ScriptedTransport.ok;
 import static dev.spillway.testing.ScriptedTransport.status;
 import static dev.spillway.testing.ScriptedTransport.throttled;
@@ -45,8 +44,11 @@ class OutcomeTableTest extends ManualPoolTest {
   static final long NANO = 1;
 
   private void pool(Backend... backends) {
-    pool = Pools.manual(time, backends).listener(events)
-        .clock(Clock.fixed(WALL, ZoneOffset.UTC)).build();
+    pool =
+        Pools.manual(time, backends)
+            .listener(events)
+            .clock(Clock.fixed(WALL, ZoneOffset.UTC))
+            .build();
   }
 
   private void ptuAndPaygo() {
@@ -56,9 +58,17 @@ class OutcomeTableTest extends ManualPoolTest {
   /** ptu and paygo, each serving gpt-4o and gpt-4o-mini. */
   private void twoModelPool() {
     pool(
-        Pools.backend("ptu", 0, 1.0, Deployment.of("gpt-4o", "ptu-4o"),
+        Pools.backend(
+            "ptu",
+            0,
+            1.0,
+            Deployment.of("gpt-4o", "ptu-4o"),
             Deployment.of("gpt-4o-mini", "ptu-mini")),
-        Pools.backend("paygo", 1, 1.0, Deployment.of("gpt-4o", "paygo-4o"),
+        Pools.backend(
+            "paygo",
+            1,
+            1.0,
+            Deployment.of("gpt-4o", "paygo-4o"),
             Deployment.of("gpt-4o-mini", "paygo-mini")));
   }
 
@@ -119,8 +129,10 @@ class OutcomeTableTest extends ManualPoolTest {
     assertThat(o.attempts()).extracting(AttemptRecord::outcome).containsExactly(THROTTLED, SUCCESS);
     assertThat(o.attempts().get(0).status()).isEqualTo(429);
     assertThat(o.attempts().get(0).coolDown()).isEqualTo(Duration.ofMillis(2000));
-    assertThat(events.coolDowns()).containsExactly(new CoolDownEvent("ptu", "ptu-gpt4o",
-        Duration.ofMillis(2000), CoolDownReason.THROTTLED));
+    assertThat(events.coolDowns())
+        .containsExactly(
+            new CoolDownEvent(
+                "ptu", "ptu-gpt4o", Duration.ofMillis(2000), CoolDownReason.THROTTLED));
     RouteSnapshot cooling = route("ptu", "gpt-4o");
     assertThat(cooling.state()).isEqualTo(RouteState.COOLING);
     assertThat(cooling.coolingUntil()).isEqualTo(WALL.plusMillis(2000));
@@ -146,12 +158,21 @@ class OutcomeTableTest extends ManualPoolTest {
 
   @ParameterizedTest
   @MethodSource("realStandard429s")
-  void coolsDownForExactlyTheHintOfARealStandard429(Mode mode, String retryAfter,
-      String resetTokens, String resetRequests, String policy, int expectedSeconds) {
+  void coolsDownForExactlyTheHintOfARealStandard429(
+      Mode mode,
+      String retryAfter,
+      String resetTokens,
+      String resetRequests,
+      String policy,
+      int expectedSeconds) {
     ptuAndPaygo();
-    t.on("ptu", status(429).header("Retry-After", retryAfter)
-        .header("x-ratelimit-reset-tokens", resetTokens)
-        .header("x-ratelimit-reset-requests", resetRequests).header("policy-id", policy));
+    t.on(
+        "ptu",
+        status(429)
+            .header("Retry-After", retryAfter)
+            .header("x-ratelimit-reset-tokens", resetTokens)
+            .header("x-ratelimit-reset-requests", resetRequests)
+            .header("policy-id", policy));
     Duration hint = Duration.ofSeconds(expectedSeconds);
 
     assertThat(call(mode).reply().backendId()).isEqualTo("paygo");
@@ -185,17 +206,32 @@ class OutcomeTableTest extends ManualPoolTest {
   static Stream<Arguments> transientFailures() {
     List<Arguments> cases = new ArrayList<>();
     for (Mode mode : Mode.values()) {
-      cases.add(Arguments.of(mode, "connection reset", (Supplier<ScriptedTransport.Step>)
-          () -> failure(new IOException("connection reset")), null, "java.io.IOException"));
-      cases.add(Arguments.of(mode, "attempt timeout thrown",
-          (Supplier<ScriptedTransport.Step>) () -> failure(
-              new AttemptTimeoutException("ptu", Duration.ofSeconds(60))),
-          null, AttemptTimeoutException.class.getName()));
-      cases.add(Arguments.of(mode, "no response (hang)", (Supplier<ScriptedTransport.Step>)
-          ScriptedTransport::hang, null, AttemptTimeoutException.class.getName()));
+      cases.add(
+          Arguments.of(
+              mode,
+              "connection reset",
+              (Supplier<ScriptedTransport.Step>) () -> failure(new IOException("connection reset")),
+              null,
+              "java.io.IOException"));
+      cases.add(
+          Arguments.of(
+              mode,
+              "attempt timeout thrown",
+              (Supplier<ScriptedTransport.Step>)
+                  () -> failure(new AttemptTimeoutException("ptu", Duration.ofSeconds(60))),
+              null,
+              AttemptTimeoutException.class.getName()));
+      cases.add(
+          Arguments.of(
+              mode,
+              "no response (hang)",
+              (Supplier<ScriptedTransport.Step>) ScriptedTransport::hang,
+              null,
+              AttemptTimeoutException.class.getName()));
       for (int s : new int[] {408, 500, 502, 503, 504}) {
-        cases.add(Arguments.of(mode, "HTTP " + s,
-            (Supplier<ScriptedTransport.Step>) () -> status(s), s, null));
+        cases.add(
+            Arguments.of(
+                mode, "HTTP " + s, (Supplier<ScriptedTransport.Step>) () -> status(s), s, null));
       }
     }
     return cases.stream();
@@ -203,8 +239,12 @@ class OutcomeTableTest extends ManualPoolTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("transientFailures")
-  void transientFailureFailsOverWithoutCoolingTheRoute(Mode mode, String name,
-      Supplier<ScriptedTransport.Step> step, Integer status, String errorType) {
+  void transientFailureFailsOverWithoutCoolingTheRoute(
+      Mode mode,
+      String name,
+      Supplier<ScriptedTransport.Step> step,
+      Integer status,
+      String errorType) {
     ptuAndPaygo();
     t.on("ptu", step.get());
 
@@ -239,8 +279,8 @@ class OutcomeTableTest extends ManualPoolTest {
     assertThat(open.circuit()).isEqualTo(CircuitState.OPEN);
     assertThat(open.circuitOpenUntil()).isEqualTo(WALL.plusSeconds(5));
     assertThat(open.route("gpt-4o").state()).isEqualTo(RouteState.CIRCUIT_OPEN);
-    assertThat(events.circuits()).containsExactly(
-        new CircuitEvent("ptu", CircuitState.CLOSED, CircuitState.OPEN));
+    assertThat(events.circuits())
+        .containsExactly(new CircuitEvent("ptu", CircuitState.CLOSED, CircuitState.OPEN));
 
     assertThat(sentAfter(() -> call(mode))).containsExactly("paygo");
     time.advance(Duration.ofSeconds(5).toNanos() - NANO);
@@ -248,11 +288,11 @@ class OutcomeTableTest extends ManualPoolTest {
     time.advance(NANO);
     // half-open: one probe, which fails and reopens the circuit for 10 s
     assertThat(sentAfter(() -> call(mode))).containsExactly("ptu", "paygo");
-    assertThat(pool.snapshot().backend("ptu").circuitOpenUntil())
-        .isEqualTo(WALL.plusSeconds(10));
-    assertThat(events.circuits()).endsWith(
-        new CircuitEvent("ptu", CircuitState.OPEN, CircuitState.HALF_OPEN),
-        new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.OPEN));
+    assertThat(pool.snapshot().backend("ptu").circuitOpenUntil()).isEqualTo(WALL.plusSeconds(10));
+    assertThat(events.circuits())
+        .endsWith(
+            new CircuitEvent("ptu", CircuitState.OPEN, CircuitState.HALF_OPEN),
+            new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.OPEN));
 
     time.advance(Duration.ofSeconds(10).toNanos() - NANO);
     assertThat(sentAfter(() -> call(mode))).containsExactly("paygo");
@@ -261,7 +301,8 @@ class OutcomeTableTest extends ManualPoolTest {
     // the probe succeeds and closes the circuit
     assertThat(sentAfter(() -> call(mode))).containsExactly("ptu");
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
-    assertThat(events.circuits()).last()
+    assertThat(events.circuits())
+        .last()
         .isEqualTo(new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.CLOSED));
     assertThat(sentAfter(() -> call(mode))).containsExactly("ptu");
   }
@@ -269,7 +310,13 @@ class OutcomeTableTest extends ManualPoolTest {
   @Test
   void aHalfOpenCircuitLetsExactlyOneProbeThroughWhileItIsInFlight() {
     ptuAndPaygo();
-    t.on("ptu", status(500), status(500), status(500), status(500), status(500),
+    t.on(
+        "ptu",
+        status(500),
+        status(500),
+        status(500),
+        status(500),
+        status(500),
         ok().latencyMillis(1000));
     for (int i = 0; i < 5; i++) {
       call(Mode.ASYNC);
@@ -296,8 +343,17 @@ class OutcomeTableTest extends ManualPoolTest {
   @EnumSource(Mode.class)
   void aSuccessResetsTheConsecutiveFailureCount(Mode mode) {
     ptuAndPaygo();
-    t.on("ptu", status(500), status(500), status(500), status(500), ok(), status(500),
-        status(500), status(500), status(500));
+    t.on(
+        "ptu",
+        status(500),
+        status(500),
+        status(500),
+        status(500),
+        ok(),
+        status(500),
+        status(500),
+        status(500),
+        status(500));
 
     for (int i = 0; i < 9; i++) {
       call(mode);
@@ -323,8 +379,11 @@ class OutcomeTableTest extends ManualPoolTest {
     Mode.Result r;
     try (LogCapture log = LogCapture.of("dev.spillway")) {
       r = call(mode, "gpt-4o");
-      assertThat(log.messages(Level.ERROR)).singleElement().asString()
-          .contains("backend 'ptu'").contains(Integer.toString(status));
+      assertThat(log.messages(Level.ERROR))
+          .singleElement()
+          .asString()
+          .contains("backend 'ptu'")
+          .contains(Integer.toString(status));
     }
 
     assertThat(r.reply().backendId()).isEqualTo("paygo");
@@ -335,8 +394,7 @@ class OutcomeTableTest extends ManualPoolTest {
     BackendSnapshot ptu = pool.snapshot().backend("ptu");
     assertThat(ptu.circuit()).isEqualTo(CircuitState.OPEN);
     assertThat(ptu.circuitOpenUntil()).isEqualTo(WALL.plus(Duration.ofMinutes(5)));
-    assertThat(ptu.routes()).extracting(RouteSnapshot::state)
-        .containsOnly(RouteState.CIRCUIT_OPEN);
+    assertThat(ptu.routes()).extracting(RouteSnapshot::state).containsOnly(RouteState.CIRCUIT_OPEN);
     // every deployment of the backend is avoided, not only the one that answered 401/403
     assertThat(sentAfter(() -> call(mode, "gpt-4o-mini"))).containsExactly("paygo");
     time.advance(Duration.ofMinutes(5).toNanos() - NANO);
@@ -363,9 +421,12 @@ class OutcomeTableTest extends ManualPoolTest {
   // ---- route misconfigured ----
 
   static Stream<Arguments> routeMisconfigurations() {
-    return Stream.of(Mode.values()).flatMap(m -> Stream.of(
-        Arguments.of(m, 404, "DeploymentNotFound"),
-        Arguments.of(m, 400, "OperationNotSupported")));
+    return Stream.of(Mode.values())
+        .flatMap(
+            m ->
+                Stream.of(
+                    Arguments.of(m, 404, "DeploymentNotFound"),
+                    Arguments.of(m, 400, "OperationNotSupported")));
   }
 
   @ParameterizedTest
@@ -378,8 +439,12 @@ class OutcomeTableTest extends ManualPoolTest {
     Mode.Result r;
     try (LogCapture log = LogCapture.of("dev.spillway")) {
       r = call(mode, "gpt-4o");
-      assertThat(log.messages(Level.ERROR)).singleElement().asString()
-          .contains("backend 'ptu'").contains("'ptu-4o'").contains(errorCode);
+      assertThat(log.messages(Level.ERROR))
+          .singleElement()
+          .asString()
+          .contains("backend 'ptu'")
+          .contains("'ptu-4o'")
+          .contains(errorCode);
     }
 
     assertThat(r.reply().backendId()).isEqualTo("paygo");
@@ -387,8 +452,10 @@ class OutcomeTableTest extends ManualPoolTest {
     AttemptRecord first = events.onlyOutcome().attempts().get(0);
     assertThat(first.outcome()).isEqualTo(MISCONFIGURED);
     assertThat(first.coolDown()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(events.coolDowns()).containsExactly(new CoolDownEvent("ptu", "ptu-4o",
-        Duration.ofMinutes(5), CoolDownReason.MISCONFIGURED));
+    assertThat(events.coolDowns())
+        .containsExactly(
+            new CoolDownEvent(
+                "ptu", "ptu-4o", Duration.ofMinutes(5), CoolDownReason.MISCONFIGURED));
     BackendSnapshot ptu = pool.snapshot().backend("ptu");
     assertThat(ptu.circuit()).isEqualTo(CircuitState.CLOSED);
     assertThat(ptu.route("gpt-4o").state()).isEqualTo(RouteState.COOLING);
@@ -408,21 +475,24 @@ class OutcomeTableTest extends ManualPoolTest {
   // ---- caller errors ----
 
   static Stream<Arguments> callerErrors() {
-    return Stream.of(Mode.values()).flatMap(m -> Stream.of(
-        Arguments.of(m, 400, "content_filter"),
-        Arguments.of(m, 400, "invalid_request_error"),
-        Arguments.of(m, 400, null),
-        Arguments.of(m, 404, null),
-        Arguments.of(m, 404, "NotFound"),
-        Arguments.of(m, 409, null),
-        Arguments.of(m, 413, null),
-        Arguments.of(m, 422, null)));
+    return Stream.of(Mode.values())
+        .flatMap(
+            m ->
+                Stream.of(
+                    Arguments.of(m, 400, "content_filter"),
+                    Arguments.of(m, 400, "invalid_request_error"),
+                    Arguments.of(m, 400, null),
+                    Arguments.of(m, 404, null),
+                    Arguments.of(m, 404, "NotFound"),
+                    Arguments.of(m, 409, null),
+                    Arguments.of(m, 413, null),
+                    Arguments.of(m, 422, null)));
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("callerErrors")
-  void callerErrorIsReturnedUnchangedAfterExactlyOneAttempt(Mode mode, int status,
-      String errorCode) {
+  void callerErrorIsReturnedUnchangedAfterExactlyOneAttempt(
+      Mode mode, int status, String errorCode) {
     ptuAndPaygo();
     t.on("ptu", status(status).errorCode(errorCode));
 

@@ -50,20 +50,22 @@ import org.slf4j.LoggerFactory;
  * Hammers one pool from many threads, sync and async, on the real ticker and the pool's own
  * scheduler with millisecond time constants, over a transport that answers at random (seeded per
  * thread): plain 200s, streams the caller reads to their end on another thread (complete, fail,
- * stop reading) and that are closed when the engine discards them, 429s
- * with and without small hints, 503s, 500s, connection errors, attempt timeouts, caller 400s,
- * 404/401 misconfigurations, thread interrupts and future cancels. Afterwards every route's
- * outstanding count and admission ledger are back to zero, every call produced exactly one
- * outcome, and the pool's counters, the listener's attempt records, the outcomes' attempt records
- * and the OpenTelemetry counters all add up.
+ * stop reading) and that are closed when the engine discards them, 429s with and without small
+ * hints, 503s, 500s, connection errors, attempt timeouts, caller 400s, 404/401 misconfigurations,
+ * thread interrupts and future cancels. Afterwards every route's outstanding count and admission
+ * ledger are back to zero, every call produced exactly one outcome, and the pool's counters, the
+ * listener's attempt records, the outcomes' attempt records and the OpenTelemetry counters all add
+ * up.
  *
  * <p>Excluded from mutation testing by its name.
  */
 class PoolConcurrencyTest {
   static final int THREADS = Integer.getInteger("spillway.concurrency.threads", 64);
   static final int CALLS_PER_THREAD = Integer.getInteger("spillway.concurrency.calls", 10_000);
+
   /** Async calls a thread keeps in flight before it waits for the oldest. */
   static final int ASYNC_WINDOW = 8;
+
   static final long SEED = 0x5EED_2026L;
 
   static final String CHAT = "gpt-4o";
@@ -118,8 +120,9 @@ class PoolConcurrencyTest {
    */
   record Resp(String callId, String backendId, int status, Attempt stream) {}
 
-  private static final ThreadLocal<SplittableRandom> RANDOM = ThreadLocal.withInitial(
-      () -> new SplittableRandom(SEED ^ Thread.currentThread().getName().hashCode()));
+  private static final ThreadLocal<SplittableRandom> RANDOM =
+      ThreadLocal.withInitial(
+          () -> new SplittableRandom(SEED ^ Thread.currentThread().getName().hashCode()));
 
   // helpers the transport and the callers share
   private final ScheduledThreadPoolExecutor io = executor("test-io", 2);
@@ -148,38 +151,45 @@ class PoolConcurrencyTest {
     Level savedLevel = engineLogs.getLevel();
     engineLogs.setLevel(Level.OFF); // thousands of circuit and misconfiguration lines otherwise
     InMemoryMetricReader metrics = InMemoryMetricReader.create();
-    OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build())
-        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-        .build();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .build();
     RecordingStateStore store = new RecordingStateStore();
     long startNanos = System.nanoTime();
-    try (BackendPool pool = BackendPool.builder()
-        .backend(backend("ptu-a", 0, true))
-        .backend(backend("ptu-b", 0, false))
-        .backend(backend("paygo-a", 1, true))
-        .backend(backend("paygo-b", 1, false))
-        .timeout(Duration.ofMillis(300))
-        .attemptTimeout(Duration.ofMillis(5))
-        .streamAttemptTimeout(Duration.ofMillis(5))
-        .throttleFallbackCoolDown(Duration.ofMillis(1))
-        .lapBackoff(Duration.ofMillis(1))
-        .circuitBreakDuration(Duration.ofMillis(1))
-        .authBreakDuration(Duration.ofMillis(1))
-        .misconfiguredCoolDown(Duration.ofMillis(1))
-        .stateStore(store)
-        .openTelemetry(otel)
-        .listener(new Recorder())
-        .build()) {
+    try (BackendPool pool =
+        BackendPool.builder()
+            .backend(backend("ptu-a", 0, true))
+            .backend(backend("ptu-b", 0, false))
+            .backend(backend("paygo-a", 1, true))
+            .backend(backend("paygo-b", 1, false))
+            .timeout(Duration.ofMillis(300))
+            .attemptTimeout(Duration.ofMillis(5))
+            .streamAttemptTimeout(Duration.ofMillis(5))
+            .throttleFallbackCoolDown(Duration.ofMillis(1))
+            .lapBackoff(Duration.ofMillis(1))
+            .circuitBreakDuration(Duration.ofMillis(1))
+            .authBreakDuration(Duration.ofMillis(1))
+            .misconfiguredCoolDown(Duration.ofMillis(1))
+            .stateStore(store)
+            .openTelemetry(otel)
+            .listener(new Recorder())
+            .build()) {
 
       runCallers(pool);
       long callersDone = System.nanoTime();
       long calls = started.sum();
       awaitOutcomes(calls);
       long settled = System.nanoTime();
-      System.out.printf("PoolConcurrencyTest: %d threads x %d calls = %d calls (%d streams) in"
-              + " %d ms, last stream settled %d ms later%n", THREADS, CALLS_PER_THREAD, calls,
-          streamsOpened.sum(), TimeUnit.NANOSECONDS.toMillis(callersDone - startNanos),
+      System.out.printf(
+          "PoolConcurrencyTest: %d threads x %d calls = %d calls (%d streams) in"
+              + " %d ms, last stream settled %d ms later%n",
+          THREADS,
+          CALLS_PER_THREAD,
+          calls,
+          streamsOpened.sum(),
+          TimeUnit.NANOSECONDS.toMillis(callersDone - startNanos),
           TimeUnit.NANOSECONDS.toMillis(settled - callersDone));
       System.out.println("PoolConcurrencyTest endings: " + new java.util.TreeMap<>(endings));
 
@@ -206,14 +216,17 @@ class PoolConcurrencyTest {
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       int index = t;
-      Thread thread = new Thread(() -> {
-        try {
-          go.await();
-          new Caller(pool, sync, async, new SplittableRandom(SEED + index)).run();
-        } catch (Throwable e) {
-          unexpected.add(e);
-        }
-      }, "caller-" + t);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                  new Caller(pool, sync, async, new SplittableRandom(SEED + index)).run();
+                } catch (Throwable e) {
+                  unexpected.add(e);
+                }
+              },
+              "caller-" + t);
       callers.add(thread);
       thread.start();
     }
@@ -242,12 +255,13 @@ class PoolConcurrencyTest {
 
     void run() throws Exception {
       for (int i = 0; i < CALLS_PER_THREAD; i++) {
-        CallRequest request = CallRequest.builder("chat", random.nextInt(4) == 0 ? EMBED : CHAT)
-            .streaming(random.nextInt(4) == 0)
-            .promptTokens(random.nextInt(2_000))
-            .maxOutputTokens(random.nextInt(3) == 0 ? 0 : random.nextInt(1_000))
-            .consumerId("consumer-" + random.nextInt(8))
-            .build();
+        CallRequest request =
+            CallRequest.builder("chat", random.nextInt(4) == 0 ? EMBED : CHAT)
+                .streaming(random.nextInt(4) == 0)
+                .promptTokens(random.nextInt(2_000))
+                .maxOutputTokens(random.nextInt(3) == 0 ? 0 : random.nextInt(1_000))
+                .consumerId("consumer-" + random.nextInt(8))
+                .build();
         started.increment();
         if (random.nextBoolean()) {
           callSync(request);
@@ -291,24 +305,27 @@ class PoolConcurrencyTest {
       } else if (cancel < 4) { // a few ms: often while the call waits or retries after a wait
         timer.schedule(() -> f.cancel(true), random.nextInt(3_000), TimeUnit.MICROSECONDS);
       }
-      f.whenComplete((response, error) -> {
-        if (error == null) {
-          returned(response);
-          ending("async returned " + response.status() / 100 + "xx");
-          return;
-        }
-        Throwable e = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        if (e instanceof CancellationException) {
-          ending("async cancelled");
-        } else if (e instanceof NoBackendAvailableException) {
-          ending("async no backend available");
-        } else if (e instanceof AttemptsExhaustedException) {
-          ending("async attempts exhausted");
-        } else {
-          unexpected.add(e);
-        }
-      });
+      f.whenComplete(
+          (response, error) -> {
+            if (error == null) {
+              returned(response);
+              ending("async returned " + response.status() / 100 + "xx");
+              return;
+            }
+            Throwable e =
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error;
+            if (e instanceof CancellationException) {
+              ending("async cancelled");
+            } else if (e instanceof NoBackendAvailableException) {
+              ending("async no backend available");
+            } else if (e instanceof AttemptsExhaustedException) {
+              ending("async attempts exhausted");
+            } else {
+              unexpected.add(e);
+            }
+          });
       inFlight.add(f);
       if (inFlight.size() > ASYNC_WINDOW) {
         awaitOldest();
@@ -427,7 +444,10 @@ class PoolConcurrencyTest {
       attempt.completion().complete(Usage.reported(1 + r.nextInt(500), r.nextInt(500)));
     }
     ResponseHeaders h = headers::get;
-    return new AttemptResponse<>(status, h, errorCode,
+    return new AttemptResponse<>(
+        status,
+        h,
+        errorCode,
         new Resp(attempt.callId(), attempt.backend().id(), status, stream ? attempt : null));
   }
 
@@ -435,16 +455,18 @@ class PoolConcurrencyTest {
   private void settleLater(Attempt attempt) {
     SplittableRandom r = random();
     int how = r.nextInt(10);
-    Runnable settle = () -> {
-      if (how < 6) {
-        attempt.completion().complete(
-            how < 4 ? Usage.reported(10, 1 + random().nextInt(300)) : null);
-      } else if (how < 8) {
-        attempt.completion().fail(new IOException("stream reset"));
-      } else {
-        attempt.completion().cancelled();
-      }
-    };
+    Runnable settle =
+        () -> {
+          if (how < 6) {
+            attempt
+                .completion()
+                .complete(how < 4 ? Usage.reported(10, 1 + random().nextInt(300)) : null);
+          } else if (how < 8) {
+            attempt.completion().fail(new IOException("stream reset"));
+          } else {
+            attempt.completion().cancelled();
+          }
+        };
     if (r.nextBoolean()) {
       settler.execute(settle);
     } else {
@@ -491,13 +513,14 @@ class PoolConcurrencyTest {
       if (kind == Kind.TIMEOUT) {
         return f; // no answer: the engine cancels it at the attempt timeout
       }
-      Runnable answer = () -> {
-        if (kind == Kind.CONNECTION_RESET) {
-          f.completeExceptionally(new IOException("connection reset"));
-        } else if (!f.isDone()) {
-          f.complete(respond(attempt, kind));
-        }
-      };
+      Runnable answer =
+          () -> {
+            if (kind == Kind.CONNECTION_RESET) {
+              f.completeExceptionally(new IOException("connection reset"));
+            } else if (!f.isDone()) {
+              f.complete(respond(attempt, kind));
+            }
+          };
       int delivery = r.nextInt(10);
       if (delivery < 3) {
         answer.run(); // already answered when send returns
@@ -543,7 +566,12 @@ class PoolConcurrencyTest {
   /** {@code backend/deployment/OUTCOME/2xx-or-other}. */
   private static String recordKey(AttemptRecord a) {
     boolean admitted = a.status() != null && a.status() >= 200 && a.status() < 300;
-    return a.backendId() + "/" + a.deployment() + "/" + a.outcome() + "/"
+    return a.backendId()
+        + "/"
+        + a.deployment()
+        + "/"
+        + a.outcome()
+        + "/"
         + (admitted ? "2xx" : "other");
   }
 
@@ -566,29 +594,37 @@ class PoolConcurrencyTest {
     assertThat(duplicateOutcomes.sum()).as("calls with a second outcome").isZero();
     assertThat((long) outcomeStatusByCall.size()).as("calls with an outcome").isEqualTo(calls);
     assertThat(endings.values().stream().mapToLong(LongAdder::sum).sum())
-        .as("calls that returned or threw").isEqualTo(calls);
+        .as("calls that returned or threw")
+        .isEqualTo(calls);
     // what the caller got is what the outcome says
-    returnedStatusByCall.forEach((callId, status) ->
-        assertThat(outcomeStatusByCall.get(callId)).as("outcome of " + callId).isEqualTo(status));
+    returnedStatusByCall.forEach(
+        (callId, status) ->
+            assertThat(outcomeStatusByCall.get(callId))
+                .as("outcome of " + callId)
+                .isEqualTo(status));
   }
 
-  private static void assertNothingIsLeftInFlight(PoolSnapshot snapshot, RecordingStateStore store) {
+  private static void assertNothingIsLeftInFlight(
+      PoolSnapshot snapshot, RecordingStateStore store) {
     for (BackendSnapshot backend : snapshot.backends()) {
       for (RouteSnapshot route : backend.routes()) {
-        assertThat(route.outstanding()).as(backend.id() + "/" + route.deployment() + " outstanding")
+        assertThat(route.outstanding())
+            .as(backend.id() + "/" + route.deployment() + " outstanding")
             .isZero();
       }
     }
     Map<String, Ledger> ledgers = store.ledgers();
     assertThat(ledgers).hasSize(6);
-    ledgers.forEach((route, ledger) -> {
-      assertThat(ledger.tokens()).as(route + " ledger tokens").isZero();
-      assertThat(ledger.requests()).as(route + " ledger requests").isZero();
-    });
+    ledgers.forEach(
+        (route, ledger) -> {
+          assertThat(ledger.tokens()).as(route + " ledger tokens").isZero();
+          assertThat(ledger.requests()).as(route + " ledger requests").isZero();
+        });
   }
 
   private void assertCountersAddUp(PoolSnapshot snapshot) {
-    assertThat(totals(recordsInOutcomes)).as("attempt records in outcomes vs notified")
+    assertThat(totals(recordsInOutcomes))
+        .as("attempt records in outcomes vs notified")
         .isEqualTo(totals(recordsNotified));
     long attemptsInOutcomes = 0;
     long routeAttempts = 0;
@@ -596,25 +632,32 @@ class PoolConcurrencyTest {
       for (RouteSnapshot route : backend.routes()) {
         String prefix = backend.id() + "/" + route.deployment() + "/";
         Map<String, Long> mine = new HashMap<>();
-        recordsInOutcomes.forEach((key, n) -> {
-          if (key.startsWith(prefix)) {
-            mine.put(key.substring(prefix.length()), n.sum());
-          }
-        });
+        recordsInOutcomes.forEach(
+            (key, n) -> {
+              if (key.startsWith(prefix)) {
+                mine.put(key.substring(prefix.length()), n.sum());
+              }
+            });
         long all = mine.values().stream().mapToLong(Long::longValue).sum();
         String name = prefix.substring(0, prefix.length() - 1);
         assertThat(route.attempts()).as(name + " attempts").isEqualTo(all);
-        assertThat(route.successes()).as(name + " successes (admitted)")
+        assertThat(route.successes())
+            .as(name + " successes (admitted)")
             .isEqualTo(sum(mine, k -> k.endsWith("/2xx")));
-        assertThat(route.throttled()).as(name + " throttled")
+        assertThat(route.throttled())
+            .as(name + " throttled")
             .isEqualTo(sum(mine, k -> k.startsWith("THROTTLED/")));
-        assertThat(route.failures()).as(name + " failures")
+        assertThat(route.failures())
+            .as(name + " failures")
             .isEqualTo(sum(mine, k -> k.startsWith("FAILED/") || k.startsWith("MISCONFIGURED/")));
-        assertThat(route.callerErrors()).as(name + " caller errors")
+        assertThat(route.callerErrors())
+            .as(name + " caller errors")
             .isEqualTo(sum(mine, k -> k.startsWith("CALLER_ERROR/")));
-        assertThat(route.inputTokens()).as(name + " input tokens")
+        assertThat(route.inputTokens())
+            .as(name + " input tokens")
             .isEqualTo(sum(inputTokensByRoute, name));
-        assertThat(route.outputTokens()).as(name + " output tokens")
+        assertThat(route.outputTokens())
+            .as(name + " output tokens")
             .isEqualTo(sum(outputTokensByRoute, name));
         assertThat(all).as(name + " took traffic").isPositive();
         attemptsInOutcomes += all;
@@ -635,18 +678,24 @@ class PoolConcurrencyTest {
     }
     Map<String, Long> counted = new HashMap<>();
     for (LongPointData p : byName.get("spillway.attempts").getLongSumData().getPoints()) {
-      counted.merge(p.getAttributes().get(backendId) + "/"
-          + p.getAttributes().get(outcome).toUpperCase(java.util.Locale.ROOT), p.getValue(),
+      counted.merge(
+          p.getAttributes().get(backendId)
+              + "/"
+              + p.getAttributes().get(outcome).toUpperCase(java.util.Locale.ROOT),
+          p.getValue(),
           Long::sum);
     }
     Map<String, Long> recorded = new HashMap<>();
-    recordsInOutcomes.forEach((key, n) -> {
-      String[] parts = key.split("/");
-      recorded.merge(parts[0] + "/" + parts[2], n.sum(), Long::sum);
-    });
+    recordsInOutcomes.forEach(
+        (key, n) -> {
+          String[] parts = key.split("/");
+          recorded.merge(parts[0] + "/" + parts[2], n.sum(), Long::sum);
+        });
     assertThat(counted).as("spillway.attempts by backend and outcome").isEqualTo(recorded);
-    long durations = byName.get("gen_ai.client.operation.duration").getHistogramData().getPoints()
-        .stream().mapToLong(p -> p.getCount()).sum();
+    long durations =
+        byName.get("gen_ai.client.operation.duration").getHistogramData().getPoints().stream()
+            .mapToLong(p -> p.getCount())
+            .sum();
     assertThat(durations).as("operation durations recorded").isEqualTo(started.sum());
   }
 
@@ -657,8 +706,10 @@ class PoolConcurrencyTest {
   }
 
   private static long sum(Map<String, Long> counts, java.util.function.Predicate<String> key) {
-    return counts.entrySet().stream().filter(e -> key.test(e.getKey()))
-        .mapToLong(Map.Entry::getValue).sum();
+    return counts.entrySet().stream()
+        .filter(e -> key.test(e.getKey()))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   private static long sum(Map<String, LongAdder> counts, String key) {
@@ -669,8 +720,12 @@ class PoolConcurrencyTest {
   // ---- set-up ----
 
   private static Backend backend(String id, int tier, boolean embeddings) {
-    Backend.Builder b = Backend.builder(id).endpoint("https://" + id + ".openai.azure.com")
-        .tier(tier).credential(Credential.apiKey("key-" + id)).deployment(CHAT, id + "-chat");
+    Backend.Builder b =
+        Backend.builder(id)
+            .endpoint("https://" + id + ".openai.azure.com")
+            .tier(tier)
+            .credential(Credential.apiKey("key-" + id))
+            .deployment(CHAT, id + "-chat");
     if (embeddings) {
       b.deployment(EMBED, id + "-embed");
     }
@@ -679,11 +734,12 @@ class PoolConcurrencyTest {
 
   private static ScheduledThreadPoolExecutor executor(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
     ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(threads, factory);
     e.setRemoveOnCancelPolicy(true);
     return e;

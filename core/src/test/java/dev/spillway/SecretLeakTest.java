@@ -97,17 +97,27 @@ class SecretLeakTest {
   }
 
   private final ManualTime time = new ManualTime();
-  private final Backend ptu = Backend.builder("ptu").endpoint("https://ptu.openai.azure.com")
-      .tier(0).credential(Credential.apiKey(CANARY + "-ptu-key"))
-      .deployment("gpt-4o", "gpt4o-ptu").build();
-  private final Backend paygo = Backend.builder("paygo")
-      .endpoint("https://paygo.openai.azure.com").tier(1)
-      .credential(Credential.apiKey(() -> CANARY + "-rotating-key"))
-      .deployment("gpt-4o", "gpt4o-paygo").build();
-  private final Backend entra = Backend.builder("entra")
-      .endpoint("https://entra.openai.azure.com").tier(1)
-      .credential(new BearerToken(CANARY + "-bearer-token"))
-      .deployment("gpt-4o", "gpt4o-entra").build();
+  private final Backend ptu =
+      Backend.builder("ptu")
+          .endpoint("https://ptu.openai.azure.com")
+          .tier(0)
+          .credential(Credential.apiKey(CANARY + "-ptu-key"))
+          .deployment("gpt-4o", "gpt4o-ptu")
+          .build();
+  private final Backend paygo =
+      Backend.builder("paygo")
+          .endpoint("https://paygo.openai.azure.com")
+          .tier(1)
+          .credential(Credential.apiKey(() -> CANARY + "-rotating-key"))
+          .deployment("gpt-4o", "gpt4o-paygo")
+          .build();
+  private final Backend entra =
+      Backend.builder("entra")
+          .endpoint("https://entra.openai.azure.com")
+          .tier(1)
+          .credential(new BearerToken(CANARY + "-bearer-token"))
+          .deployment("gpt-4o", "gpt4o-entra")
+          .build();
 
   private final List<CallOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
   private final List<AttemptRecord> records = Collections.synchronizedList(new ArrayList<>());
@@ -147,12 +157,15 @@ class SecretLeakTest {
 
     spans = InMemorySpanExporter.create();
     metrics = InMemoryMetricReader.create();
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(
-            SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
+    otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     script = new ScriptedTransport(time);
   }
 
@@ -181,92 +194,151 @@ class SecretLeakTest {
   }
 
   static Stream<Arguments> scenarios() {
-    List<Scenario> all = List.of(
-        new Scenario("success", t -> t.call(chat()), t -> t.expectAttempt(AttemptOutcome.SUCCESS)),
-        new Scenario("429 then failover", t -> {
-          t.script.on("ptu", throttled(1500));
-          t.call(chat());
-        }, t -> t.expectAttempt(AttemptOutcome.THROTTLED)),
-        new Scenario("503 with a retry hint", t -> {
-          t.script.on("ptu", status(503).header("retry-after", "2"));
-          t.call(chat());
-        }, t -> t.expectAttempt(AttemptOutcome.THROTTLED)),
-        new Scenario("503 without a hint", t -> {
-          t.script.on("ptu", status(503));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.FAILED, 503)),
-        new Scenario("500", t -> {
-          t.script.on("ptu", status(500));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.FAILED, 500)),
-        new Scenario("connect exception", t -> {
-          t.script.on("ptu", failure(new ConnectException("connection refused")));
-          t.call(chat());
-        }, t -> t.expectError(ConnectException.class.getName())),
-        new Scenario("attempt timeout", t -> {
-          t.script.on("ptu", t.mode == Mode.SYNC
-              ? failure(new AttemptTimeoutException("ptu", Duration.ofSeconds(60)))
-              : ok().latencyMillis(61_000));
-          t.call(chat());
-        }, t -> t.expectError(AttemptTimeoutException.class.getName())),
-        new Scenario("401", t -> {
-          t.script.on("ptu", status(401));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 401)),
-        new Scenario("403", t -> {
-          t.script.on("ptu", status(403));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 403)),
-        new Scenario("404 DeploymentNotFound", t -> {
-          t.script.on("ptu", status(404).errorCode("DeploymentNotFound"));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 404)),
-        new Scenario("400 OperationNotSupported", t -> {
-          t.script.on("ptu", status(400).errorCode("OperationNotSupported"));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 400)),
-        new Scenario("caller 400", t -> {
-          t.script.on("ptu", status(400).errorCode("content_filter"));
-          t.call(chat());
-        }, t -> t.expectStatus(AttemptOutcome.CALLER_ERROR, 400)),
-        new Scenario("cancel", SecretLeakTest::cancelOne,
-            t -> t.expectAttempt(AttemptOutcome.CANCELLED)),
-        new Scenario("every route cooling", t -> {
-          t.build(b -> b.maxWait(Duration.ZERO));
-          t.everyBackend(a -> throttled(30_000));
-          t.call(chat());
-          t.call(chat()); // nothing to try at all
-        }, t -> t.expectThrown(NoBackendAvailableException.class, 2)),
-        new Scenario("attempts exhausted", t -> {
-          t.build(b -> b.maxAttempts(3));
-          t.everyBackend(a -> failure(new ConnectException("refused by " + a.backend().id())));
-          t.call(chat());
-        }, t -> t.expectThrown(AttemptsExhaustedException.class, 1)),
-        new Scenario("circuit opens and recovers", t -> {
-          t.build(b -> b.maxAttempts(6));
-          t.everyBackend(a -> status(500));
-          for (int i = 0; i < 3; i++) {
-            t.call(chat());
-          }
-          t.time.advanceMillis(60_000);
-          t.everyBackend(a -> ok());
-          t.call(chat());
-        }, t -> t.expectLog("-> OPEN")),
-        new Scenario("disabled backend", t -> {
-          t.build(b -> b);
-          t.pool.disableBackend("ptu");
-          t.call(chat());
-          t.pool.enableBackend("ptu");
-        }, t -> t.expectLog("disabled")),
-        new Scenario("stream completes", t -> t.stream(a -> a.completion().complete(
-            Usage.reported(5, 6), "gpt-4o-2024-11-20")),
-            t -> t.expectAttempt(AttemptOutcome.SUCCESS)),
-        new Scenario("stream fails", t -> t.stream(a -> a.completion().fail(
-            new IOException("reset mid-stream"))), t -> t.expectError(IOException.class.getName())),
-        new Scenario("stream cancelled", t -> t.stream(a -> a.completion().cancelled()),
-            t -> t.expectAttempt(AttemptOutcome.CANCELLED)));
-    return all.stream().flatMap(s -> Stream.of(Arguments.of(s, Mode.SYNC),
-        Arguments.of(s, Mode.ASYNC)));
+    List<Scenario> all =
+        List.of(
+            new Scenario(
+                "success", t -> t.call(chat()), t -> t.expectAttempt(AttemptOutcome.SUCCESS)),
+            new Scenario(
+                "429 then failover",
+                t -> {
+                  t.script.on("ptu", throttled(1500));
+                  t.call(chat());
+                },
+                t -> t.expectAttempt(AttemptOutcome.THROTTLED)),
+            new Scenario(
+                "503 with a retry hint",
+                t -> {
+                  t.script.on("ptu", status(503).header("retry-after", "2"));
+                  t.call(chat());
+                },
+                t -> t.expectAttempt(AttemptOutcome.THROTTLED)),
+            new Scenario(
+                "503 without a hint",
+                t -> {
+                  t.script.on("ptu", status(503));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.FAILED, 503)),
+            new Scenario(
+                "500",
+                t -> {
+                  t.script.on("ptu", status(500));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.FAILED, 500)),
+            new Scenario(
+                "connect exception",
+                t -> {
+                  t.script.on("ptu", failure(new ConnectException("connection refused")));
+                  t.call(chat());
+                },
+                t -> t.expectError(ConnectException.class.getName())),
+            new Scenario(
+                "attempt timeout",
+                t -> {
+                  t.script.on(
+                      "ptu",
+                      t.mode == Mode.SYNC
+                          ? failure(new AttemptTimeoutException("ptu", Duration.ofSeconds(60)))
+                          : ok().latencyMillis(61_000));
+                  t.call(chat());
+                },
+                t -> t.expectError(AttemptTimeoutException.class.getName())),
+            new Scenario(
+                "401",
+                t -> {
+                  t.script.on("ptu", status(401));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 401)),
+            new Scenario(
+                "403",
+                t -> {
+                  t.script.on("ptu", status(403));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 403)),
+            new Scenario(
+                "404 DeploymentNotFound",
+                t -> {
+                  t.script.on("ptu", status(404).errorCode("DeploymentNotFound"));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 404)),
+            new Scenario(
+                "400 OperationNotSupported",
+                t -> {
+                  t.script.on("ptu", status(400).errorCode("OperationNotSupported"));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.MISCONFIGURED, 400)),
+            new Scenario(
+                "caller 400",
+                t -> {
+                  t.script.on("ptu", status(400).errorCode("content_filter"));
+                  t.call(chat());
+                },
+                t -> t.expectStatus(AttemptOutcome.CALLER_ERROR, 400)),
+            new Scenario(
+                "cancel",
+                SecretLeakTest::cancelOne,
+                t -> t.expectAttempt(AttemptOutcome.CANCELLED)),
+            new Scenario(
+                "every route cooling",
+                t -> {
+                  t.build(b -> b.maxWait(Duration.ZERO));
+                  t.everyBackend(a -> throttled(30_000));
+                  t.call(chat());
+                  t.call(chat()); // nothing to try at all
+                },
+                t -> t.expectThrown(NoBackendAvailableException.class, 2)),
+            new Scenario(
+                "attempts exhausted",
+                t -> {
+                  t.build(b -> b.maxAttempts(3));
+                  t.everyBackend(
+                      a -> failure(new ConnectException("refused by " + a.backend().id())));
+                  t.call(chat());
+                },
+                t -> t.expectThrown(AttemptsExhaustedException.class, 1)),
+            new Scenario(
+                "circuit opens and recovers",
+                t -> {
+                  t.build(b -> b.maxAttempts(6));
+                  t.everyBackend(a -> status(500));
+                  for (int i = 0; i < 3; i++) {
+                    t.call(chat());
+                  }
+                  t.time.advanceMillis(60_000);
+                  t.everyBackend(a -> ok());
+                  t.call(chat());
+                },
+                t -> t.expectLog("-> OPEN")),
+            new Scenario(
+                "disabled backend",
+                t -> {
+                  t.build(b -> b);
+                  t.pool.disableBackend("ptu");
+                  t.call(chat());
+                  t.pool.enableBackend("ptu");
+                },
+                t -> t.expectLog("disabled")),
+            new Scenario(
+                "stream completes",
+                t ->
+                    t.stream(
+                        a -> a.completion().complete(Usage.reported(5, 6), "gpt-4o-2024-11-20")),
+                t -> t.expectAttempt(AttemptOutcome.SUCCESS)),
+            new Scenario(
+                "stream fails",
+                t -> t.stream(a -> a.completion().fail(new IOException("reset mid-stream"))),
+                t -> t.expectError(IOException.class.getName())),
+            new Scenario(
+                "stream cancelled",
+                t -> t.stream(a -> a.completion().cancelled()),
+                t -> t.expectAttempt(AttemptOutcome.CANCELLED)));
+    return all.stream()
+        .flatMap(s -> Stream.of(Arguments.of(s, Mode.SYNC), Arguments.of(s, Mode.ASYNC)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -278,9 +350,13 @@ class SecretLeakTest {
     time.runAll(TEN_MINUTES);
 
     scenario.expect().accept(this);
-    assertThat(secretsSent).as("the transport authenticated with the canary secrets")
-        .isNotEmpty().allSatisfy(s -> assertThat(s).contains(CANARY));
-    assertThat(logs.list).as("TRACE capture works").isNotEmpty()
+    assertThat(secretsSent)
+        .as("the transport authenticated with the canary secrets")
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s).contains(CANARY));
+    assertThat(logs.list)
+        .as("TRACE capture works")
+        .isNotEmpty()
         .anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.DEBUG));
     assertThat(outcomes).isNotEmpty();
 
@@ -318,8 +394,11 @@ class SecretLeakTest {
   // ---- driving calls ----
 
   private static CallRequest chat() {
-    return CallRequest.builder("chat", "gpt-4o").promptTokens(40).consumerId("team-a")
-        .tag("feature", "summary").build();
+    return CallRequest.builder("chat", "gpt-4o")
+        .promptTokens(40)
+        .consumerId("team-a")
+        .tag("feature", "summary")
+        .build();
   }
 
   private static CallRequest stream() {
@@ -330,30 +409,39 @@ class SecretLeakTest {
     if (pool != null) {
       return;
     }
-    BackendPool.Builder b = BackendPool.builder().ticker(time).scheduler(time).randomSeed(7)
-        .backend(ptu).backend(paygo).backend(entra).openTelemetry(otel)
-        .listener(new PoolListener() {
-          @Override
-          public void onAttempt(String callId, AttemptRecord attempt) {
-            records.add(attempt);
-          }
+    BackendPool.Builder b =
+        BackendPool.builder()
+            .ticker(time)
+            .scheduler(time)
+            .randomSeed(7)
+            .backend(ptu)
+            .backend(paygo)
+            .backend(entra)
+            .openTelemetry(otel)
+            .listener(
+                new PoolListener() {
+                  @Override
+                  public void onAttempt(String callId, AttemptRecord attempt) {
+                    records.add(attempt);
+                  }
 
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            outcomes.add(outcome);
-          }
-        })
-        .listener(new PoolListener() { // its failures are logged, with their stack traces
-          @Override
-          public void onAttempt(String callId, AttemptRecord attempt) {
-            throw new IllegalStateException("listener failed on " + attempt.backendId());
-          }
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    outcomes.add(outcome);
+                  }
+                })
+            .listener(
+                new PoolListener() { // its failures are logged, with their stack traces
+                  @Override
+                  public void onAttempt(String callId, AttemptRecord attempt) {
+                    throw new IllegalStateException("listener failed on " + attempt.backendId());
+                  }
 
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            throw new IllegalStateException("listener failed on " + outcome.callId());
-          }
-        });
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    throw new IllegalStateException("listener failed on " + outcome.callId());
+                  }
+                });
     pool = settings.apply(b).build();
     pools.add(pool);
   }
@@ -455,17 +543,21 @@ class SecretLeakTest {
   }
 
   private void expectStatus(AttemptOutcome outcome, int status) {
-    assertThat(records).anySatisfy(r -> {
-      assertThat(r.outcome()).isEqualTo(outcome);
-      assertThat(r.status()).isEqualTo(status);
-    });
+    assertThat(records)
+        .anySatisfy(
+            r -> {
+              assertThat(r.outcome()).isEqualTo(outcome);
+              assertThat(r.status()).isEqualTo(status);
+            });
   }
 
   private void expectError(String errorType) {
-    assertThat(records).anySatisfy(r -> {
-      assertThat(r.outcome()).isEqualTo(AttemptOutcome.FAILED);
-      assertThat(r.errorType()).isEqualTo(errorType);
-    });
+    assertThat(records)
+        .anySatisfy(
+            r -> {
+              assertThat(r.outcome()).isEqualTo(AttemptOutcome.FAILED);
+              assertThat(r.errorType()).isEqualTo(errorType);
+            });
   }
 
   private void expectThrown(Class<? extends Throwable> type, int count) {
@@ -473,7 +565,8 @@ class SecretLeakTest {
   }
 
   private void expectLog(String fragment) {
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
         .anySatisfy(m -> assertThat(m).contains(fragment));
   }
 

@@ -15,11 +15,9 @@ import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
 import dev.spillway.testing.ScriptedTransport;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -38,13 +36,18 @@ class SelectionTest extends ManualPoolTest {
   static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private void pool(Backend... backends) {
-    pool = Pools.manual(time, backends).listener(events).clock(Clock.fixed(WALL, ZoneOffset.UTC))
-        .build();
+    pool =
+        Pools.manual(time, backends)
+            .listener(events)
+            .clock(Clock.fixed(WALL, ZoneOffset.UTC))
+            .build();
   }
 
   private static CallRequest chat(long promptTokens, long maxOutputTokens) {
-    return CallRequest.builder("chat", "gpt-4o").promptTokens(promptTokens)
-        .maxOutputTokens(maxOutputTokens).build();
+    return CallRequest.builder("chat", "gpt-4o")
+        .promptTokens(promptTokens)
+        .maxOutputTokens(maxOutputTokens)
+        .build();
   }
 
   private List<String> sentAfter(Runnable call) {
@@ -75,11 +78,16 @@ class SelectionTest extends ManualPoolTest {
     List<Long> ptuAt = t.sentTo("ptu").stream().map(s -> (s.atNanos() - t0) / MS).toList();
     // one attempt in each probe window, each at the exact end of the cool-down before it
     assertThat(ptuAt.stream().filter(ms -> ms < 4200)).containsExactly(0L, 2000L, 4100L);
-    assertThat(events.outcomes()).flatExtracting(CallOutcome::attempts)
-        .filteredOn(a -> a.outcome() == THROTTLED).hasSize(2);
+    assertThat(events.outcomes())
+        .flatExtracting(CallOutcome::attempts)
+        .filteredOn(a -> a.outcome() == THROTTLED)
+        .hasSize(2);
     // once the probe succeeded the PTU takes all traffic again (strict priority)
-    assertThat(t.sent().stream().filter(s -> s.atNanos() - t0 >= 4200 * MS)
-        .map(ScriptedTransport.Sent::backendId)).containsOnly("ptu");
+    assertThat(
+            t.sent().stream()
+                .filter(s -> s.atNanos() - t0 >= 4200 * MS)
+                .map(ScriptedTransport.Sent::backendId))
+        .containsOnly("ptu");
   }
 
   @ParameterizedTest
@@ -105,13 +113,13 @@ class SelectionTest extends ManualPoolTest {
    *
    * <p>Derivation of the tolerance. With two routes P2C always draws both, so each pick takes the
    * route of lower cost {@code ewma × (outstanding + 1) / weight}; with equal ewma that is the
-   * lower {@code (o_i + 1) / w_i}. Handing N concurrent calls one by one to the lowest {@code
-   * (o_i + 1) / w_i} is D'Hondt apportionment of N seats, which never gives a route less than the
-   * floor of its quota {@code q_i = N·w_i/W}; with two routes the other then gets at most the
-   * ceiling, so {@code |o_i − q_i| < 1}. By Little's law, with equal latency a route's share of
-   * traffic is its share of the outstanding calls, {@code o_i / N}. Hence
-   * {@code |share_i − w_i/W| < 1/N}. The start-up (before the first latency sample) and the small
-   * decay of an EWMA between samples add a little; 0.01 covers it over 2,000 calls.
+   * lower {@code (o_i + 1) / w_i}. Handing N concurrent calls one by one to the lowest {@code (o_i
+   * + 1) / w_i} is D'Hondt apportionment of N seats, which never gives a route less than the floor
+   * of its quota {@code q_i = N·w_i/W}; with two routes the other then gets at most the ceiling, so
+   * {@code |o_i − q_i| < 1}. By Little's law, with equal latency a route's share of traffic is its
+   * share of the outstanding calls, {@code o_i / N}. Hence {@code |share_i − w_i/W| < 1/N}. The
+   * start-up (before the first latency sample) and the small decay of an EWMA between samples add a
+   * little; 0.01 covers it over 2,000 calls.
    */
   @ParameterizedTest
   @ValueSource(ints = {4, 10, 20, 50})
@@ -130,9 +138,9 @@ class SelectionTest extends ManualPoolTest {
   }
 
   /**
-   * A route 10× slower, equal weights, 10 users. Equal cost means {@code 100 ms × (o_a + 1) = 1 s
-   * × (o_b + 1)}: the slow route holds at most one call at a time while the fast one holds the
-   * rest, so it serves about 1 call per second against ~90 — far below 10 %.
+   * A route 10× slower, equal weights, 10 users. Equal cost means {@code 100 ms × (o_a + 1) = 1 s ×
+   * (o_b + 1)}: the slow route holds at most one call at a time while the fast one holds the rest,
+   * so it serves about 1 call per second against ~90 — far below 10 %.
    */
   @Test
   void aRouteTenTimesSlowerGetsLessThanTenPercentOfItsTiersTraffic() {
@@ -208,12 +216,17 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void spillsToTheNextTierBeforeAny429WhenTheLedgerFillsTheRoute(Mode mode) {
-    pool(Pools.backend("ptu", 0, 1.0, Deployment.of("gpt-4o", "ptu-4o").withTpm(10_000)),
+    pool(
+        Pools.backend("ptu", 0, 1.0, Deployment.of("gpt-4o", "ptu-4o").withTpm(10_000)),
         Pools.backend("paygo", 1));
     // the real service would throttle a sixth concurrent call of 2,000 tokens
     // (outstanding includes the attempt being sent)
-    t.byDefault("ptu", a -> pool.snapshot().backend("ptu").outstanding() > 5
-        ? throttled(60_000) : ok().leaveOpen());
+    t.byDefault(
+        "ptu",
+        a ->
+            pool.snapshot().backend("ptu").outstanding() > 5
+                ? throttled(60_000)
+                : ok().leaveOpen());
     CallRequest call = chat(1000, 1000);
 
     for (int i = 0; i < 5; i++) {
@@ -232,7 +245,8 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void spillsBeforeTheOneSecondRequestWindowOfAConfiguredRpmIsExceeded(Mode mode) {
-    pool(Pools.backend("std", 0, 1.0, Deployment.of("gpt-4o", "std-4o").withRpm(120)),
+    pool(
+        Pools.backend("std", 0, 1.0, Deployment.of("gpt-4o", "std-4o").withRpm(120)),
         Pools.backend("paygo", 1));
     // 120 RPM: Azure admits 2 requests per second
     assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("std");
@@ -246,11 +260,15 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void remainingTokensRefillOverTheConfiguredQuotaWindow(Mode mode) {
-    pool = Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
-        .quotaWindow(java.time.Duration.ofSeconds(3)).build();
+    pool =
+        Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
+            .quotaWindow(java.time.Duration.ofSeconds(3))
+            .build();
     // limit 60,000 per 3 s window refills 20,000 tokens/s; 1,500 left, calls of 2,000: 25 ms
-    t.on("std", ok().header("x-ratelimit-remaining-tokens", "1500")
-        .header("x-ratelimit-limit-tokens", "60000"));
+    t.on(
+        "std",
+        ok().header("x-ratelimit-remaining-tokens", "1500")
+            .header("x-ratelimit-limit-tokens", "60000"));
     CallRequest call = chat(1000, 1000);
     mode.call(pool, call, t, time);
 
@@ -266,8 +284,10 @@ class SelectionTest extends ManualPoolTest {
   void spillsWhenRemainingTokensAreLowAndReturnsWhenTheRefillCoversTheCall(Mode mode) {
     pool(Pools.backend("std", 0), Pools.backend("paygo", 1));
     // limit 60,000/min refills 1,000 tokens/s; 1,500 left, calls of 2,000: back in 0.5 s
-    t.on("std", ok().header("x-ratelimit-remaining-tokens", "1500")
-        .header("x-ratelimit-limit-tokens", "60000"));
+    t.on(
+        "std",
+        ok().header("x-ratelimit-remaining-tokens", "1500")
+            .header("x-ratelimit-limit-tokens", "60000"));
     CallRequest call = chat(1000, 1000);
     mode.call(pool, call, t, time);
 
@@ -282,7 +302,8 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void ptuAtFullUtilizationSpillsAndTakesTrafficAgainAsItDrains(Mode mode) {
-    pool(Pools.backend("ptu", 0, 1.0, Deployment.ptu("gpt-4o", "ptu-4o", 100_000)),
+    pool(
+        Pools.backend("ptu", 0, 1.0, Deployment.ptu("gpt-4o", "ptu-4o", 100_000)),
         Pools.backend("paygo", 1));
     t.on("ptu", ok().header("azure-openai-deployment-utilization", "100"));
     CallRequest call = chat(1500, 1000);
@@ -301,7 +322,8 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void ptuWithoutConfiguredCapacitySpillsAtFullUtilizationUntilItDrainsBelow(Mode mode) {
-    pool(Pools.backend("ptu", 0, 1.0, Deployment.ptu("gpt-4o", "ptu-4o", 0)),
+    pool(
+        Pools.backend("ptu", 0, 1.0, Deployment.ptu("gpt-4o", "ptu-4o", 0)),
         Pools.backend("paygo", 1));
     t.on("ptu", ok().header("azure-openai-deployment-utilization", "100%"));
     mode.call(pool, t, time);
@@ -316,16 +338,25 @@ class SelectionTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void a429OnOneDeploymentDoesNotCoolAnotherDeploymentOfTheSameBackend(Mode mode) {
-    pool(Pools.backend("ptu", 0, 1.0, Deployment.of("gpt-4o", "ptu-4o"),
+    pool(
+        Pools.backend(
+            "ptu",
+            0,
+            1.0,
+            Deployment.of("gpt-4o", "ptu-4o"),
             Deployment.of("gpt-4o-mini", "ptu-mini")),
-        Pools.backend("paygo", 1, 1.0, Deployment.of("gpt-4o", "paygo-4o"),
+        Pools.backend(
+            "paygo",
+            1,
+            1.0,
+            Deployment.of("gpt-4o", "paygo-4o"),
             Deployment.of("gpt-4o-mini", "paygo-mini")));
     t.on("ptu", throttled(30_000));
     mode.call(pool, t, time);
 
     t.clearSent();
-    ScriptedTransport.Reply mini = mode.call(pool, CallRequest.builder("chat", "gpt-4o-mini")
-        .build(), t, time).reply();
+    ScriptedTransport.Reply mini =
+        mode.call(pool, CallRequest.builder("chat", "gpt-4o-mini").build(), t, time).reply();
 
     assertThat(mini).isEqualTo(new ScriptedTransport.Reply("ptu", "ptu-mini", 200));
     BackendSnapshot ptu = pool.snapshot().backend("ptu");
@@ -351,8 +382,10 @@ class SelectionTest extends ManualPoolTest {
     assertThat(sentAfter(() -> mode.call(pool, t, time))).containsExactly("paygo");
     // the call in flight finishes normally
     open.completion().complete(Usage.reported(1, 1));
-    assertThat(events.outcomes()).filteredOn(o -> "ptu".equals(o.backendId()))
-        .singleElement().matches(CallOutcome::succeeded);
+    assertThat(events.outcomes())
+        .filteredOn(o -> "ptu".equals(o.backendId()))
+        .singleElement()
+        .matches(CallOutcome::succeeded);
     assertThat(pool.snapshot().backend("ptu").outstanding()).isZero();
 
     pool.enableBackend("ptu");
@@ -369,7 +402,8 @@ class SelectionTest extends ManualPoolTest {
 
     Throwable error = mode.call(pool, t, time).error();
 
-    assertThat(error).isInstanceOf(NoBackendAvailableException.class)
+    assertThat(error)
+        .isInstanceOf(NoBackendAvailableException.class)
         .hasMessageContaining("disabled");
     assertThat(((NoBackendAvailableException) error).retryAfter()).isNull();
     assertThat(t.sent()).isEmpty();
@@ -379,7 +413,8 @@ class SelectionTest extends ManualPoolTest {
   void disablingAnUnknownBackendIsRejected() {
     pool(Pools.backend("a", 0));
     assertThatThrownBy(() -> pool.disableBackend("nope"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'nope'");
     assertThatThrownBy(() -> pool.enableBackend("nope"))
         .isInstanceOf(IllegalArgumentException.class);
   }

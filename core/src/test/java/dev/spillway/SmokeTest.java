@@ -1,6 +1,5 @@
 package dev.spillway;
 
-import static dev.spillway.testing.ScriptedTransport.ok;
 import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +15,16 @@ class SmokeTest {
   void ptuThrottleFailsOverToPaygoSyncAndAsync() throws Exception {
     ManualTime time = new ManualTime();
     List<CallOutcome> outcomes = new ArrayList<>();
-    try (BackendPool pool = Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
-        .listener(new PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            outcomes.add(outcome);
-          }
-        }).build()) {
+    try (BackendPool pool =
+        Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
+            .listener(
+                new PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    outcomes.add(outcome);
+                  }
+                })
+            .build()) {
       ScriptedTransport t = new ScriptedTransport(time);
       t.on("ptu", throttled(2000));
       ScriptedTransport.Reply r = pool.execute(CallRequest.builder("chat", "gpt-4o").build(), t);

@@ -135,20 +135,29 @@ class TelemetryTest {
 
   /** PTU on the default port; PAYG on an explicit port, so server.port is not just a default. */
   private static final Backend PTU = Pools.backend("ptu", 0);
-  private static final Backend PAYGO = Backend.builder("paygo")
-      .endpoint("https://paygo.example.test:8443").tier(1)
-      .credential(Credential.apiKey("key-paygo")).deployment("gpt-4o", "paygo-gpt4o").build();
+
+  private static final Backend PAYGO =
+      Backend.builder("paygo")
+          .endpoint("https://paygo.example.test:8443")
+          .tier(1)
+          .credential(Credential.apiKey("key-paygo"))
+          .deployment("gpt-4o", "paygo-gpt4o")
+          .build();
 
   private static CallRequest chat() {
-    return CallRequest.builder("chat", "gpt-4o").promptTokens(12).consumerId("team-a")
-        .tag("feature", "summarize").build();
+    return CallRequest.builder("chat", "gpt-4o")
+        .promptTokens(12)
+        .consumerId("team-a")
+        .tag("feature", "summarize")
+        .build();
   }
 
   /** PTU answers 429 (retry-after-ms 2000) after 30 ms, PAYG 200 after 120 ms. */
   private ScriptedTransport throttleThenSuccess(Mode mode, BackendPool pool) {
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", throttled(2000).latencyMillis(30))
-        .on("paygo", ok().latencyMillis(120).usage(10, 20).responseModel(RESPONSE_MODEL_NAME));
+    ScriptedTransport t =
+        new ScriptedTransport(time)
+            .on("ptu", throttled(2000).latencyMillis(30))
+            .on("paygo", ok().latencyMillis(120).usage(10, 20).responseModel(RESPONSE_MODEL_NAME));
     Reply reply = call(mode, pool, chat(), t);
     assertThat(reply.backendId()).isEqualTo("paygo");
     return t;
@@ -248,8 +257,10 @@ class TelemetryTest {
     ScriptedTransport t = throttleThenSuccess(mode, pool(PTU, PAYGO));
 
     List<SpanData> attempts = attemptSpans();
-    assertThat(t.sent()).extracting(s -> s.traceHeaders().get("traceparent"))
-        .containsExactly(traceparent(attempts.get(0).getSpanContext()),
+    assertThat(t.sent())
+        .extracting(s -> s.traceHeaders().get("traceparent"))
+        .containsExactly(
+            traceparent(attempts.get(0).getSpanContext()),
             traceparent(attempts.get(1).getSpanContext()));
   }
 
@@ -260,13 +271,16 @@ class TelemetryTest {
 
     assertThat(metric("gen_ai.client.operation.duration"))
         .hasUnit("s")
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p
-            .hasCount(1)
-            .hasSum(0.150) // 30 ms throttled + 120 ms admitted
-            .hasAttributesSatisfyingExactly(
-                equalTo(OPERATION, "chat"),
-                equalTo(PROVIDER, PROVIDER_AZURE),
-                equalTo(REQUEST_MODEL, "gpt-4o"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(1)
+                            .hasSum(0.150) // 30 ms throttled + 120 ms admitted
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(OPERATION, "chat"),
+                                equalTo(PROVIDER, PROVIDER_AZURE),
+                                equalTo(REQUEST_MODEL, "gpt-4o"))));
   }
 
   @ParameterizedTest
@@ -276,13 +290,21 @@ class TelemetryTest {
 
     assertThat(metric("gen_ai.client.token.usage"))
         .hasUnit("{token}")
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(
-            p -> p.hasCount(1).hasSum(10).hasAttributesSatisfyingExactly(
-                equalTo(OPERATION, "chat"), equalTo(PROVIDER, PROVIDER_AZURE),
-                equalTo(REQUEST_MODEL, "gpt-4o"), equalTo(TOKEN_TYPE, "input")),
-            p -> p.hasCount(1).hasSum(20).hasAttributesSatisfyingExactly(
-                equalTo(OPERATION, "chat"), equalTo(PROVIDER, PROVIDER_AZURE),
-                equalTo(REQUEST_MODEL, "gpt-4o"), equalTo(TOKEN_TYPE, "output"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(1)
+                            .hasSum(10)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(OPERATION, "chat"), equalTo(PROVIDER, PROVIDER_AZURE),
+                                equalTo(REQUEST_MODEL, "gpt-4o"), equalTo(TOKEN_TYPE, "input")),
+                    p ->
+                        p.hasCount(1)
+                            .hasSum(20)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(OPERATION, "chat"), equalTo(PROVIDER, PROVIDER_AZURE),
+                                equalTo(REQUEST_MODEL, "gpt-4o"), equalTo(TOKEN_TYPE, "output"))));
   }
 
   @ParameterizedTest
@@ -292,36 +314,57 @@ class TelemetryTest {
 
     assertThat(metric("spillway.attempts"))
         .hasUnit("{attempt}")
-        .hasLongSumSatisfying(s -> s.isMonotonic().hasPointsSatisfying(
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(
-                equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-                equalTo(ATTEMPT_OUTCOME, "throttled")),
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(
-                equalTo(BACKEND_ID, "paygo"), equalTo(BACKEND_TIER, 1L),
-                equalTo(ATTEMPT_OUTCOME, "success"))));
+        .hasLongSumSatisfying(
+            s ->
+                s.isMonotonic()
+                    .hasPointsSatisfying(
+                        p ->
+                            p.hasValue(1)
+                                .hasAttributesSatisfyingExactly(
+                                    equalTo(BACKEND_ID, "ptu"),
+                                    equalTo(BACKEND_TIER, 0L),
+                                    equalTo(ATTEMPT_OUTCOME, "throttled")),
+                        p ->
+                            p.hasValue(1)
+                                .hasAttributesSatisfyingExactly(
+                                    equalTo(BACKEND_ID, "paygo"),
+                                    equalTo(BACKEND_TIER, 1L),
+                                    equalTo(ATTEMPT_OUTCOME, "success"))));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void cooldownsCounterNamesTheRouteAndTheReason(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", status(404).errorCode("DeploymentNotFound"))
-        .on("paygo", throttled(2000), ok());
+    ScriptedTransport t =
+        new ScriptedTransport(time)
+            .on("ptu", status(404).errorCode("DeploymentNotFound"))
+            .on("paygo", throttled(2000), ok());
     assertThat(call(mode, pool, chat(), t).backendId()).isEqualTo("paygo");
 
     assertThat(metric("spillway.cooldowns"))
         .hasUnit("{cooldown}")
-        .hasLongSumSatisfying(s -> s.isMonotonic().hasPointsSatisfying(
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(
-                equalTo(BACKEND_ID, "ptu"), equalTo(DEPLOYMENT, "ptu-gpt4o"),
-                equalTo(COOLDOWN_REASON, "misconfigured")),
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(
-                equalTo(BACKEND_ID, "paygo"), equalTo(DEPLOYMENT, "paygo-gpt4o"),
-                equalTo(COOLDOWN_REASON, "throttled"))));
-    assertThat(attemptSpans().get(0)).hasAttributesSatisfying(
-        equalTo(HTTP_STATUS, 404L), equalTo(ATTEMPT_OUTCOME, "misconfigured"),
-        equalTo(ERROR_TYPE, "404"));
+        .hasLongSumSatisfying(
+            s ->
+                s.isMonotonic()
+                    .hasPointsSatisfying(
+                        p ->
+                            p.hasValue(1)
+                                .hasAttributesSatisfyingExactly(
+                                    equalTo(BACKEND_ID, "ptu"),
+                                    equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                                    equalTo(COOLDOWN_REASON, "misconfigured")),
+                        p ->
+                            p.hasValue(1)
+                                .hasAttributesSatisfyingExactly(
+                                    equalTo(BACKEND_ID, "paygo"),
+                                    equalTo(DEPLOYMENT, "paygo-gpt4o"),
+                                    equalTo(COOLDOWN_REASON, "throttled"))));
+    assertThat(attemptSpans().get(0))
+        .hasAttributesSatisfying(
+            equalTo(HTTP_STATUS, 404L),
+            equalTo(ATTEMPT_OUTCOME, "misconfigured"),
+            equalTo(ERROR_TYPE, "404"));
   }
 
   @ParameterizedTest
@@ -331,9 +374,16 @@ class TelemetryTest {
 
     assertThat(metric("spillway.outstanding"))
         .hasUnit("{request}")
-        .hasLongSumSatisfying(s -> s.isNotMonotonic().hasPointsSatisfying(
-            p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu")),
-            p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"))));
+        .hasLongSumSatisfying(
+            s ->
+                s.isNotMonotonic()
+                    .hasPointsSatisfying(
+                        p ->
+                            p.hasValue(0)
+                                .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu")),
+                        p ->
+                            p.hasValue(0)
+                                .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"))));
   }
 
   @ParameterizedTest
@@ -343,15 +393,23 @@ class TelemetryTest {
 
     assertThat(metric("spillway.route.latency.ewma"))
         .hasUnit("s")
-        .hasDoubleGaugeSatisfying(g -> g.hasPointsSatisfying(
-            // the throttle never lowers a cost: its 30 ms count as a penalty sample, decayed
-            // (tau 10 s) over the 120 ms since
-            p -> p.hasAttributesSatisfyingExactly(
-                    equalTo(BACKEND_ID, "ptu"), equalTo(DEPLOYMENT, "ptu-gpt4o"))
-                .satisfies(v -> assertThat(v.getValue())
-                    .isCloseTo(0.030 * Math.exp(-0.120 / 10), within(1e-12))),
-            p -> p.hasValue(0.120).hasAttributesSatisfyingExactly(
-                equalTo(BACKEND_ID, "paygo"), equalTo(DEPLOYMENT, "paygo-gpt4o"))));
+        .hasDoubleGaugeSatisfying(
+            g ->
+                g.hasPointsSatisfying(
+                    // the throttle never lowers a cost: its 30 ms count as a penalty sample,
+                    // decayed
+                    // (tau 10 s) over the 120 ms since
+                    p ->
+                        p.hasAttributesSatisfyingExactly(
+                                equalTo(BACKEND_ID, "ptu"), equalTo(DEPLOYMENT, "ptu-gpt4o"))
+                            .satisfies(
+                                v ->
+                                    assertThat(v.getValue())
+                                        .isCloseTo(0.030 * Math.exp(-0.120 / 10), within(1e-12))),
+                    p ->
+                        p.hasValue(0.120)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(BACKEND_ID, "paygo"), equalTo(DEPLOYMENT, "paygo-gpt4o"))));
   }
 
   @ParameterizedTest
@@ -359,26 +417,44 @@ class TelemetryTest {
   void consumerIdAndTagsGoOnTheCallSpanButNeverOnAMetricPoint(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
     throttleThenSuccess(mode, pool);
-    ScriptedTransport failing = new ScriptedTransport(time)
-        .byDefault("ptu", a -> status(500)).byDefault("paygo", a -> status(500));
+    ScriptedTransport failing =
+        new ScriptedTransport(time)
+            .byDefault("ptu", a -> status(500))
+            .byDefault("paygo", a -> status(500));
     catchThrowable(() -> call(mode, pool, chat(), failing));
 
-    assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getName().equals(CALL_SPAN))
+    assertThat(spans.getFinishedSpanItems())
+        .filteredOn(s -> s.getName().equals(CALL_SPAN))
         .hasSize(2)
-        .allSatisfy(s -> assertThat(s).hasAttributesSatisfying(
-            equalTo(CONSUMER_ID, "team-a"), equalTo(TAG_FEATURE, "summarize")));
+        .allSatisfy(
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfying(
+                        equalTo(CONSUMER_ID, "team-a"), equalTo(TAG_FEATURE, "summarize")));
     Collection<MetricData> all = metrics.collectAllMetrics();
-    assertThat(all).extracting(MetricData::getName).contains(
-        "gen_ai.client.operation.duration", "gen_ai.client.token.usage", "spillway.attempts",
-        "spillway.cooldowns", "spillway.outstanding", "spillway.route.latency.ewma");
+    assertThat(all)
+        .extracting(MetricData::getName)
+        .contains(
+            "gen_ai.client.operation.duration",
+            "gen_ai.client.token.usage",
+            "spillway.attempts",
+            "spillway.cooldowns",
+            "spillway.outstanding",
+            "spillway.route.latency.ewma");
     for (MetricData m : all) {
       for (PointData p : m.getData().getPoints()) {
-        p.getAttributes().forEach((key, value) -> {
-          assertThat(key.getKey()).as(m.getName())
-              .isNotEqualTo("spillway.consumer.id").doesNotStartWith("spillway.tag.");
-          assertThat(String.valueOf(value)).as(m.getName() + " " + key)
-              .doesNotContain("team-a").doesNotContain("summarize");
-        });
+        p.getAttributes()
+            .forEach(
+                (key, value) -> {
+                  assertThat(key.getKey())
+                      .as(m.getName())
+                      .isNotEqualTo("spillway.consumer.id")
+                      .doesNotStartWith("spillway.tag.");
+                  assertThat(String.valueOf(value))
+                      .as(m.getName() + " " + key)
+                      .doesNotContain("team-a")
+                      .doesNotContain("summarize");
+                });
       }
     }
   }
@@ -394,9 +470,8 @@ class TelemetryTest {
 
     assertThat(callSpan())
         .hasAttribute(ATTEMPT_COUNT, 2L)
-        .hasEventsSatisfyingExactly(e -> e
-            .hasName("spillway.wait")
-            .hasAttributesSatisfyingExactly(equalTo(WAIT_MS, 500L)));
+        .hasEventsSatisfyingExactly(
+            e -> e.hasName("spillway.wait").hasAttributesSatisfyingExactly(equalTo(WAIT_MS, 500L)));
     assertThat(attemptSpans()).allSatisfy(s -> assertThat(s.getEvents()).isEmpty());
   }
 
@@ -405,10 +480,10 @@ class TelemetryTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void failedCallHasErrorTypeOnItsSpanAndOnTheDurationMetricOnly(Mode mode) {
-    BackendPool pool = track(
-        Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", status(500)).on("paygo", status(502));
+    BackendPool pool =
+        track(Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
+    ScriptedTransport t =
+        new ScriptedTransport(time).on("ptu", status(500)).on("paygo", status(502));
     Throwable thrown = catchThrowable(() -> call(mode, pool, chat(), t));
     assertThat(thrown).isInstanceOf(AttemptsExhaustedException.class);
 
@@ -417,37 +492,68 @@ class TelemetryTest {
         .hasAttributesSatisfying(
             equalTo(ERROR_TYPE, "dev.spillway.AttemptsExhaustedException"),
             equalTo(ATTEMPT_COUNT, 2L))
-        .hasAttributesSatisfying(a -> assertThat(a.asMap()).doesNotContainKeys(
-            SERVER_ADDRESS, SERVER_PORT, BACKEND_ID, BACKEND_TIER, RESPONSE_MODEL));
-    assertThat(attemptSpans()).satisfiesExactly(
-        s -> assertThat(s).hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
-            .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-                equalTo(DEPLOYMENT, "ptu-gpt4o"), equalTo(HTTP_STATUS, 500L),
-                equalTo(ATTEMPT_OUTCOME, "failed"), equalTo(ERROR_TYPE, "500")),
-        s -> assertThat(s).hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
-            .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"),
-                equalTo(BACKEND_TIER, 1L), equalTo(DEPLOYMENT, "paygo-gpt4o"),
-                equalTo(HTTP_STATUS, 502L), equalTo(ATTEMPT_OUTCOME, "failed"),
-                equalTo(ERROR_TYPE, "502")));
+        .hasAttributesSatisfying(
+            a ->
+                assertThat(a.asMap())
+                    .doesNotContainKeys(
+                        SERVER_ADDRESS, SERVER_PORT, BACKEND_ID, BACKEND_TIER, RESPONSE_MODEL));
+    assertThat(attemptSpans())
+        .satisfiesExactly(
+            s ->
+                assertThat(s)
+                    .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(HTTP_STATUS, 500L),
+                        equalTo(ATTEMPT_OUTCOME, "failed"),
+                        equalTo(ERROR_TYPE, "500")),
+            s ->
+                assertThat(s)
+                    .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "paygo"),
+                        equalTo(BACKEND_TIER, 1L),
+                        equalTo(DEPLOYMENT, "paygo-gpt4o"),
+                        equalTo(HTTP_STATUS, 502L),
+                        equalTo(ATTEMPT_OUTCOME, "failed"),
+                        equalTo(ERROR_TYPE, "502")));
     assertThat(metric("gen_ai.client.operation.duration"))
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)
-            .hasAttributesSatisfyingExactly(equalTo(OPERATION, "chat"),
-                equalTo(PROVIDER, PROVIDER_AZURE), equalTo(REQUEST_MODEL, "gpt-4o"),
-                equalTo(ERROR_TYPE, "dev.spillway.AttemptsExhaustedException"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(1)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(OPERATION, "chat"),
+                                equalTo(PROVIDER, PROVIDER_AZURE),
+                                equalTo(REQUEST_MODEL, "gpt-4o"),
+                                equalTo(ERROR_TYPE, "dev.spillway.AttemptsExhaustedException"))));
     assertThat(findMetric("gen_ai.client.token.usage")).isEmpty();
     assertThat(metric("spillway.attempts"))
-        .hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"),
-                equalTo(BACKEND_TIER, 0L), equalTo(ATTEMPT_OUTCOME, "failed")),
-            p -> p.hasValue(1).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"),
-                equalTo(BACKEND_TIER, 1L), equalTo(ATTEMPT_OUTCOME, "failed"))));
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p ->
+                        p.hasValue(1)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(BACKEND_ID, "ptu"),
+                                equalTo(BACKEND_TIER, 0L),
+                                equalTo(ATTEMPT_OUTCOME, "failed")),
+                    p ->
+                        p.hasValue(1)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(BACKEND_ID, "paygo"),
+                                equalTo(BACKEND_TIER, 1L),
+                                equalTo(ATTEMPT_OUTCOME, "failed"))));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void callWithNoRouteAvailableHasACallSpanWithoutAttemptSpans(Mode mode) {
-    BackendPool pool = track(
-        Pools.manual(time, PTU).openTelemetry(otel).maxWait(Duration.ZERO).build());
+    BackendPool pool =
+        track(Pools.manual(time, PTU).openTelemetry(otel).maxWait(Duration.ZERO).build());
     ScriptedTransport t = new ScriptedTransport(time).on("ptu", throttled(30_000));
     assertThat(catchThrowable(() -> call(mode, pool, chat(), t)))
         .isInstanceOf(NoBackendAvailableException.class);
@@ -456,47 +562,67 @@ class TelemetryTest {
     assertThat(catchThrowable(() -> call(mode, pool, chat(), t)))
         .isInstanceOf(NoBackendAvailableException.class);
 
-    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(s -> assertThat(s)
-        .hasName(CALL_SPAN)
-        .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfying(
-            equalTo(ERROR_TYPE, "dev.spillway.NoBackendAvailableException"),
-            equalTo(ATTEMPT_COUNT, 0L))
-        .hasAttributesSatisfying(a -> assertThat(a.asMap())
-            .doesNotContainKeys(SERVER_ADDRESS, BACKEND_ID, RESPONSE_MODEL)));
+    assertThat(spans.getFinishedSpanItems())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasName(CALL_SPAN)
+                    .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
+                    .hasAttributesSatisfying(
+                        equalTo(ERROR_TYPE, "dev.spillway.NoBackendAvailableException"),
+                        equalTo(ATTEMPT_COUNT, 0L))
+                    .hasAttributesSatisfying(
+                        a ->
+                            assertThat(a.asMap())
+                                .doesNotContainKeys(SERVER_ADDRESS, BACKEND_ID, RESPONSE_MODEL)));
     assertThat(t.sent()).hasSize(1);
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void attemptWithoutResponseHasTheExceptionClassAsErrorTypeAndNoStatusCode(Mode mode) {
-    BackendPool pool = track(
-        Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", failure(new ConnectException("connection refused")))
-        // sync transports enforce the attempt timeout themselves; async ones are cancelled by it
-        .on("paygo", mode == Mode.SYNC
-            ? failure(new AttemptTimeoutException("paygo", Duration.ofSeconds(60)))
-            : ok().latencyMillis(61_000));
+    BackendPool pool =
+        track(Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
+    ScriptedTransport t =
+        new ScriptedTransport(time)
+            .on("ptu", failure(new ConnectException("connection refused")))
+            // sync transports enforce the attempt timeout themselves; async ones are cancelled by
+            // it
+            .on(
+                "paygo",
+                mode == Mode.SYNC
+                    ? failure(new AttemptTimeoutException("paygo", Duration.ofSeconds(60)))
+                    : ok().latencyMillis(61_000));
     Throwable thrown = catchThrowable(() -> call(mode, pool, chat(), t));
     assertThat(thrown).isInstanceOf(AttemptsExhaustedException.class);
 
-    assertThat(attemptSpans()).satisfiesExactly(
-        s -> assertThat(s).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"),
-            equalTo(BACKEND_TIER, 0L), equalTo(DEPLOYMENT, "ptu-gpt4o"),
-            equalTo(ATTEMPT_OUTCOME, "failed"), equalTo(ERROR_TYPE, "java.net.ConnectException")),
-        s -> assertThat(s).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"),
-            equalTo(BACKEND_TIER, 1L), equalTo(DEPLOYMENT, "paygo-gpt4o"),
-            equalTo(ATTEMPT_OUTCOME, "failed"),
-            equalTo(ERROR_TYPE, "dev.spillway.spi.AttemptTimeoutException")));
+    assertThat(attemptSpans())
+        .satisfiesExactly(
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(ATTEMPT_OUTCOME, "failed"),
+                        equalTo(ERROR_TYPE, "java.net.ConnectException")),
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "paygo"),
+                        equalTo(BACKEND_TIER, 1L),
+                        equalTo(DEPLOYMENT, "paygo-gpt4o"),
+                        equalTo(ATTEMPT_OUTCOME, "failed"),
+                        equalTo(ERROR_TYPE, "dev.spillway.spi.AttemptTimeoutException")));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void callerErrorEndsTheCallWithItsStatusAsErrorTypeAndTheAnsweringBackend(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", status(400).errorCode("content_filter"));
+    ScriptedTransport t =
+        new ScriptedTransport(time).on("ptu", status(400).errorCode("content_filter"));
     assertThat(call(mode, pool, chat(), t).status()).isEqualTo(400);
 
     assertThat(callSpan())
@@ -505,15 +631,29 @@ class TelemetryTest {
             equalTo(ERROR_TYPE, "400"), equalTo(ATTEMPT_COUNT, 1L),
             equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
             equalTo(SERVER_ADDRESS, "ptu.openai.azure.com"), equalTo(SERVER_PORT, 443L));
-    assertThat(attemptSpans()).singleElement().satisfies(s -> assertThat(s)
-        .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-            equalTo(DEPLOYMENT, "ptu-gpt4o"), equalTo(HTTP_STATUS, 400L),
-            equalTo(ATTEMPT_OUTCOME, "caller_error"), equalTo(ERROR_TYPE, "400")));
+    assertThat(attemptSpans())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(HTTP_STATUS, 400L),
+                        equalTo(ATTEMPT_OUTCOME, "caller_error"),
+                        equalTo(ERROR_TYPE, "400")));
     assertThat(metric("gen_ai.client.operation.duration"))
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)
-            .hasAttributesSatisfyingExactly(equalTo(OPERATION, "chat"),
-                equalTo(PROVIDER, PROVIDER_AZURE), equalTo(REQUEST_MODEL, "gpt-4o"),
-                equalTo(ERROR_TYPE, "400"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(1)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(OPERATION, "chat"),
+                                equalTo(PROVIDER, PROVIDER_AZURE),
+                                equalTo(REQUEST_MODEL, "gpt-4o"),
+                                equalTo(ERROR_TYPE, "400"))));
     // nothing was admitted: no zero-token points skew the usage histogram
     assertThat(findMetric("gen_ai.client.token.usage")).isEmpty();
   }
@@ -523,8 +663,9 @@ class TelemetryTest {
   void cancelledCallEndsItsAttemptSpanAsCancelled(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
     if (mode == Mode.SYNC) {
-      ScriptedTransport t = new ScriptedTransport(time)
-          .on("ptu", failure(new InterruptedException("caller interrupted")));
+      ScriptedTransport t =
+          new ScriptedTransport(time)
+              .on("ptu", failure(new InterruptedException("caller interrupted")));
       assertThat(catchThrowable(() -> pool.execute(chat(), t)))
           .isInstanceOf(CallInterruptedException.class);
       assertThat(Thread.interrupted()).isTrue(); // the engine restored the interrupt; clear it
@@ -539,14 +680,23 @@ class TelemetryTest {
     assertThat(callSpan())
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasAttributesSatisfying(
-            equalTo(ERROR_TYPE, CancellationException.class.getName()),
-            equalTo(ATTEMPT_COUNT, 1L));
-    assertThat(attemptSpans()).singleElement().satisfies(s -> assertThat(s)
-        .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-            equalTo(DEPLOYMENT, "ptu-gpt4o"), equalTo(ATTEMPT_OUTCOME, "cancelled"),
-            equalTo(ERROR_TYPE, "cancelled")));
-    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
+            equalTo(ERROR_TYPE, CancellationException.class.getName()), equalTo(ATTEMPT_COUNT, 1L));
+    assertThat(attemptSpans())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(ATTEMPT_OUTCOME, "cancelled"),
+                        equalTo(ERROR_TYPE, "cancelled")));
+    assertThat(metric("spillway.outstanding"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
   }
 
   // ---- streams ----
@@ -555,16 +705,19 @@ class TelemetryTest {
   @EnumSource(Mode.class)
   void streamKeepsCallSpanOutstandingAndDurationOpenUntilTheHandleCompletes(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", ok().latencyMillis(100).leaveOpen());
+    ScriptedTransport t =
+        new ScriptedTransport(time).on("ptu", ok().latencyMillis(100).leaveOpen());
     Reply reply = call(mode, pool, stream(), t);
     assertThat(reply.status()).isEqualTo(200);
 
     // headers arrived and the caller has the stream: nothing about the call has ended yet
     assertThat(spans.getFinishedSpanItems()).isEmpty();
     assertThat(findMetric("gen_ai.client.operation.duration")).isEmpty();
-    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(1).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
+    assertThat(metric("spillway.outstanding"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(1).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
 
     time.advanceMillis(3_000); // the body streams for 3 s
     Attempt open = t.openAttempts().get(0);
@@ -573,25 +726,44 @@ class TelemetryTest {
     assertThat(callSpan())
         .hasStatus(StatusData.unset())
         .hasAttributesSatisfyingExactly(
-            equalTo(OPERATION, "chat"), equalTo(PROVIDER, PROVIDER_AZURE),
-            equalTo(REQUEST_MODEL, "gpt-4o"), equalTo(RESPONSE_MODEL, RESPONSE_MODEL_NAME),
-            equalTo(INPUT_TOKENS, 7L), equalTo(OUTPUT_TOKENS, 42L),
-            equalTo(SERVER_ADDRESS, "ptu.openai.azure.com"), equalTo(SERVER_PORT, 443L),
-            equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L), equalTo(ATTEMPT_COUNT, 1L),
-            equalTo(CONSUMER_ID, "team-a"), equalTo(TAG_FEATURE, "summarize"));
-    assertThat(attemptSpans()).singleElement().satisfies(s -> assertThat(s)
-        .hasParentSpanId(callSpan().getSpanId())
-        .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-            equalTo(DEPLOYMENT, "ptu-gpt4o"), equalTo(HTTP_STATUS, 200L),
-            equalTo(ATTEMPT_OUTCOME, "success")));
+            equalTo(OPERATION, "chat"),
+            equalTo(PROVIDER, PROVIDER_AZURE),
+            equalTo(REQUEST_MODEL, "gpt-4o"),
+            equalTo(RESPONSE_MODEL, RESPONSE_MODEL_NAME),
+            equalTo(INPUT_TOKENS, 7L),
+            equalTo(OUTPUT_TOKENS, 42L),
+            equalTo(SERVER_ADDRESS, "ptu.openai.azure.com"),
+            equalTo(SERVER_PORT, 443L),
+            equalTo(BACKEND_ID, "ptu"),
+            equalTo(BACKEND_TIER, 0L),
+            equalTo(ATTEMPT_COUNT, 1L),
+            equalTo(CONSUMER_ID, "team-a"),
+            equalTo(TAG_FEATURE, "summarize"));
+    assertThat(attemptSpans())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasParentSpanId(callSpan().getSpanId())
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(HTTP_STATUS, 200L),
+                        equalTo(ATTEMPT_OUTCOME, "success")));
     assertThat(metric("gen_ai.client.operation.duration"))
         .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1).hasSum(3.100)));
     assertThat(metric("gen_ai.client.token.usage"))
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(
-            p -> p.hasSum(7).hasAttributesSatisfying(equalTo(TOKEN_TYPE, "input")),
-            p -> p.hasSum(42).hasAttributesSatisfying(equalTo(TOKEN_TYPE, "output"))));
-    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p -> p.hasSum(7).hasAttributesSatisfying(equalTo(TOKEN_TYPE, "input")),
+                    p -> p.hasSum(42).hasAttributesSatisfying(equalTo(TOKEN_TYPE, "output"))));
+    assertThat(metric("spillway.outstanding"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
     assertThat(t.sent().get(0).traceHeaders())
         .containsEntry("traceparent", traceparent(attemptSpans().get(0).getSpanContext()));
   }
@@ -607,19 +779,41 @@ class TelemetryTest {
 
     assertThat(callSpan())
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfying(equalTo(ERROR_TYPE, "java.io.IOException"),
-            equalTo(BACKEND_ID, "ptu"), equalTo(ATTEMPT_COUNT, 1L));
-    assertThat(attemptSpans()).singleElement().satisfies(s -> assertThat(s)
-        .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"), equalTo(BACKEND_TIER, 0L),
-            equalTo(DEPLOYMENT, "ptu-gpt4o"), equalTo(HTTP_STATUS, 200L),
-            equalTo(ATTEMPT_OUTCOME, "failed"), equalTo(ERROR_TYPE, "java.io.IOException")));
+        .hasAttributesSatisfying(
+            equalTo(ERROR_TYPE, "java.io.IOException"),
+            equalTo(BACKEND_ID, "ptu"),
+            equalTo(ATTEMPT_COUNT, 1L));
+    assertThat(attemptSpans())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasStatusSatisfying(st -> st.hasCode(StatusCode.ERROR))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(BACKEND_ID, "ptu"),
+                        equalTo(BACKEND_TIER, 0L),
+                        equalTo(DEPLOYMENT, "ptu-gpt4o"),
+                        equalTo(HTTP_STATUS, 200L),
+                        equalTo(ATTEMPT_OUTCOME, "failed"),
+                        equalTo(ERROR_TYPE, "java.io.IOException")));
     assertThat(metric("gen_ai.client.operation.duration"))
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1).hasSum(0.5)
-            .hasAttributesSatisfying(equalTo(ERROR_TYPE, "java.io.IOException"))));
-    assertThat(metric("spillway.attempts")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(1).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"),
-            equalTo(BACKEND_TIER, 0L), equalTo(ATTEMPT_OUTCOME, "failed"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(1)
+                            .hasSum(0.5)
+                            .hasAttributesSatisfying(equalTo(ERROR_TYPE, "java.io.IOException"))));
+    assertThat(metric("spillway.attempts"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p ->
+                        p.hasValue(1)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(BACKEND_ID, "ptu"),
+                                equalTo(BACKEND_TIER, 0L),
+                                equalTo(ATTEMPT_OUTCOME, "failed"))));
   }
 
   @ParameterizedTest
@@ -630,13 +824,25 @@ class TelemetryTest {
     call(mode, pool, stream(), t);
     t.openAttempts().get(0).completion().cancelled();
 
-    assertThat(attemptSpans()).singleElement().satisfies(s -> assertThat(s)
-        .hasAttributesSatisfying(equalTo(HTTP_STATUS, 200L),
-            equalTo(ATTEMPT_OUTCOME, "cancelled"), equalTo(ERROR_TYPE, "cancelled")));
-    assertThat(callSpan()).hasAttributesSatisfying(equalTo(BACKEND_ID, "ptu"),
-        equalTo(INPUT_TOKENS, 12L), equalTo(OUTPUT_TOKENS, 0L)); // estimated from the request
-    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
+    assertThat(attemptSpans())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s)
+                    .hasAttributesSatisfying(
+                        equalTo(HTTP_STATUS, 200L),
+                        equalTo(ATTEMPT_OUTCOME, "cancelled"),
+                        equalTo(ERROR_TYPE, "cancelled")));
+    assertThat(callSpan())
+        .hasAttributesSatisfying(
+            equalTo(BACKEND_ID, "ptu"),
+            equalTo(INPUT_TOKENS, 12L),
+            equalTo(OUTPUT_TOKENS, 0L)); // estimated from the request
+    assertThat(metric("spillway.outstanding"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu"))));
   }
 
   @Test
@@ -646,22 +852,27 @@ class TelemetryTest {
     List<Reply> discarded = new ArrayList<>();
     AsyncAttemptTransport<Reply> scripted =
         new ScriptedTransport(time).on("ptu", throttled(2000)).async();
-    AsyncAttemptTransport<Reply> transport = new AsyncAttemptTransport<>() {
-      @Override
-      public CompletableFuture<AttemptResponse<Reply>> send(Attempt attempt) {
-        if (attempt.number() == 1) {
-          return scripted.send(attempt);
-        }
-        result.get().cancel(true); // the caller gives up just as the stream's headers arrive
-        return CompletableFuture.completedFuture(new AttemptResponse<>(200, name -> null, null,
-            new Reply(attempt.backend().id(), attempt.deployment().name(), 200)));
-      }
+    AsyncAttemptTransport<Reply> transport =
+        new AsyncAttemptTransport<>() {
+          @Override
+          public CompletableFuture<AttemptResponse<Reply>> send(Attempt attempt) {
+            if (attempt.number() == 1) {
+              return scripted.send(attempt);
+            }
+            result.get().cancel(true); // the caller gives up just as the stream's headers arrive
+            return CompletableFuture.completedFuture(
+                new AttemptResponse<>(
+                    200,
+                    name -> null,
+                    null,
+                    new Reply(attempt.backend().id(), attempt.deployment().name(), 200)));
+          }
 
-      @Override
-      public void discard(Reply response) {
-        discarded.add(response);
-      }
-    };
+          @Override
+          public void discard(Reply response) {
+            discarded.add(response);
+          }
+        };
     CompletableFuture<Reply> f = pool.executeAsync(stream(), transport);
     result.set(f);
     time.runAll(TEN_MINUTES);
@@ -671,16 +882,26 @@ class TelemetryTest {
     // attempt settled
     assertThat(discarded).extracting(Reply::backendId).containsExactly("ptu", "paygo");
     assertThat(callSpan()).hasAttribute(ATTEMPT_COUNT, 2L);
-    assertThat(attemptSpans()).extracting(s -> s.getAttributes().get(ATTEMPT_OUTCOME))
+    assertThat(attemptSpans())
+        .extracting(s -> s.getAttributes().get(ATTEMPT_OUTCOME))
         .containsExactly("throttled", "cancelled");
-    assertThat(metric("spillway.outstanding")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu")),
-        p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"))));
+    assertThat(metric("spillway.outstanding"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(0).hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "ptu")),
+                    p ->
+                        p.hasValue(0)
+                            .hasAttributesSatisfyingExactly(equalTo(BACKEND_ID, "paygo"))));
   }
 
   private static CallRequest stream() {
-    return CallRequest.builder("chat", "gpt-4o").streaming(true).promptTokens(12)
-        .consumerId("team-a").tag("feature", "summarize").build();
+    return CallRequest.builder("chat", "gpt-4o")
+        .streaming(true)
+        .promptTokens(12)
+        .consumerId("team-a")
+        .tag("feature", "summarize")
+        .build();
   }
 
   // ---- what is never recorded ----
@@ -690,33 +911,58 @@ class TelemetryTest {
   void recordsOnlyTheTablesAttributesSoNoMessageContentCanAppear(Mode mode) {
     BackendPool pool = pool(PTU, PAYGO);
     throttleThenSuccess(mode, pool);
-    ScriptedTransport waiting = new ScriptedTransport(time)
-        .on("ptu", throttled(300)).on("paygo", status(500), ok());
+    ScriptedTransport waiting =
+        new ScriptedTransport(time).on("ptu", throttled(300)).on("paygo", status(500), ok());
     call(mode, pool, chat(), waiting);
 
     // The engine has no API that takes prompt or completion text, so the guarantee is that
     // nothing outside DESIGN's table is recorded: no gen_ai.input.messages,
     // gen_ai.output.messages, gen_ai.system_instructions, gen_ai.prompt or completion events.
-    Set<String> spanKeys = Set.of(OPERATION.getKey(), PROVIDER.getKey(), REQUEST_MODEL.getKey(),
-        RESPONSE_MODEL.getKey(), INPUT_TOKENS.getKey(), OUTPUT_TOKENS.getKey(),
-        SERVER_ADDRESS.getKey(), SERVER_PORT.getKey(), ERROR_TYPE.getKey(), BACKEND_ID.getKey(),
-        BACKEND_TIER.getKey(), ATTEMPT_COUNT.getKey(), CONSUMER_ID.getKey(), DEPLOYMENT.getKey(),
-        HTTP_STATUS.getKey(), ATTEMPT_OUTCOME.getKey(), RETRY_AFTER_MS.getKey());
+    Set<String> spanKeys =
+        Set.of(
+            OPERATION.getKey(),
+            PROVIDER.getKey(),
+            REQUEST_MODEL.getKey(),
+            RESPONSE_MODEL.getKey(),
+            INPUT_TOKENS.getKey(),
+            OUTPUT_TOKENS.getKey(),
+            SERVER_ADDRESS.getKey(),
+            SERVER_PORT.getKey(),
+            ERROR_TYPE.getKey(),
+            BACKEND_ID.getKey(),
+            BACKEND_TIER.getKey(),
+            ATTEMPT_COUNT.getKey(),
+            CONSUMER_ID.getKey(),
+            DEPLOYMENT.getKey(),
+            HTTP_STATUS.getKey(),
+            ATTEMPT_OUTCOME.getKey(),
+            RETRY_AFTER_MS.getKey());
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertThat(finished).hasSize(6);
     for (SpanData span : finished) {
       assertThat(keys(span.getAttributes()))
-          .allSatisfy(k -> assertThat(spanKeys.contains(k) || k.equals(TAG_FEATURE.getKey()))
-              .as("%s on span %s", k, span.getName()).isTrue());
+          .allSatisfy(
+              k ->
+                  assertThat(spanKeys.contains(k) || k.equals(TAG_FEATURE.getKey()))
+                      .as("%s on span %s", k, span.getName())
+                      .isTrue());
       for (EventData event : span.getEvents()) {
         assertThat(event.getName()).isEqualTo("spillway.wait");
         assertThat(keys(event.getAttributes())).containsExactly(WAIT_MS.getKey());
       }
     }
-    Set<String> metricKeys = Set.of(OPERATION.getKey(), PROVIDER.getKey(),
-        REQUEST_MODEL.getKey(), ERROR_TYPE.getKey(), TOKEN_TYPE.getKey(), BACKEND_ID.getKey(),
-        BACKEND_TIER.getKey(), ATTEMPT_OUTCOME.getKey(), DEPLOYMENT.getKey(),
-        COOLDOWN_REASON.getKey());
+    Set<String> metricKeys =
+        Set.of(
+            OPERATION.getKey(),
+            PROVIDER.getKey(),
+            REQUEST_MODEL.getKey(),
+            ERROR_TYPE.getKey(),
+            TOKEN_TYPE.getKey(),
+            BACKEND_ID.getKey(),
+            BACKEND_TIER.getKey(),
+            ATTEMPT_OUTCOME.getKey(),
+            DEPLOYMENT.getKey(),
+            COOLDOWN_REASON.getKey());
     for (MetricData m : metrics.collectAllMetrics()) {
       for (PointData p : m.getData().getPoints()) {
         assertThat(keys(p.getAttributes())).as(m.getName()).isSubsetOf(metricKeys);
@@ -731,22 +977,31 @@ class TelemetryTest {
   void withNoOpenTelemetryConfiguredCallsWorkAndCarryTheCallersTraceContext(Mode mode) {
     GlobalOpenTelemetry.resetForTest(); // nothing installed: the global is the no-op API
     BackendPool pool = track(Pools.manual(time, PTU, PAYGO).build());
-    SpanContext caller = SpanContext.create("0af7651916cd43dd8448eb211c80319c",
-        "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault());
-    ScriptedTransport t = new ScriptedTransport(time)
-        .on("ptu", throttled(1000)).on("paygo", ok());
+    SpanContext caller =
+        SpanContext.create(
+            "0af7651916cd43dd8448eb211c80319c",
+            "b7ad6b7169203331",
+            TraceFlags.getSampled(),
+            TraceState.getDefault());
+    ScriptedTransport t = new ScriptedTransport(time).on("ptu", throttled(1000)).on("paygo", ok());
     try (Scope ignored = Span.wrap(caller).makeCurrent()) {
       assertThat(call(mode, pool, chat(), t).backendId()).isEqualTo("paygo");
     }
     // Without an SDK there are no spans of our own, so every attempt carries the caller's span
     // as its parent: the backend's logs still join the caller's trace.
-    assertThat(t.sent()).hasSize(2).allSatisfy(s -> assertThat(s.traceHeaders())
-        .containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+    assertThat(t.sent())
+        .hasSize(2)
+        .allSatisfy(
+            s ->
+                assertThat(s.traceHeaders())
+                    .containsEntry(
+                        "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
     // and a call outside any trace sends no trace context rather than an invalid one
     ScriptedTransport untraced = new ScriptedTransport(time);
     call(mode, pool, chat(), untraced);
-    assertThat(untraced.sent()).singleElement()
+    assertThat(untraced.sent())
+        .singleElement()
         .satisfies(s -> assertThat(s.traceHeaders()).isEmpty());
     assertThat(spans.getFinishedSpanItems()).isEmpty();
   }
@@ -760,8 +1015,11 @@ class TelemetryTest {
     pool.execute(chat(), new ScriptedTransport(time));
 
     assertThat(callSpan()).hasAttribute(BACKEND_ID, "ptu");
-    assertThat(metric("spillway.attempts")).hasLongSumSatisfying(s -> s.hasPointsSatisfying(
-        p -> p.hasValue(1).hasAttributesSatisfying(equalTo(BACKEND_ID, "ptu"))));
+    assertThat(metric("spillway.attempts"))
+        .hasLongSumSatisfying(
+            s ->
+                s.hasPointsSatisfying(
+                    p -> p.hasValue(1).hasAttributesSatisfying(equalTo(BACKEND_ID, "ptu"))));
   }
 
   // ---- helpers ----
@@ -790,8 +1048,8 @@ class TelemetryTest {
   }
 
   private SpanData callSpan() {
-    List<SpanData> calls = spans.getFinishedSpanItems().stream()
-        .filter(s -> s.getName().equals(CALL_SPAN)).toList();
+    List<SpanData> calls =
+        spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(CALL_SPAN)).toList();
     assertThat(calls).as("finished call spans").hasSize(1);
     return calls.get(0);
   }
@@ -804,8 +1062,10 @@ class TelemetryTest {
   }
 
   private Optional<MetricData> findMetric(String name) {
-    return metrics.collectAllMetrics().stream().filter(m -> m.getName().equals(name))
-        .filter(m -> !m.getData().getPoints().isEmpty()).findFirst();
+    return metrics.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals(name))
+        .filter(m -> !m.getData().getPoints().isEmpty())
+        .findFirst();
   }
 
   private MetricData metric(String name) {
@@ -813,7 +1073,11 @@ class TelemetryTest {
   }
 
   private static String traceparent(SpanContext context) {
-    return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
+    return "00-"
+        + context.getTraceId()
+        + "-"
+        + context.getSpanId()
+        + "-"
         + context.getTraceFlags().asHex();
   }
 

@@ -59,12 +59,16 @@ public record BackendConfig(
     boolean hasKey = apiKey != null && !apiKey.isBlank();
     boolean hasCredential = credential != null && !credential.isBlank();
     if (hasKey == hasCredential) {
-      throw new IllegalArgumentException("backend '" + id + "': set exactly one of api-key and"
-          + " credential, " + (hasKey ? "both were set" : "neither was set"));
+      throw new IllegalArgumentException(
+          "backend '"
+              + id
+              + "': set exactly one of api-key and"
+              + " credential, "
+              + (hasKey ? "both were set" : "neither was set"));
     }
     if (hasCredential && !ENTRA.equals(credential.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException("backend '" + id + "': credential must be '" + ENTRA
-          + "', was '" + credential + "'");
+      throw new IllegalArgumentException(
+          "backend '" + id + "': credential must be '" + ENTRA + "', was '" + credential + "'");
     }
     if (deployments == null || deployments.isEmpty()) {
       throw new IllegalArgumentException(
@@ -92,8 +96,22 @@ public record BackendConfig(
   /** Shows every field except the API key, which appears as {@code ***}. */
   @Override
   public String toString() {
-    return "BackendConfig[id=" + id + ", endpoint=" + endpoint + ", tier=" + tier + ", weight="
-        + weight + ", region=" + region + ", apiKey=" + (apiKey == null ? null : "***")
-        + ", credential=" + credential + ", deployments=" + deployments + "]";
+    return "BackendConfig[id="
+        + id
+        + ", endpoint="
+        + endpoint
+        + ", tier="
+        + tier
+        + ", weight="
+        + weight
+        + ", region="
+        + region
+        + ", apiKey="
+        + (apiKey == null ? null : "***")
+        + ", credential="
+        + credential
+        + ", deployments="
+        + deployments
+        + "]";
   }
 }

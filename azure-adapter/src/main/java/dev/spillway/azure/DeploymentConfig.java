@@ -1,7 +1,8 @@
 package dev.spillway.azure;
 
 /**
- * One deployment of a backend in the configuration schema: {@code spillway.backends[].deployments[]}.
+ * One deployment of a backend in the configuration schema: {@code
+ * spillway.backends[].deployments[]}.
  *
  * <p>YAML keys are the kebab-case component names ({@code model}, {@code deployment}, {@code ptu},
  * {@code tpm}, {@code rpm}); {@code null} means the default. Immutable and thread-safe.
@@ -21,16 +22,20 @@ public record DeploymentConfig(String model, String deployment, Boolean ptu, Lon
    */
   public DeploymentConfig {
     if (model == null || model.isBlank()) {
-      throw new IllegalArgumentException("deployment '" + deployment + "': model cannot be null or blank.");
+      throw new IllegalArgumentException(
+          "deployment '" + deployment + "': model cannot be null or blank.");
     }
     if (deployment == null || deployment.isBlank()) {
-      throw new IllegalArgumentException("model '" + model + "': deployment cannot be null or blank.");
+      throw new IllegalArgumentException(
+          "model '" + model + "': deployment cannot be null or blank.");
     }
     if (tpm != null && tpm < 0) {
-      throw new IllegalArgumentException("deployment '" + deployment + "': tpm must be >= 0, was " + tpm);
+      throw new IllegalArgumentException(
+          "deployment '" + deployment + "': tpm must be >= 0, was " + tpm);
     }
     if (rpm != null && rpm < 0) {
-      throw new IllegalArgumentException("deployment '" + deployment + "': rpm must be >= 0, was " + rpm);
+      throw new IllegalArgumentException(
+          "deployment '" + deployment + "': rpm must be >= 0, was " + rpm);
     }
   }
 

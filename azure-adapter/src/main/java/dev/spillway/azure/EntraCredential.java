@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Microsoft Entra ID authentication for a backend: each attempt carries {@code Authorization:
- * Bearer <token>} for the scope {@value #SCOPE}. The pool keeps one token cache per backend and asks
- * the credential again only shortly before the cached token expires.
+ * Bearer <token>} for the scope {@value #SCOPE}. The pool keeps one token cache per backend and
+ * asks the credential again only shortly before the cached token expires.
  *
  * <pre>{@code
  * Backend.builder("sweden-ptu").endpoint("https://a.openai.azure.com")
@@ -39,12 +39,16 @@ public final class EntraCredential implements Credential {
         Objects.requireNonNull(tokenCredential, "'tokenCredential' cannot be null."));
   }
 
-  /** @return the token credential */
+  /**
+   * @return the token credential
+   */
   public TokenCredential tokenCredential() {
     return tokenCredential;
   }
 
-  /** @return {@code "entra"} */
+  /**
+   * @return {@code "entra"}
+   */
   @Override
   public String kind() {
     return BackendConfig.ENTRA;

@@ -30,8 +30,8 @@ import java.util.Set;
  *
  * <p>YAML keys are the kebab-case component names; {@code null} means the default of {@link
  * dev.spillway.PoolSettings}. Validated on construction: at least one backend, unique ids, https
- * endpoints (plain http only to loopback, or when {@code allow-insecure-http} is set), a known
- * home backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ * endpoints (plain http only to loopback, or when {@code allow-insecure-http} is set), a known home
+ * backend. Immutable and thread-safe; {@link #toString()} shows no API key.
  *
  * @param timeout call deadline; waits count against it
  * @param attemptTimeout time to the first response byte of a plain attempt

@@ -25,8 +25,10 @@ import java.util.Map;
 public final class SpillwayContext {
   /** The consumer id of the call, a {@link String}. */
   public static final String CONSUMER_ID = "spillway.consumer-id";
+
   /** Tags of the call, a {@code Map<String, String>}. */
   public static final String TAGS = "spillway.tags";
+
   /** The call's deadline, a {@link Duration} replacing the pool's {@code timeout} for this call. */
   public static final String TIMEOUT = "spillway.timeout";
 

@@ -54,6 +54,7 @@ import java.util.function.Consumer;
 public final class SpillwayPool implements AutoCloseable {
   /** The endpoint the returned client builders carry; every attempt replaces it. */
   static final String PLACEHOLDER_ENDPOINT = "https://spillway.invalid";
+
   /** The key the returned client builders carry; every attempt replaces its header. */
   static final String PLACEHOLDER_KEY = "spillway-placeholder-key";
 
@@ -261,8 +262,8 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * Allows plain http to hosts other than loopback (default {@code false}: https only, plain
-     * http to loopback).
+     * Allows plain http to hosts other than loopback (default {@code false}: https only, plain http
+     * to loopback).
      *
      * @param allowInsecureHttp the flag
      * @return this builder
@@ -352,8 +353,10 @@ public final class SpillwayPool implements AutoCloseable {
           Credential credential;
           if (config.usesEntra()) {
             if (entra == null) {
-              entra = entraCredential != null
-                  ? entraCredential : new DefaultAzureCredentialBuilder().build();
+              entra =
+                  entraCredential != null
+                      ? entraCredential
+                      : new DefaultAzureCredentialBuilder().build();
             }
             credential = EntraCredential.of(entra);
           } else {
@@ -384,15 +387,21 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     private static Backend toBackend(BackendConfig config, Credential credential) {
-      Backend.Builder b = Backend.builder(config.id())
-          .endpoint(config.endpoint().trim())
-          .tier(config.tier() == null ? 0 : config.tier())
-          .weight(config.weight() == null ? Backend.DEFAULT_WEIGHT : config.weight())
-          .region(config.region())
-          .credential(credential);
+      Backend.Builder b =
+          Backend.builder(config.id())
+              .endpoint(config.endpoint().trim())
+              .tier(config.tier() == null ? 0 : config.tier())
+              .weight(config.weight() == null ? Backend.DEFAULT_WEIGHT : config.weight())
+              .region(config.region())
+              .credential(credential);
       for (DeploymentConfig d : config.deployments()) {
-        b.deployment(new Deployment(d.model(), d.deployment(), Boolean.TRUE.equals(d.ptu()),
-            d.tpm() == null ? 0 : d.tpm(), d.rpm() == null ? 0 : d.rpm()));
+        b.deployment(
+            new Deployment(
+                d.model(),
+                d.deployment(),
+                Boolean.TRUE.equals(d.ptu()),
+                d.tpm() == null ? 0 : d.tpm(),
+                d.rpm() == null ? 0 : d.rpm()));
       }
       return b.build();
     }

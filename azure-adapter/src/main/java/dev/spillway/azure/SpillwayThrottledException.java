@@ -30,7 +30,9 @@ public final class SpillwayThrottledException extends HttpResponseException {
    * @param cause why no route was available; its {@code retryAfter()} must not be {@code null}
    */
   public SpillwayThrottledException(HttpRequest request, NoBackendAvailableException cause) {
-    super(cause.getMessage(), new ThrottledResponse(request, cause.retryAfter(), cause.model()),
+    super(
+        cause.getMessage(),
+        new ThrottledResponse(request, cause.retryAfter(), cause.model()),
         cause);
     this.retryAfter = cause.retryAfter();
   }
@@ -44,7 +46,9 @@ public final class SpillwayThrottledException extends HttpResponseException {
     return retryAfter;
   }
 
-  /** @return the core exception, with every route's state */
+  /**
+   * @return the core exception, with every route's state
+   */
   @Override
   public synchronized NoBackendAvailableException getCause() {
     return (NoBackendAvailableException) super.getCause();

@@ -36,13 +36,17 @@ class CancellationIT {
     SpillwayPool pool = H.pool();
     H.stubChat(H.ptu, PTU_DEPLOYMENT, Harness.ok().withFixedDelay(1000));
 
-    Disposable call = pool.openAIClientBuilder().buildAsyncClient()
-        .getChatCompletions(MODEL, chatOptions()).subscribe();
+    Disposable call =
+        pool.openAIClientBuilder()
+            .buildAsyncClient()
+            .getChatCompletions(MODEL, chatOptions())
+            .subscribe();
     Thread.sleep(200);
     call.dispose();
 
     CallOutcome outcome = H.awaitOutcome(1);
-    assertThat(outcome.attempts()).extracting(AttemptRecord::outcome)
+    assertThat(outcome.attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.CANCELLED);
     assertThat(outcome.error()).isInstanceOf(CancellationException.class);
     assertThat(pool.snapshot().backend("sweden-ptu").outstanding()).isZero();
@@ -56,13 +60,15 @@ class CancellationIT {
     H.stubChat(H.ptu, PTU_DEPLOYMENT, Harness.ok().withFixedDelay(1000));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
 
-    Thread caller = new Thread(() -> {
-      try {
-        Harness.chat(pool, Mode.SYNC);
-      } catch (RuntimeException e) {
-        thrown.set(e);
-      }
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                Harness.chat(pool, Mode.SYNC);
+              } catch (RuntimeException e) {
+                thrown.set(e);
+              }
+            });
     caller.start();
     Thread.sleep(200);
     caller.interrupt();
@@ -70,7 +76,8 @@ class CancellationIT {
 
     assertThat(thrown.get()).isInstanceOf(CallInterruptedException.class);
     CallOutcome outcome = H.awaitOutcome(1);
-    assertThat(outcome.attempts()).extracting(AttemptRecord::outcome)
+    assertThat(outcome.attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.CANCELLED);
     assertThat(count(H.payg)).isZero();
   }

@@ -48,10 +48,11 @@ final class Harness implements AutoCloseable {
   static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
   static final String PTU_KEY = "ptu-key";
   static final String PAYG_KEY = "payg-key";
-  static final String CHAT_BODY = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
-      + "\"created\":1733358925,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,"
-      + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
-      + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final String CHAT_BODY =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+          + "\"created\":1733358925,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
 
   /** Shared by all tests of a JVM: one Netty client, counting how the wrapper calls it. */
   static final CountingHttpClient HTTP = new CountingHttpClient(HttpClient.createDefault());
@@ -78,12 +79,16 @@ final class Harness implements AutoCloseable {
   }
 
   static ResponseDefinitionBuilder ok() {
-    return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
         .withBody(CHAT_BODY);
   }
 
   static ResponseDefinitionBuilder error(int status, String code) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
         .withBody("{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
   }
 
@@ -102,19 +107,28 @@ final class Harness implements AutoCloseable {
   /** The default pool: PTU (gpt-4o and text-embedding, tier 0) and PAYG (gpt-4o, tier 1). */
   SpillwayPool.Builder builder() {
     return SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu").endpoint(url(ptu)).tier(0)
-            .credential(Credential.apiKey(PTU_KEY))
-            .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
-            .deployment(EMBEDDING_MODEL, PTU_EMBEDDING_DEPLOYMENT).build())
-        .backend(Backend.builder("eastus-paygo").endpoint(url(payg)).tier(1)
-            .credential(Credential.apiKey(PAYG_KEY))
-            .deployment(MODEL, PAYG_DEPLOYMENT).build())
-        .listener(new PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            outcomes.add(outcome);
-          }
-        })
+        .backend(
+            Backend.builder("sweden-ptu")
+                .endpoint(url(ptu))
+                .tier(0)
+                .credential(Credential.apiKey(PTU_KEY))
+                .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                .deployment(EMBEDDING_MODEL, PTU_EMBEDDING_DEPLOYMENT)
+                .build())
+        .backend(
+            Backend.builder("eastus-paygo")
+                .endpoint(url(payg))
+                .tier(1)
+                .credential(Credential.apiKey(PAYG_KEY))
+                .deployment(MODEL, PAYG_DEPLOYMENT)
+                .build())
+        .listener(
+            new PoolListener() {
+              @Override
+              public void onCallComplete(CallOutcome outcome) {
+                outcomes.add(outcome);
+              }
+            })
         .httpClient(HTTP)
         .timeout(Duration.ofSeconds(5))
         .attemptTimeout(Duration.ofMillis(1500))
@@ -124,7 +138,7 @@ final class Harness implements AutoCloseable {
   }
 
   SpillwayPool pool() {
-    return pool(b -> { });
+    return pool(b -> {});
   }
 
   SpillwayPool pool(Consumer<SpillwayPool.Builder> customize) {
@@ -145,15 +159,18 @@ final class Harness implements AutoCloseable {
     return chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(), new RequestOptions());
   }
 
-  static ChatCompletions chat(OpenAIClientBuilder builder, Mode mode, String model,
-      ChatCompletionsOptions options, RequestOptions requestOptions) {
+  static ChatCompletions chat(
+      OpenAIClientBuilder builder,
+      Mode mode,
+      String model,
+      ChatCompletionsOptions options,
+      RequestOptions requestOptions) {
     if (mode == Mode.SYNC) {
       OpenAIClient client = builder.buildClient();
       return client.getChatCompletionsWithResponse(model, options, requestOptions).getValue();
     }
     OpenAIAsyncClient client = builder.buildAsyncClient();
-    return client.getChatCompletionsWithResponse(model, options, requestOptions).block()
-        .getValue();
+    return client.getChatCompletionsWithResponse(model, options, requestOptions).block().getValue();
   }
 
   static int count(WireMockServer server) {
@@ -161,8 +178,11 @@ final class Harness implements AutoCloseable {
   }
 
   static int count(WireMockServer server, String deployment) {
-    return server.countRequestsMatching(RequestPatternBuilder
-        .newRequestPattern(RequestMethod.ANY, urlPathEqualTo(chatPath(deployment))).build())
+    return server
+        .countRequestsMatching(
+            RequestPatternBuilder.newRequestPattern(
+                    RequestMethod.ANY, urlPathEqualTo(chatPath(deployment)))
+                .build())
         .getCount();
   }
 

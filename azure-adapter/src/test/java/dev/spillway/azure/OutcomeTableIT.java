@@ -3,7 +3,6 @@ package dev.spillway.azure;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static dev.spillway.azure.Harness.MODEL;
 import static dev.spillway.azure.Harness.PAYG_DEPLOYMENT;
 import static dev.spillway.azure.Harness.PTU_DEPLOYMENT;
 import static dev.spillway.azure.Harness.chat;
@@ -36,9 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each row of DESIGN's outcome table through the real OpenAIClient, sync and async. */
 class OutcomeTableIT {
   private static final Harness H = new Harness();
-  private static final String EMBEDDINGS_BODY = "{\"object\":\"list\",\"data\":[{\"object\":"
-      + "\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],\"model\":\"ada\",\"usage\":"
-      + "{\"prompt_tokens\":4,\"total_tokens\":4}}";
+  private static final String EMBEDDINGS_BODY =
+      "{\"object\":\"list\",\"data\":[{\"object\":"
+          + "\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],\"model\":\"ada\",\"usage\":"
+          + "{\"prompt_tokens\":4,\"total_tokens\":4}}";
 
   @BeforeEach
   void reset() {
@@ -102,13 +102,16 @@ class OutcomeTableIT {
   void standard429WithRetryAfterAndResetTokensIsServedByPayg(Mode mode) throws Exception {
     SpillwayPool pool = H.pool();
     // The real standard-deployment 429 (fixtures, file 11): no retry-after-ms.
-    H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429")
-        .withHeader("Retry-After", "1")
-        .withHeader("policy-id", "DeploymentRatelimit-Token")
-        .withHeader("x-ratelimit-limit-requests", "10")
-        .withHeader("x-ratelimit-limit-tokens", "10000")
-        .withHeader("x-ratelimit-remaining-requests", "1")
-        .withHeader("x-ratelimit-reset-tokens", "1"));
+    H.stubChat(
+        H.ptu,
+        PTU_DEPLOYMENT,
+        error(429, "429")
+            .withHeader("Retry-After", "1")
+            .withHeader("policy-id", "DeploymentRatelimit-Token")
+            .withHeader("x-ratelimit-limit-requests", "10")
+            .withHeader("x-ratelimit-limit-tokens", "10000")
+            .withHeader("x-ratelimit-remaining-requests", "1")
+            .withHeader("x-ratelimit-reset-tokens", "1"));
 
     chat(pool, mode);
     assertThat(count(H.ptu)).isEqualTo(1);
@@ -135,7 +138,9 @@ class OutcomeTableIT {
     assertThat(count(H.ptu)).isEqualTo(1);
     Thread.sleep(350);
     // The probe is slow and throttled again; calls arriving meanwhile must not follow it.
-    H.stubChat(H.ptu, PTU_DEPLOYMENT,
+    H.stubChat(
+        H.ptu,
+        PTU_DEPLOYMENT,
         error(429, "429").withHeader("retry-after-ms", "5000").withFixedDelay(400));
 
     ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -206,9 +211,12 @@ class OutcomeTableIT {
   }
 
   static Stream<Arguments> misconfiguredRoutes() {
-    return Stream.of(Mode.values()).flatMap(m -> Stream.of(
-        Arguments.of(m, 404, "DeploymentNotFound"),
-        Arguments.of(m, 400, "OperationNotSupported")));
+    return Stream.of(Mode.values())
+        .flatMap(
+            m ->
+                Stream.of(
+                    Arguments.of(m, 404, "DeploymentNotFound"),
+                    Arguments.of(m, 400, "OperationNotSupported")));
   }
 
   @ParameterizedTest
@@ -217,19 +225,32 @@ class OutcomeTableIT {
       Mode mode, int status, String code) {
     SpillwayPool pool = H.pool();
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(status, code));
-    H.ptu.stubFor(post(urlPathEqualTo(
-        "/openai/deployments/" + Harness.PTU_EMBEDDING_DEPLOYMENT + "/embeddings"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-            .withBody(EMBEDDINGS_BODY)));
+    H.ptu.stubFor(
+        post(urlPathEqualTo(
+                "/openai/deployments/" + Harness.PTU_EMBEDDING_DEPLOYMENT + "/embeddings"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(EMBEDDINGS_BODY)));
 
     chat(pool, mode);
     chat(pool, mode);
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
     EmbeddingsOptions embeddings = new EmbeddingsOptions(List.of("hello"));
-    int vectors = mode == Mode.SYNC
-        ? builder.buildClient().getEmbeddings(Harness.EMBEDDING_MODEL, embeddings).getData().size()
-        : builder.buildAsyncClient().getEmbeddings(Harness.EMBEDDING_MODEL, embeddings).block()
-            .getData().size();
+    int vectors =
+        mode == Mode.SYNC
+            ? builder
+                .buildClient()
+                .getEmbeddings(Harness.EMBEDDING_MODEL, embeddings)
+                .getData()
+                .size()
+            : builder
+                .buildAsyncClient()
+                .getEmbeddings(Harness.EMBEDDING_MODEL, embeddings)
+                .block()
+                .getData()
+                .size();
 
     assertThat(vectors).isEqualTo(1);
     assertThat(count(H.ptu, PTU_DEPLOYMENT)).isEqualTo(1);
@@ -242,12 +263,15 @@ class OutcomeTableIT {
   }
 
   static Stream<Arguments> callerErrors() {
-    return Stream.of(Mode.values()).flatMap(m -> Stream.of(
-        Arguments.of(m, 400, "content_filter"),
-        Arguments.of(m, 400, "invalid_request_error"),
-        Arguments.of(m, 404, "NotFound"),
-        Arguments.of(m, 413, "too_large"),
-        Arguments.of(m, 422, "unprocessable")));
+    return Stream.of(Mode.values())
+        .flatMap(
+            m ->
+                Stream.of(
+                    Arguments.of(m, 400, "content_filter"),
+                    Arguments.of(m, 400, "invalid_request_error"),
+                    Arguments.of(m, 404, "NotFound"),
+                    Arguments.of(m, 413, "too_large"),
+                    Arguments.of(m, 422, "unprocessable")));
   }
 
   @ParameterizedTest
@@ -257,10 +281,12 @@ class OutcomeTableIT {
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(status, code));
 
     assertThatThrownBy(() -> chat(pool, mode))
-        .isInstanceOfSatisfying(HttpResponseException.class, e -> {
-          assertThat(e.getResponse().getStatusCode()).isEqualTo(status);
-          assertThat(e.getMessage()).contains("test " + code);
-        });
+        .isInstanceOfSatisfying(
+            HttpResponseException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(status);
+              assertThat(e.getMessage()).contains("test " + code);
+            });
 
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isZero();

@@ -20,8 +20,8 @@ class PoolConfigTest {
   private static final TokenCredential TOKENS =
       request -> Mono.just(new AccessToken("t", OffsetDateTime.now().plusHours(1)));
 
-  private static BackendConfig backend(String id, String endpoint, String apiKey,
-      String credential) {
+  private static BackendConfig backend(
+      String id, String endpoint, String apiKey, String credential) {
     return new BackendConfig(id, endpoint, null, null, null, apiKey, credential, List.of(GPT4O));
   }
 
@@ -31,16 +31,37 @@ class PoolConfigTest {
 
   @Test
   void buildsAPoolWithDefaultsFromTheSchema() {
-    PoolConfig config = new PoolConfig(Duration.ofSeconds(30), Duration.ofSeconds(10), null, null,
-        3, "eastus-paygo", false, List.of(
-            new BackendConfig("sweden-ptu", "https://ptu.openai.azure.com", 0, 2.0,
-                "swedencentral", "k1", null,
-                List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
-            new BackendConfig("eastus-paygo", "https://paygo.openai.azure.com", 1, null, null,
-                null, "Entra", List.of(GPT4O))));
+    PoolConfig config =
+        new PoolConfig(
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10),
+            null,
+            null,
+            3,
+            "eastus-paygo",
+            false,
+            List.of(
+                new BackendConfig(
+                    "sweden-ptu",
+                    "https://ptu.openai.azure.com",
+                    0,
+                    2.0,
+                    "swedencentral",
+                    "k1",
+                    null,
+                    List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
+                new BackendConfig(
+                    "eastus-paygo",
+                    "https://paygo.openai.azure.com",
+                    1,
+                    null,
+                    null,
+                    null,
+                    "Entra",
+                    List.of(GPT4O))));
 
-    try (SpillwayPool pool = SpillwayPool.builder().config(config).entraCredential(TOKENS)
-        .build()) {
+    try (SpillwayPool pool =
+        SpillwayPool.builder().config(config).entraCredential(TOKENS).build()) {
       assertThat(pool.backendPool().settings().timeout()).isEqualTo(Duration.ofSeconds(30));
       assertThat(pool.backendPool().settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
       assertThat(pool.backendPool().settings().streamIdleTimeout())
@@ -50,12 +71,13 @@ class PoolConfigTest {
       Backend ptu = pool.backendPool().backends().get(0);
       assertThat(ptu.weight()).isEqualTo(2.0);
       assertThat(ptu.region()).isEqualTo("swedencentral");
-      assertThat(ptu.deployments()).containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true,
-          300_000, 0));
+      assertThat(ptu.deployments())
+          .containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true, 300_000, 0));
       Backend payg = pool.backendPool().backends().get(1);
       assertThat(payg.weight()).isEqualTo(Backend.DEFAULT_WEIGHT);
       assertThat(payg.credential()).isInstanceOf(EntraCredential.class);
-      assertThat(pool.snapshot().backends()).extracting(BackendSnapshot::credentialKind)
+      assertThat(pool.snapshot().backends())
+          .extracting(BackendSnapshot::credentialKind)
           .containsExactly("api-key", "entra");
     }
   }
@@ -69,12 +91,23 @@ class PoolConfigTest {
 
   @Test
   void validationMessagesNameTheBackendAndField() {
-    assertThatThrownBy(() -> new BackendConfig("eastus-paygo", "https://a.openai.azure.com",
-        null, -1.0, null, "k", null, List.of(GPT4O)))
+    assertThatThrownBy(
+            () ->
+                new BackendConfig(
+                    "eastus-paygo",
+                    "https://a.openai.azure.com",
+                    null,
+                    -1.0,
+                    null,
+                    "k",
+                    null,
+                    List.of(GPT4O)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'eastus-paygo': weight must be > 0, was -1.0");
-    assertThatThrownBy(() -> new BackendConfig("b", "https://a.openai.azure.com", -1, null,
-        null, "k", null, List.of(GPT4O)))
+    assertThatThrownBy(
+            () ->
+                new BackendConfig(
+                    "b", "https://a.openai.azure.com", -1, null, null, "k", null, List.of(GPT4O)))
         .hasMessage("backend 'b': tier must be >= 0, was -1");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", "k", "entra"))
         .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
@@ -86,36 +119,77 @@ class PoolConfigTest {
         .hasMessageContaining("backend 'b': endpoint must be an absolute http(s) URL");
     assertThatThrownBy(() -> keyed("b", null))
         .hasMessage("backend 'b': endpoint cannot be null or blank.");
-    assertThatThrownBy(() -> new BackendConfig("b", "https://a", null, null, null, "k", null,
-        List.of(GPT4O, DeploymentConfig.of("gpt-4o", "other"))))
+    assertThatThrownBy(
+            () ->
+                new BackendConfig(
+                    "b",
+                    "https://a",
+                    null,
+                    null,
+                    null,
+                    "k",
+                    null,
+                    List.of(GPT4O, DeploymentConfig.of("gpt-4o", "other"))))
         .hasMessage("backend 'b': model 'gpt-4o' is mapped twice.");
     assertThatThrownBy(() -> new DeploymentConfig("gpt-4o", "d", null, -5L, null))
         .hasMessage("deployment 'd': tpm must be >= 0, was -5");
     assertThatThrownBy(() -> PoolConfig.of(List.of()))
         .hasMessage("backends must list at least one backend.");
-    assertThatThrownBy(() -> PoolConfig.of(List.of(keyed("a", "https://x"), keyed("a", "https://y"))))
+    assertThatThrownBy(
+            () -> PoolConfig.of(List.of(keyed("a", "https://x"), keyed("a", "https://y"))))
         .hasMessage("backend id 'a' is used twice.");
-    assertThatThrownBy(() -> new PoolConfig(null, Duration.ZERO, null, null, null, null, false,
-        List.of(keyed("a", "https://x"))))
+    assertThatThrownBy(
+            () ->
+                new PoolConfig(
+                    null,
+                    Duration.ZERO,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    List.of(keyed("a", "https://x"))))
         .hasMessage("attempt-timeout must be > 0, was PT0S");
-    assertThatThrownBy(() -> new PoolConfig(null, null, null, null, null, "nope", false,
-        List.of(keyed("a", "https://x"))))
+    assertThatThrownBy(
+            () ->
+                new PoolConfig(
+                    null, null, null, null, null, "nope", false, List.of(keyed("a", "https://x"))))
         .hasMessageContaining("home-backend 'nope' is not a backend id");
   }
 
   @Test
   void plainHttpOnlyToLoopbackUnlessAllowed() {
-    assertThat(PoolConfig.of(List.of(keyed("a", "http://127.0.0.1:8080"),
-        keyed("b", "http://localhost:1"), keyed("c", "http://[::1]:1")))).isNotNull();
+    assertThat(
+            PoolConfig.of(
+                List.of(
+                    keyed("a", "http://127.0.0.1:8080"),
+                    keyed("b", "http://localhost:1"),
+                    keyed("c", "http://[::1]:1"))))
+        .isNotNull();
     assertThatThrownBy(() -> PoolConfig.of(List.of(keyed("a", "http://example.com"))))
         .hasMessageContaining("backend 'a': endpoint must use https");
-    assertThat(new PoolConfig(null, null, null, null, null, null, true,
-        List.of(keyed("a", "http://example.com")))).isNotNull();
+    assertThat(
+            new PoolConfig(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                List.of(keyed("a", "http://example.com"))))
+        .isNotNull();
 
-    SpillwayPool.Builder code = SpillwayPool.builder().backend(Backend.builder("a")
-        .endpoint("http://example.com").credential(Credential.apiKey("k"))
-        .deployment("gpt-4o", "d").build());
-    assertThatThrownBy(code::build).isInstanceOf(IllegalStateException.class)
+    SpillwayPool.Builder code =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("a")
+                    .endpoint("http://example.com")
+                    .credential(Credential.apiKey("k"))
+                    .deployment("gpt-4o", "d")
+                    .build());
+    assertThatThrownBy(code::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("backend 'a': endpoint must use https");
     try (SpillwayPool pool = code.allowInsecureHttp(true).build()) {
       assertThat(pool.backendPool().backends()).hasSize(1);
@@ -125,15 +199,24 @@ class PoolConfigTest {
   @Test
   void unknownCredentialKindsAreRefused() {
     Credential custom = () -> "custom";
-    assertThatThrownBy(() -> SpillwayPool.builder().backend(Backend.builder("a")
-        .endpoint("https://a").credential(custom).deployment("gpt-4o", "d").build()).build())
+    assertThatThrownBy(
+            () ->
+                SpillwayPool.builder()
+                    .backend(
+                        Backend.builder("a")
+                            .endpoint("https://a")
+                            .credential(custom)
+                            .deployment("gpt-4o", "d")
+                            .build())
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("backend 'a': credential kind 'custom' is not supported");
   }
 
   @Test
   void entraCredentialShowsNoSecret() {
-    assertThat(EntraCredential.of(TOKENS).toString()).startsWith("EntraCredential[")
+    assertThat(EntraCredential.of(TOKENS).toString())
+        .startsWith("EntraCredential[")
         .doesNotContain("t]");
     assertThat(EntraCredential.of(TOKENS).kind()).isEqualTo("entra");
   }

@@ -61,8 +61,10 @@ final class RawServer implements AutoCloseable {
     try (connection) {
       requests.add(readRequest(connection.getInputStream()));
       OutputStream out = connection.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       for (int i = 0; i < events.size(); i++) {
         if (i > 0) {

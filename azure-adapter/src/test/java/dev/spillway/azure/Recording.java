@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One entry of a recorded Azure OpenAI exchange (test-proxy format) from
- * {@code src/test/resources/azure-recordings}, a copy of {@code shared/fixtures/azure-recordings}.
+ * One entry of a recorded Azure OpenAI exchange (test-proxy format) from {@code
+ * src/test/resources/azure-recordings}, a copy of {@code shared/fixtures/azure-recordings}.
  */
 final class Recording {
   /** Headers WireMock sets itself, or that describe the recorded transfer rather than the body. */
@@ -72,11 +72,12 @@ final class Recording {
 
   ResponseDefinitionBuilder response() {
     ResponseDefinitionBuilder response = aResponse().withStatus(status).withBody(responseBody);
-    responseHeaders.forEach((name, value) -> {
-      if (!TRANSPORT_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        response.withHeader(name, String.valueOf(value));
-      }
-    });
+    responseHeaders.forEach(
+        (name, value) -> {
+          if (!TRANSPORT_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            response.withHeader(name, String.valueOf(value));
+          }
+        });
     return response;
   }
 }

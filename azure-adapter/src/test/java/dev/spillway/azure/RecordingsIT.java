@@ -47,24 +47,34 @@ class RecordingsIT {
   void reset() {
     H.reset();
     // PTU deployments named as in the recordings; PAYG behind them for failover.
-    pool = SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu").endpoint(Harness.url(H.ptu)).tier(0)
-            .credential(Credential.apiKey(Harness.PTU_KEY))
-            .deployment(CHAT, "gpt-4o-0806")
-            .deployment(INSTRUCT, "gpt-35-turbo-instruct")
-            .deployment(ADA, "text-embedding-ada-002").build())
-        .backend(Backend.builder("eastus-paygo").endpoint(Harness.url(H.payg)).tier(1)
-            .credential(Credential.apiKey(Harness.PAYG_KEY))
-            .deployment(CHAT, "gpt-4o-payg")
-            .deployment(INSTRUCT, "instruct-payg").build())
-        .listener(new dev.spillway.PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            H.outcomes.add(outcome);
-          }
-        })
-        .httpClient(Harness.HTTP)
-        .build();
+    pool =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint(Harness.url(H.ptu))
+                    .tier(0)
+                    .credential(Credential.apiKey(Harness.PTU_KEY))
+                    .deployment(CHAT, "gpt-4o-0806")
+                    .deployment(INSTRUCT, "gpt-35-turbo-instruct")
+                    .deployment(ADA, "text-embedding-ada-002")
+                    .build())
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint(Harness.url(H.payg))
+                    .tier(1)
+                    .credential(Credential.apiKey(Harness.PAYG_KEY))
+                    .deployment(CHAT, "gpt-4o-payg")
+                    .deployment(INSTRUCT, "instruct-payg")
+                    .build())
+            .listener(
+                new dev.spillway.PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    H.outcomes.add(outcome);
+                  }
+                })
+            .httpClient(Harness.HTTP)
+            .build();
   }
 
   @AfterAll
@@ -88,7 +98,8 @@ class RecordingsIT {
     ChatCompletionsOptions options =
         new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(message)));
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
-    return mode == Mode.SYNC ? builder.buildClient().getChatCompletions(CHAT, options)
+    return mode == Mode.SYNC
+        ? builder.buildClient().getChatCompletions(CHAT, options)
         : builder.buildAsyncClient().getChatCompletions(CHAT, options).block();
   }
 
@@ -96,7 +107,8 @@ class RecordingsIT {
     CompletionsOptions options =
         new CompletionsOptions(List.of("Say this is a test")).setMaxTokens(3);
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
-    return mode == Mode.SYNC ? builder.buildClient().getCompletions(INSTRUCT, options)
+    return mode == Mode.SYNC
+        ? builder.buildClient().getCompletions(INSTRUCT, options)
         : builder.buildAsyncClient().getCompletions(INSTRUCT, options).block();
   }
 
@@ -108,8 +120,14 @@ class RecordingsIT {
     ChatCompletions result = chat(mode, "Hello");
 
     assertThat(result.getChoices().get(0).getMessage().getContent()).isNotBlank();
-    assertThat(result.getPromptFilterResults().get(0).getContentFilterResults().getHate()
-        .getSeverity()).isEqualTo(ContentFilterSeverity.SAFE);
+    assertThat(
+            result
+                .getPromptFilterResults()
+                .get(0)
+                .getContentFilterResults()
+                .getHate()
+                .getSeverity())
+        .isEqualTo(ContentFilterSeverity.SAFE);
     assertThat(result.getChoices().get(0).getContentFilterResults().getViolence().isFiltered())
         .isFalse();
     assertThat(result.getUsage().getTotalTokens()).isEqualTo(20);
@@ -123,8 +141,11 @@ class RecordingsIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void legacyCompletionIsParsed(Mode mode) {
-    replay(H.ptu, completionsPath("gpt-35-turbo-instruct"),
-        "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json", 0);
+    replay(
+        H.ptu,
+        completionsPath("gpt-35-turbo-instruct"),
+        "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json",
+        0);
 
     Completions result = complete(mode);
 
@@ -137,13 +158,18 @@ class RecordingsIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void embeddingsUsageIsParsed(Mode mode) {
-    replay(H.ptu, "/openai/deployments/text-embedding-ada-002/embeddings",
-        "SimpleEmbeddingWithTopLevelClient.json", 0);
+    replay(
+        H.ptu,
+        "/openai/deployments/text-embedding-ada-002/embeddings",
+        "SimpleEmbeddingWithTopLevelClient.json",
+        0);
     EmbeddingsOptions options = new EmbeddingsOptions(List.of("sample text to embed"));
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
 
-    Embeddings result = mode == Mode.SYNC ? builder.buildClient().getEmbeddings(ADA, options)
-        : builder.buildAsyncClient().getEmbeddings(ADA, options).block();
+    Embeddings result =
+        mode == Mode.SYNC
+            ? builder.buildClient().getEmbeddings(ADA, options)
+            : builder.buildAsyncClient().getEmbeddings(ADA, options).block();
 
     assertThat(result.getData()).hasSize(1);
     assertThat(H.lastOutcome().usage()).isEqualTo(Usage.reported(4, 0));
@@ -156,8 +182,9 @@ class RecordingsIT {
 
     ChatCompletions result = chat(mode, "What should I wear in Honolulu next Thursday?");
 
-    ChatCompletionsFunctionToolCall call = (ChatCompletionsFunctionToolCall)
-        result.getChoices().get(0).getMessage().getToolCalls().get(0);
+    ChatCompletionsFunctionToolCall call =
+        (ChatCompletionsFunctionToolCall)
+            result.getChoices().get(0).getMessage().getToolCalls().get(0);
     assertThat(call.getFunction().getName()).isEqualTo("get_future_temperature");
     assertThat(H.lastOutcome().usage().estimated()).isFalse();
   }
@@ -165,29 +192,40 @@ class RecordingsIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void contentFilter400SurfacesAsTheSdkExceptionAfterOneRequest(Mode mode) {
-    replay(H.ptu, chatPath("gpt-4o-0806"),
-        "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json", 0);
+    replay(
+        H.ptu,
+        chatPath("gpt-4o-0806"),
+        "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json",
+        0);
 
     assertThatThrownBy(() -> chat(mode, "How do I rob a bank with violence?"))
-        .isInstanceOfSatisfying(HttpResponseException.class, e -> {
-          assertThat(e.getResponse().getStatusCode()).isEqualTo(400);
-          assertThat(e.getMessage()).contains("content_filter")
-              .contains("ResponsibleAIPolicyViolation");
-        });
+        .isInstanceOfSatisfying(
+            HttpResponseException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(400);
+              assertThat(e.getMessage())
+                  .contains("content_filter")
+                  .contains("ResponsibleAIPolicyViolation");
+            });
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isZero();
-    assertThat(H.lastOutcome().attempts()).extracting(AttemptRecord::outcome)
+    assertThat(H.lastOutcome().attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.CALLER_ERROR);
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void invalidRequestWithNullCodeIsACallerError(Mode mode) {
-    replay(H.ptu, chatPath("gpt-4o-0806"),
-        "OpenAISyncClientTest.testChatFunctionNotSuppliedByNamePreset.json", 0);
+    replay(
+        H.ptu,
+        chatPath("gpt-4o-0806"),
+        "OpenAISyncClientTest.testChatFunctionNotSuppliedByNamePreset.json",
+        0);
 
     assertThatThrownBy(() -> chat(mode, "weather?"))
-        .isInstanceOfSatisfying(HttpResponseException.class,
+        .isInstanceOfSatisfying(
+            HttpResponseException.class,
             e -> assertThat(e.getResponse().getStatusCode()).isEqualTo(400));
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isZero();
@@ -208,10 +246,16 @@ class RecordingsIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void deploymentNotFoundFailsOverAndCoolsTheRoute(Mode mode) {
-    replay(H.ptu, completionsPath("gpt-35-turbo-instruct"),
-        "OpenAISyncClientTest.testGetCompletionsWithResponseBadDeployment.json", 0);
-    replay(H.payg, completionsPath("instruct-payg"),
-        "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json", 0);
+    replay(
+        H.ptu,
+        completionsPath("gpt-35-turbo-instruct"),
+        "OpenAISyncClientTest.testGetCompletionsWithResponseBadDeployment.json",
+        0);
+    replay(
+        H.payg,
+        completionsPath("instruct-payg"),
+        "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json",
+        0);
 
     complete(mode);
 
@@ -225,8 +269,9 @@ class RecordingsIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void recordedTokenAndCallLimit429sCoolDownForTheirHints(Mode mode) {
-    String file = "test_mass_evaluate.pyTestMassEvaluatetest_evaluate_conversation"
-        + ".EXCERPT-first-2-entries.json";
+    String file =
+        "test_mass_evaluate.pyTestMassEvaluatetest_evaluate_conversation"
+            + ".EXCERPT-first-2-entries.json";
     replay(H.ptu, chatPath("gpt-4o-0806"), file, 0);
     chat(mode, "first");
     assertThat(H.lastOutcome().attempts().get(0).coolDown()).isEqualTo(Duration.ofSeconds(43));

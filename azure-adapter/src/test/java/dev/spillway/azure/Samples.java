@@ -23,24 +23,30 @@ final class Samples {
 
   static ChatCompletions fromCode() {
     // --- README: from code
-    SpillwayPool pool = SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu")
-            .endpoint("https://example-ptu.openai.azure.com").tier(0)
-            .credential(Credential.apiKey(() -> System.getenv("AOAI_PTU_KEY")))
-            .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000))
-            .build())
-        .backend(Backend.builder("eastus-paygo")
-            .endpoint("https://example-paygo.openai.azure.com").tier(1)
-            .credential(EntraCredential.of(new DefaultAzureCredentialBuilder().build()))
-            .deployment("gpt-4o", "gpt-4o")
-            .build())
-        .timeout(Duration.ofSeconds(60))
-        .build();
+    SpillwayPool pool =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint("https://example-ptu.openai.azure.com")
+                    .tier(0)
+                    .credential(Credential.apiKey(() -> System.getenv("AOAI_PTU_KEY")))
+                    .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000))
+                    .build())
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint("https://example-paygo.openai.azure.com")
+                    .tier(1)
+                    .credential(EntraCredential.of(new DefaultAzureCredentialBuilder().build()))
+                    .deployment("gpt-4o", "gpt-4o")
+                    .build())
+            .timeout(Duration.ofSeconds(60))
+            .build();
 
-    OpenAIClient client = pool.openAIClientBuilder()
-        .serviceVersion(OpenAIServiceVersion.V2025_01_01_PREVIEW)
-        .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
-        .buildClient();
+    OpenAIClient client =
+        pool.openAIClientBuilder()
+            .serviceVersion(OpenAIServiceVersion.V2025_01_01_PREVIEW)
+            .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
+            .buildClient();
     OpenAIAsyncClient asyncClient = pool.openAIClientBuilder().buildAsyncClient();
 
     ChatCompletionsOptions options =

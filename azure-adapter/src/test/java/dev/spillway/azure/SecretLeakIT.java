@@ -64,39 +64,52 @@ class SecretLeakIT {
   }
 
   private SpillwayPool pool() {
-    TokenCredential tokens = request -> Mono.just(
-        new AccessToken(CANARY_TOKEN, OffsetDateTime.now().plusHours(1)));
-    SpillwayPool pool = SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu").endpoint(Harness.url(H.ptu)).tier(0)
-            .credential(Credential.apiKey(CANARY_KEY))
-            .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 1000)).build())
-        .backend(Backend.builder("eastus-paygo").endpoint(Harness.url(H.payg)).tier(1)
-            .credential(EntraCredential.of(tokens)).deployment(MODEL, PAYG_DEPLOYMENT).build())
-        .listener(new dev.spillway.PoolListener() {
-          @Override
-          public void onCallComplete(dev.spillway.CallOutcome outcome) {
-            evidence.add(outcome.toString());
-            evidence.add(chain(outcome.error()));
-          }
+    TokenCredential tokens =
+        request -> Mono.just(new AccessToken(CANARY_TOKEN, OffsetDateTime.now().plusHours(1)));
+    SpillwayPool pool =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint(Harness.url(H.ptu))
+                    .tier(0)
+                    .credential(Credential.apiKey(CANARY_KEY))
+                    .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 1000))
+                    .build())
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint(Harness.url(H.payg))
+                    .tier(1)
+                    .credential(EntraCredential.of(tokens))
+                    .deployment(MODEL, PAYG_DEPLOYMENT)
+                    .build())
+            .listener(
+                new dev.spillway.PoolListener() {
+                  @Override
+                  public void onCallComplete(dev.spillway.CallOutcome outcome) {
+                    evidence.add(outcome.toString());
+                    evidence.add(chain(outcome.error()));
+                  }
 
-          @Override
-          public void onAttempt(String callId, dev.spillway.AttemptRecord attempt) {
-            evidence.add(attempt.toString());
-          }
-        })
-        .httpClient(Harness.HTTP)
-        .timeout(Duration.ofSeconds(3))
-        .build();
+                  @Override
+                  public void onAttempt(String callId, dev.spillway.AttemptRecord attempt) {
+                    evidence.add(attempt.toString());
+                  }
+                })
+            .httpClient(Harness.HTTP)
+            .timeout(Duration.ofSeconds(3))
+            .build();
     evidence.add(pool.toString());
     evidence.add(pool.backendPool().backends().toString());
     return pool;
   }
 
   private static OpenAIClientBuilder client(SpillwayPool pool) {
-    return pool.openAIClientBuilder().httpLogOptions(new HttpLogOptions()
-        .setLogLevel(HttpLogDetailLevel.BODY_AND_HEADERS)
-        .setAllowedHttpHeaderNames(Set.of(HttpHeaderName.fromString("api-key"),
-            HttpHeaderName.AUTHORIZATION)));
+    return pool.openAIClientBuilder()
+        .httpLogOptions(
+            new HttpLogOptions()
+                .setLogLevel(HttpLogDetailLevel.BODY_AND_HEADERS)
+                .setAllowedHttpHeaderNames(
+                    Set.of(HttpHeaderName.fromString("api-key"), HttpHeaderName.AUTHORIZATION)));
   }
 
   private static String chain(Throwable error) {
@@ -121,10 +134,16 @@ class SecretLeakIT {
         }
         evidence.add(pool.snapshot().toString());
       }
-      keysSent += H.ptu.findAll(anyRequestedFor(anyUrl())
-          .withHeader("api-key", equalTo(CANARY_KEY))).size();
-      tokensSent += H.payg.findAll(anyRequestedFor(anyUrl())
-          .withHeader("Authorization", equalTo("Bearer " + CANARY_TOKEN))).size();
+      keysSent +=
+          H.ptu
+              .findAll(anyRequestedFor(anyUrl()).withHeader("api-key", equalTo(CANARY_KEY)))
+              .size();
+      tokensSent +=
+          H.payg
+              .findAll(
+                  anyRequestedFor(anyUrl())
+                      .withHeader("Authorization", equalTo("Bearer " + CANARY_TOKEN)))
+              .size();
     }
   }
 
@@ -148,40 +167,56 @@ class SecretLeakIT {
     root.setLevel(Level.TRACE);
     root.addAppender(logs);
     try {
-      scenario(h -> { }, SecretLeakIT::chat);
-      scenario(h -> h.stubChat(h.ptu, PTU_DEPLOYMENT,
-          error(429, "429").withHeader("retry-after-ms", "200")), SecretLeakIT::chat);
-      scenario(h -> h.stubChat(h.ptu, PTU_DEPLOYMENT, error(401, "401")), SecretLeakIT::chat);
-      scenario(h -> h.stubChat(h.ptu, PTU_DEPLOYMENT, error(400, "content_filter")),
+      scenario(h -> {}, SecretLeakIT::chat);
+      scenario(
+          h ->
+              h.stubChat(
+                  h.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "200")),
           SecretLeakIT::chat);
-      scenario(h -> {
-        h.stubChat(h.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "9000"));
-        h.stubChat(h.payg, PAYG_DEPLOYMENT,
-            error(429, "429").withHeader("retry-after-ms", "9000"));
-      }, (builder, mode) -> {
-        RequestOptions shortCall = new RequestOptions()
-            .setContext(new Context(SpillwayContext.TIMEOUT, Duration.ofMillis(200)));
-        for (int i = 0; i < 2; i++) { // the last 429, then the synthetic one
-          try {
-            Harness.chat(builder, mode, MODEL, chatOptions(), shortCall);
-          } catch (RuntimeException e) {
-            evidence.add(chain(e));
-          }
-        }
-      });
-      scenario(h -> h.stubChat(h.ptu, PTU_DEPLOYMENT,
-          Recording.load("ChatCompletionStreaming.json", 0).response()),
+      scenario(h -> h.stubChat(h.ptu, PTU_DEPLOYMENT, error(401, "401")), SecretLeakIT::chat);
+      scenario(
+          h -> h.stubChat(h.ptu, PTU_DEPLOYMENT, error(400, "content_filter")), SecretLeakIT::chat);
+      scenario(
+          h -> {
+            h.stubChat(
+                h.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "9000"));
+            h.stubChat(
+                h.payg, PAYG_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "9000"));
+          },
           (builder, mode) -> {
-            if (mode == Mode.SYNC) {
-              builder.buildClient().getChatCompletionsStream(MODEL, chatOptions())
-                  .forEach(chunk -> { });
-            } else {
-              builder.buildAsyncClient().getChatCompletionsStream(MODEL, chatOptions())
-                  .blockLast();
+            RequestOptions shortCall =
+                new RequestOptions()
+                    .setContext(new Context(SpillwayContext.TIMEOUT, Duration.ofMillis(200)));
+            for (int i = 0; i < 2; i++) { // the last 429, then the synthetic one
+              try {
+                Harness.chat(builder, mode, MODEL, chatOptions(), shortCall);
+              } catch (RuntimeException e) {
+                evidence.add(chain(e));
+              }
             }
           });
-      scenario(h -> h.ptu.stubFor(get(urlPathEqualTo("/openai/files")).willReturn(
-          aResponse().withStatus(500).withBody("{\"error\":{\"code\":\"x\"}}"))),
+      scenario(
+          h ->
+              h.stubChat(
+                  h.ptu,
+                  PTU_DEPLOYMENT,
+                  Recording.load("ChatCompletionStreaming.json", 0).response()),
+          (builder, mode) -> {
+            if (mode == Mode.SYNC) {
+              builder
+                  .buildClient()
+                  .getChatCompletionsStream(MODEL, chatOptions())
+                  .forEach(chunk -> {});
+            } else {
+              builder.buildAsyncClient().getChatCompletionsStream(MODEL, chatOptions()).blockLast();
+            }
+          });
+      scenario(
+          h ->
+              h.ptu.stubFor(
+                  get(urlPathEqualTo("/openai/files"))
+                      .willReturn(
+                          aResponse().withStatus(500).withBody("{\"error\":{\"code\":\"x\"}}"))),
           (builder, mode) -> {
             if (mode == Mode.SYNC) {
               builder.buildClient().listFilesWithResponse(new RequestOptions());
@@ -212,7 +247,8 @@ class SecretLeakIT {
     assertThat(logs.list.size()).isGreaterThan(100); // TRACE really was on
     assertThat(evidence).noneMatch(s -> s.contains(CANARY_KEY) || s.contains(CANARY_TOKEN));
     // The SDK logged its auth header, allowed above: the placeholder, never a real secret.
-    assertThat(String.join("\n", evidence)).contains("sweden-ptu")
+    assertThat(String.join("\n", evidence))
+        .contains("sweden-ptu")
         .contains("\"api-key\":\"" + SpillwayPool.PLACEHOLDER_KEY + "\"");
   }
 }

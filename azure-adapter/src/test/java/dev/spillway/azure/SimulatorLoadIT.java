@@ -44,11 +44,13 @@ class SimulatorLoadIT {
   private static final double TIME_SCALE = 20;
   private static final int CALLERS = 200;
   private static final long PTU_TOKENS_PER_MINUTE = 30_000;
+
   /**
-   * PAYG deployments of 120k TPM: Azure enforces their RPM (TPM × 6 / 1000 = 720) over 1 s and
-   * 10 s windows, which no header reveals; the pool paces its sends by the configured {@code rpm}.
+   * PAYG deployments of 120k TPM: Azure enforces their RPM (TPM × 6 / 1000 = 720) over 1 s and 10 s
+   * windows, which no header reveals; the pool paces its sends by the configured {@code rpm}.
    */
   private static final long PAYGO_TPM = 120_000;
+
   private static final long PAYGO_RPM = PAYGO_TPM * 6 / 1000;
   private static final Duration SIM_MINUTE = Duration.ofMillis((long) (60_000 / TIME_SCALE));
   private static final Duration THINK_TIME = Duration.ofMillis(600);
@@ -56,14 +58,27 @@ class SimulatorLoadIT {
   @Test
   void throttledPtuIsUsedToItsQuotaAndTheOverflowGoesToPaygoWithoutFailures() throws Exception {
     LatencyModel latency = LatencyModel.of(Duration.ofMillis(300), 0.1, Duration.ofMillis(12));
-    SimulatorConfig config = SimulatorConfig.of(
-            ResourceConfig.of("ptu", "key-ptu", DeploymentConfig.ptu("gpt4o-ptu",
-                PTU_TOKENS_PER_MINUTE).withLatency(latency).withMinOutputTokens(20)),
-            ResourceConfig.of("paygo-1", "key-paygo-1", DeploymentConfig.standard("gpt-4o",
-                PAYGO_TPM).withLatency(latency).withMinOutputTokens(20)),
-            ResourceConfig.of("paygo-2", "key-paygo-2", DeploymentConfig.standard("gpt-4o",
-                PAYGO_TPM).withLatency(latency).withMinOutputTokens(20)))
-        .withTimeScale(TIME_SCALE);
+    SimulatorConfig config =
+        SimulatorConfig.of(
+                ResourceConfig.of(
+                    "ptu",
+                    "key-ptu",
+                    DeploymentConfig.ptu("gpt4o-ptu", PTU_TOKENS_PER_MINUTE)
+                        .withLatency(latency)
+                        .withMinOutputTokens(20)),
+                ResourceConfig.of(
+                    "paygo-1",
+                    "key-paygo-1",
+                    DeploymentConfig.standard("gpt-4o", PAYGO_TPM)
+                        .withLatency(latency)
+                        .withMinOutputTokens(20)),
+                ResourceConfig.of(
+                    "paygo-2",
+                    "key-paygo-2",
+                    DeploymentConfig.standard("gpt-4o", PAYGO_TPM)
+                        .withLatency(latency)
+                        .withMinOutputTokens(20)))
+            .withTimeScale(TIME_SCALE);
     Queue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
     try (Simulator simulator = Simulator.start(config);
         SpillwayPool pool = pool(simulator, outcomes)) {
@@ -92,21 +107,30 @@ class SimulatorLoadIT {
       long succeeded = 0;
       long throttled = 0;
       for (String resource : List.of("ptu", "paygo-1", "paygo-2")) {
-        DeploymentStats d = measured.deployment(resource,
-            resource.equals("ptu") ? "gpt4o-ptu" : "gpt-4o");
+        DeploymentStats d =
+            measured.deployment(resource, resource.equals("ptu") ? "gpt4o-ptu" : "gpt-4o");
         succeeded += d.succeeded();
         throttled += d.throttled();
-        System.out.printf("SimulatorLoadIT: %s served %d, throttled %d, capacity fraction %.3f%n",
+        System.out.printf(
+            "SimulatorLoadIT: %s served %d, throttled %d, capacity fraction %.3f%n",
             resource, d.succeeded(), d.throttled(), d.capacityFraction());
       }
-      long paygoServed = measured.deployment("paygo-1", "gpt-4o").succeeded()
-          + measured.deployment("paygo-2", "gpt-4o").succeeded();
-      System.out.printf("SimulatorLoadIT: %d calls measured; PTU capacity fraction %.3f;"
+      long paygoServed =
+          measured.deployment("paygo-1", "gpt-4o").succeeded()
+              + measured.deployment("paygo-2", "gpt-4o").succeeded();
+      System.out.printf(
+          "SimulatorLoadIT: %d calls measured; PTU capacity fraction %.3f;"
               + " PTU served %d, PAYG served %d; backend 429s %d (%.2f %% of successes)%n",
-          outcomes.size(), ptu.capacityFraction(), ptu.succeeded(), paygoServed, throttled,
+          outcomes.size(),
+          ptu.capacityFraction(),
+          ptu.succeeded(),
+          paygoServed,
+          throttled,
           100.0 * throttled / Math.max(1, succeeded));
 
-      assertThat(ptu.capacityFraction()).as("PTU share of its quota used").isGreaterThanOrEqualTo(0.95);
+      assertThat(ptu.capacityFraction())
+          .as("PTU share of its quota used")
+          .isGreaterThanOrEqualTo(0.95);
       assertThat(paygoServed).as("overflow served by PAYG").isPositive();
       assertThat((double) throttled / succeeded).as("backend 429s per success").isLessThan(0.05);
       assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
@@ -125,8 +149,8 @@ class SimulatorLoadIT {
     throw new AssertionError("the PTU bucket never filled: the load is too low to test spill");
   }
 
-  private static void callUntilStopped(OpenAIClient client, AtomicBoolean running,
-      Queue<Throwable> errors) {
+  private static void callUntilStopped(
+      OpenAIClient client, AtomicBoolean running, Queue<Throwable> errors) {
     ChatCompletionsOptions options =
         new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello to the pool.")))
             .setMaxTokens(100);
@@ -148,31 +172,44 @@ class SimulatorLoadIT {
 
   private static SpillwayPool pool(Simulator simulator, Queue<CallOutcome> outcomes) {
     return SpillwayPool.builder()
-        .backend(Backend.builder("ptu").endpoint(simulator.resource("ptu").baseUrl()).tier(0)
-            .credential(Credential.apiKey("key-ptu"))
-            .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", PTU_TOKENS_PER_MINUTE)).build())
-        .backend(Backend.builder("paygo-1").endpoint(simulator.resource("paygo-1").baseUrl())
-            .tier(1).credential(Credential.apiKey("key-paygo-1"))
-            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
-            .build())
-        .backend(Backend.builder("paygo-2").endpoint(simulator.resource("paygo-2").baseUrl())
-            .tier(1).credential(Credential.apiKey("key-paygo-2"))
-            .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
-            .build())
+        .backend(
+            Backend.builder("ptu")
+                .endpoint(simulator.resource("ptu").baseUrl())
+                .tier(0)
+                .credential(Credential.apiKey("key-ptu"))
+                .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", PTU_TOKENS_PER_MINUTE))
+                .build())
+        .backend(
+            Backend.builder("paygo-1")
+                .endpoint(simulator.resource("paygo-1").baseUrl())
+                .tier(1)
+                .credential(Credential.apiKey("key-paygo-1"))
+                .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
+                .build())
+        .backend(
+            Backend.builder("paygo-2")
+                .endpoint(simulator.resource("paygo-2").baseUrl())
+                .tier(1)
+                .credential(Credential.apiKey("key-paygo-2"))
+                .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
+                .build())
         .timeout(scaled(Duration.ofSeconds(120)))
         .attemptTimeout(scaled(Duration.ofSeconds(60)))
-        .listener(new PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            outcomes.add(outcome);
-          }
-        })
-        .engine(engine -> engine
-            .ewmaDecay(scaled(Duration.ofSeconds(10)))
-            .circuitBreakDuration(scaled(Duration.ofSeconds(5)))
-            .throttleFallbackCoolDown(scaled(Duration.ofSeconds(1)))
-            .lapBackoff(scaled(Duration.ofMillis(100)))
-            .quotaWindow(scaled(Duration.ofMinutes(1))))
+        .listener(
+            new PoolListener() {
+              @Override
+              public void onCallComplete(CallOutcome outcome) {
+                outcomes.add(outcome);
+              }
+            })
+        .engine(
+            engine ->
+                engine
+                    .ewmaDecay(scaled(Duration.ofSeconds(10)))
+                    .circuitBreakDuration(scaled(Duration.ofSeconds(5)))
+                    .throttleFallbackCoolDown(scaled(Duration.ofSeconds(1)))
+                    .lapBackoff(scaled(Duration.ofMillis(100)))
+                    .quotaWindow(scaled(Duration.ofMinutes(1))))
         .build();
   }
 

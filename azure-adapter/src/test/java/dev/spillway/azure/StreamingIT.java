@@ -40,9 +40,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Streams: usage injection and stripping, failover before headers, mid-stream failures. */
 class StreamingIT {
   private static final Harness H = new Harness();
-  private static final String CHUNK = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
-      + "\"created\":1,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":"
-      + "{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n";
+  private static final String CHUNK =
+      "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
+          + "\"created\":1,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":"
+          + "{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n";
 
   @BeforeEach
   void reset() {
@@ -62,26 +63,33 @@ class StreamingIT {
     long endNanos;
   }
 
-  static Seen stream(OpenAIClientBuilder builder, Mode mode, ChatCompletionsOptions options,
+  static Seen stream(
+      OpenAIClientBuilder builder,
+      Mode mode,
+      ChatCompletionsOptions options,
       ChatCompletionStreamOptions streamOptions) {
     Seen seen = new Seen();
     try {
       if (mode == Mode.SYNC) {
-        Iterable<ChatCompletions> chunks = streamOptions == null
-            ? builder.buildClient().getChatCompletionsStream(MODEL, options)
-            : builder.buildClient().getChatCompletionsStream(MODEL, options, streamOptions);
+        Iterable<ChatCompletions> chunks =
+            streamOptions == null
+                ? builder.buildClient().getChatCompletionsStream(MODEL, options)
+                : builder.buildClient().getChatCompletionsStream(MODEL, options, streamOptions);
         for (ChatCompletions chunk : chunks) {
           seen.arrivals.add(System.nanoTime());
           seen.chunks.add(chunk);
         }
       } else {
         (streamOptions == null
-            ? builder.buildAsyncClient().getChatCompletionsStream(MODEL, options)
-            : builder.buildAsyncClient().getChatCompletionsStream(MODEL, options, streamOptions))
-            .doOnNext(chunk -> {
-              seen.arrivals.add(System.nanoTime());
-              seen.chunks.add(chunk);
-            })
+                ? builder.buildAsyncClient().getChatCompletionsStream(MODEL, options)
+                : builder
+                    .buildAsyncClient()
+                    .getChatCompletionsStream(MODEL, options, streamOptions))
+            .doOnNext(
+                chunk -> {
+                  seen.arrivals.add(System.nanoTime());
+                  seen.chunks.add(chunk);
+                })
             .blockLast();
       }
     } catch (RuntimeException e) {
@@ -104,15 +112,18 @@ class StreamingIT {
     Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
 
     assertThat(seen.error).isNull();
-    H.ptu.verify(postRequestedFor(urlPathEqualTo(Harness.chatPath(PTU_DEPLOYMENT)))
-        .withRequestBody(matchingJsonPath("$.stream_options.include_usage", equalTo("true"))));
+    H.ptu.verify(
+        postRequestedFor(urlPathEqualTo(Harness.chatPath(PTU_DEPLOYMENT)))
+            .withRequestBody(matchingJsonPath("$.stream_options.include_usage", equalTo("true"))));
     // 32 data frames in the recording; the last one is the usage-only chunk.
     assertThat(seen.chunks).hasSize(31);
     assertThat(seen.chunks).noneMatch(c -> c.getUsage() != null);
-    String text = seen.chunks.stream()
-        .filter(c -> !c.getChoices().isEmpty() && c.getChoices().get(0).getDelta() != null)
-        .map(c -> c.getChoices().get(0).getDelta().getContent())
-        .filter(s -> s != null).reduce("", String::concat);
+    String text =
+        seen.chunks.stream()
+            .filter(c -> !c.getChoices().isEmpty() && c.getChoices().get(0).getDelta() != null)
+            .map(c -> c.getChoices().get(0).getDelta().getContent())
+            .filter(s -> s != null)
+            .reduce("", String::concat);
     assertThat(text).isNotEmpty();
     CallOutcome outcome = H.lastOutcome();
     assertThat(outcome.streamed()).isTrue();
@@ -127,8 +138,12 @@ class StreamingIT {
     SpillwayPool pool = H.pool();
     stubRecordedStream("ChatCompletionStreaming.json");
 
-    Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(),
-        new ChatCompletionStreamOptions().setIncludeUsage(true));
+    Seen seen =
+        stream(
+            pool.openAIClientBuilder(),
+            mode,
+            chatOptions(),
+            new ChatCompletionStreamOptions().setIncludeUsage(true));
 
     assertThat(seen.chunks).hasSize(32);
     assertThat(seen.chunks.get(31).getUsage().getTotalTokens()).isEqualTo(50);
@@ -141,13 +156,18 @@ class StreamingIT {
     SpillwayPool pool = H.pool();
     stubRecordedStream("TestClient_GetChatCompletionsStream_AzureOpenAI.json");
 
-    Seen seen = stream(pool.openAIClientBuilder().serviceVersion(OpenAIServiceVersion.V2024_06_01),
-        mode, chatOptions(), null);
+    Seen seen =
+        stream(
+            pool.openAIClientBuilder().serviceVersion(OpenAIServiceVersion.V2024_06_01),
+            mode,
+            chatOptions(),
+            null);
 
     assertThat(seen.error).isNull();
     assertThat(seen.chunks).hasSize(32);
-    H.ptu.verify(postRequestedFor(urlPathEqualTo(Harness.chatPath(PTU_DEPLOYMENT)))
-        .withQueryParam("api-version", equalTo("2024-06-01")));
+    H.ptu.verify(
+        postRequestedFor(urlPathEqualTo(Harness.chatPath(PTU_DEPLOYMENT)))
+            .withQueryParam("api-version", equalTo("2024-06-01")));
     assertThat(H.ptu.getAllServeEvents().get(0).getRequest().getBodyAsString())
         .doesNotContain("stream_options");
     Usage usage = H.lastOutcome().usage();
@@ -161,8 +181,8 @@ class StreamingIT {
   void throttledBeforeHeadersFailsOver(Mode mode) {
     SpillwayPool pool = H.pool();
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "1000"));
-    H.stubChat(H.payg, PAYG_DEPLOYMENT,
-        Recording.load("ChatCompletionStreaming.json", 0).response());
+    H.stubChat(
+        H.payg, PAYG_DEPLOYMENT, Recording.load("ChatCompletionStreaming.json", 0).response());
 
     Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
 
@@ -171,25 +191,38 @@ class StreamingIT {
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isEqualTo(1);
     assertThat(H.lastOutcome().backendId()).isEqualTo("eastus-paygo");
-    assertThat(H.lastOutcome().attempts()).extracting(AttemptRecord::outcome)
+    assertThat(H.lastOutcome().attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.THROTTLED, AttemptOutcome.SUCCESS);
   }
 
   private SpillwayPool rawPool(RawServer raw) {
     H.reset();
-    SpillwayPool.Builder b = SpillwayPool.builder()
-        .backend(Backend.builder("raw-ptu").endpoint(raw.url()).tier(0)
-            .credential(Credential.apiKey("raw-key")).deployment(MODEL, PTU_DEPLOYMENT).build())
-        .backend(Backend.builder("eastus-paygo").endpoint(Harness.url(H.payg)).tier(1)
-            .credential(Credential.apiKey("payg-key")).deployment(MODEL, PAYG_DEPLOYMENT).build())
-        .httpClient(Harness.HTTP)
-        .streamIdleTimeout(Duration.ofMillis(500))
-        .listener(new dev.spillway.PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            H.outcomes.add(outcome);
-          }
-        });
+    SpillwayPool.Builder b =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("raw-ptu")
+                    .endpoint(raw.url())
+                    .tier(0)
+                    .credential(Credential.apiKey("raw-key"))
+                    .deployment(MODEL, PTU_DEPLOYMENT)
+                    .build())
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint(Harness.url(H.payg))
+                    .tier(1)
+                    .credential(Credential.apiKey("payg-key"))
+                    .deployment(MODEL, PAYG_DEPLOYMENT)
+                    .build())
+            .httpClient(Harness.HTTP)
+            .streamIdleTimeout(Duration.ofMillis(500))
+            .listener(
+                new dev.spillway.PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    H.outcomes.add(outcome);
+                  }
+                });
     return b.build();
   }
 
@@ -215,7 +248,8 @@ class StreamingIT {
       CallOutcome outcome = H.lastOutcome();
       assertThat(outcome.succeeded()).isFalse();
       assertThat(outcome.error()).isNotNull();
-      assertThat(outcome.attempts()).extracting(AttemptRecord::outcome)
+      assertThat(outcome.attempts())
+          .extracting(AttemptRecord::outcome)
           .containsExactly(AttemptOutcome.FAILED);
       assertThat(outcome.usage().estimated()).isTrue();
     }
@@ -261,25 +295,31 @@ class StreamingIT {
    */
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void callerStoppingEarlySettlesTheCallAsCancelledWithEstimatedUsage(Mode mode)
-      throws Exception {
+  void callerStoppingEarlySettlesTheCallAsCancelledWithEstimatedUsage(Mode mode) throws Exception {
     List<String> events = chunks("one", "two", "three");
     try (RawServer raw = new RawServer(events, 300, RawServer.End.COMPLETE);
         SpillwayPool pool = rawPool(raw)) {
-      BinaryData body = BinaryData.fromString(
-          "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+      BinaryData body =
+          BinaryData.fromString(
+              "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
       OpenAIClientBuilder builder = pool.openAIClientBuilder();
-      BinaryData stream = mode == Mode.SYNC
-          ? builder.buildClient()
-              .getChatCompletionsWithResponse(MODEL, body, new RequestOptions()).getValue()
-          : builder.buildAsyncClient()
-              .getChatCompletionsWithResponse(MODEL, body, new RequestOptions()).block()
-              .getValue();
+      BinaryData stream =
+          mode == Mode.SYNC
+              ? builder
+                  .buildClient()
+                  .getChatCompletionsWithResponse(MODEL, body, new RequestOptions())
+                  .getValue()
+              : builder
+                  .buildAsyncClient()
+                  .getChatCompletionsWithResponse(MODEL, body, new RequestOptions())
+                  .block()
+                  .getValue();
       ByteBuffer first = stream.toFluxByteBuffer().blockFirst();
 
       assertThat(StandardCharsets.UTF_8.decode(first).toString()).contains("one");
       CallOutcome outcome = H.awaitOutcome(1);
-      assertThat(outcome.attempts()).extracting(AttemptRecord::outcome)
+      assertThat(outcome.attempts())
+          .extracting(AttemptRecord::outcome)
           .containsExactly(AttemptOutcome.CANCELLED);
       assertThat(outcome.usage().estimated()).isTrue();
       assertThat(pool.snapshot().backend("raw-ptu").outstanding()).isZero();

@@ -46,14 +46,19 @@ class ThrottlingIT {
     return new RequestOptions().setContext(new Context(SpillwayContext.TIMEOUT, timeout));
   }
 
-  private static void throttleOnceThenServe(WireMockServer server, String deployment,
-      String retryAfterMs) {
-    server.stubFor(post(urlPathEqualTo(Harness.chatPath(deployment))).inScenario("throttle")
-        .whenScenarioStateIs(STARTED)
-        .willReturn(error(429, "429").withHeader("retry-after-ms", retryAfterMs))
-        .willSetStateTo("served"));
-    server.stubFor(post(urlPathEqualTo(Harness.chatPath(deployment))).inScenario("throttle")
-        .whenScenarioStateIs("served").willReturn(Harness.ok()));
+  private static void throttleOnceThenServe(
+      WireMockServer server, String deployment, String retryAfterMs) {
+    server.stubFor(
+        post(urlPathEqualTo(Harness.chatPath(deployment)))
+            .inScenario("throttle")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(error(429, "429").withHeader("retry-after-ms", retryAfterMs))
+            .willSetStateTo("served"));
+    server.stubFor(
+        post(urlPathEqualTo(Harness.chatPath(deployment)))
+            .inScenario("throttle")
+            .whenScenarioStateIs("served")
+            .willReturn(Harness.ok()));
   }
 
   @ParameterizedTest
@@ -70,8 +75,10 @@ class ThrottlingIT {
     CallOutcome outcome = H.lastOutcome();
     assertThat(outcome.succeeded()).isTrue();
     assertThat(outcome.backendId()).isEqualTo("sweden-ptu");
-    assertThat(outcome.attempts()).extracting(AttemptRecord::outcome).containsExactly(
-        AttemptOutcome.THROTTLED, AttemptOutcome.THROTTLED, AttemptOutcome.SUCCESS);
+    assertThat(outcome.attempts())
+        .extracting(AttemptRecord::outcome)
+        .containsExactly(
+            AttemptOutcome.THROTTLED, AttemptOutcome.THROTTLED, AttemptOutcome.SUCCESS);
     assertThat(outcome.attempts().get(2).start()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
   }
 
@@ -80,25 +87,33 @@ class ThrottlingIT {
   void allBackendsThrottledPastTheDeadlineReturnsTheLast429(Mode mode) {
     SpillwayPool pool = H.pool();
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "ptu-429").withHeader("retry-after-ms", "5000"));
-    H.stubChat(H.payg, PAYG_DEPLOYMENT,
-        error(429, "payg-429").withHeader("retry-after-ms", "6000"));
+    H.stubChat(
+        H.payg, PAYG_DEPLOYMENT, error(429, "payg-429").withHeader("retry-after-ms", "6000"));
 
-    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
-        timeout(Duration.ofMillis(500))))
+    assertThatThrownBy(
+            () ->
+                chat(
+                    pool.openAIClientBuilder(),
+                    mode,
+                    MODEL,
+                    chatOptions(),
+                    timeout(Duration.ofMillis(500))))
         .isInstanceOf(HttpResponseException.class)
         .isNotInstanceOf(SpillwayThrottledException.class)
-        .satisfies(e -> {
-          HttpResponseException http = (HttpResponseException) e;
-          assertThat(http.getResponse().getStatusCode()).isEqualTo(429);
-          assertThat(http.getMessage()).contains("payg-429");
-        });
+        .satisfies(
+            e -> {
+              HttpResponseException http = (HttpResponseException) e;
+              assertThat(http.getResponse().getStatusCode()).isEqualTo(429);
+              assertThat(http.getMessage()).contains("payg-429");
+            });
 
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isEqualTo(1);
     CallOutcome outcome = H.lastOutcome();
     assertThat(outcome.status()).isEqualTo(429);
     assertThat(outcome.succeeded()).isFalse();
-    assertThat(outcome.attempts()).extracting(AttemptRecord::backendId)
+    assertThat(outcome.attempts())
+        .extracting(AttemptRecord::backendId)
         .containsExactly("sweden-ptu", "eastus-paygo");
     assertThat(outcome.throttledAttempts()).isEqualTo(2);
   }
@@ -109,23 +124,41 @@ class ThrottlingIT {
     SpillwayPool pool = H.pool();
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "5000"));
     H.stubChat(H.payg, PAYG_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "6000"));
-    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
-        timeout(Duration.ofMillis(300)))).isInstanceOf(HttpResponseException.class);
+    assertThatThrownBy(
+            () ->
+                chat(
+                    pool.openAIClientBuilder(),
+                    mode,
+                    MODEL,
+                    chatOptions(),
+                    timeout(Duration.ofMillis(300))))
+        .isInstanceOf(HttpResponseException.class);
 
-    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
-        timeout(Duration.ofMillis(300))))
-        .isInstanceOfSatisfying(SpillwayThrottledException.class, e -> {
-          assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
-          long retryAfter = Long.parseLong(
-              e.getResponse().getHeaders().getValue(HttpHeaderName.RETRY_AFTER));
-          assertThat(retryAfter).isBetween(4L, 5L);
-          long retryAfterMs = Long.parseLong(
-              e.getResponse().getHeaders().getValue(HttpHeaderName.fromString("retry-after-ms")));
-          assertThat(retryAfterMs).isBetween(4000L, 5000L);
-          assertThat(e.retryAfter().toMillis()).isEqualTo(retryAfterMs);
-          assertThat(e.getCause()).isInstanceOf(NoBackendAvailableException.class);
-          assertThat(e.getCause().routeStates()).hasSize(2);
-        });
+    assertThatThrownBy(
+            () ->
+                chat(
+                    pool.openAIClientBuilder(),
+                    mode,
+                    MODEL,
+                    chatOptions(),
+                    timeout(Duration.ofMillis(300))))
+        .isInstanceOfSatisfying(
+            SpillwayThrottledException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
+              long retryAfter =
+                  Long.parseLong(e.getResponse().getHeaders().getValue(HttpHeaderName.RETRY_AFTER));
+              assertThat(retryAfter).isBetween(4L, 5L);
+              long retryAfterMs =
+                  Long.parseLong(
+                      e.getResponse()
+                          .getHeaders()
+                          .getValue(HttpHeaderName.fromString("retry-after-ms")));
+              assertThat(retryAfterMs).isBetween(4000L, 5000L);
+              assertThat(e.retryAfter().toMillis()).isEqualTo(retryAfterMs);
+              assertThat(e.getCause()).isInstanceOf(NoBackendAvailableException.class);
+              assertThat(e.getCause().routeStates()).hasSize(2);
+            });
 
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isEqualTo(1);

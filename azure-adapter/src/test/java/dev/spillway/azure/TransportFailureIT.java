@@ -46,31 +46,39 @@ class TransportFailureIT {
   }
 
   private static Backend backend(String id, int tier, String url) {
-    return Backend.builder(id).endpoint(url).tier(tier).credential(Credential.apiKey("k"))
-        .deployment(MODEL, PTU_DEPLOYMENT).build();
+    return Backend.builder(id)
+        .endpoint(url)
+        .tier(tier)
+        .credential(Credential.apiKey("k"))
+        .deployment(MODEL, PTU_DEPLOYMENT)
+        .build();
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void connectionRefusedFailsOver(Mode mode) throws IOException {
     String refused = closedPortUrl();
-    SpillwayPool pool = SpillwayPool.builder()
-        .backend(backend("refused", 0, refused))
-        .backend(backend("payg", 1, Harness.url(H.payg)))
-        .listener(new dev.spillway.PoolListener() {
-          @Override
-          public void onCallComplete(CallOutcome outcome) {
-            H.outcomes.add(outcome);
-          }
-        })
-        .httpClient(Harness.HTTP).build();
+    SpillwayPool pool =
+        SpillwayPool.builder()
+            .backend(backend("refused", 0, refused))
+            .backend(backend("payg", 1, Harness.url(H.payg)))
+            .listener(
+                new dev.spillway.PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    H.outcomes.add(outcome);
+                  }
+                })
+            .httpClient(Harness.HTTP)
+            .build();
     try (pool) {
       chat(pool, mode);
 
       assertThat(count(H.payg)).isEqualTo(1);
       CallOutcome outcome = H.lastOutcome();
       assertThat(outcome.backendId()).isEqualTo("payg");
-      assertThat(outcome.attempts()).extracting(AttemptRecord::outcome)
+      assertThat(outcome.attempts())
+          .extracting(AttemptRecord::outcome)
           .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.SUCCESS);
       assertThat(outcome.attempts().get(0).errorType()).isNotNull();
     }
@@ -80,7 +88,9 @@ class TransportFailureIT {
   @EnumSource(Mode.class)
   void connectionResetFailsOver(Mode mode) {
     SpillwayPool pool = H.pool();
-    H.stubChat(H.ptu, PTU_DEPLOYMENT,
+    H.stubChat(
+        H.ptu,
+        PTU_DEPLOYMENT,
         com.github.tomakehurst.wiremock.client.WireMock.aResponse()
             .withFault(Fault.CONNECTION_RESET_BY_PEER));
 
@@ -88,7 +98,8 @@ class TransportFailureIT {
 
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isEqualTo(1);
-    assertThat(H.lastOutcome().attempts()).extracting(AttemptRecord::outcome)
+    assertThat(H.lastOutcome().attempts())
+        .extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.SUCCESS);
   }
 
@@ -113,18 +124,22 @@ class TransportFailureIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void nothingReachableIsTheCoreException(Mode mode) throws IOException {
-    SpillwayPool pool = SpillwayPool.builder()
-        .backend(backend("a", 0, closedPortUrl()))
-        .backend(backend("b", 1, closedPortUrl()))
-        .timeout(Duration.ofSeconds(2))
-        .engine(b -> b.lapBackoff(Duration.ofMillis(10)))
-        .httpClient(Harness.HTTP).build();
+    SpillwayPool pool =
+        SpillwayPool.builder()
+            .backend(backend("a", 0, closedPortUrl()))
+            .backend(backend("b", 1, closedPortUrl()))
+            .timeout(Duration.ofSeconds(2))
+            .engine(b -> b.lapBackoff(Duration.ofMillis(10)))
+            .httpClient(Harness.HTTP)
+            .build();
     try (pool) {
       assertThatThrownBy(() -> chat(pool, mode))
           .isInstanceOf(AttemptsExhaustedException.class)
           .isNotInstanceOf(HttpResponseException.class)
-          .satisfies(e -> assertThat(((AttemptsExhaustedException) e).attempts())
-              .allMatch(a -> a.status() == null && a.outcome() == AttemptOutcome.FAILED));
+          .satisfies(
+              e ->
+                  assertThat(((AttemptsExhaustedException) e).attempts())
+                      .allMatch(a -> a.status() == null && a.outcome() == AttemptOutcome.FAILED));
     }
   }
 }

@@ -70,19 +70,23 @@ class WireIT {
   }
 
   private static List<LoggedRequest> requests(WireMockServer server) {
-    return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
-        com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    return server.findAll(
+        com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+            com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void eachAttemptCarriesItsRouteDeploymentKeyAndTraceContext(Mode mode) {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     SpillwayPool pool = H.pool(b -> b.openTelemetry(otel));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "1000"));
 
@@ -100,13 +104,15 @@ class WireIT {
     assertThat(ptu.getHeader("x-ms-client-request-id"))
         .isEqualTo(payg.getHeader("x-ms-client-request-id"));
     assertThat(ptu.getHeader("User-Agent")).contains("azure-ai-openai");
-    List<SpanData> attempts = spans.getFinishedSpanItems().stream()
-        .filter(s -> s.getName().startsWith("attempt ")).toList();
+    List<SpanData> attempts =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().startsWith("attempt "))
+            .toList();
     assertThat(attempts).hasSize(2);
-    assertThat(ptu.getHeader("traceparent")).startsWith("00-" + attempts.get(0).getTraceId()
-        + "-" + attempts.get(0).getSpanId() + "-");
-    assertThat(payg.getHeader("traceparent")).startsWith("00-" + attempts.get(1).getTraceId()
-        + "-" + attempts.get(1).getSpanId() + "-");
+    assertThat(ptu.getHeader("traceparent"))
+        .startsWith("00-" + attempts.get(0).getTraceId() + "-" + attempts.get(0).getSpanId() + "-");
+    assertThat(payg.getHeader("traceparent"))
+        .startsWith("00-" + attempts.get(1).getTraceId() + "-" + attempts.get(1).getSpanId() + "-");
   }
 
   @ParameterizedTest
@@ -146,19 +152,29 @@ class WireIT {
 
     private AccessToken issue(TokenRequestContext request) {
       scopes.addAll(request.getScopes());
-      return new AccessToken(name + "-" + requests.incrementAndGet(),
-          OffsetDateTime.now().plus(lifetime));
+      return new AccessToken(
+          name + "-" + requests.incrementAndGet(), OffsetDateTime.now().plus(lifetime));
     }
   }
 
   private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg) {
     return SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu").endpoint(Harness.url(H.ptu)).tier(0)
-            .credential(EntraCredential.of(ptu))
-            .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 0)).build())
-        .backend(Backend.builder("eastus-paygo").endpoint(Harness.url(H.payg)).tier(1)
-            .credential(EntraCredential.of(payg)).deployment(MODEL, PAYG_DEPLOYMENT).build())
-        .httpClient(Harness.HTTP).build();
+        .backend(
+            Backend.builder("sweden-ptu")
+                .endpoint(Harness.url(H.ptu))
+                .tier(0)
+                .credential(EntraCredential.of(ptu))
+                .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 0))
+                .build())
+        .backend(
+            Backend.builder("eastus-paygo")
+                .endpoint(Harness.url(H.payg))
+                .tier(1)
+                .credential(EntraCredential.of(payg))
+                .deployment(MODEL, PAYG_DEPLOYMENT)
+                .build())
+        .httpClient(Harness.HTTP)
+        .build();
   }
 
   @ParameterizedTest
@@ -179,10 +195,12 @@ class WireIT {
       assertThat(ptuTokens.requests).hasValue(1);
       assertThat(paygTokens.requests).hasValue(1);
       assertThat(ptuTokens.scopes).containsOnly(EntraCredential.SCOPE);
-      assertThat(requests(H.ptu)).allSatisfy(r -> {
-        assertThat(r.getHeader("Authorization")).isEqualTo("Bearer ptu-1");
-        assertThat(r.containsHeader("api-key")).isFalse();
-      });
+      assertThat(requests(H.ptu))
+          .allSatisfy(
+              r -> {
+                assertThat(r.getHeader("Authorization")).isEqualTo("Bearer ptu-1");
+                assertThat(r.containsHeader("api-key")).isFalse();
+              });
       assertThat(requests(H.payg))
           .allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer payg-1"));
     }
@@ -201,7 +219,8 @@ class WireIT {
       chat(pool, mode);
 
       assertThat(ptuTokens.requests).hasValue(2);
-      assertThat(requests(H.ptu)).extracting(r -> r.getHeader("Authorization"))
+      assertThat(requests(H.ptu))
+          .extracting(r -> r.getHeader("Authorization"))
           .containsExactly("Bearer ptu-1", "Bearer ptu-1", "Bearer ptu-2");
       assertThat(paygTokens.requests).hasValue(0);
     }
@@ -211,15 +230,22 @@ class WireIT {
   @EnumSource(Mode.class)
   void rotatedKeyIsUsedOnTheNextAttempt(Mode mode) {
     AtomicReference<String> key = new AtomicReference<>("key-1");
-    try (SpillwayPool rotating = SpillwayPool.builder()
-        .backend(Backend.builder("sweden-ptu").endpoint(Harness.url(H.ptu))
-            .credential(Credential.apiKey(key::get)).deployment(MODEL, PTU_DEPLOYMENT).build())
-        .httpClient(Harness.HTTP).build()) {
+    try (SpillwayPool rotating =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint(Harness.url(H.ptu))
+                    .credential(Credential.apiKey(key::get))
+                    .deployment(MODEL, PTU_DEPLOYMENT)
+                    .build())
+            .httpClient(Harness.HTTP)
+            .build()) {
       chat(rotating, mode);
       key.set("key-2");
       chat(rotating, mode);
     }
-    assertThat(requests(H.ptu)).extracting(r -> r.getHeader("api-key"))
+    assertThat(requests(H.ptu))
+        .extracting(r -> r.getHeader("api-key"))
         .containsExactly("key-1", "key-2");
   }
 
@@ -234,16 +260,21 @@ class WireIT {
     httpLog.setLevel(Level.INFO);
     httpLog.addAppender(logged);
     try {
-      OpenAIClientBuilder builder = pool.openAIClientBuilder()
-          .serviceVersion(OpenAIServiceVersion.V2024_10_01_PREVIEW)
-          .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
-          .addPolicy(new HttpPipelineSyncPolicy() {
-            @Override
-            protected void beforeSendingRequest(HttpPipelineCallContext context) {
-              context.getHttpRequest().setHeader(
-                  com.azure.core.http.HttpHeaderName.fromString("x-added-policy"), "yes");
-            }
-          });
+      OpenAIClientBuilder builder =
+          pool.openAIClientBuilder()
+              .serviceVersion(OpenAIServiceVersion.V2024_10_01_PREVIEW)
+              .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
+              .addPolicy(
+                  new HttpPipelineSyncPolicy() {
+                    @Override
+                    protected void beforeSendingRequest(HttpPipelineCallContext context) {
+                      context
+                          .getHttpRequest()
+                          .setHeader(
+                              com.azure.core.http.HttpHeaderName.fromString("x-added-policy"),
+                              "yes");
+                    }
+                  });
       chat(builder, mode, MODEL, chatOptions(), new RequestOptions());
     } finally {
       httpLog.detachAppender(logged);
@@ -253,35 +284,48 @@ class WireIT {
     LoggedRequest request = requests(H.ptu).get(0);
     assertThat(request.queryParameter("api-version").firstValue()).isEqualTo("2024-10-01-preview");
     assertThat(request.getHeader("x-added-policy")).isEqualTo("yes");
-    assertThat(logged.list).anySatisfy(
-        e -> assertThat(e.getFormattedMessage()).contains(SpillwayPool.PLACEHOLDER_ENDPOINT));
+    assertThat(logged.list)
+        .anySatisfy(
+            e -> assertThat(e.getFormattedMessage()).contains(SpillwayPool.PLACEHOLDER_ENDPOINT));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void statefulOperationsGoToTheHomeBackendOnlyAndAreNeverRetried(Mode mode) {
     SpillwayPool pool = H.pool();
-    H.ptu.stubFor(get(urlPathEqualTo("/openai/files")).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"object\":\"list\",\"data\":[]}")));
+    H.ptu.stubFor(
+        get(urlPathEqualTo("/openai/files"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"object\":\"list\",\"data\":[]}")));
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
 
-    int files = mode == Mode.SYNC
-        ? builder.buildClient().listFilesWithResponse(new RequestOptions()).getValue().size()
-        : builder.buildAsyncClient().listFilesWithResponse(new RequestOptions()).block()
-            .getValue().size();
+    int files =
+        mode == Mode.SYNC
+            ? builder.buildClient().listFilesWithResponse(new RequestOptions()).getValue().size()
+            : builder
+                .buildAsyncClient()
+                .listFilesWithResponse(new RequestOptions())
+                .block()
+                .getValue()
+                .size();
     assertThat(files).isZero();
     assertThat(requests(H.ptu).get(0).getHeader("api-key")).isEqualTo(Harness.PTU_KEY);
 
     H.ptu.stubFor(get(urlPathEqualTo("/openai/files")).willReturn(error(500, "server_error")));
-    assertThatThrownBy(() -> {
-      if (mode == Mode.SYNC) {
-        builder.buildClient().listFilesWithResponse(new RequestOptions());
-      } else {
-        builder.buildAsyncClient().listFilesWithResponse(new RequestOptions()).block();
-      }
-    }).isInstanceOfSatisfying(HttpResponseException.class,
-        e -> assertThat(e.getResponse().getStatusCode()).isEqualTo(500));
+    assertThatThrownBy(
+            () -> {
+              if (mode == Mode.SYNC) {
+                builder.buildClient().listFilesWithResponse(new RequestOptions());
+              } else {
+                builder.buildAsyncClient().listFilesWithResponse(new RequestOptions()).block();
+              }
+            })
+        .isInstanceOfSatisfying(
+            HttpResponseException.class,
+            e -> assertThat(e.getResponse().getStatusCode()).isEqualTo(500));
 
     assertThat(count(H.ptu)).isEqualTo(2);
     assertThat(count(H.payg)).isZero();
@@ -292,9 +336,13 @@ class WireIT {
   @EnumSource(Mode.class)
   void homeBackendIsConfigurable(Mode mode) {
     SpillwayPool pool = H.pool(b -> b.homeBackend("eastus-paygo"));
-    H.payg.stubFor(get(urlPathEqualTo("/openai/files")).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"object\":\"list\",\"data\":[]}")));
+    H.payg.stubFor(
+        get(urlPathEqualTo("/openai/files"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"object\":\"list\",\"data\":[]}")));
     OpenAIClientBuilder builder = pool.openAIClientBuilder();
     if (mode == Mode.SYNC) {
       builder.buildClient().listFilesWithResponse(new RequestOptions());
@@ -310,12 +358,16 @@ class WireIT {
   void unknownModelFailsFastListingTheServedModels(Mode mode) {
     SpillwayPool pool = H.pool();
 
-    assertThatThrownBy(() -> chat(pool.openAIClientBuilder(), mode, "gpt-5", chatOptions(),
-        new RequestOptions()))
-        .isInstanceOfSatisfying(UnknownModelException.class, e -> {
-          assertThat(e.servedModels()).containsExactly("gpt-4o", "text-embedding");
-          assertThat(e.getMessage()).contains("gpt-5").contains("[gpt-4o, text-embedding]");
-        });
+    assertThatThrownBy(
+            () ->
+                chat(
+                    pool.openAIClientBuilder(), mode, "gpt-5", chatOptions(), new RequestOptions()))
+        .isInstanceOfSatisfying(
+            UnknownModelException.class,
+            e -> {
+              assertThat(e.servedModels()).containsExactly("gpt-4o", "text-embedding");
+              assertThat(e.getMessage()).contains("gpt-5").contains("[gpt-4o, text-embedding]");
+            });
     assertThat(count(H.ptu) + count(H.payg)).isZero();
   }
 
@@ -324,7 +376,11 @@ class WireIT {
   void consumerIdAndTagsTravelThroughTheContext(Mode mode) {
     SpillwayPool pool = H.pool();
 
-    chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(),
+    chat(
+        pool.openAIClientBuilder(),
+        mode,
+        MODEL,
+        chatOptions(),
         SpillwayContext.requestOptions("billing-service", Map.of("team", "search")));
 
     assertThat(H.lastOutcome().consumerId()).isEqualTo("billing-service");

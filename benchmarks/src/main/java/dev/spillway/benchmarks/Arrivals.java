@@ -23,9 +23,12 @@ final class Arrivals {
    * @param steady whether to use the scenario's steady base rate (warm-up) instead of its profile
    * @return sorted instants in [fromSeconds, fromSeconds + seconds)
    */
-  static double[] schedule(long seed, Scenario scenario, double fromSeconds, double seconds, boolean steady) {
-    SplittableRandom random = new SplittableRandom(seed * 31 + scenario.ordinal() * 7919L + (steady ? 1 : 0));
-    double peakPerSecond = (steady ? scenario.baseRate() : scenario.peakRate()) * NOMINAL_CALLS_PER_MINUTE / 60;
+  static double[] schedule(
+      long seed, Scenario scenario, double fromSeconds, double seconds, boolean steady) {
+    SplittableRandom random =
+        new SplittableRandom(seed * 31 + scenario.ordinal() * 7919L + (steady ? 1 : 0));
+    double peakPerSecond =
+        (steady ? scenario.baseRate() : scenario.peakRate()) * NOMINAL_CALLS_PER_MINUTE / 60;
     double[] out = new double[(int) (peakPerSecond * seconds * 1.5) + 16];
     int n = 0;
     double t = 0;

@@ -8,8 +8,9 @@ import java.nio.file.Path;
  * @param mode {@code quick}, {@code full} or {@code smoke}
  * @param seed seed of arrivals, simulator and clients
  * @param timeScale F
- * @param warmupSeconds simulated seconds of warm-up at the scenario's steady rate before the window (whole
- *     quota minutes, so the window is aligned with the standard deployments' minute counters)
+ * @param warmupSeconds simulated seconds of warm-up at the scenario's steady rate before the window
+ *     (whole quota minutes, so the window is aligned with the standard deployments' minute
+ *     counters)
  * @param warmupSustainedOnly whether only the scenarios whose steady rate exceeds what the PTU
  *     deployments drain get the warm-up (light and burst start from empty PTU buckets, which is
  *     their steady state; the others need a minute to fill them)
@@ -18,8 +19,16 @@ import java.nio.file.Path;
  * @param jmh whether to run the micro-benchmarks
  * @param out the output directory
  */
-record BenchOptions(String mode, long seed, double timeScale, double warmupSeconds, boolean warmupSustainedOnly,
-    double scenarioSeconds, boolean p999, boolean jmh, Path out) {
+record BenchOptions(
+    String mode,
+    long seed,
+    double timeScale,
+    double warmupSeconds,
+    boolean warmupSustainedOnly,
+    double scenarioSeconds,
+    boolean p999,
+    boolean jmh,
+    Path out) {
 
   static final Path DEFAULT_OUT = Path.of("benchmarks", "target", "spillway-bench");
 
@@ -38,18 +47,23 @@ record BenchOptions(String mode, long seed, double timeScale, double warmupSecon
 
   /** Simulated seconds of warm-up before a scenario's window. */
   double warmupSeconds(Scenario scenario) {
-    return !warmupSustainedOnly || scenario.baseRate() > Scenario.PTU_SHARE_OF_C ? warmupSeconds : 0;
+    return !warmupSustainedOnly || scenario.baseRate() > Scenario.PTU_SHARE_OF_C
+        ? warmupSeconds
+        : 0;
   }
 
   BenchOptions withOut(Path dir) {
-    return new BenchOptions(mode, seed, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, jmh, dir);
+    return new BenchOptions(
+        mode, seed, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, jmh, dir);
   }
 
   BenchOptions withSeed(long s) {
-    return new BenchOptions(mode, s, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, jmh, out);
+    return new BenchOptions(
+        mode, s, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, jmh, out);
   }
 
   BenchOptions withJmh(boolean run) {
-    return new BenchOptions(mode, seed, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, run, out);
+    return new BenchOptions(
+        mode, seed, timeScale, warmupSeconds, warmupSustainedOnly, scenarioSeconds, p999, run, out);
   }
 }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark command: {@code java -jar benchmarks/target/spillway-benchmarks.jar --quick|--full}.
- * Runs the five scenarios × five clients against the in-process simulator, then the JMH
- * micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code report.html} to
- * {@code benchmarks/target/spillway-bench/} (relative to the current directory: run it from the
- * repository root) or {@code --out DIR}.
+ * The benchmark command: {@code java -jar benchmarks/target/spillway-benchmarks.jar
+ * --quick|--full}. Runs the five scenarios × five clients against the in-process simulator, then
+ * the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code
+ * report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current directory: run
+ * it from the repository root) or {@code --out DIR}.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -19,8 +19,8 @@ public final class BenchmarkMain {
    * Runs the benchmark.
    *
    * @param args {@code --quick} (default) or {@code --full}; {@code --out DIR}, {@code --seed N},
-   *     {@code --no-jmh}, {@code --jmh-only}, {@code --only scenario-or-client,...} (a partial run, for
-   *     debugging), {@code --smoke} (the test suite's tiny run)
+   *     {@code --no-jmh}, {@code --jmh-only}, {@code --only scenario-or-client,...} (a partial run,
+   *     for debugging), {@code --smoke} (the test suite's tiny run)
    * @throws Exception when the run fails
    */
   public static void main(String[] args) throws Exception {
@@ -30,8 +30,10 @@ public final class BenchmarkMain {
     List<String> only = new java.util.ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--quick" -> options = BenchOptions.quick().withOut(options.out()).withSeed(options.seed());
-        case "--full" -> options = BenchOptions.full().withOut(options.out()).withSeed(options.seed());
+        case "--quick" ->
+            options = BenchOptions.quick().withOut(options.out()).withSeed(options.seed());
+        case "--full" ->
+            options = BenchOptions.full().withOut(options.out()).withSeed(options.seed());
         case "--out" -> options = options.withOut(Path.of(args[++i]));
         case "--seed" -> options = options.withSeed(Long.parseLong(args[++i]));
         case "--no-jmh" -> options = options.withJmh(false);
@@ -39,11 +41,13 @@ public final class BenchmarkMain {
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
         case "--smoke" -> options = BenchOptions.smoke(options.out());
         case "-h", "--help" -> {
-          System.out.println("usage: java -jar spillway-benchmarks.jar [--quick|--full] [--out DIR] [--seed N]"
-              + " [--no-jmh] [--jmh-only]");
+          System.out.println(
+              "usage: java -jar spillway-benchmarks.jar [--quick|--full] [--out DIR] [--seed N]"
+                  + " [--no-jmh] [--jmh-only]");
           return;
         }
-        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (try --help)");
+        default ->
+            throw new IllegalArgumentException("unknown argument '" + args[i] + "' (try --help)");
       }
     }
     long start = System.nanoTime();
@@ -51,12 +55,14 @@ public final class BenchmarkMain {
     report.write(options.out());
     System.out.println();
     System.out.println(report.summaryMarkdown());
-    System.out.printf("wrote %s/report.{json,md,html} in %.0f s%n", options.out(),
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "wrote %s/report.{json,md,html} in %.0f s%n",
+        options.out(), (System.nanoTime() - start) / 1e9);
   }
 
   /** Runs what the options ask for and returns the report (not yet written). */
-  static Report run(BenchOptions options, boolean loadTests, List<String> only, java.io.PrintStream log)
+  static Report run(
+      BenchOptions options, boolean loadTests, List<String> only, java.io.PrintStream log)
       throws Exception {
     Report report = new Report(options);
     if (loadTests) {
@@ -92,28 +98,61 @@ public final class BenchmarkMain {
     return report;
   }
 
-  private static void record(Report report, RunResult result, BenchOptions options, java.io.PrintStream log,
-      long t0) {
+  private static void record(
+      Report report, RunResult result, BenchOptions options, java.io.PrintStream log, long t0) {
     Map<String, Object> figures = Figures.of(result, options.p999());
     report.add(result, figures);
-    log.printf("%-9s %-18s calls=%-5s ok=%-5s 429=%-5s err=%-5s cap=%-6s p50=%-7s p99=%-7s (at %.0f s)%n",
-        result.scenario().key(), result.client(), figures.get("calls"), figures.get("ok"),
-        figures.get("errors_429"), figures.get("errors"), figures.get("capacity_fraction"),
-        figures.get("latency_p50_ms"), figures.get("latency_p99_ms"), (System.nanoTime() - t0) / 1e9);
+    log.printf(
+        "%-9s %-18s calls=%-5s ok=%-5s 429=%-5s err=%-5s cap=%-6s p50=%-7s p99=%-7s (at %.0f s)%n",
+        result.scenario().key(),
+        result.client(),
+        figures.get("calls"),
+        figures.get("ok"),
+        figures.get("errors_429"),
+        figures.get("errors"),
+        figures.get("capacity_fraction"),
+        figures.get("latency_p50_ms"),
+        figures.get("latency_p99_ms"),
+        (System.nanoTime() - t0) / 1e9);
     if (System.getProperty("bench.debug") != null) {
       Map<String, Long> errs = new java.util.TreeMap<>();
-      result.records().forEach(r -> {
-        if (r.error != null) {
-          errs.merge(r.error, 1L, Long::sum);
-        }
-      });
-      long[] lag = result.records().stream().mapToLong(r -> r.startedNanos - r.scheduledNanos).sorted().toArray();
-      log.println("  send lag ms p50=" + lag[lag.length / 2] / 1e6 + " max=" + lag[lag.length - 1] / 1e6);
-      log.println("  window capacity: " + result.windowStats().deployments().stream()
-          .map(d -> d.resource() + "=" + Math.round(d.capacityFraction() * 1000) / 1000.0).toList());
-      log.println("  errors: " + errs + " backends: " + result.finalStats().deployments().stream()
-          .map(d -> d.resource() + " req=" + d.requests() + " ok=" + d.succeeded() + " 429=" + d.throttled()
-              + " fail=" + d.failed()).toList());
+      result
+          .records()
+          .forEach(
+              r -> {
+                if (r.error != null) {
+                  errs.merge(r.error, 1L, Long::sum);
+                }
+              });
+      long[] lag =
+          result.records().stream()
+              .mapToLong(r -> r.startedNanos - r.scheduledNanos)
+              .sorted()
+              .toArray();
+      log.println(
+          "  send lag ms p50=" + lag[lag.length / 2] / 1e6 + " max=" + lag[lag.length - 1] / 1e6);
+      log.println(
+          "  window capacity: "
+              + result.windowStats().deployments().stream()
+                  .map(d -> d.resource() + "=" + Math.round(d.capacityFraction() * 1000) / 1000.0)
+                  .toList());
+      log.println(
+          "  errors: "
+              + errs
+              + " backends: "
+              + result.finalStats().deployments().stream()
+                  .map(
+                      d ->
+                          d.resource()
+                              + " req="
+                              + d.requests()
+                              + " ok="
+                              + d.succeeded()
+                              + " 429="
+                              + d.throttled()
+                              + " fail="
+                              + d.failed())
+                  .toList());
     }
   }
 
@@ -122,8 +161,17 @@ public final class BenchmarkMain {
    * first measured runs are not slower for being first.
    */
   static void warmUpJvm(BenchOptions options, java.io.PrintStream log) throws InterruptedException {
-    BenchOptions warm = new BenchOptions("warm-up", options.seed() + 1, options.timeScale(), 0, false,
-        Math.min(options.scenarioSeconds(), 10), false, false, options.out());
+    BenchOptions warm =
+        new BenchOptions(
+            "warm-up",
+            options.seed() + 1,
+            options.timeScale(),
+            0,
+            false,
+            Math.min(options.scenarioSeconds(), 10),
+            false,
+            false,
+            options.out());
     LoadHarness harness = new LoadHarness(warm);
     long t0 = System.nanoTime();
     List<LoadHarness.Pending> pending = new java.util.ArrayList<>();

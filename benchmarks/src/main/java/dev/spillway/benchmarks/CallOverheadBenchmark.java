@@ -11,9 +11,9 @@ import dev.spillway.Credential;
 import dev.spillway.azure.SpillwayPool;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
@@ -50,26 +50,45 @@ public class CallOverheadBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    options = new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("How does a spillway work?")))
-        .setMaxTokens(50);
+    options =
+        new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("How does a spillway work?")))
+            .setMaxTokens(50);
     InstantStubHttpClient stub = new InstantStubHttpClient();
-    plain = new OpenAIClientBuilder().endpoint(ENDPOINT).credential(new KeyCredential("stub-key"))
-        .httpClient(stub).buildClient();
+    plain =
+        new OpenAIClientBuilder()
+            .endpoint(ENDPOINT)
+            .credential(new KeyCredential("stub-key"))
+            .httpClient(stub)
+            .buildClient();
     pool = pool(stub, OpenTelemetry.noop());
     spillway = pool.openAIClientBuilder().buildClient();
     spans = InMemorySpanExporter.create();
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(InMemoryMetricReader.create()).build())
-        .build();
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(
+                SdkMeterProvider.builder()
+                    .registerMetricReader(InMemoryMetricReader.create())
+                    .build())
+            .build();
     telemetryPool = pool(stub, sdk);
     spillwayTelemetry = telemetryPool.openAIClientBuilder().buildClient();
   }
 
   static SpillwayPool pool(InstantStubHttpClient stub, OpenTelemetry openTelemetry) {
-    return SpillwayPool.builder().httpClient(stub).openTelemetry(openTelemetry)
-        .backend(Backend.builder("stub").endpoint(ENDPOINT).tier(0).credential(Credential.apiKey("stub-key"))
-            .deployment("gpt-4o", "gpt-4o").build())
+    return SpillwayPool.builder()
+        .httpClient(stub)
+        .openTelemetry(openTelemetry)
+        .backend(
+            Backend.builder("stub")
+                .endpoint(ENDPOINT)
+                .tier(0)
+                .credential(Credential.apiKey("stub-key"))
+                .deployment("gpt-4o", "gpt-4o")
+                .build())
         .build();
   }
 

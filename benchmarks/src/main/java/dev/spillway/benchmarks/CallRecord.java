@@ -21,27 +21,37 @@ final class CallRecord {
   final long scheduledNanos;
   volatile long endNanos;
   volatile End end;
+
   /** The backend that answered 2xx, or null. */
   volatile String servedBy;
+
   /** When the successful attempt was sent, or 0. */
   volatile long servedSentNanos;
+
   /** Whether an attempt on ptu-a failed (refused, reset, 5xx) during this call. */
   volatile boolean failedOnPtuA;
+
   /** The last backend status seen by a router (0: no response), for classifying capped calls. */
   volatile int lastStatus;
+
   /** What the caller got instead of an answer, or null. */
   volatile String error;
+
   /** When the harness subscribed to the call. */
   volatile long startedNanos;
+
   /** Attempts sent to backends by the router (baselines); bounds the attempt cap. */
-  final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger attempts =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   CallRecord(int index, long scheduledNanos) {
     this.index = index;
     this.scheduledNanos = scheduledNanos;
   }
 
-  /** @return latency from the scheduled send time, in nanoseconds */
+  /**
+   * @return latency from the scheduled send time, in nanoseconds
+   */
   long latencyNanos() {
     return endNanos - scheduledNanos;
   }

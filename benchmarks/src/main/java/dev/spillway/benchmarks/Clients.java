@@ -30,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 
-/** Builds the five clients of BENCHMARK §1 against one simulator, every time constant scaled by F. */
+/**
+ * Builds the five clients of BENCHMARK §1 against one simulator, every time constant scaled by F.
+ */
 final class Clients {
   /** Client keys, in report order. */
   static final List<String> KEYS =
@@ -38,10 +40,13 @@ final class Clients {
 
   /** The Azure SDK's default retry policy: 3 retries, 800 ms base, 8 s max (exponential). */
   static final int SDK_MAX_RETRIES = 3;
+
   static final Duration SDK_BASE_DELAY = Duration.ofMillis(800);
   static final Duration SDK_MAX_DELAY = Duration.ofSeconds(8);
+
   /** azure-core-http-netty's default response timeout. */
   static final Duration SDK_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
   /** The call deadline every client gets. */
   static final Duration DEADLINE = Duration.ofSeconds(120);
 
@@ -52,8 +57,14 @@ final class Clients {
     List<Target> targets = new ArrayList<>();
     for (SimulatedResource resource : simulator.resources()) {
       var deployment = resource.config().deployments().get(0);
-      targets.add(new Target(resource.id(), deployment.ptu() ? 0 : 1, deployment.tpm(), deployment.ptu(),
-          resource.port(), resource.config().apiKey()));
+      targets.add(
+          new Target(
+              resource.id(),
+              deployment.ptu() ? 0 : 1,
+              deployment.tpm(),
+              deployment.ptu(),
+              resource.port(),
+              resource.config().apiKey()));
     }
     return targets;
   }
@@ -72,22 +83,27 @@ final class Clients {
    */
   static LoadClient create(String key, Simulator simulator, double timeScale, long seed) {
     List<Target> targets = targets(simulator);
-    ConnectionProvider connections = ConnectionProvider.builder("bench-" + key)
-        .maxConnections(2048).pendingAcquireMaxCount(-1).build();
-    HttpClient http = new NettyAsyncHttpClientBuilder()
-        .connectionProvider(connections)
-        .responseTimeout(scaled(SDK_RESPONSE_TIMEOUT, timeScale))
-        .build();
+    ConnectionProvider connections =
+        ConnectionProvider.builder("bench-" + key)
+            .maxConnections(2048)
+            .pendingAcquireMaxCount(-1)
+            .build();
+    HttpClient http =
+        new NettyAsyncHttpClientBuilder()
+            .connectionProvider(connections)
+            .responseTimeout(scaled(SDK_RESPONSE_TIMEOUT, timeScale))
+            .build();
     if (key.equals("spillway")) {
       return new SpillwayClient(targets, http, connections, timeScale, seed);
     }
-    RoutingPolicy router = switch (key) {
-      case "single" -> new RoutingPolicy.Single(targets, timeScale);
-      case "round-robin" -> new RoutingPolicy.RoundRobin(targets, timeScale);
-      case "weighted-random" -> new RoutingPolicy.WeightedRandom(targets, timeScale, seed);
-      case "priority-cooldown" -> new RoutingPolicy.PriorityCooldown(targets, timeScale, seed);
-      default -> throw new IllegalArgumentException("unknown client '" + key + "'");
-    };
+    RoutingPolicy router =
+        switch (key) {
+          case "single" -> new RoutingPolicy.Single(targets, timeScale);
+          case "round-robin" -> new RoutingPolicy.RoundRobin(targets, timeScale);
+          case "weighted-random" -> new RoutingPolicy.WeightedRandom(targets, timeScale, seed);
+          case "priority-cooldown" -> new RoutingPolicy.PriorityCooldown(targets, timeScale, seed);
+          default -> throw new IllegalArgumentException("unknown client '" + key + "'");
+        };
     return new SdkClient(key, targets, router, http, connections, timeScale);
   }
 
@@ -97,21 +113,28 @@ final class Clients {
     private final OpenAIAsyncClient client;
     private final ConnectionProvider connections;
 
-    SdkClient(String key, List<Target> targets, RoutingPolicy router, HttpClient http,
-        ConnectionProvider connections, double timeScale) {
+    SdkClient(
+        String key,
+        List<Target> targets,
+        RoutingPolicy router,
+        HttpClient http,
+        ConnectionProvider connections,
+        double timeScale) {
       this.key = key;
       this.connections = connections;
-      ExponentialBackoffOptions backoff = new ExponentialBackoffOptions()
-          .setMaxRetries(SDK_MAX_RETRIES)
-          .setBaseDelay(scaled(SDK_BASE_DELAY, timeScale))
-          .setMaxDelay(scaled(SDK_MAX_DELAY, timeScale));
+      ExponentialBackoffOptions backoff =
+          new ExponentialBackoffOptions()
+              .setMaxRetries(SDK_MAX_RETRIES)
+              .setBaseDelay(scaled(SDK_BASE_DELAY, timeScale))
+              .setMaxDelay(scaled(SDK_MAX_DELAY, timeScale));
       // The key goes in per try from the router: the SDK's key policy refuses plain-http endpoints.
-      this.client = new OpenAIClientBuilder()
-          .endpoint(targets.get(0).baseUrl())
-          .httpClient(http)
-          .retryOptions(new RetryOptions(backoff))
-          .addPolicy(router)
-          .buildAsyncClient();
+      this.client =
+          new OpenAIClientBuilder()
+              .endpoint(targets.get(0).baseUrl())
+              .httpClient(http)
+              .retryOptions(new RetryOptions(backoff))
+              .addPolicy(router)
+              .buildAsyncClient();
     }
 
     @Override
@@ -121,9 +144,10 @@ final class Clients {
 
     @Override
     public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
-      RequestOptions requestOptions = new RequestOptions()
-          .setContext(new Context(RoutingPolicy.CALL_KEY, record));
-      return client.getChatCompletionsWithResponse(SimulatorConfigs.BENCHMARK_DEPLOYMENT, options, requestOptions);
+      RequestOptions requestOptions =
+          new RequestOptions().setContext(new Context(RoutingPolicy.CALL_KEY, record));
+      return client.getChatCompletionsWithResponse(
+          SimulatorConfigs.BENCHMARK_DEPLOYMENT, options, requestOptions);
     }
 
     @Override
@@ -139,42 +163,69 @@ final class Clients {
     private final ConnectionProvider connections;
     private final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
 
-    SpillwayClient(List<Target> targets, HttpClient http, ConnectionProvider connections, double timeScale,
+    SpillwayClient(
+        List<Target> targets,
+        HttpClient http,
+        ConnectionProvider connections,
+        double timeScale,
         long seed) {
       this.connections = connections;
-      SpillwayPool.Builder builder = SpillwayPool.builder()
-          .httpClient(http)
-          .openTelemetry(OpenTelemetry.noop())
-          .timeout(scaled(Clients.DEADLINE, timeScale))
-          .attemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
-          .streamAttemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
-          .streamIdleTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
-          .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
-          .listener(new PoolListener() {
-            @Override
-            public void onCallComplete(CallOutcome outcome) {
-              if (outcome.consumerId() != null) {
-                outcomes.put(outcome.consumerId(), outcome);
-              }
-            }
-          })
-          .engine(core -> core
-              .ewmaDecay(scaled(dev.spillway.PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
-              .circuitBreakDuration(scaled(dev.spillway.PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
-              .authBreakDuration(scaled(dev.spillway.PoolSettings.DEFAULT_AUTH_BREAK, timeScale))
-              .misconfiguredCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN, timeScale))
-              .throttleFallbackCoolDown(scaled(dev.spillway.PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
-              .lapBackoff(scaled(dev.spillway.PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
-              .quotaWindow(scaled(dev.spillway.PoolSettings.DEFAULT_QUOTA_WINDOW, timeScale))
-              .randomSeed(seed));
+      SpillwayPool.Builder builder =
+          SpillwayPool.builder()
+              .httpClient(http)
+              .openTelemetry(OpenTelemetry.noop())
+              .timeout(scaled(Clients.DEADLINE, timeScale))
+              .attemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
+              .streamAttemptTimeout(
+                  scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
+              .streamIdleTimeout(
+                  scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
+              .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
+              .listener(
+                  new PoolListener() {
+                    @Override
+                    public void onCallComplete(CallOutcome outcome) {
+                      if (outcome.consumerId() != null) {
+                        outcomes.put(outcome.consumerId(), outcome);
+                      }
+                    }
+                  })
+              .engine(
+                  core ->
+                      core.ewmaDecay(
+                              scaled(dev.spillway.PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
+                          .circuitBreakDuration(
+                              scaled(dev.spillway.PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
+                          .authBreakDuration(
+                              scaled(dev.spillway.PoolSettings.DEFAULT_AUTH_BREAK, timeScale))
+                          .misconfiguredCoolDown(
+                              scaled(
+                                  dev.spillway.PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN,
+                                  timeScale))
+                          .throttleFallbackCoolDown(
+                              scaled(
+                                  dev.spillway.PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
+                          .lapBackoff(
+                              scaled(dev.spillway.PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
+                          .quotaWindow(
+                              scaled(dev.spillway.PoolSettings.DEFAULT_QUOTA_WINDOW, timeScale))
+                          .randomSeed(seed));
       for (Target t : targets) {
         // What a user writes in the pool configuration: tier, capacity weight, the capacity hints.
-        Deployment deployment = t.ptu()
-            ? Deployment.ptu("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT, (long) t.weight())
-            : Deployment.of("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT)
-                .withTpm((long) t.weight()).withRpm((long) t.weight() * 6 / 1000);
-        builder.backend(Backend.builder(t.id()).endpoint(t.baseUrl()).tier(t.tier()).weight(t.weight())
-            .credential(Credential.apiKey(t.apiKey())).deployment(deployment).build());
+        Deployment deployment =
+            t.ptu()
+                ? Deployment.ptu("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT, (long) t.weight())
+                : Deployment.of("gpt-4o", SimulatorConfigs.BENCHMARK_DEPLOYMENT)
+                    .withTpm((long) t.weight())
+                    .withRpm((long) t.weight() * 6 / 1000);
+        builder.backend(
+            Backend.builder(t.id())
+                .endpoint(t.baseUrl())
+                .tier(t.tier())
+                .weight(t.weight())
+                .credential(Credential.apiKey(t.apiKey()))
+                .deployment(deployment)
+                .build());
       }
       this.pool = builder.build();
       this.client = pool.openAIClientBuilder().buildAsyncClient();
@@ -187,8 +238,8 @@ final class Clients {
 
     @Override
     public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
-      return client.getChatCompletionsWithResponse("gpt-4o", options,
-          SpillwayContext.requestOptions(Integer.toString(record.index), null));
+      return client.getChatCompletionsWithResponse(
+          "gpt-4o", options, SpillwayContext.requestOptions(Integer.toString(record.index), null));
     }
 
     @Override
@@ -199,7 +250,8 @@ final class Clients {
           continue;
         }
         for (AttemptRecord attempt : outcome.attempts()) {
-          if (Target.FAILING.equals(attempt.backendId()) && attempt.outcome() == AttemptOutcome.FAILED) {
+          if (Target.FAILING.equals(attempt.backendId())
+              && attempt.outcome() == AttemptOutcome.FAILED) {
             record.failedOnPtuA = true;
           }
           if (attempt.outcome() == AttemptOutcome.SUCCESS && record.startedNanos != 0) {

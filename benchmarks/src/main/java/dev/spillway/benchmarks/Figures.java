@@ -27,17 +27,24 @@ final class Figures {
         case OK -> ok++;
         case THROTTLED -> throttled++;
         case TIMEOUT -> timeouts++;
-        default -> { }
+        default -> {}
       }
     }
     long calls = records.size();
     long errors = calls - ok;
-    long[] latencies = records.stream().filter(r -> r.end == CallRecord.End.OK)
-        .mapToLong(CallRecord::latencyNanos).sorted().toArray();
+    long[] latencies =
+        records.stream()
+            .filter(r -> r.end == CallRecord.End.OK)
+            .mapToLong(CallRecord::latencyNanos)
+            .sorted()
+            .toArray();
     long firstThirdEnd = run.windowStartNanos() + run.windowNanos() / 3;
-    long[] firstThird = records.stream()
-        .filter(r -> r.end == CallRecord.End.OK && r.scheduledNanos < firstThirdEnd)
-        .mapToLong(CallRecord::latencyNanos).sorted().toArray();
+    long[] firstThird =
+        records.stream()
+            .filter(r -> r.end == CallRecord.End.OK && r.scheduledNanos < firstThirdEnd)
+            .mapToLong(CallRecord::latencyNanos)
+            .sorted()
+            .toArray();
 
     SimulatorStats fin = run.finalStats();
     long backend429 = 0;
@@ -81,8 +88,11 @@ final class Figures {
   static Double failoverDetectMs(RunResult run) {
     long best = Long.MAX_VALUE;
     for (CallRecord r : run.records()) {
-      if (r.end == CallRecord.End.OK && r.failedOnPtuA && r.servedBy != null
-          && !Target.FAILING.equals(r.servedBy) && r.endNanos >= run.faultStartNanos()) {
+      if (r.end == CallRecord.End.OK
+          && r.failedOnPtuA
+          && r.servedBy != null
+          && !Target.FAILING.equals(r.servedBy)
+          && r.endNanos >= run.faultStartNanos()) {
         best = Math.min(best, r.endNanos - run.faultStartNanos());
       }
     }
@@ -93,7 +103,8 @@ final class Figures {
   static Double recoveryMs(RunResult run) {
     long best = Long.MAX_VALUE;
     for (CallRecord r : run.records()) {
-      if (r.end == CallRecord.End.OK && Target.FAILING.equals(r.servedBy)
+      if (r.end == CallRecord.End.OK
+          && Target.FAILING.equals(r.servedBy)
           && r.servedSentNanos >= run.faultEndNanos()) {
         best = Math.min(best, r.servedSentNanos - run.faultEndNanos());
       }
@@ -114,7 +125,8 @@ final class Figures {
         continue;
       }
       int b = backends.indexOf(r.servedBy);
-      long t = (r.servedSentNanos != 0 ? r.servedSentNanos : r.scheduledNanos) - run.windowStartNanos();
+      long t =
+          (r.servedSentNanos != 0 ? r.servedSentNanos : r.scheduledNanos) - run.windowStartNanos();
       int bin = (int) Math.min(BINS - 1, Math.max(0, t * BINS / run.windowNanos()));
       if (b >= 0) {
         counts[b][bin]++;

@@ -30,16 +30,28 @@ final class JmhSuite {
     Map<String, Object> out = new LinkedHashMap<>();
 
     log.println("JMH: select() and the plain pick, 1 thread, GC profiler");
-    Collection<RunResult> single = new Runner(base(full)
-        .include(SelectBenchmark.class.getName() + "\\.(select|plainWeightedRandom)$")
-        .threads(1).addProfiler(GCProfiler.class).build()).run();
+    Collection<RunResult> single =
+        new Runner(
+                base(full)
+                    .include(SelectBenchmark.class.getName() + "\\.(select|plainWeightedRandom)$")
+                    .threads(1)
+                    .addProfiler(GCProfiler.class)
+                    .build())
+            .run();
     RunResult select = find(single, "select");
     RunResult plain = find(single, "plainWeightedRandom");
     out.put("select_ns_op", round(select.getPrimaryResult().getScore()));
     out.put("select_ns_op_error", round(select.getPrimaryResult().getScoreError()));
     log.println("JMH: select(), 2 threads");
-    RunResult select2 = find(new Runner(base(full).include(SelectBenchmark.class.getName() + "\\.select$")
-        .threads(2).build()).run(), "select");
+    RunResult select2 =
+        find(
+            new Runner(
+                    base(full)
+                        .include(SelectBenchmark.class.getName() + "\\.select$")
+                        .threads(2)
+                        .build())
+                .run(),
+            "select");
     out.put("select_ns_op_2threads", round(select2.getPrimaryResult().getScore()));
     out.put("select_ns_op_2threads_error", round(select2.getPrimaryResult().getScoreError()));
     Result<?> alloc = allocation(select);
@@ -51,8 +63,13 @@ final class JmhSuite {
     out.put("plain_pick_bytes_op", plainAlloc == null ? null : round(plainAlloc.getScore()));
 
     log.println("JMH: whole call, plain vs Spillway vs Spillway + OpenTelemetry SDK, instant stub");
-    Collection<RunResult> calls = new Runner(base(full).include(CallOverheadBenchmark.class.getName() + "\\.")
-        .threads(1).build()).run();
+    Collection<RunResult> calls =
+        new Runner(
+                base(full)
+                    .include(CallOverheadBenchmark.class.getName() + "\\.")
+                    .threads(1)
+                    .build())
+            .run();
     RunResult plainCall = find(calls, "plain");
     RunResult spillwayCall = find(calls, "spillway");
     RunResult telemetryCall = find(calls, "spillwayTelemetry");
@@ -66,8 +83,12 @@ final class JmhSuite {
     out.put("overhead_p99_us", round(p99Spillway[0] - p99Plain[0]));
     out.put("overhead_p99_us_error", round(Math.hypot(p99Spillway[1], p99Plain[1])));
     out.put("overhead_ratio", round(p50Spillway[0] / p50Plain[0]));
-    out.put("overhead_ratio_error", round(p50Spillway[0] / p50Plain[0]
-        * Math.hypot(p50Spillway[1] / p50Spillway[0], p50Plain[1] / p50Plain[0])));
+    out.put(
+        "overhead_ratio_error",
+        round(
+            p50Spillway[0]
+                / p50Plain[0]
+                * Math.hypot(p50Spillway[1] / p50Spillway[0], p50Plain[1] / p50Plain[0])));
     out.put("telemetry_overhead_us", round(p50Telemetry[0] - p50Spillway[0]));
     out.put("telemetry_overhead_us_error", round(Math.hypot(p50Telemetry[1], p50Spillway[1])));
     out.put("plain_call_p50_us", round(p50Plain[0]));

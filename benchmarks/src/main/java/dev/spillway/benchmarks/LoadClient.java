@@ -9,7 +9,9 @@ import reactor.core.publisher.Mono;
  */
 interface LoadClient extends AutoCloseable {
 
-  /** @return the client key of report.json */
+  /**
+   * @return the client key of report.json
+   */
   String key();
 
   /**

@@ -40,17 +40,21 @@ final class LoadHarness {
   }
 
   /**
-   * A chat request of about 500 prompt tokens (as the simulator counts them) and {@code max_tokens} 300.
+   * A chat request of about 500 prompt tokens (as the simulator counts them) and {@code max_tokens}
+   * 300.
    */
   static ChatCompletionsOptions request() {
     StringBuilder text = new StringBuilder(3000);
-    String[] words = {"river", "stone", "water", "flow", "gate", "basin", "level", "spill", "over", "bank"};
+    String[] words = {
+      "river", "stone", "water", "flow", "gate", "basin", "level", "spill", "over", "bank"
+    };
     for (int i = 0; i < 478; i++) {
       text.append(words[i % words.length]).append(' ');
     }
-    List<ChatRequestMessage> messages = List.of(
-        new ChatRequestSystemMessage("You are a helpful assistant."),
-        new ChatRequestUserMessage(text.toString().trim()));
+    List<ChatRequestMessage> messages =
+        List.of(
+            new ChatRequestSystemMessage("You are a helpful assistant."),
+            new ChatRequestUserMessage(text.toString().trim()));
     return new ChatCompletionsOptions(messages).setMaxTokens(MAX_TOKENS);
   }
 
@@ -68,21 +72,27 @@ final class LoadHarness {
     long deadlineNanos = Clients.scaled(Clients.DEADLINE, f).toNanos();
     double warmup = options.warmupSeconds(scenario);
     double[] warm = Arrivals.schedule(options.seed(), scenario, -warmup, warmup, true);
-    double[] measured = Arrivals.schedule(options.seed(), scenario, 0, options.scenarioSeconds(), false);
-    ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bench-events");
-      t.setDaemon(true);
-      return t;
-    });
+    double[] measured =
+        Arrivals.schedule(options.seed(), scenario, 0, options.scenarioSeconds(), false);
+    ScheduledExecutorService events =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-events");
+              t.setDaemon(true);
+              return t;
+            });
     long simulatorStart = System.nanoTime(); // the simulator's quota minutes count from its start
     Simulator simulator = Simulator.start(SimulatorConfigs.benchmarkPool(options.seed(), f));
     LoadClient client = Clients.create(clientKey, simulator, f, options.seed());
     try {
-      // The window starts after whole quota minutes of warm-up, aligned with the standard deployments'
+      // The window starts after whole quota minutes of warm-up, aligned with the standard
+      // deployments'
       // minute counters (without warm-up: right away, within a few simulated seconds of the start).
       long lead = TimeUnit.MILLISECONDS.toNanos(20);
-      long origin = warmup > 0 ? Math.max(simulatorStart + toNanos(warmup, f), System.nanoTime() + lead)
-          : System.nanoTime() + lead;
+      long origin =
+          warmup > 0
+              ? Math.max(simulatorStart + toNanos(warmup, f), System.nanoTime() + lead)
+              : System.nanoTime() + lead;
       long windowNanos = toNanos(options.scenarioSeconds(), f);
       long[] fault = new long[2];
       AtomicReference<SimulatorStats> windowStats = new AtomicReference<>();
@@ -114,9 +124,20 @@ final class LoadHarness {
         Thread.sleep(1);
       }
       events.shutdown();
-      return new Pending(scenario, clientKey, simulator, client, records, open, windowStats.get(), origin,
-          windowNanos, fault, records.isEmpty() ? origin : records.get(records.size() - 1).scheduledNanos
-              + deadlineNanos);
+      return new Pending(
+          scenario,
+          clientKey,
+          simulator,
+          client,
+          records,
+          open,
+          windowStats.get(),
+          origin,
+          windowNanos,
+          fault,
+          records.isEmpty()
+              ? origin
+              : records.get(records.size() - 1).scheduledNanos + deadlineNanos);
     } catch (InterruptedException | RuntimeException e) {
       events.shutdownNow();
       client.close();
@@ -139,8 +160,17 @@ final class LoadHarness {
     private final long[] fault;
     private final long lastDeadline;
 
-    Pending(Scenario scenario, String clientKey, Simulator simulator, LoadClient client, List<CallRecord> records,
-        CountDownLatch open, SimulatorStats windowStats, long origin, long windowNanos, long[] fault,
+    Pending(
+        Scenario scenario,
+        String clientKey,
+        Simulator simulator,
+        LoadClient client,
+        List<CallRecord> records,
+        CountDownLatch open,
+        SimulatorStats windowStats,
+        long origin,
+        long windowNanos,
+        long[] fault,
         long lastDeadline) {
       this.scenario = scenario;
       this.clientKey = clientKey;
@@ -155,7 +185,9 @@ final class LoadHarness {
       this.lastDeadline = lastDeadline;
     }
 
-    /** Waits for the open calls up to the deadline (then they count as errors) and closes the run. */
+    /**
+     * Waits for the open calls up to the deadline (then they count as errors) and closes the run.
+     */
     RunResult finish() throws InterruptedException {
       try {
         long wait = lastDeadline + TimeUnit.MILLISECONDS.toNanos(500) - System.nanoTime();
@@ -168,7 +200,15 @@ final class LoadHarness {
         }
         SimulatorStats finalStats = simulator.stats();
         client.settle(records);
-        return new RunResult(scenario, clientKey, records, windowStats, finalStats, origin, windowNanos, fault[0],
+        return new RunResult(
+            scenario,
+            clientKey,
+            records,
+            windowStats,
+            finalStats,
+            origin,
+            windowNanos,
+            fault[0],
             fault[1]);
       } finally {
         client.close();
@@ -181,11 +221,13 @@ final class LoadHarness {
     try {
       // Subscribed on a worker, so a slow subscribe never delays the next arrival (open loop); any
       // queueing there still counts, as latency runs from the scheduled send time.
-      Mono.defer(() -> {
-            record.startedNanos = System.nanoTime();
-            long remaining = Math.max(1, record.scheduledNanos + deadlineNanos - record.startedNanos);
-            return client.send(request, record).timeout(Duration.ofNanos(remaining));
-          })
+      Mono.defer(
+              () -> {
+                record.startedNanos = System.nanoTime();
+                long remaining =
+                    Math.max(1, record.scheduledNanos + deadlineNanos - record.startedNanos);
+                return client.send(request, record).timeout(Duration.ofNanos(remaining));
+              })
           .subscribeOn(Schedulers.parallel())
           .subscribe(
               ok -> finish(record, CallRecord.End.OK, open),
@@ -223,7 +265,9 @@ final class LoadHarness {
       return CallRecord.End.TIMEOUT;
     }
     if (error instanceof HttpResponseException http && http.getResponse() != null) {
-      return http.getResponse().getStatusCode() == 429 ? CallRecord.End.THROTTLED : CallRecord.End.ERROR;
+      return http.getResponse().getStatusCode() == 429
+          ? CallRecord.End.THROTTLED
+          : CallRecord.End.ERROR;
     }
     if (error instanceof RoutingPolicy.AttemptCapException cap) {
       return cap.lastStatus == 429 ? CallRecord.End.THROTTLED : CallRecord.End.ERROR;
@@ -235,7 +279,9 @@ final class LoadHarness {
     if (scenario == Scenario.FAILURE) {
       simulator.refuseConnections(Target.FAILING);
     } else if (scenario == Scenario.SLOWDOWN) {
-      simulator.setFaults(Target.SLOWED, SimulatorConfigs.BENCHMARK_DEPLOYMENT,
+      simulator.setFaults(
+          Target.SLOWED,
+          SimulatorConfigs.BENCHMARK_DEPLOYMENT,
           Faults.NONE.withLatencyMultiplier(10));
     }
   }

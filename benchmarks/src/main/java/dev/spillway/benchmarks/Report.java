@@ -20,7 +20,8 @@ final class Report {
   private final BenchOptions options;
   private final Map<String, Map<String, Map<String, Object>>> scenarios = new LinkedHashMap<>();
   private final Map<String, Map<String, Map<String, double[]>>> traffic = new LinkedHashMap<>();
-  private final Map<String, Map<String, Map<String, Double>>> latencyProfiles = new LinkedHashMap<>();
+  private final Map<String, Map<String, Map<String, Double>>> latencyProfiles =
+      new LinkedHashMap<>();
   private Map<String, Object> jmh;
 
   Report(BenchOptions options) {
@@ -28,20 +29,29 @@ final class Report {
   }
 
   void add(RunResult run, Map<String, Object> figures) {
-    scenarios.computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>()).put(run.client(), figures);
+    scenarios
+        .computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>())
+        .put(run.client(), figures);
     if (CHARTED.contains(run.scenario())) {
-      traffic.computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>())
+      traffic
+          .computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>())
           .put(run.client(), Figures.trafficShare(run, BACKENDS));
     }
-    long[] sorted = run.records().stream().filter(r -> r.end == CallRecord.End.OK)
-        .mapToLong(CallRecord::latencyNanos).sorted().toArray();
+    long[] sorted =
+        run.records().stream()
+            .filter(r -> r.end == CallRecord.End.OK)
+            .mapToLong(CallRecord::latencyNanos)
+            .sorted()
+            .toArray();
     Map<String, Double> profile = new LinkedHashMap<>();
     for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
       if (q < 0.999 || options.p999()) {
         profile.put(label(q), Figures.percentileMs(sorted, q));
       }
     }
-    latencyProfiles.computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>()).put(run.client(), profile);
+    latencyProfiles
+        .computeIfAbsent(run.scenario().key(), k -> new LinkedHashMap<>())
+        .put(run.client(), profile);
   }
 
   void jmh(Map<String, Object> figures) {
@@ -57,8 +67,10 @@ final class Report {
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("java", System.getProperty("java.version"));
     root.put("machine", machine);
-    root.put("units", "latency and *_ms figures are wall-clock ms at time scale F (x F for simulated time);"
-        + " rates are fractions; latencies are of successful calls, from the scheduled send time");
+    root.put(
+        "units",
+        "latency and *_ms figures are wall-clock ms at time scale F (x F for simulated time);"
+            + " rates are fractions; latencies are of successful calls, from the scheduled send time");
     root.put("window_simulated_s", options.scenarioSeconds());
     root.put("warmup_simulated_s", options.warmupSeconds());
     root.put("warmup_sustained_only", options.warmupSustainedOnly());
@@ -73,7 +85,8 @@ final class Report {
   void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Files.writeString(dir.resolve("report.json"), mapper.writeValueAsString(json()), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("report.json"), mapper.writeValueAsString(json()), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("report.md"), markdown(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("report.html"), HtmlReport.render(this), StandardCharsets.UTF_8);
   }
@@ -98,47 +111,73 @@ final class Report {
     return jmh;
   }
 
-  // ---- targets (BENCHMARK §1 and §2) -------------------------------------------------------------
+  // ---- targets (BENCHMARK §1 and §2)
+  // -------------------------------------------------------------
 
-  /** One target: what it asks, the measured value, whether Spillway meets it (null: not measured). */
+  /**
+   * One target: what it asks, the measured value, whether Spillway meets it (null: not measured).
+   */
   record Check(String figure, String target, String measured, Boolean met) {}
 
   List<Check> checks() {
     List<Check> out = new ArrayList<>();
     Double cap = num("overload", "spillway", "capacity_fraction");
-    out.add(new Check("overload capacity_fraction", ">= 0.95 (single <= 0.32)",
-        fmt(cap) + " (single " + fmt(num("overload", "single", "capacity_fraction")) + ")", ge(cap, 0.95)));
+    out.add(
+        new Check(
+            "overload capacity_fraction",
+            ">= 0.95 (single <= 0.32)",
+            fmt(cap) + " (single " + fmt(num("overload", "single", "capacity_fraction")) + ")",
+            ge(cap, 0.95)));
     for (String s : List.of("light", "burst")) {
       Double r = num(s, "spillway", "caller_429_rate");
       out.add(new Check(s + " caller_429_rate", "<= 0.001", fmt(r), le(r, 0.001)));
     }
     Double o429 = num("overload", "spillway", "caller_429_rate");
     double unavoidable = (1.2 - 1) / 1.2 + 0.01;
-    out.add(new Check("overload caller_429_rate", "<= " + fmt(unavoidable) + " ((1.2-1)/1.2 + 1 pt)", fmt(o429),
-        le(o429, unavoidable)));
+    out.add(
+        new Check(
+            "overload caller_429_rate",
+            "<= " + fmt(unavoidable) + " ((1.2-1)/1.2 + 1 pt)",
+            fmt(o429),
+            le(o429, unavoidable)));
     Double b = num("overload", "spillway", "backend_429_per_success");
     Double pc = num("overload", "priority-cooldown", "backend_429_per_success");
-    out.add(new Check("overload backend_429_per_success", "<= 0.05 and <= 1/4 of priority-cooldown's",
-        fmt(b) + " (priority-cooldown " + fmt(pc) + ")", b == null || pc == null ? null : b <= 0.05 && b <= pc / 4));
+    out.add(
+        new Check(
+            "overload backend_429_per_success",
+            "<= 0.05 and <= 1/4 of priority-cooldown's",
+            fmt(b) + " (priority-cooldown " + fmt(pc) + ")",
+            b == null || pc == null ? null : b <= 0.05 && b <= pc / 4));
     Double share = num("light", "spillway", "ptu_token_share");
     out.add(new Check("light ptu_token_share", ">= 0.99", fmt(share), ge(share, 0.99)));
     Double p99 = num("slowdown", "spillway", "latency_p99_ms");
     Double rr = num("slowdown", "round-robin", "latency_p99_ms");
     Double first = num("slowdown", "spillway", "latency_p99_first_third_ms");
-    out.add(new Check("slowdown latency_p99_ms", "<= 0.3 x round-robin's and <= 1.5 x own first-third p99",
-        fmt(p99) + " (round-robin " + fmt(rr) + ", own first third " + fmt(first) + ")",
-        p99 == null || rr == null || first == null ? null : p99 <= 0.3 * rr && p99 <= 1.5 * first));
+    out.add(
+        new Check(
+            "slowdown latency_p99_ms",
+            "<= 0.3 x round-robin's and <= 1.5 x own first-third p99",
+            fmt(p99) + " (round-robin " + fmt(rr) + ", own first third " + fmt(first) + ")",
+            p99 == null || rr == null || first == null
+                ? null
+                : p99 <= 0.3 * rr && p99 <= 1.5 * first));
     Double fe = num("failure", "spillway", "caller_error_rate");
     out.add(new Check("failure caller_error_rate", "<= 0.001", fmt(fe), le(fe, 0.001)));
     if (jmh != null) {
       Double sel = jnum("select_ns_op");
       Double plain = jnum("plain_pick_ns_op");
       Double bytes = jnum("select_bytes_op");
-      out.add(new Check("JMH select ns/op", "<= 100 ns/op and <= 3 x plain pick",
-          fmt(sel) + " (plain " + fmt(plain) + ")", sel == null || plain == null ? null : sel <= 100 && sel <= 3 * plain));
-      out.add(new Check("JMH select B/op", "0 B/op", fmt(bytes), bytes == null ? null : bytes < 0.5));
+      out.add(
+          new Check(
+              "JMH select ns/op",
+              "<= 100 ns/op and <= 3 x plain pick",
+              fmt(sel) + " (plain " + fmt(plain) + ")",
+              sel == null || plain == null ? null : sel <= 100 && sel <= 3 * plain));
+      out.add(
+          new Check("JMH select B/op", "0 B/op", fmt(bytes), bytes == null ? null : bytes < 0.5));
       Double added = jnum("overhead_p50_us");
-      out.add(new Check("JMH whole-call overhead p50", "<= 20 us added", fmt(added), le(added, 20)));
+      out.add(
+          new Check("JMH whole-call overhead p50", "<= 20 us added", fmt(added), le(added, 20)));
     }
     return out;
   }
@@ -186,7 +225,8 @@ final class Report {
       if (d == Math.rint(d) && Math.abs(d) < 1e6) {
         return String.format(Locale.ROOT, "%.0f", d);
       }
-      return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.1f", d)
+      return Math.abs(d) >= 100
+          ? String.format(Locale.ROOT, "%.1f", d)
           : String.format(Locale.ROOT, "%.4g", d);
     }
     return v.toString();
@@ -199,12 +239,20 @@ final class Report {
   // ---- markdown -------------------------------------------------------------------------------
 
   static final String[][] COLUMNS = {
-      {"capacity_fraction", "capacity"}, {"caller_429_rate", "429 rate"}, {"caller_error_rate", "error rate"},
-      {"backend_429_per_success", "backend 429/success"}, {"ptu_token_share", "PTU share"},
-      {"latency_p50_ms", "p50 ms"}, {"latency_p99_ms", "p99 ms"},
-      {"latency_p99_first_third_ms", "p99 1st third ms"}, {"latency_p999_ms", "p99.9 ms"},
-      {"failover_detect_ms", "failover ms"}, {"recovery_ms", "recovery ms"}, {"calls", "calls"},
-      {"throughput_rps", "ok/s"}};
+    {"capacity_fraction", "capacity"},
+    {"caller_429_rate", "429 rate"},
+    {"caller_error_rate", "error rate"},
+    {"backend_429_per_success", "backend 429/success"},
+    {"ptu_token_share", "PTU share"},
+    {"latency_p50_ms", "p50 ms"},
+    {"latency_p99_ms", "p99 ms"},
+    {"latency_p99_first_third_ms", "p99 1st third ms"},
+    {"latency_p999_ms", "p99.9 ms"},
+    {"failover_detect_ms", "failover ms"},
+    {"recovery_ms", "recovery ms"},
+    {"calls", "calls"},
+    {"throughput_rps", "ok/s"}
+  };
 
   String summaryMarkdown() {
     StringBuilder md = new StringBuilder();
@@ -222,42 +270,74 @@ final class Report {
         }
       }
       md.append('\n');
-      scenarios.forEach((scenario, clients) -> clients.forEach((client, figures) -> {
-        md.append("| ").append(scenario).append(" | ").append(client).append(" |");
-        for (String[] c : COLUMNS) {
-          if (!c[0].equals("latency_p999_ms") || options.p999()) {
-            md.append(' ').append(fmt(figures.get(c[0]))).append(" |");
-          }
-        }
-        md.append('\n');
-      }));
+      scenarios.forEach(
+          (scenario, clients) ->
+              clients.forEach(
+                  (client, figures) -> {
+                    md.append("| ").append(scenario).append(" | ").append(client).append(" |");
+                    for (String[] c : COLUMNS) {
+                      if (!c[0].equals("latency_p999_ms") || options.p999()) {
+                        md.append(' ').append(fmt(figures.get(c[0]))).append(" |");
+                      }
+                    }
+                    md.append('\n');
+                  }));
       md.append('\n');
     }
     md.append("| target | wants | measured | met |\n| --- | --- | --- | --- |\n");
     for (Check c : checks()) {
-      md.append("| ").append(c.figure()).append(" | ").append(c.target()).append(" | ").append(c.measured())
-          .append(" | ").append(c.met() == null ? "n/a" : c.met() ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(c.figure())
+          .append(" | ")
+          .append(c.target())
+          .append(" | ")
+          .append(c.measured())
+          .append(" | ")
+          .append(c.met() == null ? "n/a" : c.met() ? "yes" : "**no**")
+          .append(" |\n");
     }
     if (jmh != null) {
       md.append("\n| JMH figure | value | error |\n| --- | ---: | ---: |\n");
-      jmh.forEach((k, v) -> {
-        if (!k.endsWith("_error") && !(v instanceof Map)) {
-          md.append("| ").append(k).append(" | ").append(fmt(v)).append(" | ")
-              .append(fmt(jmh.get(k + "_error"))).append(" |\n");
-        }
-      });
+      jmh.forEach(
+          (k, v) -> {
+            if (!k.endsWith("_error") && !(v instanceof Map)) {
+              md.append("| ")
+                  .append(k)
+                  .append(" | ")
+                  .append(fmt(v))
+                  .append(" | ")
+                  .append(fmt(jmh.get(k + "_error")))
+                  .append(" |\n");
+            }
+          });
     }
     return md.toString();
   }
 
   String markdown() {
     return "# Spillway benchmark report\n\n"
-        + "Mode `" + options.mode() + "`, seed " + options.seed() + ", time scale F = " + fmt(options.timeScale())
-        + " (a quota minute lasts " + fmt(60 / options.timeScale()) + " s), measured window "
-        + fmt(options.scenarioSeconds()) + " simulated s after " + fmt(options.warmupSeconds())
-        + " simulated s of warm-up" + (options.warmupSustainedOnly() ? " (overload, failure, slowdown; light and"
-        + " burst start cold, their PTU buckets' steady state)" : "") + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + System.getProperty("java.version") + ".\n\n"
+        + "Mode `"
+        + options.mode()
+        + "`, seed "
+        + options.seed()
+        + ", time scale F = "
+        + fmt(options.timeScale())
+        + " (a quota minute lasts "
+        + fmt(60 / options.timeScale())
+        + " s), measured window "
+        + fmt(options.scenarioSeconds())
+        + " simulated s after "
+        + fmt(options.warmupSeconds())
+        + " simulated s of warm-up"
+        + (options.warmupSustainedOnly()
+            ? " (overload, failure, slowdown; light and"
+                + " burst start cold, their PTU buckets' steady state)"
+            : "")
+        + ", "
+        + Runtime.getRuntime().availableProcessors()
+        + " cores, Java "
+        + System.getProperty("java.version")
+        + ".\n\n"
         + "Times are wall-clock ms at F (multiply by F for simulated time). Latency is of successful calls,"
         + " from the scheduled send time. Rates are fractions of the calls scheduled in the window;"
         + " the error rate includes the 429s. Absolute times on a shared machine are noise: compare"

@@ -17,12 +17,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * The baselines' routers, as users add them to the Azure SDK pipeline: a per-try policy (it runs
- * after the SDK's retry policy, so every retry is routed again) that rewrites host, port and
- * {@code api-key} of the request. Thread-safe.
+ * after the SDK's retry policy, so every retry is routed again) that rewrites host, port and {@code
+ * api-key} of the request. Thread-safe.
  */
 abstract class RoutingPolicy implements HttpPipelinePolicy {
   /** Context key under which the harness passes the call's {@link CallRecord}. */
   static final String CALL_KEY = "spillway-bench.call";
+
   /** The attempt cap every client gets (BENCHMARK §1). */
   static final int ATTEMPT_CAP = 6;
 
@@ -54,10 +55,14 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
   }
 
   /** Routes one SDK try. */
-  abstract Mono<HttpResponse> route(HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record);
+  abstract Mono<HttpResponse> route(
+      HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record);
 
   /** Sends the request to one backend, noting the attempt in the call's record. */
-  final Mono<HttpResponse> sendTo(Target target, HttpPipelineCallContext context, HttpPipelineNextPolicy next,
+  final Mono<HttpResponse> sendTo(
+      Target target,
+      HttpPipelineCallContext context,
+      HttpPipelineNextPolicy next,
       CallRecord record) {
     HttpRequest request = context.getHttpRequest();
     UrlBuilder url = UrlBuilder.parse(request.getUrl());
@@ -67,23 +72,26 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     record.attempts.incrementAndGet();
     long sent = System.nanoTime();
     boolean failing = Target.FAILING.equals(target.id());
-    return next.clone().process()
-        .doOnNext(response -> {
-          int status = response.getStatusCode();
-          record.lastStatus = status;
-          if (status / 100 == 2) {
-            record.servedBy = target.id();
-            record.servedSentNanos = sent;
-          } else if (failing && status >= 500) {
-            record.failedOnPtuA = true;
-          }
-        })
-        .doOnError(error -> {
-          record.lastStatus = 0;
-          if (failing) {
-            record.failedOnPtuA = true;
-          }
-        });
+    return next.clone()
+        .process()
+        .doOnNext(
+            response -> {
+              int status = response.getStatusCode();
+              record.lastStatus = status;
+              if (status / 100 == 2) {
+                record.servedBy = target.id();
+                record.servedSentNanos = sent;
+              } else if (failing && status >= 500) {
+                record.failedOnPtuA = true;
+              }
+            })
+        .doOnError(
+            error -> {
+              record.lastStatus = 0;
+              if (failing) {
+                record.failedOnPtuA = true;
+              }
+            });
   }
 
   long scaledNanos(long seconds) {
@@ -97,7 +105,8 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     }
 
     @Override
-    Mono<HttpResponse> route(HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
+    Mono<HttpResponse> route(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
       return sendTo(targets.get(0), context, next, record);
     }
   }
@@ -111,17 +120,19 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     }
 
     @Override
-    Mono<HttpResponse> route(HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
+    Mono<HttpResponse> route(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
       int i = Math.floorMod(counter.getAndIncrement(), targets.size());
       return sendTo(targets.get(i), context, next, record);
     }
   }
 
   /**
-   * {@code weighted-random}, as LiteLLM's default router (simple-shuffle): pick at random by capacity
-   * weight among deployments not cooling; a deployment that answers 429 (or fails: 5xx, connection
-   * error) cools down for a fixed 5 s (scaled); when all cool, "no deployments available" (a 429
-   * without a retry hint, as LiteLLM raises it). The SDK's retry policy retries, each try routed again.
+   * {@code weighted-random}, as LiteLLM's default router (simple-shuffle): pick at random by
+   * capacity weight among deployments not cooling; a deployment that answers 429 (or fails: 5xx,
+   * connection error) cools down for a fixed 5 s (scaled); when all cool, "no deployments
+   * available" (a 429 without a retry hint, as LiteLLM raises it). The SDK's retry policy retries,
+   * each try routed again.
    */
   static final class WeightedRandom extends RoutingPolicy {
     static final long COOL_DOWN_SECONDS = 5;
@@ -135,7 +146,8 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     }
 
     @Override
-    Mono<HttpResponse> route(HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
+    Mono<HttpResponse> route(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
       long now = System.nanoTime();
       double total = 0;
       for (int i = 0; i < targets.size(); i++) {
@@ -144,8 +156,9 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
         }
       }
       if (total == 0) {
-        return Mono.just(SyntheticResponse.throttled(context.getHttpRequest(),
-            "No deployments available for selected model", 0));
+        return Mono.just(
+            SyntheticResponse.throttled(
+                context.getHttpRequest(), "No deployments available for selected model", 0));
       }
       double target;
       synchronized (random) {
@@ -164,12 +177,13 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
       int chosen = pick;
       long coolDown = scaledNanos(COOL_DOWN_SECONDS);
       return sendTo(targets.get(chosen), context, next, record)
-          .doOnNext(response -> {
-            int status = response.getStatusCode();
-            if (status == 429 || status >= 500) {
-              coolUntil.set(chosen, System.nanoTime() + coolDown);
-            }
-          })
+          .doOnNext(
+              response -> {
+                int status = response.getStatusCode();
+                if (status == 429 || status >= 500) {
+                  coolUntil.set(chosen, System.nanoTime() + coolDown);
+                }
+              })
           .doOnError(error -> coolUntil.set(chosen, System.nanoTime() + coolDown));
     }
   }
@@ -193,7 +207,8 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     }
 
     @Override
-    Mono<HttpResponse> route(HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
+    Mono<HttpResponse> route(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next, CallRecord record) {
       long now = System.nanoTime();
       int pick = pick(now);
       if (pick < 0) {
@@ -202,29 +217,34 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
           soonest = Math.min(soonest, coolUntil.get(i) - now);
         }
         long seconds = Math.max(1, (long) Math.ceil(soonest / 1e9));
-        return Mono.just(SyntheticResponse.throttled(context.getHttpRequest(),
-            "All backends are throttled; retry after the soonest recovery", seconds));
+        return Mono.just(
+            SyntheticResponse.throttled(
+                context.getHttpRequest(),
+                "All backends are throttled; retry after the soonest recovery",
+                seconds));
       }
       return sendTo(targets.get(pick), context, next, record)
-          .onErrorResume(error -> {
-            coolUntil.set(pick, System.nanoTime() + scaledNanos(DEFAULT_COOL_DOWN_SECONDS));
-            if (record.attempts.get() >= ATTEMPT_CAP || pick(System.nanoTime()) < 0) {
-              return Mono.error(error);
-            }
-            return route(context, next, record);
-          })
-          .flatMap(response -> {
-            int status = response.getStatusCode();
-            if (status != 429 && status < 500) {
-              return Mono.just(response);
-            }
-            coolUntil.set(pick, System.nanoTime() + coolDownNanos(response));
-            if (record.attempts.get() >= ATTEMPT_CAP) {
-              return Mono.just(response);
-            }
-            response.close();
-            return route(context, next, record);
-          });
+          .onErrorResume(
+              error -> {
+                coolUntil.set(pick, System.nanoTime() + scaledNanos(DEFAULT_COOL_DOWN_SECONDS));
+                if (record.attempts.get() >= ATTEMPT_CAP || pick(System.nanoTime()) < 0) {
+                  return Mono.error(error);
+                }
+                return route(context, next, record);
+              })
+          .flatMap(
+              response -> {
+                int status = response.getStatusCode();
+                if (status != 429 && status < 500) {
+                  return Mono.just(response);
+                }
+                coolUntil.set(pick, System.nanoTime() + coolDownNanos(response));
+                if (record.attempts.get() >= ATTEMPT_CAP) {
+                  return Mono.just(response);
+                }
+                response.close();
+                return route(context, next, record);
+              });
     }
 
     private int pick(long now) {
@@ -276,7 +296,11 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
     final int lastStatus;
 
     AttemptCapException(int lastStatus) {
-      super("attempt cap of " + ATTEMPT_CAP + " reached; last status " + lastStatus, null, false, false);
+      super(
+          "attempt cap of " + ATTEMPT_CAP + " reached; last status " + lastStatus,
+          null,
+          false,
+          false);
       this.lastStatus = lastStatus;
     }
   }

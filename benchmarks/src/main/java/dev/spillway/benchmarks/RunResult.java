@@ -16,6 +16,13 @@ import java.util.List;
  * @param faultStartNanos when the fault began, or 0
  * @param faultEndNanos when the fault ended, or 0
  */
-record RunResult(Scenario scenario, String client, List<CallRecord> records, SimulatorStats windowStats,
-    SimulatorStats finalStats, long windowStartNanos, long windowNanos, long faultStartNanos,
+record RunResult(
+    Scenario scenario,
+    String client,
+    List<CallRecord> records,
+    SimulatorStats windowStats,
+    SimulatorStats finalStats,
+    long windowStartNanos,
+    long windowNanos,
+    long faultStartNanos,
     long faultEndNanos) {}

@@ -20,6 +20,7 @@ public enum Scenario {
 
   /** Burst spikes: 1.5 C during [5 s, 6 s) of every 10 simulated seconds. */
   static final double BURST_PEAK = 1.5;
+
   static final double BURST_PERIOD_S = 10;
   static final double BURST_START_S = 5;
   static final double BURST_LENGTH_S = 1;
@@ -33,12 +34,16 @@ public enum Scenario {
     this.baseRate = baseRate;
   }
 
-  /** @return the key used in report.json */
+  /**
+   * @return the key used in report.json
+   */
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @return the steady rate, a multiple of C (also the warm-up rate) */
+  /**
+   * @return the steady rate, a multiple of C (also the warm-up rate)
+   */
   public double baseRate() {
     return baseRate;
   }
@@ -52,17 +57,23 @@ public enum Scenario {
   public double rate(double seconds) {
     if (this == BURST) {
       double inPeriod = seconds % BURST_PERIOD_S;
-      return inPeriod >= BURST_START_S && inPeriod < BURST_START_S + BURST_LENGTH_S ? BURST_PEAK : baseRate;
+      return inPeriod >= BURST_START_S && inPeriod < BURST_START_S + BURST_LENGTH_S
+          ? BURST_PEAK
+          : baseRate;
     }
     return baseRate;
   }
 
-  /** @return the highest rate of the scenario, for thinning */
+  /**
+   * @return the highest rate of the scenario, for thinning
+   */
   public double peakRate() {
     return this == BURST ? BURST_PEAK : baseRate;
   }
 
-  /** @return whether a fault is injected during the middle third */
+  /**
+   * @return whether a fault is injected during the middle third
+   */
   public boolean hasFault() {
     return this == FAILURE || this == SLOWDOWN;
   }

@@ -1,6 +1,7 @@
 package dev.spillway.benchmarks;
 
 import dev.spillway.Backend;
+import dev.spillway.CallRequest;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
@@ -14,7 +15,6 @@ import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.PoolStateStore;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.OpenTelemetry;
-import dev.spillway.CallRequest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,18 +52,32 @@ public class SelectBenchmark {
       List<Backend> backends = new ArrayList<>();
       for (int i = 0; i < ROUTES; i++) {
         boolean ptu = i < ROUTES / 2;
-        backends.add(Backend.builder("b" + i).endpoint("https://b" + i + ".openai.azure.com")
-            .tier(ptu ? 0 : 1).weight(WEIGHTS[i]).credential(Credential.apiKey("k"))
-            .deployment(ptu ? Deployment.ptu("gpt-4o", "d" + i, 0) : Deployment.of("gpt-4o", "d" + i))
-            .build());
+        backends.add(
+            Backend.builder("b" + i)
+                .endpoint("https://b" + i + ".openai.azure.com")
+                .tier(ptu ? 0 : 1)
+                .weight(WEIGHTS[i])
+                .credential(Credential.apiKey("k"))
+                .deployment(
+                    ptu ? Deployment.ptu("gpt-4o", "d" + i, 0) : Deployment.of("gpt-4o", "d" + i))
+                .build());
       }
       scheduler = new SystemScheduler();
-      engine = new Engine(backends, PoolSettings.DEFAULTS, Ticker.system(), Clock.systemUTC(),
-          scheduler, RandomSource.threadLocal(), OpenTelemetry::noop, List.<PoolListener>of(),
-          PoolStateStore.inMemory());
+      engine =
+          new Engine(
+              backends,
+              PoolSettings.DEFAULTS,
+              Ticker.system(),
+              Clock.systemUTC(),
+              scheduler,
+              RandomSource.threadLocal(),
+              OpenTelemetry::noop,
+              List.<PoolListener>of(),
+              PoolStateStore.inMemory());
       // Give every tier-0 route latency samples, as a warm pool has.
       for (int i = 0; i < 200; i++) {
-        engine.execute(CallRequest.builder("chat", "gpt-4o").maxOutputTokens(100).build(),
+        engine.execute(
+            CallRequest.builder("chat", "gpt-4o").maxOutputTokens(100).build(),
             attempt -> {
               attempt.completion().complete(null);
               return new AttemptResponse<>(200, ResponseHeaders.NONE, null, attempt);

@@ -23,7 +23,10 @@ final class SyntheticResponse extends HttpResponse {
     this.body = body;
   }
 
-  /** A 429 in Azure's error shape, with a {@code Retry-After} in whole seconds when {@code retryAfterSeconds > 0}. */
+  /**
+   * A 429 in Azure's error shape, with a {@code Retry-After} in whole seconds when {@code
+   * retryAfterSeconds > 0}.
+   */
   static SyntheticResponse throttled(HttpRequest request, String message, long retryAfterSeconds) {
     HttpHeaders headers = new HttpHeaders().set(HttpHeaderName.CONTENT_TYPE, "application/json");
     if (retryAfterSeconds > 0) {

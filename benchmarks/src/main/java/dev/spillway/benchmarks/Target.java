@@ -13,6 +13,7 @@ package dev.spillway.benchmarks;
 record Target(String id, int tier, double weight, boolean ptu, int port, String apiKey) {
   /** The resource whose outage the failure scenario simulates. */
   static final String FAILING = "ptu-a";
+
   /** The resource the slowdown scenario slows. */
   static final String SLOWED = "paygo-1";
 

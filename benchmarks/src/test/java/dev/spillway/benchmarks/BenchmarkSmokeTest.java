@@ -19,24 +19,39 @@ import org.junit.jupiter.api.io.TempDir;
  * and checks the report's schema and invariants, not its figures.
  */
 class BenchmarkSmokeTest {
-  static final List<String> SCENARIOS = List.of("light", "overload", "burst", "failure", "slowdown");
+  static final List<String> SCENARIOS =
+      List.of("light", "overload", "burst", "failure", "slowdown");
   static final List<String> CLIENTS =
       List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
-  static final List<String> FIGURES = List.of("capacity_fraction", "caller_429_rate", "caller_error_rate",
-      "backend_429_per_success", "ptu_token_share", "latency_p50_ms", "latency_p99_ms",
-      "latency_p99_first_third_ms", "latency_p999_ms", "failover_detect_ms", "recovery_ms", "calls",
-      "throughput_rps");
+  static final List<String> FIGURES =
+      List.of(
+          "capacity_fraction",
+          "caller_429_rate",
+          "caller_error_rate",
+          "backend_429_per_success",
+          "ptu_token_share",
+          "latency_p50_ms",
+          "latency_p99_ms",
+          "latency_p99_first_third_ms",
+          "latency_p999_ms",
+          "failover_detect_ms",
+          "recovery_ms",
+          "calls",
+          "throughput_rps");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static JsonNode report;
 
   @BeforeAll
   static void runTinyBenchmark() throws Exception {
     BenchmarkMain.quietLogs();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Report r = BenchmarkMain.run(BenchOptions.smoke(dir), true, List.of(),
-        new PrintStream(log, true, StandardCharsets.UTF_8));
+    Report r =
+        BenchmarkMain.run(
+            BenchOptions.smoke(dir),
+            true,
+            List.of(),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
     r.write(dir);
     report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
   }
@@ -46,8 +61,13 @@ class BenchmarkSmokeTest {
     assertThat(dir.resolve("report.md")).isNotEmptyFile();
     String html = Files.readString(dir.resolve("report.html"));
     // Offline: inline SVG only, nothing fetched, no scripts.
-    assertThat(html).contains("<svg").contains("</html>").doesNotContain("<script").doesNotContain("src=")
-        .doesNotContain("href=").doesNotContain("@import");
+    assertThat(html)
+        .contains("<svg")
+        .contains("</html>")
+        .doesNotContain("<script")
+        .doesNotContain("src=")
+        .doesNotContain("href=")
+        .doesNotContain("@import");
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| overload | spillway |");
   }
 
@@ -84,16 +104,22 @@ class BenchmarkSmokeTest {
         String where = s + "/" + c;
         long calls = f.get("calls").asLong();
         assertThat(calls).as(where + " calls").isPositive();
-        assertThat(f.get("ok").asLong() + f.get("errors").asLong()).as(where + " ok + errors").isEqualTo(calls);
-        assertThat(f.get("errors_429").asLong()).as(where).isLessThanOrEqualTo(f.get("errors").asLong());
+        assertThat(f.get("ok").asLong() + f.get("errors").asLong())
+            .as(where + " ok + errors")
+            .isEqualTo(calls);
+        assertThat(f.get("errors_429").asLong())
+            .as(where)
+            .isLessThanOrEqualTo(f.get("errors").asLong());
         for (String rate : List.of("caller_429_rate", "caller_error_rate", "ptu_token_share")) {
           assertThat(f.get(rate).asDouble()).as(where + " " + rate).isBetween(0.0, 1.0);
         }
-        assertThat(f.get("caller_429_rate").asDouble()).isLessThanOrEqualTo(f.get("caller_error_rate").asDouble());
+        assertThat(f.get("caller_429_rate").asDouble())
+            .isLessThanOrEqualTo(f.get("caller_error_rate").asDouble());
         assertThat(f.get("capacity_fraction").asDouble()).as(where).isGreaterThanOrEqualTo(0.0);
         assertThat(f.get("latency_p999_ms").isNull()).as(where + " p99.9 only in full").isTrue();
         if (f.get("ok").asLong() > 0) {
-          assertThat(f.get("latency_p99_ms").asDouble()).as(where)
+          assertThat(f.get("latency_p99_ms").asDouble())
+              .as(where)
               .isGreaterThanOrEqualTo(f.get("latency_p50_ms").asDouble());
         }
         boolean failure = s.equals("failure");
@@ -108,7 +134,8 @@ class BenchmarkSmokeTest {
   @Test
   void singleUsesOnlyPtuAAndChartsCoverOverloadAndFailure() {
     for (String s : SCENARIOS) {
-      assertThat(report.get("scenarios").get(s).get("single").get("ptu_token_share").asDouble()).isIn(0.0, 1.0);
+      assertThat(report.get("scenarios").get(s).get("single").get("ptu_token_share").asDouble())
+          .isIn(0.0, 1.0);
     }
     for (String s : List.of("overload", "failure")) {
       JsonNode series = report.get("traffic_share").get(s);

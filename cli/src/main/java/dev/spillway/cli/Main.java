@@ -29,8 +29,8 @@ public final class Main {
   }
 
   /**
-   * Runs the command line without exiting: the testable entry point. The demo redraws its table
-   * in place only when {@code out} is the JVM's standard output and that is a terminal.
+   * Runs the command line without exiting: the testable entry point. The demo redraws its table in
+   * place only when {@code out} is the JVM's standard output and that is a terminal.
    *
    * @param args the arguments
    * @param out where results go (with {@code --json}, only the documented lines)

@@ -1,8 +1,8 @@
 package dev.spillway.cli;
 
 /**
- * A pool configuration file could not be read: it names the file, the property, the line where
- * the parser knows it, and the problem. The message is one line and never holds a secret.
+ * A pool configuration file could not be read: it names the file, the property, the line where the
+ * parser knows it, and the problem. The message is one line and never holds a secret.
  *
  * <p>Immutable and thread-safe.
  */
@@ -70,7 +70,10 @@ public final class PoolConfigException extends RuntimeException {
   }
 
   private static String format(String source, String property, int line, String problem) {
-    return source + (line > 0 ? ":" + line : "") + ": "
-        + (property == null ? "" : property + ": ") + problem;
+    return source
+        + (line > 0 ? ":" + line : "")
+        + ": "
+        + (property == null ? "" : property + ": ")
+        + problem;
   }
 }

@@ -56,10 +56,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   <li>{@code ${NAME}} in a value is replaced by the environment variable {@code NAME}; an unset
  *       variable is an error naming it.
  *   <li>Durations are a whole number with a unit ({@code 500ms}, {@code 120s}, {@code 2m}, {@code
- *       1h}; also {@code ns}, {@code us}, {@code d}) or ISO-8601 ({@code PT2M}); a number without
- *       a unit is refused rather than guessed.
- *   <li>Booleans are {@code true} or {@code false}; an empty value, {@code ~} or {@code null}
- *       means the default.
+ *       1h}; also {@code ns}, {@code us}, {@code d}) or ISO-8601 ({@code PT2M}); a number without a
+ *       unit is refused rather than guessed.
+ *   <li>Booleans are {@code true} or {@code false}; an empty value, {@code ~} or {@code null} means
+ *       the default.
  * </ul>
  *
  * <p>Every error is a {@link PoolConfigException} naming the file, the property, the line and the
@@ -69,11 +69,18 @@ public final class PoolConfigLoader {
   /** The top-level key of the schema in a document that may hold other configuration. */
   public static final String ROOT_KEY = "spillway";
 
-  private static final List<String> POOL_KEYS = List.of("timeout", "attempt-timeout",
-      "stream-attempt-timeout", "stream-idle-timeout", "max-attempts", "home-backend",
-      "allow-insecure-http", "backends");
-  private static final List<String> BACKEND_KEYS = List.of("id", "endpoint", "tier", "weight",
-      "region", "api-key", "credential", "deployments");
+  private static final List<String> POOL_KEYS =
+      List.of(
+          "timeout",
+          "attempt-timeout",
+          "stream-attempt-timeout",
+          "stream-idle-timeout",
+          "max-attempts",
+          "home-backend",
+          "allow-insecure-http",
+          "backends");
+  private static final List<String> BACKEND_KEYS =
+      List.of("id", "endpoint", "tier", "weight", "region", "api-key", "credential", "deployments");
   private static final List<String> DEPLOYMENT_KEYS =
       List.of("model", "deployment", "ptu", "tpm", "rpm");
 
@@ -82,9 +89,22 @@ public final class PoolConfigLoader {
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?\\d+)(ns|us|ms|s|m|h|d)");
-  private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of("ns", ChronoUnit.NANOS,
-      "us", ChronoUnit.MICROS, "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS,
-      "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
+  private static final Map<String, ChronoUnit> DURATION_UNITS =
+      Map.of(
+          "ns",
+          ChronoUnit.NANOS,
+          "us",
+          ChronoUnit.MICROS,
+          "ms",
+          ChronoUnit.MILLIS,
+          "s",
+          ChronoUnit.SECONDS,
+          "m",
+          ChronoUnit.MINUTES,
+          "h",
+          ChronoUnit.HOURS,
+          "d",
+          ChronoUnit.DAYS);
 
   private final String source;
   private final Function<String, String> env;
@@ -108,8 +128,12 @@ public final class PoolConfigLoader {
     try {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new PoolConfigException(file.toString(), null, 0,
-          "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+      throw new PoolConfigException(
+          file.toString(),
+          null,
+          0,
+          "cannot read the file (" + e.getClass().getSimpleName() + ")",
+          e);
     }
     return load(yaml, file.toString(), System::getenv);
   }
@@ -119,8 +143,8 @@ public final class PoolConfigLoader {
    *
    * @param yaml the YAML text
    * @param sourceName the name errors give the document, such as its file name
-   * @param env resolves {@code ${NAME}}: returns the value of {@code NAME}, or {@code null} when
-   *     it is not set
+   * @param env resolves {@code ${NAME}}: returns the value of {@code NAME}, or {@code null} when it
+   *     is not set
    * @return the validated configuration
    * @throws PoolConfigException if the document cannot be parsed or validated
    * @throws NullPointerException if an argument is null
@@ -137,11 +161,11 @@ public final class PoolConfigLoader {
     try {
       root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
     } catch (MarkedYAMLException e) {
-      throw new PoolConfigException(source, null, line(e.getProblemMark()),
-          "not valid YAML: " + oneLine(e.getProblem()), e);
+      throw new PoolConfigException(
+          source, null, line(e.getProblemMark()), "not valid YAML: " + oneLine(e.getProblem()), e);
     } catch (YAMLException e) {
-      throw new PoolConfigException(source, null, 0, "not valid YAML: " + oneLine(e.getMessage()),
-          e);
+      throw new PoolConfigException(
+          source, null, 0, "not valid YAML: " + oneLine(e.getMessage()), e);
     }
     if (root == null || isNull(root)) {
       throw new PoolConfigException(source, null, 0, "the document is empty", null);
@@ -166,20 +190,27 @@ public final class PoolConfigLoader {
       BackendConfig backend = backend(fields, item, itemPath);
       String earlier = idPaths.putIfAbsent(backend.id(), itemPath);
       if (earlier != null) {
-        throw error(itemPath + ".id", fields.get("id").getKeyNode(),
-            "backend id '" + backend.id() + "' is already used by " + earlier, null);
+        throw error(
+            itemPath + ".id",
+            fields.get("id").getKeyNode(),
+            "backend id '" + backend.id() + "' is already used by " + earlier,
+            null);
       }
       backends.add(backend);
     }
-    return validated(path, node, () -> new PoolConfig(
-        duration(m, path, "timeout"),
-        duration(m, path, "attempt-timeout"),
-        duration(m, path, "stream-attempt-timeout"),
-        duration(m, path, "stream-idle-timeout"),
-        integer(m, path, "max-attempts"),
-        text(m, path, "home-backend"),
-        Boolean.TRUE.equals(bool(m, path, "allow-insecure-http")),
-        backends));
+    return validated(
+        path,
+        node,
+        () ->
+            new PoolConfig(
+                duration(m, path, "timeout"),
+                duration(m, path, "attempt-timeout"),
+                duration(m, path, "stream-attempt-timeout"),
+                duration(m, path, "stream-idle-timeout"),
+                integer(m, path, "max-attempts"),
+                text(m, path, "home-backend"),
+                Boolean.TRUE.equals(bool(m, path, "allow-insecure-http")),
+                backends));
   }
 
   private BackendConfig backend(Map<String, NodeTuple> m, Node node, String path) {
@@ -191,27 +222,35 @@ public final class PoolConfigLoader {
     for (int i = 0; i < items.size(); i++) {
       deployments.add(deployment(items.get(i), path + ".deployments[" + i + "]"));
     }
-    return validated(path, node, () -> new BackendConfig(
-        text(m, path, "id"),
-        text(m, path, "endpoint"),
-        integer(m, path, "tier"),
-        number(m, path, "weight"),
-        text(m, path, "region"),
-        text(m, path, "api-key"),
-        text(m, path, "credential"),
-        deployments));
+    return validated(
+        path,
+        node,
+        () ->
+            new BackendConfig(
+                text(m, path, "id"),
+                text(m, path, "endpoint"),
+                integer(m, path, "tier"),
+                number(m, path, "weight"),
+                text(m, path, "region"),
+                text(m, path, "api-key"),
+                text(m, path, "credential"),
+                deployments));
   }
 
   private DeploymentConfig deployment(Node node, String path) {
     Map<String, NodeTuple> m = mapping(node, path, DEPLOYMENT_KEYS);
     required(m, node, path, "model");
     required(m, node, path, "deployment");
-    return validated(path, node, () -> new DeploymentConfig(
-        text(m, path, "model"),
-        text(m, path, "deployment"),
-        bool(m, path, "ptu"),
-        whole(m, path, "tpm"),
-        whole(m, path, "rpm")));
+    return validated(
+        path,
+        node,
+        () ->
+            new DeploymentConfig(
+                text(m, path, "model"),
+                text(m, path, "deployment"),
+                bool(m, path, "ptu"),
+                whole(m, path, "tpm"),
+                whole(m, path, "rpm")));
   }
 
   /** Builds a record, reporting its validation error at the record's path and line. */
@@ -238,8 +277,11 @@ public final class PoolConfigLoader {
       String key = scalar.getValue();
       String keyPath = child(path, key);
       if (!known.contains(key)) {
-        throw error(keyPath, keyNode,
-            "unknown property; expected one of " + String.join(", ", known), null);
+        throw error(
+            keyPath,
+            keyNode,
+            "unknown property; expected one of " + String.join(", ", known),
+            null);
       }
       if (entries.putIfAbsent(key, tuple) != null) {
         throw error(keyPath, keyNode, "set twice", null);
@@ -261,8 +303,8 @@ public final class PoolConfigLoader {
   private Node required(Map<String, NodeTuple> m, Node owner, String path, String key) {
     NodeTuple tuple = m.get(key);
     if (tuple == null || isNull(tuple.getValueNode())) {
-      throw error(child(path, key), tuple == null ? owner : tuple.getKeyNode(), "is required",
-          null);
+      throw error(
+          child(path, key), tuple == null ? owner : tuple.getKeyNode(), "is required", null);
     }
     return tuple.getValueNode();
   }
@@ -275,20 +317,29 @@ public final class PoolConfigLoader {
       return null;
     }
     if (!(tuple.getValueNode() instanceof ScalarNode scalar)) {
-      throw error(child(path, key), tuple.getKeyNode(),
-          "expected a single value, found " + describe(tuple.getValueNode()), null);
+      throw error(
+          child(path, key),
+          tuple.getKeyNode(),
+          "expected a single value, found " + describe(tuple.getValueNode()),
+          null);
     }
     return substitute(scalar.getValue(), child(path, key), tuple.getKeyNode()).trim();
   }
 
   private Duration duration(Map<String, NodeTuple> m, String path, String key) {
-    return convert(m, path, key, "a duration such as 500ms, 120s or 2m", text -> {
-      Matcher simple = SIMPLE_DURATION.matcher(text);
-      if (simple.matches()) {
-        return Duration.of(Long.parseLong(simple.group(1)), DURATION_UNITS.get(simple.group(2)));
-      }
-      return Duration.parse(text);
-    });
+    return convert(
+        m,
+        path,
+        key,
+        "a duration such as 500ms, 120s or 2m",
+        text -> {
+          Matcher simple = SIMPLE_DURATION.matcher(text);
+          if (simple.matches()) {
+            return Duration.of(
+                Long.parseLong(simple.group(1)), DURATION_UNITS.get(simple.group(2)));
+          }
+          return Duration.parse(text);
+        });
   }
 
   private Integer integer(Map<String, NodeTuple> m, String path, String key) {
@@ -300,28 +351,42 @@ public final class PoolConfigLoader {
   }
 
   private Double number(Map<String, NodeTuple> m, String path, String key) {
-    return convert(m, path, key, "a number", text -> {
-      if (!DECIMAL.matcher(text).matches()) {
-        throw new NumberFormatException(text);
-      }
-      return Double.valueOf(text);
-    });
+    return convert(
+        m,
+        path,
+        key,
+        "a number",
+        text -> {
+          if (!DECIMAL.matcher(text).matches()) {
+            throw new NumberFormatException(text);
+          }
+          return Double.valueOf(text);
+        });
   }
 
   private Boolean bool(Map<String, NodeTuple> m, String path, String key) {
-    return convert(m, path, key, "true or false", text -> {
-      switch (text.toLowerCase(Locale.ROOT)) {
-        case "true":
-          return Boolean.TRUE;
-        case "false":
-          return Boolean.FALSE;
-        default:
-          throw new IllegalArgumentException(text);
-      }
-    });
+    return convert(
+        m,
+        path,
+        key,
+        "true or false",
+        text -> {
+          switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+              return Boolean.TRUE;
+            case "false":
+              return Boolean.FALSE;
+            default:
+              throw new IllegalArgumentException(text);
+          }
+        });
   }
 
-  private <T> T convert(Map<String, NodeTuple> m, String path, String key, String expected,
+  private <T> T convert(
+      Map<String, NodeTuple> m,
+      String path,
+      String key,
+      String expected,
       Function<String, T> parser) {
     String text = text(m, path, key);
     if (text == null) {
@@ -330,8 +395,11 @@ public final class PoolConfigLoader {
     try {
       return parser.apply(text);
     } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
-      throw error(child(path, key), m.get(key).getKeyNode(),
-          "expected " + expected + ", was '" + text + "'", null);
+      throw error(
+          child(path, key),
+          m.get(key).getKeyNode(),
+          "expected " + expected + ", was '" + text + "'",
+          null);
     }
   }
 
@@ -361,13 +429,17 @@ public final class PoolConfigLoader {
   // ---- helpers ----
 
   private PoolConfigException error(String path, Node node, String problem, Throwable cause) {
-    return new PoolConfigException(source, path.isEmpty() ? null : path,
-        node == null ? 0 : line(node.getStartMark()), problem, cause);
+    return new PoolConfigException(
+        source,
+        path.isEmpty() ? null : path,
+        node == null ? 0 : line(node.getStartMark()),
+        problem,
+        cause);
   }
 
   private static boolean hasKey(MappingNode mapping, String key) {
-    return mapping.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode s
-        && s.getValue().equals(key));
+    return mapping.getValue().stream()
+        .anyMatch(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key));
   }
 
   private static boolean isNull(Node node) {

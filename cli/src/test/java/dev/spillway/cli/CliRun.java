@@ -16,8 +16,8 @@ record CliRun(int exitCode, String out, String err) {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       exitCode = Main.run(args, o, e);
     }
-    return new CliRun(exitCode, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return new CliRun(
+        exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   List<String> outLines() {

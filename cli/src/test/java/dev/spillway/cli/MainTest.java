@@ -12,28 +12,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Arguments and configuration files the CLI refuses before sending anything: exit code 2. */
 class MainTest {
   static final String CANARY = "canary-key-5d1e88";
-  static final String VALID_BACKEND = """
+  static final String VALID_BACKEND =
+      """
           - id: local
             endpoint: http://127.0.0.1:9
             api-key: %s
             deployments: [{ model: gpt-4o, deployment: gpt-4o }]
-      """.formatted(CANARY);
+      """
+          .formatted(CANARY);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
       missing endpoint | "    - id: a\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :3: spillway.backends[0].endpoint: is required
       bad tier         | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      tier: -1\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :3: spillway.backends[0]: backend 'a': tier must be >= 0, was -1
       unknown property | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      tierr: 1\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].tierr: unknown property; expected one of id, endpoint, tier, weight, region, api-key, credential, deployments
       unset variable   | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      api-key: ${SPILLWAY_TEST_UNSET_VARIABLE}\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].api-key: environment variable SPILLWAY_TEST_UNSET_VARIABLE is not set
       duplicate id     | "    - id: local\\n      endpoint: https://a.openai.azure.com\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :7: spillway.backends[1].id: backend id 'local' is already used by spillway.backends[0]
       """)
-  void configErrorsExitWithCode2AndOneLineNamingFilePropertyAndProblem(String name,
-      String backend, String expected) throws Exception {
-    String yaml = "spillway:\n  backends:\n" + (name.equals("duplicate id") ? VALID_BACKEND : "")
-        + backend.replace("\\n", "\n");
+  void configErrorsExitWithCode2AndOneLineNamingFilePropertyAndProblem(
+      String name, String backend, String expected) throws Exception {
+    String yaml =
+        "spillway:\n  backends:\n"
+            + (name.equals("duplicate id") ? VALID_BACKEND : "")
+            + backend.replace("\\n", "\n");
     Path file = dir.resolve("pool.yaml");
     Files.writeString(file, yaml);
 
@@ -53,8 +60,11 @@ class MainTest {
     CliRun run = CliRun.of("run", "--config", file.toString(), "--model", "gpt-5");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines()).containsExactly("spillway-cli run: --model 'gpt-5': no backend of "
-        + file + " serves it; they serve [gpt-4o]");
+    assertThat(run.errLines())
+        .containsExactly(
+            "spillway-cli run: --model 'gpt-5': no backend of "
+                + file
+                + " serves it; they serve [gpt-4o]");
     assertThat(run.out()).isEmpty();
   }
 
@@ -67,7 +77,11 @@ class MainTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
       no command         | ""                                          | spillway-cli: a command is required (see --help)
       unknown command    | probe                                       | spillway-cli: Unmatched argument at index 0: 'probe' (see --help)
       missing config     | run --model m                               | spillway-cli run: Missing required option: '--config=FILE' (see --help)

@@ -20,7 +20,8 @@ class PoolConfigLoaderTest {
   static final Function<String, String> ENV =
       Map.of("AOAI_PTU_KEY", CANARY, "AOAI_PAYGO_KEY", "paygo-secret")::get;
 
-  static final String DESIGN_EXAMPLE = """
+  static final String DESIGN_EXAMPLE =
+      """
       spillway:
         timeout: 120s              # call deadline
         attempt-timeout: 60s
@@ -67,30 +68,55 @@ class PoolConfigLoaderTest {
     assertThat(config.maxAttempts()).isEqualTo(6);
     assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
     assertThat(config.allowInsecureHttp()).isFalse();
-    assertThat(config.backends()).containsExactly(
-        new BackendConfig("sweden-ptu", "https://example-ptu.openai.azure.com", 0, 1.0,
-            "swedencentral", CANARY, null,
-            List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
-        new BackendConfig("eastus-paygo", "https://example-paygo.openai.azure.com", 1, null, null,
-            "paygo-secret", null,
-            List.of(new DeploymentConfig("gpt-4o", "gpt-4o", null, 150_000L, 900L))),
-        new BackendConfig("westus-entra", "https://example-entra.openai.azure.com", 1, 0.5, null,
-            null, "entra", List.of(DeploymentConfig.of("gpt-4o", "gpt-4o"))));
+    assertThat(config.backends())
+        .containsExactly(
+            new BackendConfig(
+                "sweden-ptu",
+                "https://example-ptu.openai.azure.com",
+                0,
+                1.0,
+                "swedencentral",
+                CANARY,
+                null,
+                List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
+            new BackendConfig(
+                "eastus-paygo",
+                "https://example-paygo.openai.azure.com",
+                1,
+                null,
+                null,
+                "paygo-secret",
+                null,
+                List.of(new DeploymentConfig("gpt-4o", "gpt-4o", null, 150_000L, 900L))),
+            new BackendConfig(
+                "westus-entra",
+                "https://example-entra.openai.azure.com",
+                1,
+                0.5,
+                null,
+                null,
+                "entra",
+                List.of(DeploymentConfig.of("gpt-4o", "gpt-4o"))));
   }
 
   @Test
   void readsTheBareSchemaWithDefaults() {
-    PoolConfig config = PoolConfigLoader.load("""
+    PoolConfig config =
+        PoolConfigLoader.load(
+            """
         backends:
           - id: local
             endpoint: http://127.0.0.1:8080
             api-key: plain
             deployments: [{ model: gpt-4o, deployment: gpt-4o }]
-        """, "bare.yaml", ENV);
+        """,
+            "bare.yaml",
+            ENV);
 
     assertThat(config.timeout()).isNull();
     assertThat(config.maxAttempts()).isNull();
-    assertThat(config.backends()).singleElement()
+    assertThat(config.backends())
+        .singleElement()
         .satisfies(b -> assertThat(b.tier()).isNull())
         .satisfies(b -> assertThat(b.apiKey()).isEqualTo("plain"));
   }
@@ -106,24 +132,31 @@ class PoolConfigLoaderTest {
   @Test
   void refusesADurationWithoutUnit() {
     assertThatThrownBy(() -> timeout("120"))
-        .isInstanceOfSatisfying(PoolConfigException.class, e -> {
-          assertThat(e.property()).isEqualTo("spillway.timeout");
-          assertThat(e.line()).isEqualTo(2);
-          assertThat(e.problem()).contains("a duration such as", "'120'");
-        });
+        .isInstanceOfSatisfying(
+            PoolConfigException.class,
+            e -> {
+              assertThat(e.property()).isEqualTo("spillway.timeout");
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.problem()).contains("a duration such as", "'120'");
+            });
   }
 
   @Test
   void substitutesVariablesInsideLongerValues() {
-    PoolConfig config = PoolConfigLoader.load(backend("endpoint: https://${HOST}.openai.azure.com"),
-        "pool.yaml", Map.of("HOST", "contoso", "AOAI_PTU_KEY", CANARY)::get);
+    PoolConfig config =
+        PoolConfigLoader.load(
+            backend("endpoint: https://${HOST}.openai.azure.com"),
+            "pool.yaml",
+            Map.of("HOST", "contoso", "AOAI_PTU_KEY", CANARY)::get);
 
     assertThat(config.backends().get(0).endpoint()).isEqualTo("https://contoso.openai.azure.com");
   }
 
   @Test
   void missingEndpointNamesTheBackendProperty() {
-    PoolConfigException e = failure("""
+    PoolConfigException e =
+        failure(
+            """
         spillway:
           backends:
             - id: a
@@ -157,7 +190,9 @@ class PoolConfigLoaderTest {
 
   @Test
   void unknownPropertyNamesItsPathAndTheKnownOnes() {
-    PoolConfigException e = failure("""
+    PoolConfigException e =
+        failure(
+            """
         spillway:
           backends:
             - id: a
@@ -196,7 +231,9 @@ class PoolConfigLoaderTest {
 
   @Test
   void duplicateIdNamesBothBackends() {
-    PoolConfigException e = failure("""
+    PoolConfigException e =
+        failure(
+            """
         spillway:
           backends:
             - id: same
@@ -230,8 +267,8 @@ class PoolConfigLoaderTest {
     assertThat(failure("spillway:\n  backends: []\n").problem())
         .isEqualTo("must list at least one entry");
     assertThat(failure("").problem()).isEqualTo("the document is empty");
-    assertThat(failure(backend("deployments: [{ model: m, deployment: d, ptu: maybe }]"))
-        .problem()).isEqualTo("expected true or false, was 'maybe'");
+    assertThat(failure(backend("deployments: [{ model: m, deployment: d, ptu: maybe }]")).problem())
+        .isEqualTo("expected true or false, was 'maybe'");
   }
 
   @Test
@@ -266,7 +303,8 @@ class PoolConfigLoaderTest {
 
   /** A one-backend document with {@code line} added as the backend's last property (line 7). */
   static String backend(String line) {
-    String document = """
+    String document =
+        """
         spillway:
           backends:
             - id: a
@@ -282,8 +320,14 @@ class PoolConfigLoaderTest {
   }
 
   private static Duration timeout(String value) {
-    return PoolConfigLoader.load("spillway:\n  timeout: " + value + "\n" + backend("region: x")
-        .substring("spillway:\n".length()), "pool.yaml", ENV).timeout();
+    return PoolConfigLoader.load(
+            "spillway:\n  timeout: "
+                + value
+                + "\n"
+                + backend("region: x").substring("spillway:\n".length()),
+            "pool.yaml",
+            ENV)
+        .timeout();
   }
 
   private static PoolConfigException failure(String yaml) {

@@ -30,15 +30,15 @@ class RunIT {
   static final String PAYGO_KEY = "canary-paygo-key-93c2";
   static final String PTU_PATH = "/openai/deployments/gpt4o-ptu/chat/completions";
   static final String PAYGO_PATH = "/openai/deployments/gpt-4o-payg/chat/completions";
-  static final String CHAT_BODY = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
-      + "\"created\":1733358925,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,"
-      + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
-      + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final String CHAT_BODY =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+          + "\"created\":1733358925,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
   static final ObjectMapper JSON = new ObjectMapper();
 
   final WireMockServer ptu = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-  final WireMockServer paygo =
-      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  final WireMockServer paygo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
   Path config;
 
   @BeforeEach
@@ -46,7 +46,9 @@ class RunIT {
     ptu.start();
     paygo.start();
     config = dir.resolve("pool.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         spillway:
           timeout: 10s
           max-attempts: 2
@@ -61,7 +63,8 @@ class RunIT {
               tier: 1
               api-key: %s
               deployments: [{ model: gpt-4o, deployment: gpt-4o-payg }]
-        """.formatted(ptu.port(), PTU_KEY, paygo.port(), PAYGO_KEY));
+        """
+            .formatted(ptu.port(), PTU_KEY, paygo.port(), PAYGO_KEY));
   }
 
   @AfterEach
@@ -72,10 +75,16 @@ class RunIT {
 
   @Test
   void throttledPtuThenPaygoIsOneCallWithTwoAttempts() throws Exception {
-    ptu.stubFor(post(urlPathEqualTo(PTU_PATH)).willReturn(aResponse().withStatus(429)
-        .withHeader("Content-Type", "application/json")
-        .withHeader("retry-after-ms", "2000").withHeader("retry-after", "2")
-        .withBody("{\"error\":{\"code\":\"429\",\"message\":\"Requests exceed the limit.\"}}")));
+    ptu.stubFor(
+        post(urlPathEqualTo(PTU_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("retry-after-ms", "2000")
+                    .withHeader("retry-after", "2")
+                    .withBody(
+                        "{\"error\":{\"code\":\"429\",\"message\":\"Requests exceed the limit.\"}}")));
     paygo.stubFor(post(urlPathEqualTo(PAYGO_PATH)).willReturn(ok()));
 
     CliRun run = run("--requests", "1", "--json");
@@ -104,8 +113,17 @@ class RunIT {
     assertThat(call.get("usage").toString()).isEqualTo("{\"inputTokens\":11,\"outputTokens\":9}");
 
     JsonNode summary = JSON.readTree(run.outLines().get(1)).get("summary");
-    assertThat(fieldNames(summary)).containsExactly("calls", "ok", "failed", "byBackend",
-        "backend429", "p50Ms", "p99Ms", "inputTokens", "outputTokens");
+    assertThat(fieldNames(summary))
+        .containsExactly(
+            "calls",
+            "ok",
+            "failed",
+            "byBackend",
+            "backend429",
+            "p50Ms",
+            "p99Ms",
+            "inputTokens",
+            "outputTokens");
     assertThat(summary.get("calls").asInt()).isEqualTo(1);
     assertThat(summary.get("ok").asInt()).isEqualTo(1);
     assertThat(summary.get("failed").asInt()).isZero();
@@ -115,18 +133,23 @@ class RunIT {
     assertThat(summary.get("inputTokens").asInt()).isEqualTo(11);
     assertThat(summary.get("outputTokens").asInt()).isEqualTo(9);
 
-    ptu.verify(1, postRequestedFor(urlPathEqualTo(PTU_PATH))
-        .withHeader("api-key", equalTo(PTU_KEY)));
-    paygo.verify(1, postRequestedFor(urlPathEqualTo(PAYGO_PATH))
-        .withHeader("api-key", equalTo(PAYGO_KEY)));
+    ptu.verify(
+        1, postRequestedFor(urlPathEqualTo(PTU_PATH)).withHeader("api-key", equalTo(PTU_KEY)));
+    paygo.verify(
+        1, postRequestedFor(urlPathEqualTo(PAYGO_PATH)).withHeader("api-key", equalTo(PAYGO_KEY)));
   }
 
   @Test
   void badRequestIsAFailedCallWithOneAttemptAndExitCode1() throws Exception {
-    ptu.stubFor(post(urlPathEqualTo(PTU_PATH)).willReturn(aResponse().withStatus(400)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"error\":{\"message\":\"max_tokens is too large\",\"type\":"
-            + "\"invalid_request_error\",\"param\":\"max_tokens\",\"code\":null}}")));
+    ptu.stubFor(
+        post(urlPathEqualTo(PTU_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\":{\"message\":\"max_tokens is too large\",\"type\":"
+                            + "\"invalid_request_error\",\"param\":\"max_tokens\",\"code\":null}}")));
     paygo.stubFor(post(urlPathEqualTo(PAYGO_PATH)).willReturn(ok()));
 
     CliRun run = run("--requests", "1", "--json");
@@ -134,8 +157,9 @@ class RunIT {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.outLines()).hasSize(2);
     JsonNode call = JSON.readTree(run.outLines().get(0));
-    assertThat(fieldNames(call)).containsExactly(
-        "call", "ok", "status", "backend", "latencyMs", "attempts", "usage", "error");
+    assertThat(fieldNames(call))
+        .containsExactly(
+            "call", "ok", "status", "backend", "latencyMs", "attempts", "usage", "error");
     assertThat(call.get("ok").asBoolean()).isFalse();
     assertThat(call.get("status").asInt()).isEqualTo(400);
     assertThat(call.get("backend").asText()).isEqualTo("sweden-ptu");
@@ -197,8 +221,9 @@ class RunIT {
 
   @Test
   void humanOutputShowsEachAttemptAndTheSummary() {
-    ptu.stubFor(post(urlPathEqualTo(PTU_PATH)).willReturn(aResponse().withStatus(429)
-        .withHeader("retry-after-ms", "1500")));
+    ptu.stubFor(
+        post(urlPathEqualTo(PTU_PATH))
+            .willReturn(aResponse().withStatus(429).withHeader("retry-after-ms", "1500")));
     paygo.stubFor(post(urlPathEqualTo(PAYGO_PATH)).willReturn(ok()));
 
     CliRun run = run("--requests", "1");
@@ -206,19 +231,29 @@ class RunIT {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("1 chat call of gpt-4o through 2 backends (closed loop, 4 in flight)")
-        .containsPattern("call 1  ok  200  eastus-paygo  [0-9.]+ ms  sweden-ptu 429 \\(cool-down"
-            + " 1500 ms\\) > eastus-paygo 200  11\\+9 tokens")
-        .contains("eastus-paygo        1  100.0%", "calls          1: 1 ok, 0 failed",
-            "429s absorbed  1 (of 1 answered 429)");
+        .containsPattern(
+            "call 1  ok  200  eastus-paygo  [0-9.]+ ms  sweden-ptu 429 \\(cool-down"
+                + " 1500 ms\\) > eastus-paygo 200  11\\+9 tokens")
+        .contains(
+            "eastus-paygo        1  100.0%",
+            "calls          1: 1 ok, 0 failed", "429s absorbed  1 (of 1 answered 429)");
   }
 
   @Test
   void noApiKeyAppearsInAnyOutputOrLog() {
-    ptu.stubFor(post(urlPathEqualTo(PTU_PATH)).willReturn(aResponse().withStatus(401)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"error\":{\"code\":\"401\",\"message\":\"key " + PTU_KEY + " denied\"}}")));
-    paygo.stubFor(post(urlPathEqualTo(PAYGO_PATH)).willReturn(aResponse().withStatus(500)
-        .withBody("echo " + PAYGO_KEY)));
+    ptu.stubFor(
+        post(urlPathEqualTo(PTU_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"error\":{\"code\":\"401\",\"message\":\"key "
+                            + PTU_KEY
+                            + " denied\"}}")));
+    paygo.stubFor(
+        post(urlPathEqualTo(PAYGO_PATH))
+            .willReturn(aResponse().withStatus(500).withBody("echo " + PAYGO_KEY)));
 
     PrintStream systemErr = System.err;
     ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -234,21 +269,28 @@ class RunIT {
 
     assertThat(json.exitCode()).isEqualTo(1);
     assertThat(json.out()).contains("\"ok\":false", "***");
-    for (String output : List.of(json.out(), json.err(), human.out(), human.err(),
-        logs.toString(StandardCharsets.UTF_8))) {
+    for (String output :
+        List.of(
+            json.out(),
+            json.err(),
+            human.out(),
+            human.err(),
+            logs.toString(StandardCharsets.UTF_8))) {
       assertThat(output).doesNotContain(PTU_KEY, PAYGO_KEY);
     }
   }
 
   private CliRun run(String... options) {
-    List<String> args = new ArrayList<>(List.of("run", "--config", config.toString(),
-        "--model", "gpt-4o"));
+    List<String> args =
+        new ArrayList<>(List.of("run", "--config", config.toString(), "--model", "gpt-4o"));
     args.addAll(List.of(options));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   private static ResponseDefinitionBuilder ok() {
-    return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
         .withBody(CHAT_BODY);
   }
 

@@ -31,18 +31,28 @@ final class AttemptImpl implements Attempt, CompletionHandle {
   final long startNanos;
   final long timeoutNanos;
   final Span span;
+
   /** Set by the async driver when it cancels the attempt for its timeout. */
   volatile boolean timedOut;
+
   /** Status of the admitted response, for the outcome at completion. */
   volatile int admittedStatus;
+
   volatile long latencyNanos;
 
   private final AtomicInteger state = new AtomicInteger(PENDING);
   private final AtomicReference<Settle> settle = new AtomicReference<>();
   private final AtomicBoolean released = new AtomicBoolean();
 
-  AttemptImpl(Call<?> call, RouteRuntime route, int groupIndex, int number, int claimFlags,
-      long startNanos, long timeoutNanos, Span span) {
+  AttemptImpl(
+      Call<?> call,
+      RouteRuntime route,
+      int groupIndex,
+      int number,
+      int claimFlags,
+      long startNanos,
+      long timeoutNanos,
+      Span span) {
     this.call = call;
     this.route = route;
     this.groupIndex = groupIndex;

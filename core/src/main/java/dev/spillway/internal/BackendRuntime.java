@@ -21,8 +21,10 @@ import dev.spillway.spi.PoolStateStore.Circuit;
 final class BackendRuntime {
   /** Five consecutive failures: one or two are noise on a busy network, five are a pattern. */
   static final int FAILURE_THRESHOLD = 5;
+
   /** 5 s doubling to 5 min with the default break duration. */
   static final int BREAK_MAX_FACTOR = 60;
+
   /** 5 min doubling to 1 h with the default auth break duration. */
   static final int AUTH_BREAK_MAX_FACTOR = 12;
 
@@ -61,9 +63,9 @@ final class BackendRuntime {
   }
 
   /**
-   * Nanoseconds until the circuit admits an attempt: 0 when closed or when an open period has
-   * ended (a probe can be claimed), the rest of the open period, or {@code probeRecheckNanos} while
-   * a half-open probe is in flight.
+   * Nanoseconds until the circuit admits an attempt: 0 when closed or when an open period has ended
+   * (a probe can be claimed), the rest of the open period, or {@code probeRecheckNanos} while a
+   * half-open probe is in flight.
    */
   long nanosUntilAdmits(long nowNanos, long probeRecheckNanos) {
     Circuit c = circuit.get();
@@ -91,8 +93,12 @@ final class BackendRuntime {
         return 0;
       }
       Circuit probing =
-          new Circuit(CircuitState.HALF_OPEN, c.openUntilNanos(), c.openings(),
-              c.consecutiveFailures(), c.authFailure());
+          new Circuit(
+              CircuitState.HALF_OPEN,
+              c.openUntilNanos(),
+              c.openings(),
+              c.consecutiveFailures(),
+              c.authFailure());
       if (circuit.compareAndSet(c, probing)) {
         events.onCircuitStateChange(this, CircuitState.OPEN, CircuitState.HALF_OPEN);
         return 2;
@@ -104,8 +110,10 @@ final class BackendRuntime {
   void onReachable() {
     while (true) {
       Circuit c = circuit.get();
-      if (c == Circuit.CLOSED || (c.state() == CircuitState.CLOSED && c.consecutiveFailures() == 0
-          && c.openings() == 0)) {
+      if (c == Circuit.CLOSED
+          || (c.state() == CircuitState.CLOSED
+              && c.consecutiveFailures() == 0
+              && c.openings() == 0)) {
         return;
       }
       if (circuit.compareAndSet(c, Circuit.CLOSED)) {
@@ -124,12 +132,25 @@ final class BackendRuntime {
       Circuit next;
       if (c.state() == CircuitState.OPEN) {
         return; // already open; failures of attempts begun before it opened change nothing
-      } else if (c.state() == CircuitState.HALF_OPEN || c.consecutiveFailures() + 1 >= FAILURE_THRESHOLD) {
+      } else if (c.state() == CircuitState.HALF_OPEN
+          || c.consecutiveFailures() + 1 >= FAILURE_THRESHOLD) {
         int openings = c.authFailure() ? 0 : c.openings();
-        next = open(nowNanos, openings, breakNanos, BREAK_MAX_FACTOR, false, c.consecutiveFailures() + 1);
+        next =
+            open(
+                nowNanos,
+                openings,
+                breakNanos,
+                BREAK_MAX_FACTOR,
+                false,
+                c.consecutiveFailures() + 1);
       } else {
-        next = new Circuit(CircuitState.CLOSED, c.openUntilNanos(), c.openings(),
-            c.consecutiveFailures() + 1, c.authFailure());
+        next =
+            new Circuit(
+                CircuitState.CLOSED,
+                c.openUntilNanos(),
+                c.openings(),
+                c.consecutiveFailures() + 1,
+                c.authFailure());
       }
       if (circuit.compareAndSet(c, next)) {
         if (next.state() != c.state()) {
@@ -148,8 +169,14 @@ final class BackendRuntime {
         return;
       }
       int openings = c.authFailure() ? c.openings() : 0;
-      Circuit next = open(nowNanos, openings, authBreakNanos, AUTH_BREAK_MAX_FACTOR, true,
-          c.consecutiveFailures());
+      Circuit next =
+          open(
+              nowNanos,
+              openings,
+              authBreakNanos,
+              AUTH_BREAK_MAX_FACTOR,
+              true,
+              c.consecutiveFailures());
       if (circuit.compareAndSet(c, next)) {
         if (c.state() != CircuitState.OPEN) {
           events.onCircuitStateChange(this, c.state(), CircuitState.OPEN);
@@ -166,8 +193,9 @@ final class BackendRuntime {
       if (c.state() != CircuitState.HALF_OPEN) {
         return;
       }
-      Circuit next = new Circuit(CircuitState.OPEN, nowNanos, c.openings(),
-          c.consecutiveFailures(), c.authFailure());
+      Circuit next =
+          new Circuit(
+              CircuitState.OPEN, nowNanos, c.openings(), c.consecutiveFailures(), c.authFailure());
       if (circuit.compareAndSet(c, next)) {
         events.onCircuitStateChange(this, CircuitState.HALF_OPEN, CircuitState.OPEN);
         return;
@@ -175,10 +203,10 @@ final class BackendRuntime {
     }
   }
 
-  private static Circuit open(long nowNanos, int openings, long baseNanos, int maxFactor,
-      boolean auth, int failures) {
+  private static Circuit open(
+      long nowNanos, int openings, long baseNanos, int maxFactor, boolean auth, int failures) {
     long duration = Nanos.doubled(baseNanos, openings, maxFactor);
-    return new Circuit(CircuitState.OPEN, Nanos.plus(nowNanos, duration), openings + 1, failures,
-        auth);
+    return new Circuit(
+        CircuitState.OPEN, Nanos.plus(nowNanos, duration), openings + 1, failures, auth);
   }
 }

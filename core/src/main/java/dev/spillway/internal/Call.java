@@ -27,15 +27,17 @@ import org.slf4j.LoggerFactory;
  * #next} decides the next step (an attempt, a wait, or the end), {@link #onResult} applies an
  * attempt's outcome (DESIGN "Outcomes of an attempt") and decides whether the call goes on.
  *
- * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time;
- * {@link #cancel} and the completion of an admitted attempt may come from any thread.
+ * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time; {@link
+ * #cancel} and the completion of an admitted attempt may come from any thread.
  *
  * @param <R> the transport's response type
  */
 final class Call<R> {
   private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
   /** Jitter keeps the laps of many failing calls from lining up: a delay in [½, 1] × backoff. */
   private static final double JITTER = 0.5;
+
   /** Backoff between laps doubles up to this many times its base (100 ms → 5 s). */
   private static final int LAP_BACKOFF_MAX_FACTOR = 50;
 
@@ -76,21 +78,27 @@ final class Call<R> {
 
   /** The attempt {@link #next} started. */
   volatile AttemptImpl current;
+
   /** How long {@link #next} asks the driver to wait. */
   long waitNanos;
+
   /** What goes back to the caller after {@link Decision#RETURN} or a {@link Step#DONE}. */
   R payload;
+
   /** The exception for the caller when the call ended without a response to return. */
   RuntimeException failure;
 
-  Call(Engine engine, CallRequest request, ModelRoutes routes, Consumer<R> discard, Context parent) {
+  Call(
+      Engine engine, CallRequest request, ModelRoutes routes, Consumer<R> discard, Context parent) {
     this.engine = engine;
     this.request = request;
     this.routes = routes;
     this.discard = discard;
     this.callId = engine.nextCallId();
-    long maxOutput = request.maxOutputTokens() > 0
-        ? request.maxOutputTokens() : engine.settings.defaultMaxOutputTokens();
+    long maxOutput =
+        request.maxOutputTokens() > 0
+            ? request.maxOutputTokens()
+            : engine.settings.defaultMaxOutputTokens();
     this.cost = request.promptTokens() + maxOutput;
     this.selection = new Selector.Selection(routes.routes.length);
     this.startNanos = engine.ticker.read();
@@ -127,12 +135,20 @@ final class Call<R> {
         continue;
       }
       engine.telemetry.outstanding(route, 1);
-      long attemptTimeout = request.streaming()
-          ? engine.settings.streamAttemptTimeout().toNanos()
-          : engine.settings.attemptTimeout().toNanos();
-      current = new AttemptImpl(this, route, i, ++attemptsMade, flags, nowNanos,
-          Math.min(attemptTimeout, deadlineNanos - nowNanos),
-          engine.telemetry.startAttempt(span, route));
+      long attemptTimeout =
+          request.streaming()
+              ? engine.settings.streamAttemptTimeout().toNanos()
+              : engine.settings.attemptTimeout().toNanos();
+      current =
+          new AttemptImpl(
+              this,
+              route,
+              i,
+              ++attemptsMade,
+              flags,
+              nowNanos,
+              Math.min(attemptTimeout, deadlineNanos - nowNanos),
+              engine.telemetry.startAttempt(span, route));
       return Step.ATTEMPT;
     }
     return planWait(nowNanos);
@@ -170,8 +186,8 @@ final class Call<R> {
   }
 
   /** Applies the outcome of {@code attempt}: a response, or the exception of a failed send. */
-  Decision onResult(AttemptImpl attempt, AttemptResponse<R> response, Throwable error,
-      long nowNanos) {
+  Decision onResult(
+      AttemptImpl attempt, AttemptResponse<R> response, Throwable error, long nowNanos) {
     long latency = nowNanos - attempt.startNanos;
     RouteRuntime route = attempt.route;
     int flags = attempt.claimFlags;
@@ -189,27 +205,43 @@ final class Call<R> {
       attempt.admit();
       return Decision.RETURN;
     }
-    Classification kind = Classification.of(status, response.errorCode(), headers,
-        engine.clock.millis());
+    Classification kind =
+        Classification.of(status, response.errorCode(), headers, engine.clock.millis());
     switch (kind.outcome) {
-      case THROTTLED: {
-        long applied = route.onThrottled(latency, headers, kind.hintNanos,
-            engine.settings.throttleFallbackCoolDown().toNanos(), flags, nowNanos);
-        settle(attempt, AttemptOutcome.THROTTLED, status, null, applied, latency);
-        break;
-      }
+      case THROTTLED:
+        {
+          long applied =
+              route.onThrottled(
+                  latency,
+                  headers,
+                  kind.hintNanos,
+                  engine.settings.throttleFallbackCoolDown().toNanos(),
+                  flags,
+                  nowNanos);
+          settle(attempt, AttemptOutcome.THROTTLED, status, null, applied, latency);
+          break;
+        }
       case MISCONFIGURED:
         if (kind.backendWide) {
           route.onBackendMisconfigured(flags, nowNanos);
-          LOG.error("backend '{}' refused the request with HTTP {}: check its credential and"
-              + " endpoint; its circuit is open", route.backendId(), status);
+          LOG.error(
+              "backend '{}' refused the request with HTTP {}: check its credential and"
+                  + " endpoint; its circuit is open",
+              route.backendId(),
+              status);
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
-          long applied = route.onMisconfigured(
-              engine.settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          LOG.error("backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
-              + " deployment mapping; the route cools down", route.backendId(),
-              route.deployment.name(), route.deployment.model(), status, response.errorCode());
+          long applied =
+              route.onMisconfigured(
+                  engine.settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
+          LOG.error(
+              "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
+                  + " deployment mapping; the route cools down",
+              route.backendId(),
+              route.deployment.name(),
+              route.deployment.model(),
+              status,
+              response.errorCode());
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
         }
         break;
@@ -232,8 +264,8 @@ final class Call<R> {
 
   private Decision onFailure(AttemptImpl attempt, Throwable error, long latency, long nowNanos) {
     RouteRuntime route = attempt.route;
-    boolean cancellation = error instanceof CancellationException
-        || error instanceof InterruptedException;
+    boolean cancellation =
+        error instanceof CancellationException || error instanceof InterruptedException;
     if (cancellation && !attempt.timedOut) {
       route.onCancelled(attempt.claimFlags, nowNanos);
       settle(attempt, AttemptOutcome.CANCELLED, null, error.getClass().getName(), -1, latency);
@@ -241,9 +273,10 @@ final class Call<R> {
       finishCancelled(nowNanos);
       return Decision.DONE;
     }
-    Throwable cause = attempt.timedOut
-        ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
-        : error;
+    Throwable cause =
+        attempt.timedOut
+            ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
+            : error;
     route.onTransientFailure(latency, attempt.claimFlags, nowNanos);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
     causes.add(cause);
@@ -263,27 +296,47 @@ final class Call<R> {
   void onCompletion(AttemptImpl attempt, AttemptImpl.Settle settle) {
     long nowNanos = engine.ticker.read();
     RouteRuntime route = attempt.route;
-    Usage usage = settle.usage() != null ? settle.usage()
-        : Usage.estimated(request.promptTokens(), 0);
+    Usage usage =
+        settle.usage() != null ? settle.usage() : Usage.estimated(request.promptTokens(), 0);
     switch (settle.kind()) {
       case COMPLETE:
-        settle(attempt, AttemptOutcome.SUCCESS, attempt.admittedStatus, null, -1,
+        settle(
+            attempt,
+            AttemptOutcome.SUCCESS,
+            attempt.admittedStatus,
+            null,
+            -1,
             attempt.latencyNanos);
         break;
       case FAIL:
         route.onTransientFailure(attempt.latencyNanos, 0, nowNanos);
-        settle(attempt, AttemptOutcome.FAILED, attempt.admittedStatus,
-            settle.error().getClass().getName(), -1, attempt.latencyNanos);
+        settle(
+            attempt,
+            AttemptOutcome.FAILED,
+            attempt.admittedStatus,
+            settle.error().getClass().getName(),
+            -1,
+            attempt.latencyNanos);
         break;
       default:
-        settle(attempt, AttemptOutcome.CANCELLED, attempt.admittedStatus, null, -1,
+        settle(
+            attempt,
+            AttemptOutcome.CANCELLED,
+            attempt.admittedStatus,
+            null,
+            -1,
             attempt.latencyNanos);
         break;
     }
     route.inputTokens.add(usage.inputTokens());
     route.outputTokens.add(usage.outputTokens());
-    finish(attempt.admittedStatus, settle.kind() == AttemptImpl.Settle.Kind.FAIL ? settle.error() : null,
-        usage, route, settle.responseModel(), nowNanos);
+    finish(
+        attempt.admittedStatus,
+        settle.kind() == AttemptImpl.Settle.Kind.FAIL ? settle.error() : null,
+        usage,
+        route,
+        settle.responseModel(),
+        nowNanos);
   }
 
   /** Cancels the call from any thread; the driver settles the attempt in flight. */
@@ -307,8 +360,13 @@ final class Call<R> {
     finish(lastStatus, error, zeroUsage(), null, null, now);
   }
 
-  private void settle(AttemptImpl attempt, AttemptOutcome outcome, Integer status,
-      String errorType, long coolDownNanos, long latencyNanos) {
+  private void settle(
+      AttemptImpl attempt,
+      AttemptOutcome outcome,
+      Integer status,
+      String errorType,
+      long coolDownNanos,
+      long latencyNanos) {
     if (!attempt.release()) {
       return;
     }
@@ -317,18 +375,32 @@ final class Call<R> {
       attempt.close();
     }
     RouteRuntime route = attempt.route;
-    AttemptRecord record = new AttemptRecord(attempt.number, route.backendId(), route.tier,
-        route.deployment.name(), outcome, status, errorType,
-        coolDownNanos >= 0 ? Duration.ofNanos(coolDownNanos) : null,
-        Duration.ofNanos(attempt.startNanos - startNanos), Duration.ofNanos(latencyNanos));
+    AttemptRecord record =
+        new AttemptRecord(
+            attempt.number,
+            route.backendId(),
+            route.tier,
+            route.deployment.name(),
+            outcome,
+            status,
+            errorType,
+            coolDownNanos >= 0 ? Duration.ofNanos(coolDownNanos) : null,
+            Duration.ofNanos(attempt.startNanos - startNanos),
+            Duration.ofNanos(latencyNanos));
     synchronized (attempts) {
       attempts.add(record);
     }
     engine.telemetry.endAttempt(attempt.span, record);
     engine.notifyAttempt(callId, record);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("call {} attempt {} on '{}'/'{}': {} {}", callId, attempt.number,
-          route.backendId(), route.deployment.name(), outcome, status != null ? status : errorType);
+      LOG.debug(
+          "call {} attempt {} on '{}'/'{}': {} {}",
+          callId,
+          attempt.number,
+          route.backendId(),
+          route.deployment.name(),
+          outcome,
+          status != null ? status : errorType);
     }
   }
 
@@ -358,15 +430,29 @@ final class Call<R> {
     List<AttemptRecord> made = attemptsSoFar();
     if (reason == null) {
       long earliest = selection.earliestNanos;
-      Duration retryAfter = earliest == RouteRuntime.NEVER ? null
-          : Duration.ofNanos(Math.max(0, earliest - nowNanos));
+      Duration retryAfter =
+          earliest == RouteRuntime.NEVER
+              ? null
+              : Duration.ofNanos(Math.max(0, earliest - nowNanos));
       Instant at = retryAfter == null ? null : engine.clock.instant().plus(retryAfter);
-      failure = new NoBackendAvailableException(request.model(), retryAfter, at,
-          engine.backendSnapshots(routes), made, causes);
+      failure =
+          new NoBackendAvailableException(
+              request.model(), retryAfter, at, engine.backendSnapshots(routes), made, causes);
     } else {
-      failure = new AttemptsExhaustedException(
-          "call " + callId + " for model '" + request.model() + "' failed: " + reason + " after "
-              + made.size() + " attempt(s)" + describe(made), made, causes);
+      failure =
+          new AttemptsExhaustedException(
+              "call "
+                  + callId
+                  + " for model '"
+                  + request.model()
+                  + "' failed: "
+                  + reason
+                  + " after "
+                  + made.size()
+                  + " attempt(s)"
+                  + describe(made),
+              made,
+              causes);
     }
     finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
   }
@@ -384,16 +470,31 @@ final class Call<R> {
     finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
   }
 
-  private void finish(Integer status, Throwable error, Usage usage, RouteRuntime finalRoute,
-      String responseModel, long nowNanos) {
+  private void finish(
+      Integer status,
+      Throwable error,
+      Usage usage,
+      RouteRuntime finalRoute,
+      String responseModel,
+      long nowNanos) {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    CallOutcome outcome = new CallOutcome(callId, request.operation(), request.model(),
-        request.consumerId(), request.tags(), request.streaming(),
-        finalRoute != null ? finalRoute.backendId() : null,
-        finalRoute != null ? finalRoute.deployment.name() : null, attemptsSoFar(), status, error,
-        usage, Duration.ofNanos(Math.max(0, nowNanos - startNanos)));
+    CallOutcome outcome =
+        new CallOutcome(
+            callId,
+            request.operation(),
+            request.model(),
+            request.consumerId(),
+            request.tags(),
+            request.streaming(),
+            finalRoute != null ? finalRoute.backendId() : null,
+            finalRoute != null ? finalRoute.deployment.name() : null,
+            attemptsSoFar(),
+            status,
+            error,
+            usage,
+            Duration.ofNanos(Math.max(0, nowNanos - startNanos)));
     engine.telemetry.endCall(span, outcome, finalRoute, responseModel);
     engine.notifyCallComplete(outcome);
   }
@@ -411,8 +512,11 @@ final class Call<R> {
   private static String describe(List<AttemptRecord> made) {
     StringBuilder s = new StringBuilder();
     for (AttemptRecord a : made) {
-      s.append(s.length() == 0 ? ": " : ", ").append(a.backendId()).append('/')
-          .append(a.deployment()).append(' ')
+      s.append(s.length() == 0 ? ": " : ", ")
+          .append(a.backendId())
+          .append('/')
+          .append(a.deployment())
+          .append(' ')
           .append(a.status() != null ? "HTTP " + a.status() : a.errorType());
     }
     return s.toString();

@@ -9,8 +9,10 @@ final class Classification {
   static final String OPERATION_NOT_SUPPORTED = "OperationNotSupported";
 
   final AttemptOutcome outcome;
+
   /** For a throttle: the server's hint in nanoseconds, or -1. */
   final long hintNanos;
+
   /** For a misconfiguration: whether the whole backend is at fault (401/403). */
   final boolean backendWide;
 
@@ -20,18 +22,21 @@ final class Classification {
     this.backendWide = backendWide;
   }
 
-  static Classification of(int status, String errorCode, ResponseHeaders headers,
-      long wallClockMillis) {
+  static Classification of(
+      int status, String errorCode, ResponseHeaders headers, long wallClockMillis) {
     switch (status) {
       case 429:
-        return new Classification(AttemptOutcome.THROTTLED,
-            ThrottleHints.retryAfterNanos(headers, wallClockMillis), false);
-      case 503: {
-        long hint = ThrottleHints.retryAfterNanos(headers, wallClockMillis);
-        return hint >= 0
-            ? new Classification(AttemptOutcome.THROTTLED, hint, false)
-            : new Classification(AttemptOutcome.FAILED, -1, false);
-      }
+        return new Classification(
+            AttemptOutcome.THROTTLED,
+            ThrottleHints.retryAfterNanos(headers, wallClockMillis),
+            false);
+      case 503:
+        {
+          long hint = ThrottleHints.retryAfterNanos(headers, wallClockMillis);
+          return hint >= 0
+              ? new Classification(AttemptOutcome.THROTTLED, hint, false)
+              : new Classification(AttemptOutcome.FAILED, -1, false);
+        }
       case 401:
       case 403:
         return new Classification(AttemptOutcome.MISCONFIGURED, -1, true);

@@ -1,11 +1,11 @@
 package dev.spillway.internal;
 
+import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.BackendSnapshot;
+import dev.spillway.CallInterruptedException;
 import dev.spillway.CallOutcome;
 import dev.spillway.CallRequest;
-import dev.spillway.CallInterruptedException;
-import dev.spillway.AttemptRecord;
 import dev.spillway.CircuitState;
 import dev.spillway.CoolDownReason;
 import dev.spillway.DelayScheduler;
@@ -32,19 +32,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind a pool: routes, their state, selection and the drivers of the attempt loop.
- * Not API; {@code dev.spillway.BackendPool} is its face.
+ * The engine behind a pool: routes, their state, selection and the drivers of the attempt loop. Not
+ * API; {@code dev.spillway.BackendPool} is its face.
  *
  * <p>Thread-safe.
  */
@@ -78,9 +76,16 @@ public final class Engine implements PoolEvents {
    * @param listeners the listeners
    * @param store the state store
    */
-  public Engine(List<Backend> backends, PoolSettings settings, Ticker ticker, Clock clock,
-      DelayScheduler scheduler, RandomSource random, Supplier<OpenTelemetry> openTelemetry,
-      List<PoolListener> listeners, PoolStateStore store) {
+  public Engine(
+      List<Backend> backends,
+      PoolSettings settings,
+      Ticker ticker,
+      Clock clock,
+      DelayScheduler scheduler,
+      RandomSource random,
+      Supplier<OpenTelemetry> openTelemetry,
+      List<PoolListener> listeners,
+      PoolStateStore store) {
     this.settings = settings;
     this.ticker = ticker;
     this.clock = clock;
@@ -92,14 +97,23 @@ public final class Engine implements PoolEvents {
     long now = ticker.read();
     Map<String, List<RouteRuntime>> grouped = new LinkedHashMap<>();
     for (Backend backend : backends) {
-      BackendRuntime runtime = new BackendRuntime(backend, this.backends.size(),
-          store.circuit(backend.id()), settings, this);
+      BackendRuntime runtime =
+          new BackendRuntime(
+              backend, this.backends.size(), store.circuit(backend.id()), settings, this);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
-        RouteRuntime route = new RouteRuntime(runtime, deployment, routes.size(),
-            store.coolDown(backend.id(), deployment.name()),
-            store.ledger(backend.id(), deployment.name()), settings.ewmaDecay().toNanos(),
-            settings.quotaWindow().toNanos(), settings.attemptTimeout().toNanos(), now, this);
+        RouteRuntime route =
+            new RouteRuntime(
+                runtime,
+                deployment,
+                routes.size(),
+                store.coolDown(backend.id(), deployment.name()),
+                store.ledger(backend.id(), deployment.name()),
+                settings.ewmaDecay().toNanos(),
+                settings.quotaWindow().toNanos(),
+                settings.attemptTimeout().toNanos(),
+                now,
+                this);
         routes.add(route);
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }
@@ -145,32 +159,34 @@ public final class Engine implements PoolEvents {
    * @return the response
    */
   public <R> R execute(CallRequest request, AttemptTransport<R> transport) {
-    Call<R> call = new Call<>(this, request, routesFor(request.model()), transport::discard,
-        Context.current());
+    Call<R> call =
+        new Call<>(
+            this, request, routesFor(request.model()), transport::discard, Context.current());
     try {
       while (true) {
         switch (call.next(ticker.read())) {
-          case ATTEMPT: {
-            AttemptImpl attempt = call.current;
-            AttemptResponse<R> response = null;
-            Throwable error = null;
-            try {
-              response = transport.send(attempt);
-            } catch (InterruptedException e) {
-              call.cancel();
-              error = e;
-            } catch (Exception e) {
-              error = e;
+          case ATTEMPT:
+            {
+              AttemptImpl attempt = call.current;
+              AttemptResponse<R> response = null;
+              Throwable error = null;
+              try {
+                response = transport.send(attempt);
+              } catch (InterruptedException e) {
+                call.cancel();
+                error = e;
+              } catch (Exception e) {
+                error = e;
+              }
+              Call.Decision decision = call.onResult(attempt, response, error, ticker.read());
+              if (decision == Call.Decision.RETURN) {
+                return call.payload;
+              }
+              if (decision == Call.Decision.DONE) {
+                return syncResult(call);
+              }
+              break;
             }
-            Call.Decision decision = call.onResult(attempt, response, error, ticker.read());
-            if (decision == Call.Decision.RETURN) {
-              return call.payload;
-            }
-            if (decision == Call.Decision.DONE) {
-              return syncResult(call);
-            }
-            break;
-          }
           case WAIT:
             try {
               scheduler.sleep(call.waitNanos);
@@ -220,8 +236,9 @@ public final class Engine implements PoolEvents {
     } catch (UnknownModelException e) {
       return CompletableFuture.failedFuture(e);
     }
-    AsyncDriver<R> driver = new AsyncDriver<>(
-        new Call<>(this, request, group, transport::discard, Context.current()), transport);
+    AsyncDriver<R> driver =
+        new AsyncDriver<>(
+            new Call<>(this, request, group, transport::discard, Context.current()), transport);
     driver.run();
     return driver.result;
   }
@@ -233,6 +250,7 @@ public final class Engine implements PoolEvents {
     private final AsyncAttemptTransport<R> transport;
     private volatile CompletableFuture<AttemptResponse<R>> inFlight;
     private volatile DelayScheduler.Cancellable pending;
+
     /**
      * Set while the call waits for a scheduled {@link #run}; whoever clears it (the wake-up or a
      * cancel) owns the call's next step, so a cancel never runs the loop beside the driver.
@@ -242,11 +260,12 @@ public final class Engine implements PoolEvents {
     AsyncDriver(Call<R> call, AsyncAttemptTransport<R> transport) {
       this.call = call;
       this.transport = transport;
-      result.whenComplete((r, t) -> {
-        if (result.isCancelled()) {
-          cancel();
-        }
-      });
+      result.whenComplete(
+          (r, t) -> {
+            if (result.isCancelled()) {
+              cancel();
+            }
+          });
     }
 
     private void cancel() {
@@ -302,18 +321,24 @@ public final class Engine implements PoolEvents {
       }
       CompletableFuture<AttemptResponse<R>> f = future;
       inFlight = f;
-      DelayScheduler.Cancellable timer = f.isDone() ? () -> { } : scheduler.schedule(() -> {
-        attempt.timedOut = true;
-        f.cancel(true);
-      }, attempt.timeoutNanos);
+      DelayScheduler.Cancellable timer =
+          f.isDone()
+              ? () -> {}
+              : scheduler.schedule(
+                  () -> {
+                    attempt.timedOut = true;
+                    f.cancel(true);
+                  },
+                  attempt.timeoutNanos);
       if (call.cancelled()) {
         f.cancel(true);
       }
-      f.whenComplete((response, error) -> {
-        timer.cancel();
-        inFlight = null;
-        onAttemptDone(attempt, response, unwrap(error));
-      });
+      f.whenComplete(
+          (response, error) -> {
+            timer.cancel();
+            inFlight = null;
+            onAttemptDone(attempt, response, unwrap(error));
+          });
     }
 
     private void onAttemptDone(AttemptImpl attempt, AttemptResponse<R> response, Throwable error) {
@@ -362,8 +387,12 @@ public final class Engine implements PoolEvents {
   public void onCoolDown(RouteRuntime route, long durationNanos, CoolDownReason reason) {
     telemetry.coolDown(route, reason);
     Duration duration = Duration.ofNanos(durationNanos);
-    LOG.debug("backend '{}' deployment '{}' cools down for {} ms ({})", route.backendId(),
-        route.deployment.name(), duration.toMillis(), reason.attributeValue());
+    LOG.debug(
+        "backend '{}' deployment '{}' cools down for {} ms ({})",
+        route.backendId(),
+        route.deployment.name(),
+        duration.toMillis(),
+        reason.attributeValue());
     for (PoolListener listener : listeners) {
       try {
         listener.onCoolDown(route.backendId(), route.deployment.name(), duration, reason);
@@ -447,8 +476,9 @@ public final class Engine implements PoolEvents {
     for (BackendRuntime backend : backends) {
       for (RouteRuntime route : group.routes) {
         if (route.backend == backend) {
-          result.add(backendSnapshot(backend, r -> r.deployment.model().equals(group.model), now,
-              wallNow));
+          result.add(
+              backendSnapshot(
+                  backend, r -> r.deployment.model().equals(group.model), now, wallNow));
           break;
         }
       }
@@ -456,8 +486,11 @@ public final class Engine implements PoolEvents {
     return result;
   }
 
-  private BackendSnapshot backendSnapshot(BackendRuntime backend,
-      java.util.function.Predicate<RouteRuntime> include, long now, Instant wallNow) {
+  private BackendSnapshot backendSnapshot(
+      BackendRuntime backend,
+      java.util.function.Predicate<RouteRuntime> include,
+      long now,
+      Instant wallNow) {
     Circuit circuit = backend.circuit();
     List<RouteSnapshot> routeSnapshots = new ArrayList<>();
     for (RouteRuntime route : routes) {
@@ -466,14 +499,21 @@ public final class Engine implements PoolEvents {
       }
     }
     Backend b = backend.backend;
-    return new BackendSnapshot(b.id(), b.endpoint().toString(), b.tier(), b.weight(), b.region(),
-        b.credential().kind(), backend.enabled(), circuit.state(),
+    return new BackendSnapshot(
+        b.id(),
+        b.endpoint().toString(),
+        b.tier(),
+        b.weight(),
+        b.region(),
+        b.credential().kind(),
+        backend.enabled(),
+        circuit.state(),
         circuit.state() == CircuitState.CLOSED ? null : at(circuit.openUntilNanos(), now, wallNow),
         routeSnapshots);
   }
 
-  private RouteSnapshot routeSnapshot(RouteRuntime route, Circuit circuit, long now,
-      Instant wallNow) {
+  private RouteSnapshot routeSnapshot(
+      RouteRuntime route, Circuit circuit, long now, Instant wallNow) {
     CoolDown coolDown = route.coolDown();
     long ledgerTokens = route.ledger().tokens();
     long headroom = route.quota.headroomTokens(ledgerTokens, now);
@@ -493,14 +533,23 @@ public final class Engine implements PoolEvents {
     }
     double ewma = route.ewma.value(now);
     double utilization = route.quota.utilization();
-    return new RouteSnapshot(route.deployment.model(), route.deployment.name(),
-        route.deployment.ptu(), state,
+    return new RouteSnapshot(
+        route.deployment.model(),
+        route.deployment.name(),
+        route.deployment.ptu(),
+        state,
         coolDown.untilNanos() > now ? at(coolDown.untilNanos(), now, wallNow) : null,
-        Double.isNaN(ewma) ? null : Duration.ofNanos((long) ewma), route.outstanding.get(),
+        Double.isNaN(ewma) ? null : Duration.ofNanos((long) ewma),
+        route.outstanding.get(),
         headroom == QuotaMemory.UNKNOWN ? null : headroom,
-        Double.isNaN(utilization) ? null : utilization, route.attempts.sum(),
-        route.successes.sum(), route.throttled.sum(), route.failures.sum(),
-        route.callerErrors.sum(), route.inputTokens.sum(), route.outputTokens.sum());
+        Double.isNaN(utilization) ? null : utilization,
+        route.attempts.sum(),
+        route.successes.sum(),
+        route.throttled.sum(),
+        route.failures.sum(),
+        route.callerErrors.sum(),
+        route.inputTokens.sum(),
+        route.outputTokens.sum());
   }
 
   /** The cost a snapshot uses to say whether a route is full: the default output allowance. */

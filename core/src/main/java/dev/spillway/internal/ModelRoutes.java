@@ -11,14 +11,19 @@ import java.util.List;
 final class ModelRoutes {
   final String model;
   final RouteRuntime[] routes;
-  /** {@code tierStart[t]} is the first index of the t-th distinct tier; the last entry is the length. */
+
+  /**
+   * {@code tierStart[t]} is the first index of the t-th distinct tier; the last entry is the
+   * length.
+   */
   final int[] tierStart;
 
   ModelRoutes(String model, List<RouteRuntime> unordered) {
     this.model = model;
-    this.routes = unordered.stream()
-        .sorted(Comparator.comparingInt((RouteRuntime r) -> r.tier))
-        .toArray(RouteRuntime[]::new);
+    this.routes =
+        unordered.stream()
+            .sorted(Comparator.comparingInt((RouteRuntime r) -> r.tier))
+            .toArray(RouteRuntime[]::new);
     int[] starts = new int[routes.length + 1];
     int tiers = 0;
     for (int i = 0; i < routes.length; i++) {

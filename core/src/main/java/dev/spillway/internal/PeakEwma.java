@@ -10,6 +10,7 @@ package dev.spillway.internal;
 final class PeakEwma {
   /** A penalty never exceeds this many times the estimate built from successes. */
   static final int PENALTY_CAP_FACTOR = 8;
+
   /** No sample yet. */
   private static final State EMPTY = new State(Double.NaN, 0L, Double.NaN, 0L);
 
@@ -27,8 +28,12 @@ final class PeakEwma {
   synchronized void observe(long latencyNanos, long nowNanos) {
     State s = state;
     double x = Math.max(0, latencyNanos);
-    state = new State(step(s.value, s.atNanos, x, nowNanos), nowNanos,
-        step(s.successValue, s.successAtNanos, x, nowNanos), nowNanos);
+    state =
+        new State(
+            step(s.value, s.atNanos, x, nowNanos),
+            nowNanos,
+            step(s.successValue, s.successAtNanos, x, nowNanos),
+            nowNanos);
   }
 
   /** One peak-EWMA step: a higher sample replaces the value, a lower one pulls it down. */
@@ -48,15 +53,20 @@ final class PeakEwma {
    * capWithoutSuccessNanos} before any success, so a burst of concurrent throttles cannot compound
    * it without bound.
    */
-  synchronized void penalize(long latencyNanos, long floorNanos, long capWithoutSuccessNanos,
-      long nowNanos) {
+  synchronized void penalize(
+      long latencyNanos, long floorNanos, long capWithoutSuccessNanos, long nowNanos) {
     State s = state;
     double current = value(nowNanos);
     double success = decayed(s.successValue, s.successAtNanos, nowNanos);
-    double cap = Double.isNaN(success)
-        ? capWithoutSuccessNanos : Math.max(floorNanos, PENALTY_CAP_FACTOR * success);
-    double penalty = Math.min(cap,
-        Math.max(Math.max(2 * (Double.isNaN(current) ? 0 : current), floorNanos), latencyNanos));
+    double cap =
+        Double.isNaN(success)
+            ? capWithoutSuccessNanos
+            : Math.max(floorNanos, PENALTY_CAP_FACTOR * success);
+    double penalty =
+        Math.min(
+            cap,
+            Math.max(
+                Math.max(2 * (Double.isNaN(current) ? 0 : current), floorNanos), latencyNanos));
     if (Double.isNaN(s.value) || penalty > current) {
       state = new State(penalty, nowNanos, s.successValue, s.successAtNanos);
     }

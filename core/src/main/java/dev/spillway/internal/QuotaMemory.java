@@ -11,8 +11,8 @@ import dev.spillway.spi.ResponseHeaders;
  * <p>Headroom of a standard deployment = last remaining, refilled at limit/60 per second since the
  * report (the limit from {@code x-ratelimit-limit-*} or the configured {@code tpm}/{@code rpm}).
  * Without a known limit, a report is trusted for one quota window (a minute), then headroom is
- * unknown. A PTU deployment's utilization drains 100 % per quota window; its headroom is the unused share of the
- * configured capacity, or, with no capacity configured, "available" below 100 %.
+ * unknown. A PTU deployment's utilization drains 100 % per quota window; its headroom is the unused
+ * share of the configured capacity, or, with no capacity configured, "available" below 100 %.
  *
  * <p>Thread-safe: the report is one immutable value behind a volatile reference.
  */
@@ -74,9 +74,9 @@ final class QuotaMemory {
   }
 
   /**
-   * Nanoseconds until the route can admit a call of {@code cost} tokens given this pool's own
-   * calls in flight: 0 when it can now (or when nothing is known), else how long until the refill
-   * covers it.
+   * Nanoseconds until the route can admit a call of {@code cost} tokens given this pool's own calls
+   * in flight: 0 when it can now (or when nothing is known), else how long until the refill covers
+   * it.
    */
   long nanosUntilAdmits(long cost, Ledger ledger, long nowNanos) {
     Report r = report;
@@ -87,14 +87,30 @@ final class QuotaMemory {
     if (ptu) {
       return ptuWait(r, cost, ledger.tokens(), elapsed);
     }
-    long tokensWait = r.remainingTokens < 0 ? 0 : standardWait(r.remainingTokens,
-        limit(r.limitTokens, configuredTpm), cost, ledger.tokens(), elapsed);
-    long requestsWait = r.remainingRequests < 0 ? 0 : standardWait(r.remainingRequests,
-        limit(r.limitRequests, configuredRpm), 1, ledger.requests(), elapsed);
+    long tokensWait =
+        r.remainingTokens < 0
+            ? 0
+            : standardWait(
+                r.remainingTokens,
+                limit(r.limitTokens, configuredTpm),
+                cost,
+                ledger.tokens(),
+                elapsed);
+    long requestsWait =
+        r.remainingRequests < 0
+            ? 0
+            : standardWait(
+                r.remainingRequests,
+                limit(r.limitRequests, configuredRpm),
+                1,
+                ledger.requests(),
+                elapsed);
     return Math.max(tokensWait, requestsWait);
   }
 
-  /** Tokens the route is believed to admit now, before the ledger; UNKNOWN when nothing is known. */
+  /**
+   * Tokens the route is believed to admit now, before the ledger; UNKNOWN when nothing is known.
+   */
   long headroomTokens(long ledgerTokens, long nowNanos) {
     Report r = report;
     long elapsed = Math.max(0, nowNanos - r.atNanos);
@@ -132,8 +148,7 @@ final class QuotaMemory {
     return excess <= 0 ? 0 : percentToNanos(excess);
   }
 
-  private long standardWait(long remaining, long limit, long cost, long inFlight,
-      long elapsed) {
+  private long standardWait(long remaining, long limit, long cost, long inFlight, long elapsed) {
     if (remaining < 0) {
       return 0;
     }

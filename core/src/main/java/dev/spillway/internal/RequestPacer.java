@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Keeps a route's own sends within the request windows Azure enforces a standard deployment's RPM
  * over: {@code ceil(rpm / 60)} requests per second and {@code ceil(rpm / 6)} per ten seconds. No
- * header reports these windows, so without pacing a burst of spill-over earns 429s that a per-minute
- * {@code x-ratelimit-remaining-requests} never predicted.
+ * header reports these windows, so without pacing a burst of spill-over earns 429s that a
+ * per-minute {@code x-ratelimit-remaining-requests} never predicted.
  *
  * <p>Each window is a ring of the last N send instants: the route is full while the N-th most
  * recent send is younger than the window. A sliding window admitting N never exceeds N in any fixed

@@ -11,17 +11,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The live state of one route (a deployment on a backend): cool-down with its single probe,
- * latency estimate, outstanding attempts, quota memory, admission ledger and counters.
+ * The live state of one route (a deployment on a backend): cool-down with its single probe, latency
+ * estimate, outstanding attempts, quota memory, admission ledger and counters.
  *
  * <p>Thread-safe; the availability check is lock-free and allocation-free.
  */
 final class RouteRuntime {
   /** Wait used while another call's probe decides whether a route is back: short, re-checked. */
   static final long PROBE_RECHECK_NANOS = 50_000_000L;
+
   /** Latency floor of a penalty sample, so an instant failure still costs something. */
   static final long PENALTY_FLOOR_NANOS = 1_000_000L;
+
   static final long NEVER = Long.MAX_VALUE;
+
   /** The fallback cool-down, 1 s by default, doubles per consecutive throttle up to 60 s. */
   static final int FALLBACK_MAX_FACTOR = 60;
 
@@ -39,8 +42,10 @@ final class RouteRuntime {
   final PeakEwma ewma;
   final QuotaMemory quota;
   private final RequestPacer pacer;
+
   /** Cap of a latency penalty before the route's first success: the attempt timeout. */
   private final long penaltyCapNanos;
+
   final AtomicInteger outstanding = new AtomicInteger();
   final LongAdder attempts = new LongAdder();
   final LongAdder successes = new LongAdder();
@@ -75,8 +80,10 @@ final class RouteRuntime {
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
     this.penaltyCapNanos = penaltyCapNanos;
-    this.pacer = deployment.ptu() ? RequestPacer.NONE
-        : RequestPacer.forRpm(deployment.rpm(), quotaWindowNanos);
+    this.pacer =
+        deployment.ptu()
+            ? RequestPacer.NONE
+            : RequestPacer.forRpm(deployment.rpm(), quotaWindowNanos);
     this.events = events;
   }
 
@@ -93,8 +100,8 @@ final class RouteRuntime {
   }
 
   /**
-   * Nanoseconds until this route can take a call of {@code cost} tokens: 0 when it can now,
-   * {@link #NEVER} when its backend is disabled.
+   * Nanoseconds until this route can take a call of {@code cost} tokens: 0 when it can now, {@link
+   * #NEVER} when its backend is disabled.
    */
   long nanosUntilAvailable(long cost, long nowNanos) {
     if (!backend.enabled()) {
@@ -166,8 +173,13 @@ final class RouteRuntime {
    * A throttle: cools the route down for the server's hint, or, without one, for the fallback
    * doubling per consecutive throttle. Returns the cool-down applied.
    */
-  long onThrottled(long latencyNanos, ResponseHeaders headers, long hintNanos, long fallbackNanos,
-      int flags, long nowNanos) {
+  long onThrottled(
+      long latencyNanos,
+      ResponseHeaders headers,
+      long hintNanos,
+      long fallbackNanos,
+      int flags,
+      long nowNanos) {
     throttled.increment();
     quota.update(headers, nowNanos);
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
@@ -179,7 +191,8 @@ final class RouteRuntime {
 
   long onMisconfigured(long coolDownNanos, int flags, long nowNanos) {
     failures.increment();
-    long applied = coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
+    long applied =
+        coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
     releaseProbe(flags);
     backend.onReachable();
     return applied;
@@ -205,10 +218,12 @@ final class RouteRuntime {
     }
   }
 
-  private long coolDownFor(long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
+  private long coolDownFor(
+      long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
     while (true) {
       CoolDown c = coolDown.get();
-      long duration = hintNanos >= 0 ? hintNanos : fallback(fallbackNanos, c.consecutiveThrottles());
+      long duration =
+          hintNanos >= 0 ? hintNanos : fallback(fallbackNanos, c.consecutiveThrottles());
       long until = Math.max(c.untilNanos(), Nanos.plus(nowNanos, duration));
       CoolDown next = new CoolDown(until, c.consecutiveThrottles() + 1, true, reason);
       if (coolDown.compareAndSet(c, next)) {

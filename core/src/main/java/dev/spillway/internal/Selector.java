@@ -64,8 +64,14 @@ public final class Selector {
     return NONE;
   }
 
-  private int powerOfTwoChoices(RouteRuntime[] all, boolean[] available, int from, int to,
-      double totalWeight, Selection selection, long nowNanos) {
+  private int powerOfTwoChoices(
+      RouteRuntime[] all,
+      boolean[] available,
+      int from,
+      int to,
+      double totalWeight,
+      Selection selection,
+      long nowNanos) {
     int first = draw(all, available, from, to, totalWeight, -1);
     int second = draw(all, available, from, to, totalWeight - all[first].weight, first);
     RouteRuntime a = all[first];
@@ -82,9 +88,11 @@ public final class Selector {
     return (route.outstanding.get() + 1) / route.weight;
   }
 
-  /** Draws one available route, skipping {@code exclude}, with probability proportional to weight. */
-  private int draw(RouteRuntime[] all, boolean[] available, int from, int to, double total,
-      int exclude) {
+  /**
+   * Draws one available route, skipping {@code exclude}, with probability proportional to weight.
+   */
+  private int draw(
+      RouteRuntime[] all, boolean[] available, int from, int to, double total, int exclude) {
     double target = random.nextDouble() * total;
     int last = -1;
     for (int i = from; i < to; i++) {
@@ -109,8 +117,8 @@ public final class Selector {
   }
 
   /** Median latency of the tier's routes that have a sample; 1 when none has. */
-  private static double medianLatency(RouteRuntime[] all, int from, int to, double[] scratch,
-      long nowNanos) {
+  private static double medianLatency(
+      RouteRuntime[] all, int from, int to, double[] scratch, long nowNanos) {
     int n = 0;
     for (int i = from; i < to; i++) {
       double v = all[i].ewma.value(nowNanos);
@@ -126,12 +134,12 @@ public final class Selector {
   }
 
   /**
-   * Routes this lap already tried still decide what the call does next: one available now calls
-   * for a lap backoff, and one cooling down (after its 429) bounds the wait like any other, so a
-   * call whose every route throttled waits for the earliest to return instead of giving up.
+   * Routes this lap already tried still decide what the call does next: one available now calls for
+   * a lap backoff, and one cooling down (after its 429) bounds the wait like any other, so a call
+   * whose every route throttled waits for the earliest to return instead of giving up.
    */
-  private static void scanTried(RouteRuntime[] all, Selection selection, long earliestUntried,
-      long cost, long nowNanos) {
+  private static void scanTried(
+      RouteRuntime[] all, Selection selection, long earliestUntried, long cost, long nowNanos) {
     long earliest = earliestUntried;
     boolean availableNow = false;
     for (int i = 0; i < all.length; i++) {

@@ -39,11 +39,14 @@ public final class SystemScheduler implements DelayScheduler, AutoCloseable {
         }
         e = executor;
         if (e == null) {
-          e = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
-          });
+          e =
+              new ScheduledThreadPoolExecutor(
+                  1,
+                  runnable -> {
+                    Thread thread = new Thread(runnable, threadName);
+                    thread.setDaemon(true);
+                    return thread;
+                  });
           e.setRemoveOnCancelPolicy(true);
           executor = e;
         }

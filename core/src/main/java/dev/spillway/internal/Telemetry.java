@@ -26,19 +26,21 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Spans and metrics of DESIGN's telemetry table, through the OpenTelemetry API only. The
- * {@link OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after the
- * pool was built is still picked up. Prompt and completion text are never recorded; consumer id and
- * tags go on spans only.
+ * Spans and metrics of DESIGN's telemetry table, through the OpenTelemetry API only. The {@link
+ * OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after the pool was
+ * built is still picked up. Prompt and completion text are never recorded; consumer id and tags go
+ * on spans only.
  *
  * <p>Thread-safe.
  */
 final class Telemetry {
   private static final String SCOPE = "dev.spillway";
   private static final List<Double> DURATION_BUCKETS =
-      List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+      List.of(
+          0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
   private static final List<Long> TOKEN_BUCKETS =
-      List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L,
+      List.of(
+          1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L,
           16777216L, 67108864L);
 
   private final Supplier<OpenTelemetry> openTelemetry;
@@ -47,7 +49,9 @@ final class Telemetry {
   private volatile Instruments instruments;
 
   Telemetry(
-      Supplier<OpenTelemetry> openTelemetry, List<RouteRuntime> routes, dev.spillway.Ticker ticker) {
+      Supplier<OpenTelemetry> openTelemetry,
+      List<RouteRuntime> routes,
+      dev.spillway.Ticker ticker) {
     this.openTelemetry = openTelemetry;
     this.routes = routes;
     this.ticker = ticker;
@@ -77,7 +81,8 @@ final class Telemetry {
       attributes.put(Semconv.CONSUMER_ID, request.consumerId());
     }
     request.tags().forEach((k, v) -> attributes.put(Semconv.TAG_PREFIX + k, v));
-    return instruments().tracer
+    return instruments()
+        .tracer
         .spanBuilder(request.operation() + " " + request.model())
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parent)
@@ -86,7 +91,8 @@ final class Telemetry {
   }
 
   Span startAttempt(Span callSpan, RouteRuntime route) {
-    return instruments().tracer
+    return instruments()
+        .tracer
         .spanBuilder("attempt " + route.backendId())
         .setSpanKind(SpanKind.CLIENT)
         .setParent(Context.root().with(callSpan))
@@ -97,8 +103,12 @@ final class Telemetry {
   }
 
   void inject(Span attemptSpan, BiConsumer<String, String> header) {
-    instruments().propagator.inject(
-        Context.root().with(attemptSpan), header, (carrier, key, value) -> carrier.accept(key, value));
+    instruments()
+        .propagator
+        .inject(
+            Context.root().with(attemptSpan),
+            header,
+            (carrier, key, value) -> carrier.accept(key, value));
   }
 
   void waited(Span callSpan, long nanos) {
@@ -111,12 +121,14 @@ final class Telemetry {
   }
 
   void coolDown(RouteRuntime route, CoolDownReason reason) {
-    instruments().coolDowns.add(
-        1,
-        Attributes.of(
-            Semconv.BACKEND_ID, route.backendId(),
-            Semconv.DEPLOYMENT, route.deployment.name(),
-            Semconv.COOLDOWN_REASON, reason.attributeValue()));
+    instruments()
+        .coolDowns
+        .add(
+            1,
+            Attributes.of(
+                Semconv.BACKEND_ID, route.backendId(),
+                Semconv.DEPLOYMENT, route.deployment.name(),
+                Semconv.COOLDOWN_REASON, reason.attributeValue()));
   }
 
   void endAttempt(Span span, AttemptRecord attempt) {
@@ -133,12 +145,14 @@ final class Telemetry {
       span.setStatus(StatusCode.ERROR);
     }
     span.end();
-    instruments().attempts.add(
-        1,
-        Attributes.of(
-            Semconv.BACKEND_ID, attempt.backendId(),
-            Semconv.BACKEND_TIER, (long) attempt.tier(),
-            Semconv.ATTEMPT_OUTCOME, attempt.outcome().attributeValue()));
+    instruments()
+        .attempts
+        .add(
+            1,
+            Attributes.of(
+                Semconv.BACKEND_ID, attempt.backendId(),
+                Semconv.BACKEND_TIER, (long) attempt.tier(),
+                Semconv.ATTEMPT_OUTCOME, attempt.outcome().attributeValue()));
   }
 
   void endCall(Span span, CallOutcome outcome, RouteRuntime finalRoute, String responseModel) {
@@ -172,16 +186,18 @@ final class Telemetry {
     Attributes attributes = metricAttributes.build();
     i.duration.record(outcome.latency().toNanos() / 1e9, attributes);
     if (admittedTokens(outcome)) {
-      i.tokens.record(outcome.usage().inputTokens(),
+      i.tokens.record(
+          outcome.usage().inputTokens(),
           attributes.toBuilder().put(Semconv.TOKEN_TYPE, "input").build());
-      i.tokens.record(outcome.usage().outputTokens(),
+      i.tokens.record(
+          outcome.usage().outputTokens(),
           attributes.toBuilder().put(Semconv.TOKEN_TYPE, "output").build());
     }
   }
 
   /**
-   * Whether the call has tokens to record: a call that nothing admitted (a caller error, a
-   * failure) carries an estimated zero, which would only skew the token histogram.
+   * Whether the call has tokens to record: a call that nothing admitted (a caller error, a failure)
+   * carries an estimated zero, which would only skew the token histogram.
    */
   private static boolean admittedTokens(CallOutcome outcome) {
     Usage usage = outcome.usage();
@@ -203,7 +219,8 @@ final class Telemetry {
       case CANCELLED:
         return "cancelled";
       default:
-        return attempt.errorType() != null ? attempt.errorType()
+        return attempt.errorType() != null
+            ? attempt.errorType()
             : attempt.status() != null ? String.valueOf(attempt.status()) : "_OTHER";
     }
   }
@@ -235,34 +252,40 @@ final class Telemetry {
           configured.fields().isEmpty() ? W3CTraceContextPropagator.getInstance() : configured;
       Meter meter = otel.getMeter(SCOPE);
       this.duration =
-          meter.histogramBuilder(Semconv.DURATION_METRIC)
+          meter
+              .histogramBuilder(Semconv.DURATION_METRIC)
               .setUnit("s")
               .setDescription("Duration of GenAI operations, across all attempts")
               .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
               .build();
       this.tokens =
-          meter.histogramBuilder(Semconv.TOKEN_USAGE_METRIC)
+          meter
+              .histogramBuilder(Semconv.TOKEN_USAGE_METRIC)
               .ofLongs()
               .setUnit("{token}")
               .setDescription("Tokens used by GenAI operations")
               .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
               .build();
       this.attempts =
-          meter.counterBuilder(Semconv.ATTEMPTS_METRIC)
+          meter
+              .counterBuilder(Semconv.ATTEMPTS_METRIC)
               .setUnit("{attempt}")
               .setDescription("Attempts sent to backends, by outcome")
               .build();
       this.coolDowns =
-          meter.counterBuilder(Semconv.COOLDOWNS_METRIC)
+          meter
+              .counterBuilder(Semconv.COOLDOWNS_METRIC)
               .setUnit("{cooldown}")
               .setDescription("Route cool-downs started, by reason")
               .build();
       this.outstanding =
-          meter.upDownCounterBuilder(Semconv.OUTSTANDING_METRIC)
+          meter
+              .upDownCounterBuilder(Semconv.OUTSTANDING_METRIC)
               .setUnit("{request}")
               .setDescription("Attempts in flight per backend (streams until they end)")
               .build();
-      meter.gaugeBuilder(Semconv.EWMA_METRIC)
+      meter
+          .gaugeBuilder(Semconv.EWMA_METRIC)
           .setUnit("s")
           .setDescription("Peak-EWMA latency estimate per route")
           .buildWithCallback(

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ThrottleHints {
 
   /**
-   * Upper clamp on any hint: 5 minutes. Azure's own hints are seconds to a minute; a longer wait
-   * is far more likely a broken or hostile header than a real quota window, and a route parked for
+   * Upper clamp on any hint: 5 minutes. Azure's own hints are seconds to a minute; a longer wait is
+   * far more likely a broken or hostile header than a real quota window, and a route parked for
    * hours would silently shrink the pool. Longer windows are re-learnt from the next 429.
    */
   public static final long MAX_HINT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -71,9 +71,9 @@ public final class ThrottleHints {
   private static final long NANOS_PER_HOUR = TimeUnit.HOURS.toNanos(1);
 
   /**
-   * Fraction digits kept when scaling a decimal: 18 keeps the accumulator inside a {@code long}
-   * and is finer than a nanosecond for every unit up to an hour. Later digits are still checked to
-   * be digits, then dropped.
+   * Fraction digits kept when scaling a decimal: 18 keeps the accumulator inside a {@code long} and
+   * is finer than a nanosecond for every unit up to an hour. Later digits are still checked to be
+   * digits, then dropped.
    */
   private static final int MAX_FRACTION_DIGITS = 18;
 
@@ -109,8 +109,7 @@ public final class ThrottleHints {
   };
 
   /** IMF-fixdate / RFC 1123: {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
-  private static final DateTimeFormatter RFC_1123 =
-      strict(DateTimeFormatter.RFC_1123_DATE_TIME);
+  private static final DateTimeFormatter RFC_1123 = strict(DateTimeFormatter.RFC_1123_DATE_TIME);
 
   /** Obsolete RFC 850: {@code Sunday, 06-Nov-94 08:49:37 GMT}. */
   private static final DateTimeFormatter RFC_850 =
@@ -122,7 +121,7 @@ public final class ThrottleHints {
               .appendPattern(" HH:mm:ss 'GMT'")
               .toFormatter(Locale.US));
 
-  /** Obsolete ANSI C asctime(): {@code Sun Nov  6 08:49:37 1994}, always GMT. */
+  /** Obsolete ANSI C asctime(): {@code Sun Nov 6 08:49:37 1994}, always GMT. */
   private static final DateTimeFormatter ASCTIME =
       strict(
           new DateTimeFormatterBuilder()
@@ -154,10 +153,10 @@ public final class ThrottleHints {
   }
 
   /**
-   * Parses one {@code x-ratelimit-reset-*} style value: plain seconds ({@code "43"}, {@code
-   * "0.5"}) or a Go-style duration ({@code "6s"}, {@code "1m30s"}, {@code "250ms"}, {@code
-   * "1h2m3.5s"}; units {@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s}, {@code m},
-   * {@code h}, case-sensitive as in Go). Not clamped.
+   * Parses one {@code x-ratelimit-reset-*} style value: plain seconds ({@code "43"}, {@code "0.5"})
+   * or a Go-style duration ({@code "6s"}, {@code "1m30s"}, {@code "250ms"}, {@code "1h2m3.5s"};
+   * units {@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s}, {@code m}, {@code h},
+   * case-sensitive as in Go). Not clamped.
    *
    * @param value the header value, may be null
    * @return nanoseconds, or -1 when not parseable, negative or beyond {@code Long.MAX_VALUE} ns
@@ -177,8 +176,8 @@ public final class ThrottleHints {
 
   /**
    * Parses a {@code Retry-After} value: delta-seconds (decimals such as {@code "1.5"} allowed) or
-   * an HTTP-date (RFC 1123, RFC 850 or asctime) relative to {@code wallClockMillis}. Not clamped;
-   * a date too far away to express in nanoseconds gives {@code Long.MAX_VALUE}.
+   * an HTTP-date (RFC 1123, RFC 850 or asctime) relative to {@code wallClockMillis}. Not clamped; a
+   * date too far away to express in nanoseconds gives {@code Long.MAX_VALUE}.
    *
    * @param value the header value, may be null
    * @param wallClockMillis now, epoch millis
@@ -259,8 +258,8 @@ public final class ThrottleHints {
   }
 
   /**
-   * Parses a sequence of number-unit pairs, Go's {@code time.ParseDuration} grammar without a
-   * sign: {@code 1h2m3.5s}. Units may repeat and come in any order, as in Go.
+   * Parses a sequence of number-unit pairs, Go's {@code time.ParseDuration} grammar without a sign:
+   * {@code 1h2m3.5s}. Units may repeat and come in any order, as in Go.
    */
   private static long goDuration(String s) {
     long total = 0;

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 public interface AsyncAttemptTransport<R> {
 
   /**
-   * Sends one attempt. The future completes when the response headers arrive, or exceptionally on
-   * a failure to get a response. The engine cancels the future on attempt timeout and on call
+   * Sends one attempt. The future completes when the response headers arrive, or exceptionally on a
+   * failure to get a response. The engine cancels the future on attempt timeout and on call
    * cancellation; the transport must then abort the request.
    *
    * @param attempt the attempt

@@ -15,19 +15,29 @@ import java.util.function.BiConsumer;
  */
 public interface Attempt {
 
-  /** @return the id of the call this attempt belongs to */
+  /**
+   * @return the id of the call this attempt belongs to
+   */
   String callId();
 
-  /** @return 1 for the first attempt of the call */
+  /**
+   * @return 1 for the first attempt of the call
+   */
   int number();
 
-  /** @return the backend to send to */
+  /**
+   * @return the backend to send to
+   */
   Backend backend();
 
-  /** @return the deployment on that backend */
+  /**
+   * @return the deployment on that backend
+   */
   Deployment deployment();
 
-  /** @return whether the caller asked for a stream */
+  /**
+   * @return whether the caller asked for a stream
+   */
   boolean streaming();
 
   /**
@@ -40,7 +50,9 @@ public interface Attempt {
    */
   Duration timeout();
 
-  /** @return the handle the transport settles for an admitted (2xx) attempt */
+  /**
+   * @return the handle the transport settles for an admitted (2xx) attempt
+   */
   CompletionHandle completion();
 
   /**

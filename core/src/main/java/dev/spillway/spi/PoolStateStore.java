@@ -4,11 +4,11 @@ import dev.spillway.CircuitState;
 import dev.spillway.CoolDownReason;
 
 /**
- * Where the state that a fleet of processes could share is kept: route cool-downs, backend
- * circuits and the admission ledger. The engine reads the cells on every pick, so they must be
- * cheap, thread-safe and non-blocking. The default keeps them in memory ({@link #inMemory()}); a
- * shared store must translate the engine's ticker instants (nanoseconds from an arbitrary origin)
- * to its own clock.
+ * Where the state that a fleet of processes could share is kept: route cool-downs, backend circuits
+ * and the admission ledger. The engine reads the cells on every pick, so they must be cheap,
+ * thread-safe and non-blocking. The default keeps them in memory ({@link #inMemory()}); a shared
+ * store must translate the engine's ticker instants (nanoseconds from an arbitrary origin) to its
+ * own clock.
  */
 public interface PoolStateStore {
 
@@ -54,7 +54,9 @@ public interface PoolStateStore {
    * @param <T> the immutable value type
    */
   interface Cell<T> {
-    /** @return the current value */
+    /**
+     * @return the current value
+     */
     T get();
 
     /**
@@ -69,10 +71,14 @@ public interface PoolStateStore {
 
   /** Estimated cost of calls in flight on one route. */
   interface Ledger {
-    /** @return estimated tokens in flight */
+    /**
+     * @return estimated tokens in flight
+     */
     long tokens();
 
-    /** @return requests in flight */
+    /**
+     * @return requests in flight
+     */
     long requests();
 
     /**
@@ -114,6 +120,7 @@ public interface PoolStateStore {
       int consecutiveFailures,
       boolean authFailure) {
     /** A closed circuit with no failures. */
-    public static final Circuit CLOSED = new Circuit(CircuitState.CLOSED, Long.MIN_VALUE, 0, 0, false);
+    public static final Circuit CLOSED =
+        new Circuit(CircuitState.CLOSED, Long.MIN_VALUE, 0, 0, false);
   }
 }

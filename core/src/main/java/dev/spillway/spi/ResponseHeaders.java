@@ -3,10 +3,10 @@ package dev.spillway.spi;
 /**
  * Read access to the headers of one HTTP response, by name, ignoring case.
  *
- * <p>Adapters wrap their HTTP library's header type; the engine reads throttle hints
- * ({@code retry-after-ms}, {@code retry-after}, {@code x-ratelimit-*}, {@code policy-id}) and
- * PTU utilization through it. Implementations must be safe to read from any thread once the
- * response is handed to the engine.
+ * <p>Adapters wrap their HTTP library's header type; the engine reads throttle hints ({@code
+ * retry-after-ms}, {@code retry-after}, {@code x-ratelimit-*}, {@code policy-id}) and PTU
+ * utilization through it. Implementations must be safe to read from any thread once the response is
+ * handed to the engine.
  */
 @FunctionalInterface
 public interface ResponseHeaders {

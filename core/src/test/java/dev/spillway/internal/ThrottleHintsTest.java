@@ -104,29 +104,45 @@ class ThrottleHintsTest {
         arguments("retry-after-ms leading dot", headers(RETRY_AFTER_MS, ".5"), 500_000L),
         arguments("retry-after-ms padded", headers(RETRY_AFTER_MS, "  2000\t"), millis(2000)),
         arguments("retry-after-ms zero", headers(RETRY_AFTER_MS, "0"), 0L),
-        arguments("x-ms-retry-after-ms integer", headers(X_MS_RETRY_AFTER_MS, "2500"),
-            millis(2500)),
+        arguments(
+            "x-ms-retry-after-ms integer", headers(X_MS_RETRY_AFTER_MS, "2500"), millis(2500)),
         arguments("x-ms-retry-after-ms decimal", headers(X_MS_RETRY_AFTER_MS, "10.5"), 10_500_000L),
         arguments("header names ignore case", headers("Retry-After-Ms", "700"), millis(700)),
         arguments("retry-after seconds", headers(RETRY_AFTER, "3"), seconds(3)),
         arguments("retry-after decimal seconds", headers(RETRY_AFTER, "1.5"), millis(1500)),
         arguments("retry-after zero", headers(RETRY_AFTER, "0"), 0L),
         arguments("retry-after padded", headers(RETRY_AFTER, " \t7 "), seconds(7)),
-        arguments("retry-after leading zeros", headers(RETRY_AFTER, "0000000000000000000000042"),
+        arguments(
+            "retry-after leading zeros",
+            headers(RETRY_AFTER, "0000000000000000000000042"),
             seconds(42)),
-        arguments("retry-after RFC 1123 date",
-            headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:14 GMT"), seconds(10)),
-        arguments("retry-after RFC 1123 date now",
-            headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:04 GMT"), 0L),
-        arguments("retry-after RFC 1123 numeric offset",
-            headers(RETRY_AFTER, "Thu, 24 Apr 2025 06:37:24 +0200"), seconds(20)),
-        arguments("retry-after RFC 1123 lower case",
-            headers(RETRY_AFTER, "thu, 24 apr 2025 04:37:14 gmt"), seconds(10)),
-        arguments("retry-after RFC 1123 wrong weekday still read",
-            headers(RETRY_AFTER, "Fri, 24 Apr 2025 04:37:14 GMT"), seconds(10)),
-        arguments("retry-after RFC 850 date",
-            headers(RETRY_AFTER, "Thursday, 24-Apr-25 04:37:24 GMT"), seconds(20)),
-        arguments("retry-after asctime date", headers(RETRY_AFTER, "Thu Apr 24 04:37:34 2025"),
+        arguments(
+            "retry-after RFC 1123 date",
+            headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:14 GMT"),
+            seconds(10)),
+        arguments(
+            "retry-after RFC 1123 date now",
+            headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:04 GMT"),
+            0L),
+        arguments(
+            "retry-after RFC 1123 numeric offset",
+            headers(RETRY_AFTER, "Thu, 24 Apr 2025 06:37:24 +0200"),
+            seconds(20)),
+        arguments(
+            "retry-after RFC 1123 lower case",
+            headers(RETRY_AFTER, "thu, 24 apr 2025 04:37:14 gmt"),
+            seconds(10)),
+        arguments(
+            "retry-after RFC 1123 wrong weekday still read",
+            headers(RETRY_AFTER, "Fri, 24 Apr 2025 04:37:14 GMT"),
+            seconds(10)),
+        arguments(
+            "retry-after RFC 850 date",
+            headers(RETRY_AFTER, "Thursday, 24-Apr-25 04:37:24 GMT"),
+            seconds(20)),
+        arguments(
+            "retry-after asctime date",
+            headers(RETRY_AFTER, "Thu Apr 24 04:37:34 2025"),
             seconds(30)),
         arguments("reset-tokens seconds", tokenReset("43"), seconds(43)),
         arguments("reset-tokens decimal seconds", tokenReset("0.5"), millis(500)),
@@ -198,8 +214,9 @@ class ThrottleHintsTest {
     assertThat(parseRetryAfterNanos("Sunday, 06-Nov-94 08:49:37 GMT", in2018)).isEqualTo(NONE);
     // Seen from 2070, "94" is 24 years ahead: 2094.
     assertThat(parseRetryAfterNanos("Saturday, 06-Nov-94 08:49:37 GMT", in2070))
-        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(
-            Instant.parse("2094-11-06T08:49:37Z").toEpochMilli() - in2070));
+        .isEqualTo(
+            TimeUnit.MILLISECONDS.toNanos(
+                Instant.parse("2094-11-06T08:49:37Z").toEpochMilli() - in2070));
   }
 
   @Test
@@ -218,10 +235,7 @@ class ThrottleHintsTest {
 
   @Test
   void resetHeadersDoNotTakeDates() {
-    assertThat(
-            retryAfterNanos(
-                tokenReset("Thu, 24 Apr 2025 04:37:14 GMT"), NOW))
-        .isEqualTo(NONE);
+    assertThat(retryAfterNanos(tokenReset("Thu, 24 Apr 2025 04:37:14 GMT"), NOW)).isEqualTo(NONE);
   }
 
   @Test
@@ -300,19 +314,16 @@ class ThrottleHintsTest {
 
   @Test
   void largerOfRetryAfterAndResetWinsEitherWay() {
-    assertThat(
-            retryAfterNanos(headers(RETRY_AFTER, "7", POLICY_ID, TOKEN, RESET_TOKENS, "9"), NOW))
+    assertThat(retryAfterNanos(headers(RETRY_AFTER, "7", POLICY_ID, TOKEN, RESET_TOKENS, "9"), NOW))
         .isEqualTo(seconds(9));
-    assertThat(
-            retryAfterNanos(headers(RETRY_AFTER, "9", POLICY_ID, TOKEN, RESET_TOKENS, "7"), NOW))
+    assertThat(retryAfterNanos(headers(RETRY_AFTER, "9", POLICY_ID, TOKEN, RESET_TOKENS, "7"), NOW))
         .isEqualTo(seconds(9));
   }
 
   @Test
   void retryAfterDateIsComparedWithReset() {
     ResponseHeaders dateLater =
-        headers(
-            RETRY_AFTER, "Thu, 24 Apr 2025 04:37:14 GMT", POLICY_ID, CALL, RESET_REQUESTS, "4");
+        headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:14 GMT", POLICY_ID, CALL, RESET_REQUESTS, "4");
     ResponseHeaders resetLater =
         headers(RETRY_AFTER, "Thu, 24 Apr 2025 04:37:06 GMT", POLICY_ID, CALL, RESET_REQUESTS, "4");
     assertThat(retryAfterNanos(dateLater, NOW)).isEqualTo(seconds(10));
@@ -356,14 +367,22 @@ class ThrottleHintsTest {
     assertThat(
             retryAfterNanos(
                 headers(
-                    POLICY_ID, "deploymentratelimit-token", RESET_TOKENS, "10", RESET_REQUESTS,
+                    POLICY_ID,
+                    "deploymentratelimit-token",
+                    RESET_TOKENS,
+                    "10",
+                    RESET_REQUESTS,
                     "20"),
                 NOW))
         .isEqualTo(seconds(10));
     assertThat(
             retryAfterNanos(
                 headers(
-                    POLICY_ID, " DEPLOYMENTRATELIMIT-CALL ", RESET_TOKENS, "20", RESET_REQUESTS,
+                    POLICY_ID,
+                    " DEPLOYMENTRATELIMIT-CALL ",
+                    RESET_TOKENS,
+                    "20",
+                    RESET_REQUESTS,
                     "10"),
                 NOW))
         .isEqualTo(seconds(10));
@@ -394,8 +413,7 @@ class ThrottleHintsTest {
     assertThat(retryAfterNanos(headers(POLICY_ID, TOKEN, RESET_REQUESTS, "20"), NOW))
         .isEqualTo(NONE);
     assertThat(
-            retryAfterNanos(
-                headers(POLICY_ID, TOKEN, RETRY_AFTER, "3", RESET_REQUESTS, "20"), NOW))
+            retryAfterNanos(headers(POLICY_ID, TOKEN, RETRY_AFTER, "3", RESET_REQUESTS, "20"), NOW))
         .isEqualTo(seconds(3));
   }
 
@@ -419,12 +437,16 @@ class ThrottleHintsTest {
         arguments("retry-after just under", headers(RETRY_AFTER, "299.5"), millis(299_500)),
         arguments("retry-after-ms just over", headers(RETRY_AFTER_MS, "300001"), MAX_HINT_NANOS),
         arguments("retry-after-ms just under", headers(RETRY_AFTER_MS, "299999"), millis(299_999)),
-        arguments("x-ms-retry-after-ms huge", headers(X_MS_RETRY_AFTER_MS, "100000000"),
-            MAX_HINT_NANOS),
+        arguments(
+            "x-ms-retry-after-ms huge", headers(X_MS_RETRY_AFTER_MS, "100000000"), MAX_HINT_NANOS),
         arguments("reset-tokens 1h", tokenReset("1h"), MAX_HINT_NANOS),
-        arguments("reset-requests max nanos", headers(RESET_REQUESTS, "9223372036854775807ns"),
+        arguments(
+            "reset-requests max nanos",
+            headers(RESET_REQUESTS, "9223372036854775807ns"),
             MAX_HINT_NANOS),
-        arguments("date in year 9999", headers(RETRY_AFTER, "Fri, 31 Dec 9999 23:59:59 GMT"),
+        arguments(
+            "date in year 9999",
+            headers(RETRY_AFTER, "Fri, 31 Dec 9999 23:59:59 GMT"),
             MAX_HINT_NANOS));
   }
 
@@ -632,7 +654,8 @@ class ThrottleHintsTest {
   private static List<ResponseHeaders> recorded429Headers() throws IOException {
     Path file = RECORDINGS.resolve(RECORDED_429S);
     assertThat(file)
-        .as("fixture %s (surefire's working directory is the module directory)",
+        .as(
+            "fixture %s (surefire's working directory is the module directory)",
             file.toAbsolutePath().normalize())
         .isRegularFile();
     String json = Files.readString(file, StandardCharsets.UTF_8);
@@ -662,10 +685,46 @@ class ThrottleHintsTest {
   // ---------------------------------------------------------------- randomized
 
   private static final String[] FRAGMENTS = {
-    "0", "1", "2", "3", "5", "7", "9", ".", "-", "+", "e", "E", "s", "m", "h", "ms", "ns", "us",
-    "\u00b5s", ":", ",", " ", "\t", "GMT", "Thu, ", "Apr", "24", "-Apr-", "2025", "04:37:", "x",
-    "\u00e9", "\u0663", "\ud83d\ude00", "\u0000", "NaN", "Infinity", "99999999999999999999",
-    "9223372036854775807", "00000000000000000000000000001"
+    "0",
+    "1",
+    "2",
+    "3",
+    "5",
+    "7",
+    "9",
+    ".",
+    "-",
+    "+",
+    "e",
+    "E",
+    "s",
+    "m",
+    "h",
+    "ms",
+    "ns",
+    "us",
+    "\u00b5s",
+    ":",
+    ",",
+    " ",
+    "\t",
+    "GMT",
+    "Thu, ",
+    "Apr",
+    "24",
+    "-Apr-",
+    "2025",
+    "04:37:",
+    "x",
+    "\u00e9",
+    "\u0663",
+    "\ud83d\ude00",
+    "\u0000",
+    "NaN",
+    "Infinity",
+    "99999999999999999999",
+    "9223372036854775807",
+    "00000000000000000000000000001"
   };
 
   private static final String[] HEADER_NAMES = {

@@ -21,7 +21,10 @@ public final class ClosedLoop {
   private final AtomicInteger completed = new AtomicInteger();
   private int limit;
 
-  public ClosedLoop(BackendPool pool, ScriptedTransport transport, ManualTime time,
+  public ClosedLoop(
+      BackendPool pool,
+      ScriptedTransport transport,
+      ManualTime time,
       Supplier<CallRequest> request) {
     this.pool = pool;
     this.transport = transport;
@@ -60,13 +63,15 @@ public final class ClosedLoop {
       return;
     }
     issued.incrementAndGet();
-    pool.executeAsync(request.get(), transport.async()).whenComplete((r, e) -> {
-      completed.incrementAndGet();
-      if (e != null) {
-        failed.incrementAndGet();
-      }
-      issue();
-    });
+    pool.executeAsync(request.get(), transport.async())
+        .whenComplete(
+            (r, e) -> {
+              completed.incrementAndGet();
+              if (e != null) {
+                failed.incrementAndGet();
+              }
+              issue();
+            });
   }
 
   public int completed() {

@@ -34,8 +34,10 @@ public final class LogCapture implements AutoCloseable {
   /** Formatted messages at {@code level}, in order. */
   public List<String> messages(Level level) {
     synchronized (appender.list) {
-      return appender.list.stream().filter(e -> e.getLevel() == level)
-          .map(ILoggingEvent::getFormattedMessage).toList();
+      return appender.list.stream()
+          .filter(e -> e.getLevel() == level)
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
     }
   }
 

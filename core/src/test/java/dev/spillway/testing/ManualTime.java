@@ -5,8 +5,8 @@ import dev.spillway.Ticker;
 import java.util.PriorityQueue;
 
 /**
- * A fake clock and scheduler: time moves only when a test (or a sync call's sleep) advances it,
- * and scheduled tasks run in time order as it passes them. Thread-safe.
+ * A fake clock and scheduler: time moves only when a test (or a sync call's sleep) advances it, and
+ * scheduled tasks run in time order as it passes them. Thread-safe.
  */
 public final class ManualTime implements Ticker, DelayScheduler {
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();

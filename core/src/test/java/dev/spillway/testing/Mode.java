@@ -30,8 +30,8 @@ public enum Mode {
   }
 
   /** Runs one call to its end (async: running manual time until the future is done). */
-  public Result call(BackendPool pool, CallRequest request, ScriptedTransport transport,
-      ManualTime time) {
+  public Result call(
+      BackendPool pool, CallRequest request, ScriptedTransport transport, ManualTime time) {
     if (this == SYNC) {
       try {
         return new Result(pool.execute(request, transport), null);

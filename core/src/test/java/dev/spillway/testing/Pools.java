@@ -11,8 +11,12 @@ public final class Pools {
 
   /** A backend on a fake endpoint with one route for {@code gpt-4o}. */
   public static Backend backend(String id, int tier, double weight, Deployment... deployments) {
-    Backend.Builder b = Backend.builder(id).endpoint("https://" + id + ".openai.azure.com")
-        .tier(tier).weight(weight).credential(Credential.apiKey("key-" + id));
+    Backend.Builder b =
+        Backend.builder(id)
+            .endpoint("https://" + id + ".openai.azure.com")
+            .tier(tier)
+            .weight(weight)
+            .credential(Credential.apiKey("key-" + id));
     if (deployments.length == 0) {
       b.deployment("gpt-4o", id + "-gpt4o");
     }

@@ -13,8 +13,8 @@ import java.util.List;
 /** Records every event a pool reports. Thread-safe. */
 public final class RecordingListener implements PoolListener {
   /** One cool-down event. */
-  public record CoolDownEvent(String backendId, String deployment, Duration duration,
-      CoolDownReason reason) {}
+  public record CoolDownEvent(
+      String backendId, String deployment, Duration duration, CoolDownReason reason) {}
 
   /** One circuit transition. */
   public record CircuitEvent(String backendId, CircuitState from, CircuitState to) {}
@@ -30,8 +30,8 @@ public final class RecordingListener implements PoolListener {
   }
 
   @Override
-  public void onCoolDown(String backendId, String deployment, Duration duration,
-      CoolDownReason reason) {
+  public void onCoolDown(
+      String backendId, String deployment, Duration duration, CoolDownReason reason) {
     coolDowns.add(new CoolDownEvent(backendId, deployment, duration, reason));
   }
 

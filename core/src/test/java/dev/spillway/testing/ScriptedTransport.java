@@ -114,7 +114,11 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
   }
 
   /** A record of one attempt sent. */
-  public record Sent(String backendId, String deployment, int number, long atNanos,
+  public record Sent(
+      String backendId,
+      String deployment,
+      int number,
+      long atNanos,
       Map<String, String> traceHeaders) {}
 
   private final ManualTime time;
@@ -155,8 +159,13 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
   private Step record(Attempt attempt) {
     Map<String, String> trace = new HashMap<>();
     attempt.injectTraceContext(trace::put);
-    sent.add(new Sent(attempt.backend().id(), attempt.deployment().name(), attempt.number(),
-        time.read(), trace));
+    sent.add(
+        new Sent(
+            attempt.backend().id(),
+            attempt.deployment().name(),
+            attempt.number(),
+            time.read(),
+            trace));
     Step step = nextStep(attempt);
     if (step.onSend != null) {
       step.onSend.run();
@@ -189,13 +198,15 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
           hung.add(f);
           return f;
         }
-        time.schedule(() -> {
-          if (step.error != null) {
-            f.completeExceptionally(step.error);
-          } else {
-            f.complete(respond(attempt, step));
-          }
-        }, step.latencyNanos);
+        time.schedule(
+            () -> {
+              if (step.error != null) {
+                f.completeExceptionally(step.error);
+              } else {
+                f.complete(respond(attempt, step));
+              }
+            },
+            step.latencyNanos);
         return f;
       }
 
@@ -216,7 +227,10 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
         attempt.completion().complete(step.usage, step.responseModel);
       }
     }
-    return new AttemptResponse<>(step.status, h, step.errorCode,
+    return new AttemptResponse<>(
+        step.status,
+        h,
+        step.errorCode,
         new Reply(attempt.backend().id(), attempt.deployment().name(), step.status));
   }
 

@@ -32,29 +32,51 @@ public final class AsyncExample {
    */
   public static void main(String[] args) {
     try (ExampleEnvironment env = ExampleEnvironment.load();
-        SpillwayPool pool = SpillwayPool.builder()
-            .backend(Backend.builder("sweden-ptu").endpoint(env.get(PTU_ENDPOINT)).tier(0)
-                .credential(Credential.apiKey(env.get(PTU_KEY)))
-                .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0)).build())
-            .backend(Backend.builder("eastus-paygo").endpoint(env.get(PAYGO_ENDPOINT)).tier(1)
-                .credential(Credential.apiKey(env.get(PAYGO_KEY)))
-                .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT)).build())
-            .build()) {
+        SpillwayPool pool =
+            SpillwayPool.builder()
+                .backend(
+                    Backend.builder("sweden-ptu")
+                        .endpoint(env.get(PTU_ENDPOINT))
+                        .tier(0)
+                        .credential(Credential.apiKey(env.get(PTU_KEY)))
+                        .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
+                        .build())
+                .backend(
+                    Backend.builder("eastus-paygo")
+                        .endpoint(env.get(PAYGO_ENDPOINT))
+                        .tier(1)
+                        .credential(Credential.apiKey(env.get(PAYGO_KEY)))
+                        .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
+                        .build())
+                .build()) {
       // tag::async[]
       OpenAIAsyncClient client = pool.openAIClientBuilder().buildAsyncClient();
-      List<String> answers = Flux.range(1, 20)
-          .flatMap(i -> client.getChatCompletions("gpt-4o", new ChatCompletionsOptions(
-                  List.of(new ChatRequestUserMessage("Question " + i))).setMaxTokens(20)),
-              8)  // at most 8 calls in flight
-          .map(answer -> answer.getChoices().get(0).getMessage().getContent())
-          .collectList()
-          .block();
+      List<String> answers =
+          Flux.range(1, 20)
+              .flatMap(
+                  i ->
+                      client.getChatCompletions(
+                          "gpt-4o",
+                          new ChatCompletionsOptions(
+                                  List.of(new ChatRequestUserMessage("Question " + i)))
+                              .setMaxTokens(20)),
+                  8) // at most 8 calls in flight
+              .map(answer -> answer.getChoices().get(0).getMessage().getContent())
+              .collectList()
+              .block();
       // end::async[]
       System.out.println(answers.size() + " answers");
       for (BackendSnapshot backend : pool.snapshot().backends()) {
-        System.out.println("backend " + backend.id() + " (tier " + backend.tier() + "): "
-            + backend.routes().get(0).successes() + " answered, "
-            + backend.routes().get(0).throttled() + " throttled");
+        System.out.println(
+            "backend "
+                + backend.id()
+                + " (tier "
+                + backend.tier()
+                + "): "
+                + backend.routes().get(0).successes()
+                + " answered, "
+                + backend.routes().get(0).throttled()
+                + " throttled");
       }
     }
   }

@@ -35,27 +35,40 @@ public final class AuditExample {
   public static void main(String[] args) {
     try (ExampleEnvironment env = ExampleEnvironment.load();
         // tag::audit-pool[]
-        SpillwayPool pool = SpillwayPool.builder()
-            .backend(Backend.builder("sweden-ptu").endpoint(env.get(PTU_ENDPOINT)).tier(0)
-                .credential(Credential.apiKey(env.get(PTU_KEY)))
-                .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0)).build())
-            .backend(Backend.builder("eastus-paygo").endpoint(env.get(PAYGO_ENDPOINT)).tier(1)
-                .credential(Credential.apiKey(env.get(PAYGO_KEY)))
-                .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT)).build())
-            .listener(new AuditListener(line -> System.out.println("AUDIT " + line)))
-            .build()
+        SpillwayPool pool =
+            SpillwayPool.builder()
+                .backend(
+                    Backend.builder("sweden-ptu")
+                        .endpoint(env.get(PTU_ENDPOINT))
+                        .tier(0)
+                        .credential(Credential.apiKey(env.get(PTU_KEY)))
+                        .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
+                        .build())
+                .backend(
+                    Backend.builder("eastus-paygo")
+                        .endpoint(env.get(PAYGO_ENDPOINT))
+                        .tier(1)
+                        .credential(Credential.apiKey(env.get(PAYGO_KEY)))
+                        .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
+                        .build())
+                .listener(new AuditListener(line -> System.out.println("AUDIT " + line)))
+                .build()
         // end::audit-pool[]
-    ) {
+        ) {
       OpenAIClient client = pool.openAIClientBuilder().buildClient();
       for (String team : List.of("search", "support", "search")) {
         // tag::consumer[]
         ChatCompletionsOptions options =
             new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Summarize the ticket.")))
                 .setMaxTokens(40);
-        ChatCompletions answer = client.getChatCompletionsWithResponse("gpt-4o",
-                BinaryData.fromObject(options),
-                SpillwayContext.requestOptions("billing-service", Map.of("team", team)))
-            .getValue().toObject(ChatCompletions.class);
+        ChatCompletions answer =
+            client
+                .getChatCompletionsWithResponse(
+                    "gpt-4o",
+                    BinaryData.fromObject(options),
+                    SpillwayContext.requestOptions("billing-service", Map.of("team", team)))
+                .getValue()
+                .toObject(ChatCompletions.class);
         // end::consumer[]
         System.out.println(team + ": " + answer.getUsage().getTotalTokens() + " tokens");
       }

@@ -33,8 +33,8 @@ public final class EntraExample {
       if (env.simulated()) {
         // SIMULATOR ONLY: no Entra ID here, so a static bearer token the simulator accepts.
         credential = ExampleEnvironment.simulatorToken("key-ptu-a");
-        System.out.println("Entra ID: using a static simulator bearer token, not"
-            + " DefaultAzureCredential.");
+        System.out.println(
+            "Entra ID: using a static simulator bearer token, not" + " DefaultAzureCredential.");
       } else {
         // tag::entra[]
         credential = new DefaultAzureCredentialBuilder().build();
@@ -42,17 +42,23 @@ public final class EntraExample {
         System.out.println("Entra ID: using DefaultAzureCredential.");
       }
       // tag::entra-pool[]
-      SpillwayPool pool = SpillwayPool.builder()
-          .backend(Backend.builder("sweden-ptu").endpoint(env.get(PTU_ENDPOINT))
-              .credential(EntraCredential.of(credential))  // scope cognitiveservices.azure.com
-              .deployment("gpt-4o", env.get(PTU_DEPLOYMENT))
-              .build())
-          .build();
+      SpillwayPool pool =
+          SpillwayPool.builder()
+              .backend(
+                  Backend.builder("sweden-ptu")
+                      .endpoint(env.get(PTU_ENDPOINT))
+                      .credential(
+                          EntraCredential.of(credential)) // scope cognitiveservices.azure.com
+                      .deployment("gpt-4o", env.get(PTU_DEPLOYMENT))
+                      .build())
+              .build();
       // end::entra-pool[]
       OpenAIClient client = pool.openAIClientBuilder().buildClient();
-      ChatCompletions answer = client.getChatCompletions("gpt-4o",
-          new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
-              .setMaxTokens(30));
+      ChatCompletions answer =
+          client.getChatCompletions(
+              "gpt-4o",
+              new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
+                  .setMaxTokens(30));
       System.out.println(answer.getChoices().get(0).getMessage().getContent());
       System.out.println("authenticated as " + pool.snapshot().backends().get(0).credentialKind());
       pool.close();

@@ -22,14 +22,19 @@ import reactor.core.publisher.Mono;
 public final class ExampleEnvironment implements AutoCloseable {
   /** Endpoint of the tier-0 (PTU) resource, such as {@code https://name.openai.azure.com}. */
   public static final String PTU_ENDPOINT = "AOAI_PTU_ENDPOINT";
+
   /** API key of the tier-0 resource. */
   public static final String PTU_KEY = "AOAI_PTU_KEY";
+
   /** Deployment of {@code gpt-4o} on the tier-0 resource. */
   public static final String PTU_DEPLOYMENT = "AOAI_PTU_DEPLOYMENT";
+
   /** Endpoint of the tier-1 (pay-as-you-go) resource. */
   public static final String PAYGO_ENDPOINT = "AOAI_PAYGO_ENDPOINT";
+
   /** API key of the tier-1 resource. */
   public static final String PAYGO_KEY = "AOAI_PAYGO_KEY";
+
   /** Deployment of {@code gpt-4o} on the tier-1 resource. */
   public static final String PAYGO_DEPLOYMENT = "AOAI_PAYGO_DEPLOYMENT";
 
@@ -42,8 +47,8 @@ public final class ExampleEnvironment implements AutoCloseable {
   }
 
   /**
-   * The real endpoints from the environment, or the embedded simulator when {@value
-   * #PTU_ENDPOINT} is not set.
+   * The real endpoints from the environment, or the embedded simulator when {@value #PTU_ENDPOINT}
+   * is not set.
    *
    * @return the environment
    */
@@ -52,13 +57,15 @@ public final class ExampleEnvironment implements AutoCloseable {
     variables.put(PTU_DEPLOYMENT, "gpt-4o");
     variables.put(PAYGO_DEPLOYMENT, "gpt-4o");
     if (System.getenv(PTU_ENDPOINT) != null) {
-      System.getenv().forEach((name, value) -> {
-        if (name.startsWith("AOAI_")) {
-          variables.put(name, value);
-        }
-      });
-      System.out.println("Calling the Azure OpenAI resources of " + PTU_ENDPOINT + " and "
-          + PAYGO_ENDPOINT + ".");
+      System.getenv()
+          .forEach(
+              (name, value) -> {
+                if (name.startsWith("AOAI_")) {
+                  variables.put(name, value);
+                }
+              });
+      System.out.println(
+          "Calling the Azure OpenAI resources of " + PTU_ENDPOINT + " and " + PAYGO_ENDPOINT + ".");
       return new ExampleEnvironment(variables, null);
     }
     Simulator simulator = Simulator.start(SimulatorConfigs.benchmarkPool(42));
@@ -66,8 +73,13 @@ public final class ExampleEnvironment implements AutoCloseable {
     variables.put(PTU_KEY, "key-ptu-a");
     variables.put(PAYGO_ENDPOINT, simulator.resource("paygo-1").baseUrl());
     variables.put(PAYGO_KEY, "key-paygo-1");
-    System.out.println(PTU_ENDPOINT + " is not set: using the embedded Spillway simulator (ptu-a at "
-        + variables.get(PTU_ENDPOINT) + ", paygo-1 at " + variables.get(PAYGO_ENDPOINT) + ").");
+    System.out.println(
+        PTU_ENDPOINT
+            + " is not set: using the embedded Spillway simulator (ptu-a at "
+            + variables.get(PTU_ENDPOINT)
+            + ", paygo-1 at "
+            + variables.get(PAYGO_ENDPOINT)
+            + ").");
     return new ExampleEnvironment(variables, simulator);
   }
 
@@ -86,12 +98,16 @@ public final class ExampleEnvironment implements AutoCloseable {
     return value;
   }
 
-  /** @return every variable, for Spring's default properties */
+  /**
+   * @return every variable, for Spring's default properties
+   */
   public Map<String, String> variables() {
     return Map.copyOf(variables);
   }
 
-  /** @return whether the calls go to the embedded simulator */
+  /**
+   * @return whether the calls go to the embedded simulator
+   */
   public boolean simulated() {
     return simulator != null;
   }

@@ -32,27 +32,49 @@ public final class QuickStart {
   public static void main(String[] args) {
     try (ExampleEnvironment env = ExampleEnvironment.load()) {
       // tag::quickstart[]
-      SpillwayPool pool = SpillwayPool.builder()
-          .backend(Backend.builder("sweden-ptu").endpoint(env.get(PTU_ENDPOINT)).tier(0)
-              .credential(Credential.apiKey(() -> env.get(PTU_KEY)))  // read on every attempt
-              .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
-              .build())
-          .backend(Backend.builder("eastus-paygo").endpoint(env.get(PAYGO_ENDPOINT)).tier(1)
-              .credential(Credential.apiKey(() -> env.get(PAYGO_KEY)))
-              .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
-              .build())
-          .build();
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();  // one pool per application
+      SpillwayPool pool =
+          SpillwayPool.builder()
+              .backend(
+                  Backend.builder("sweden-ptu")
+                      .endpoint(env.get(PTU_ENDPOINT))
+                      .tier(0)
+                      .credential(
+                          Credential.apiKey(() -> env.get(PTU_KEY))) // read on every attempt
+                      .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
+                      .build())
+              .backend(
+                  Backend.builder("eastus-paygo")
+                      .endpoint(env.get(PAYGO_ENDPOINT))
+                      .tier(1)
+                      .credential(Credential.apiKey(() -> env.get(PAYGO_KEY)))
+                      .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
+                      .build())
+              .build();
+      OpenAIClient client = pool.openAIClientBuilder().buildClient(); // one pool per application
 
-      ChatCompletions answer = client.getChatCompletions("gpt-4o",  // the logical model
-          new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
-              .setMaxTokens(60));
+      ChatCompletions answer =
+          client.getChatCompletions(
+              "gpt-4o", // the logical model
+              new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
+                  .setMaxTokens(60));
       System.out.println(answer.getChoices().get(0).getMessage().getContent());
       // end::quickstart[]
-      System.out.println("tokens: " + answer.getUsage().getPromptTokens() + " in, "
-          + answer.getUsage().getCompletionTokens() + " out");
-      pool.snapshot().backends().forEach(backend -> System.out.println("backend " + backend.id()
-          + ": " + backend.routes().get(0).successes() + " answered"));
+      System.out.println(
+          "tokens: "
+              + answer.getUsage().getPromptTokens()
+              + " in, "
+              + answer.getUsage().getCompletionTokens()
+              + " out");
+      pool.snapshot()
+          .backends()
+          .forEach(
+              backend ->
+                  System.out.println(
+                      "backend "
+                          + backend.id()
+                          + ": "
+                          + backend.routes().get(0).successes()
+                          + " answered"));
       pool.close();
     }
   }

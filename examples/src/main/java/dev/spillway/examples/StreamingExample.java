@@ -34,33 +34,58 @@ public final class StreamingExample {
    */
   public static void main(String[] args) {
     try (ExampleEnvironment env = ExampleEnvironment.load();
-        SpillwayPool pool = SpillwayPool.fromConfig(PoolConfig.of(List.of(
-            new BackendConfig("sweden-ptu", env.get(PTU_ENDPOINT), 0, null, null,
-                env.get(PTU_KEY), null,
-                List.of(new DeploymentConfig("gpt-4o", env.get(PTU_DEPLOYMENT), true, null, null))),
-            new BackendConfig("eastus-paygo", env.get(PAYGO_ENDPOINT), 1, null, null,
-                env.get(PAYGO_KEY), null,
-                List.of(DeploymentConfig.of("gpt-4o", env.get(PAYGO_DEPLOYMENT)))))))) {
+        SpillwayPool pool =
+            SpillwayPool.fromConfig(
+                PoolConfig.of(
+                    List.of(
+                        new BackendConfig(
+                            "sweden-ptu",
+                            env.get(PTU_ENDPOINT),
+                            0,
+                            null,
+                            null,
+                            env.get(PTU_KEY),
+                            null,
+                            List.of(
+                                new DeploymentConfig(
+                                    "gpt-4o", env.get(PTU_DEPLOYMENT), true, null, null))),
+                        new BackendConfig(
+                            "eastus-paygo",
+                            env.get(PAYGO_ENDPOINT),
+                            1,
+                            null,
+                            null,
+                            env.get(PAYGO_KEY),
+                            null,
+                            List.of(DeploymentConfig.of("gpt-4o", env.get(PAYGO_DEPLOYMENT)))))))) {
       OpenAIClient client = pool.openAIClientBuilder().buildClient();
       // tag::streaming[]
       ChatCompletionsOptions options =
           new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Tell a short story.")))
               .setMaxTokens(80);
-      IterableStream<ChatCompletions> chunks = client.getChatCompletionsStream("gpt-4o", options,
-          new ChatCompletionStreamOptions().setIncludeUsage(true));  // a last chunk with usage
+      IterableStream<ChatCompletions> chunks =
+          client.getChatCompletionsStream(
+              "gpt-4o",
+              options,
+              new ChatCompletionStreamOptions().setIncludeUsage(true)); // a last chunk with usage
       CompletionsUsage usage = null;
       for (ChatCompletions chunk : chunks) {
-        if (!chunk.getChoices().isEmpty() && chunk.getChoices().get(0).getDelta() != null
+        if (!chunk.getChoices().isEmpty()
+            && chunk.getChoices().get(0).getDelta() != null
             && chunk.getChoices().get(0).getDelta().getContent() != null) {
           System.out.print(chunk.getChoices().get(0).getDelta().getContent());
         }
         if (chunk.getUsage() != null) {
-          usage = chunk.getUsage();  // the last chunk: no choices, the stream's usage
+          usage = chunk.getUsage(); // the last chunk: no choices, the stream's usage
         }
       }
       System.out.println();
-      System.out.println("usage: " + usage.getPromptTokens() + " prompt + "
-          + usage.getCompletionTokens() + " completion tokens");
+      System.out.println(
+          "usage: "
+              + usage.getPromptTokens()
+              + " prompt + "
+              + usage.getCompletionTokens()
+              + " completion tokens");
       // end::streaming[]
     }
   }

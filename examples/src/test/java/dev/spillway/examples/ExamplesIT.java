@@ -23,14 +23,16 @@ class ExamplesIT {
 
   @BeforeAll
   static void noRealEndpoints() {
-    assumeTrue(System.getenv(ExampleEnvironment.PTU_ENDPOINT) == null,
+    assumeTrue(
+        System.getenv(ExampleEnvironment.PTU_ENDPOINT) == null,
         "AOAI_PTU_ENDPOINT is set: the examples would call real endpoints");
   }
 
   @Test
   void quickStartAnswersFromThePtuBackend() {
     String out = run(() -> QuickStart.main(new String[0]));
-    assertThat(out).contains(SIMULATOR_NOTICE)
+    assertThat(out)
+        .contains(SIMULATOR_NOTICE)
         .containsPattern("tokens: \\d+ in, \\d+ out")
         .contains("backend sweden-ptu: 1 answered", "backend eastus-paygo: 0 answered");
   }
@@ -38,22 +40,26 @@ class ExamplesIT {
   @Test
   void streamingPrintsTheTextThenItsUsage() {
     String out = run(() -> StreamingExample.main(new String[0]));
-    assertThat(out).contains(SIMULATOR_NOTICE)
+    assertThat(out)
+        .contains(SIMULATOR_NOTICE)
         .containsPattern("\\w+ \\w+ \\w+.*\\R+usage: \\d+ prompt \\+ [1-9]\\d* completion tokens");
   }
 
   @Test
   void entraUsesABearerTokenAndSaysItIsTheSimulators() {
     String out = run(() -> EntraExample.main(new String[0]));
-    assertThat(out).contains(SIMULATOR_NOTICE,
-        "Entra ID: using a static simulator bearer token, not DefaultAzureCredential.",
-        "authenticated as entra");
+    assertThat(out)
+        .contains(
+            SIMULATOR_NOTICE,
+            "Entra ID: using a static simulator bearer token, not DefaultAzureCredential.",
+            "authenticated as entra");
   }
 
   @Test
   void asyncAnswersEveryCall() {
     String out = run(() -> AsyncExample.main(new String[0]));
-    assertThat(out).contains(SIMULATOR_NOTICE, "20 answers")
+    assertThat(out)
+        .contains(SIMULATOR_NOTICE, "20 answers")
         .containsPattern("backend sweden-ptu \\(tier 0\\): \\d+ answered")
         .containsPattern("backend eastus-paygo \\(tier 1\\): \\d+ answered");
   }
@@ -62,10 +68,16 @@ class ExamplesIT {
   void auditWritesOneRecordPerCallWithTheConsumerAndTokens() {
     String out = run(() -> AuditExample.main(new String[0]));
     assertThat(out).contains(SIMULATOR_NOTICE);
-    assertThat(Pattern.compile("^AUDIT \\{.*\"consumer\":\"billing-service\",\"tags\":\\{\"team\":"
-            + "\"(search|support)\"\\},\"model\":\"gpt-4o\",\"backend\":\"sweden-ptu\".*"
-            + "\"status\":200,\"error\":null,\"inputTokens\":[1-9]\\d*,\"outputTokens\":[1-9]\\d*,"
-            + "\"estimated\":false,.*\\}$", Pattern.MULTILINE).matcher(out).results().count())
+    assertThat(
+            Pattern.compile(
+                    "^AUDIT \\{.*\"consumer\":\"billing-service\",\"tags\":\\{\"team\":"
+                        + "\"(search|support)\"\\},\"model\":\"gpt-4o\",\"backend\":\"sweden-ptu\".*"
+                        + "\"status\":200,\"error\":null,\"inputTokens\":[1-9]\\d*,\"outputTokens\":[1-9]\\d*,"
+                        + "\"estimated\":false,.*\\}$",
+                    Pattern.MULTILINE)
+                .matcher(out)
+                .results()
+                .count())
         .isEqualTo(3);
   }
 
@@ -74,8 +86,8 @@ class ExamplesIT {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.out;
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try (ConfigurableApplicationContext app = SpillwayExampleApplication.start(
-        "--server.port=0", "--server.address=127.0.0.1")) {
+    try (ConfigurableApplicationContext app =
+        SpillwayExampleApplication.start("--server.port=0", "--server.address=127.0.0.1")) {
       String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
       HttpClient http = HttpClient.newHttpClient();
 
@@ -84,35 +96,41 @@ class ExamplesIT {
       assertThat(chat.body()).isNotBlank();
 
       HttpResponse<String> health = get(http, base + "/actuator/health");
-      assertThat(health.body()).contains("\"spillway\":{\"details\":{\"routeStates\"",
-          "\"sweden-ptu\":{\"tier\":0");
+      assertThat(health.body())
+          .contains("\"spillway\":{\"details\":{\"routeStates\"", "\"sweden-ptu\":{\"tier\":0");
 
-      HttpResponse<String> drained = http.send(HttpRequest.newBuilder(
-              URI.create(base + "/actuator/spillway/sweden-ptu"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": false}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> drained =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/actuator/spillway/sweden-ptu"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": false}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(drained.statusCode()).isEqualTo(200);
       assertThat(drained.body()).contains("\"enabled\":false", "\"state\":\"DISABLED\"");
       assertThat(get(http, base + "/chat?q=Again").statusCode()).isEqualTo(200);
 
       HttpResponse<String> spillway = get(http, base + "/actuator/spillway");
-      assertThat(spillway.body()).contains("\"totals\":{\"attempts\":2,\"successes\":2",
-          "\"id\":\"eastus-paygo\"", "\"credentialKind\":\"api-key\"")
+      assertThat(spillway.body())
+          .contains(
+              "\"totals\":{\"attempts\":2,\"successes\":2",
+              "\"id\":\"eastus-paygo\"",
+              "\"credentialKind\":\"api-key\"")
           .doesNotContain("key-ptu-a", "key-paygo-1");
     } finally {
       System.setOut(original);
     }
     String out = captured.toString(StandardCharsets.UTF_8);
     original.print(out);
-    assertThat(out).contains(SIMULATOR_NOTICE)
+    assertThat(out)
+        .contains(SIMULATOR_NOTICE)
         .containsPattern("audit - \\{\"call\":.*\"backend\":\"sweden-ptu\"")
         .containsPattern("audit - \\{\"call\":.*\"backend\":\"eastus-paygo\"");
   }
 
   private static HttpResponse<String> get(HttpClient http, String uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(uri)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Runs an example with stdout captured, and echoes it. */

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeSnippetsTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  private static final Pattern SNIPPET = Pattern.compile(
-      "<!-- snippet: (\\S+)#(\\S+) -->\\R```\\w*\\R(.*?)```", Pattern.DOTALL);
+  private static final Pattern SNIPPET =
+      Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->\\R```\\w*\\R(.*?)```", Pattern.DOTALL);
 
   @Test
   void everyReadmeSnippetIsItsTaggedSource() throws IOException {
@@ -27,18 +27,21 @@ class ReadmeSnippetsTest {
     List<String> checked = new ArrayList<>();
     while (m.find()) {
       String source = Files.readString(ROOT.resolve(m.group(1)));
-      assertThat(m.group(3)).as("README snippet %s#%s", m.group(1), m.group(2))
+      assertThat(m.group(3))
+          .as("README snippet %s#%s", m.group(1), m.group(2))
           .isEqualTo(region(source, m.group(2)));
       checked.add(m.group(2));
     }
-    assertThat(checked).as("snippets in the README")
+    assertThat(checked)
+        .as("snippets in the README")
         .contains("quickstart", "yaml", "controller", "streaming", "audit", "async");
   }
 
   @Test
   void aChangedSourceLineIsNoticed() {
     String source = "a\n  // tag::x[]\n  int one = 1;\n  // end::x[]\n";
-    assertThat(region(source, "x")).isEqualTo("int one = 1;\n")
+    assertThat(region(source, "x"))
+        .isEqualTo("int one = 1;\n")
         .isNotEqualTo(region(source.replace("1;", "2;"), "x"));
   }
 
@@ -56,8 +59,12 @@ class ReadmeSnippetsTest {
       }
     }
     assertThat(lines).as("tagged region %s", tag).isNotEmpty();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
     StringBuilder out = new StringBuilder();
     for (String line : lines) {
       out.append(line.isBlank() ? "" : line.substring(indent)).append('\n');

@@ -14,52 +14,81 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
-    @Test
-    void flagsDescribeOneResource() throws IOException {
-        SimulatorConfig config = Main.parse(new String[] {"--port", "0", "--deployments", "a, b", "--tpm", "5000",
-            "--ptu", "--api-key", "k", "--time-scale", "20", "--region", "West Europe", "--retry-after-ms",
-            "--seed", "4", "--id", "one"});
+  @Test
+  void flagsDescribeOneResource() throws IOException {
+    SimulatorConfig config =
+        Main.parse(
+            new String[] {
+              "--port",
+              "0",
+              "--deployments",
+              "a, b",
+              "--tpm",
+              "5000",
+              "--ptu",
+              "--api-key",
+              "k",
+              "--time-scale",
+              "20",
+              "--region",
+              "West Europe",
+              "--retry-after-ms",
+              "--seed",
+              "4",
+              "--id",
+              "one"
+            });
 
-        ResourceConfig resource = config.resources().get(0);
-        assertThat(resource.id()).isEqualTo("one");
-        assertThat(resource.region()).isEqualTo("West Europe");
-        assertThat(resource.deployments()).extracting(DeploymentConfig::name).containsExactly("a", "b");
-        assertThat(resource.deployments()).allSatisfy(d -> {
-            assertThat(d.ptu()).isTrue();
-            assertThat(d.tpm()).isEqualTo(5000);
-        });
-        assertThat(config.timeScale()).isEqualTo(20);
-        assertThat(config.retryAfterMs()).isTrue();
-        assertThat(config.seed()).isEqualTo(4);
-    }
+    ResourceConfig resource = config.resources().get(0);
+    assertThat(resource.id()).isEqualTo("one");
+    assertThat(resource.region()).isEqualTo("West Europe");
+    assertThat(resource.deployments()).extracting(DeploymentConfig::name).containsExactly("a", "b");
+    assertThat(resource.deployments())
+        .allSatisfy(
+            d -> {
+              assertThat(d.ptu()).isTrue();
+              assertThat(d.tpm()).isEqualTo(5000);
+            });
+    assertThat(config.timeScale()).isEqualTo(20);
+    assertThat(config.retryAfterMs()).isTrue();
+    assertThat(config.seed()).isEqualTo(4);
+  }
 
-    @Test
-    void badCommandLinesAreExplained() {
-        assertThatThrownBy(() -> Main.parse(new String[] {"--port", "1"})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--config FILE, or all of");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--tpm", "lots"})).hasMessage(
-                "--tpm must be an integer, was 'lots'");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--frobnicate"})).hasMessage(
-                "unknown argument '--frobnicate'");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--config", "x.yaml", "--tpm", "1"}))
-                .hasMessageContaining("cannot be combined");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--api-key"})).hasMessage("--api-key needs a value");
-    }
+  @Test
+  void badCommandLinesAreExplained() {
+    assertThatThrownBy(() -> Main.parse(new String[] {"--port", "1"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--config FILE, or all of");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--tpm", "lots"}))
+        .hasMessage("--tpm must be an integer, was 'lots'");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--frobnicate"}))
+        .hasMessage("unknown argument '--frobnicate'");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--config", "x.yaml", "--tpm", "1"}))
+        .hasMessageContaining("cannot be combined");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--api-key"}))
+        .hasMessage("--api-key needs a value");
+  }
 
-    @Test
-    void launchPrintsOneListeningLinePerResource(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("sim.yaml"), """
+  @Test
+  void launchPrintsOneListeningLinePerResource(@TempDir Path dir) throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("sim.yaml"),
+            """
                 resources:
                   - {id: a, api-key: k, deployments: [{name: d, tpm: 1000}]}
                   - {id: b, api-key: k, deployments: [{name: d, tpm: 1000, ptu: true}]}
                 """);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        try (Simulator simulator = Main.launch(new String[] {"--config", file.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8))) {
-            assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                    "listening a http://127.0.0.1:" + simulator.resource("a").port(),
-                    "listening b http://127.0.0.1:" + simulator.resource("b").port());
-        }
+    try (Simulator simulator =
+        Main.launch(
+            new String[] {"--config", file.toString()},
+            new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      assertThat(out.toString(StandardCharsets.UTF_8).lines())
+          .containsExactly(
+              "listening a http://127.0.0.1:" + simulator.resource("a").port(),
+              "listening b http://127.0.0.1:" + simulator.resource("b").port());
     }
+  }
 }

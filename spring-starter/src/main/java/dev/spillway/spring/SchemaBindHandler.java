@@ -23,11 +23,12 @@ import org.springframework.boot.context.properties.source.UnboundElementsSourceF
  * Rejects any {@code spillway.*} property that is not in the schema, at any depth, before binding.
  *
  * <p>{@code ignoreUnknownFields = false} alone misses unknown keys inside a list nested in a list
- * (Boot's {@code NoUnboundElementsBindHandler} takes {@code spillway.backends[0].deployments[0].tpmm}
- * for an element of an overridden collection), so every property name under the prefix is walked
- * against the record components of {@link SpillwayProperties} and the adapter's records, and the
- * unknown ones fail startup as {@link UnboundConfigurationPropertiesException}, which names them and
- * where they were set. Like Boot's own check, it skips environment variables and system properties.
+ * (Boot's {@code NoUnboundElementsBindHandler} takes {@code
+ * spillway.backends[0].deployments[0].tpmm} for an element of an overridden collection), so every
+ * property name under the prefix is walked against the record components of {@link
+ * SpillwayProperties} and the adapter's records, and the unknown ones fail startup as {@link
+ * UnboundConfigurationPropertiesException}, which names them and where they were set. Like Boot's
+ * own check, it skips environment variables and system properties.
  */
 final class SchemaBindHandler extends AbstractBindHandler {
   private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("spillway");
@@ -50,8 +51,7 @@ final class SchemaBindHandler extends AbstractBindHandler {
   private void rejectUnknown(ConfigurationPropertyName root, BindContext context) {
     Set<ConfigurationProperty> unknown = new TreeSet<>();
     for (ConfigurationPropertySource source : context.getSources()) {
-      if (source instanceof IterableConfigurationPropertySource iterable
-          && filter.apply(source)) {
+      if (source instanceof IterableConfigurationPropertySource iterable && filter.apply(source)) {
         iterable.stream()
             .filter(root::isAncestorOf)
             .filter(name -> !inSchema(name, root.getNumberOfElements()))

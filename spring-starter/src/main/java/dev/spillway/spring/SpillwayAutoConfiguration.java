@@ -23,9 +23,9 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configures one shared {@link SpillwayPool} from the {@code spillway.*} properties, and the
  * {@link OpenAIClient} and {@link OpenAIAsyncClient} built from it.
  *
- * <p>The pool is created when any {@code spillway.*} property is set and the application defines
- * no {@code SpillwayPool} of its own; it is closed with the context. It uses the application's
- * {@link OpenTelemetry} bean if there is one (else {@code GlobalOpenTelemetry}), its {@link
+ * <p>The pool is created when any {@code spillway.*} property is set and the application defines no
+ * {@code SpillwayPool} of its own; it is closed with the context. It uses the application's {@link
+ * OpenTelemetry} bean if there is one (else {@code GlobalOpenTelemetry}), its {@link
  * TokenCredential} bean for {@code credential: entra} backends (else {@code
  * DefaultAzureCredential}, created only when a backend uses Entra ID), every {@link PoolListener}
  * bean, and then every {@link SpillwayPoolCustomizer} bean in order. The clients are built from

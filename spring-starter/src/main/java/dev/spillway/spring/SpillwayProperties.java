@@ -33,13 +33,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param streamIdleTimeout Longest gap between two chunks of a stream; the stream then fails.
  * @param maxAttempts Attempts per call, at least 1. Default: twice the number of routes serving the
  *     model.
- * @param homeBackend Id of the backend that takes stateful operations (files, batches,
- *     assistants), which are never load-balanced. Default: the first backend of the lowest tier.
+ * @param homeBackend Id of the backend that takes stateful operations (files, batches, assistants),
+ *     which are never load-balanced. Default: the first backend of the lowest tier.
  * @param allowInsecureHttp Whether plain http is allowed to hosts other than loopback.
  * @param backends The backends, at least one. Each has: id (unique; used in logs, metrics and
- *     snapshots), endpoint (https://name.openai.azure.com), tier (0 first; default 0), weight (share
- *     inside the tier, greater than 0; default 1), region (a label), exactly one of api-key and
- *     credential (entra: Microsoft Entra ID with the TokenCredential bean, else
+ *     snapshots), endpoint (https://name.openai.azure.com), tier (0 first; default 0), weight
+ *     (share inside the tier, greater than 0; default 1), region (a label), exactly one of api-key
+ *     and credential (entra: Microsoft Entra ID with the TokenCredential bean, else
  *     DefaultAzureCredential), and deployments, each with model (the logical model callers ask
  *     for), deployment (the deployment name on the resource), ptu (provisioned throughput; default
  *     false), tpm and rpm (optional capacity hints).
@@ -61,8 +61,15 @@ public record SpillwayProperties(
    * @throws IllegalArgumentException naming the property (and backend) when a value is invalid
    */
   public SpillwayProperties {
-    toPoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout, maxAttempts,
-        homeBackend, allowInsecureHttp, backends);
+    toPoolConfig(
+        timeout,
+        attemptTimeout,
+        streamAttemptTimeout,
+        streamIdleTimeout,
+        maxAttempts,
+        homeBackend,
+        allowInsecureHttp,
+        backends);
   }
 
   /**
@@ -71,14 +78,34 @@ public record SpillwayProperties(
    * @return the configuration
    */
   public PoolConfig toPoolConfig() {
-    return toPoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout,
-        maxAttempts, homeBackend, allowInsecureHttp, backends);
+    return toPoolConfig(
+        timeout,
+        attemptTimeout,
+        streamAttemptTimeout,
+        streamIdleTimeout,
+        maxAttempts,
+        homeBackend,
+        allowInsecureHttp,
+        backends);
   }
 
-  private static PoolConfig toPoolConfig(Duration timeout, Duration attemptTimeout,
-      Duration streamAttemptTimeout, Duration streamIdleTimeout, Integer maxAttempts,
-      String homeBackend, boolean allowInsecureHttp, List<BackendConfig> backends) {
-    return new PoolConfig(timeout, attemptTimeout, streamAttemptTimeout, streamIdleTimeout,
-        maxAttempts, homeBackend, allowInsecureHttp, backends);
+  private static PoolConfig toPoolConfig(
+      Duration timeout,
+      Duration attemptTimeout,
+      Duration streamAttemptTimeout,
+      Duration streamIdleTimeout,
+      Integer maxAttempts,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends) {
+    return new PoolConfig(
+        timeout,
+        attemptTimeout,
+        streamAttemptTimeout,
+        streamIdleTimeout,
+        maxAttempts,
+        homeBackend,
+        allowInsecureHttp,
+        backends);
   }
 }

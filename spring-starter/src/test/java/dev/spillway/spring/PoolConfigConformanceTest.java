@@ -32,38 +32,52 @@ class PoolConfigConformanceTest {
 
   @Test
   void springBinderAndCliLoaderGiveTheSamePoolFromOneDocument() throws IOException {
-    PoolConfig fromCli = PoolConfigLoader.load(
-        new ClassPathResource(DOCUMENT).getContentAsString(StandardCharsets.UTF_8), DOCUMENT,
-        ENV::get);
+    PoolConfig fromCli =
+        PoolConfigLoader.load(
+            new ClassPathResource(DOCUMENT).getContentAsString(StandardCharsets.UTF_8),
+            DOCUMENT,
+            ENV::get);
 
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class))
         .withInitializer(PoolConfigConformanceTest::loadDocument)
-        .withPropertyValues(ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new))
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          PoolConfig fromSpring = context.getBean(SpillwayProperties.class).toPoolConfig();
-          assertThat(fromSpring).isEqualTo(fromCli);
+        .withPropertyValues(
+            ENV.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              PoolConfig fromSpring = context.getBean(SpillwayProperties.class).toPoolConfig();
+              assertThat(fromSpring).isEqualTo(fromCli);
 
-          BackendPool springPool = context.getBean(SpillwayPool.class).backendPool();
-          try (SpillwayPool cliPool = SpillwayPool.fromConfig(fromCli)) {
-            BackendPool pool = cliPool.backendPool();
-            assertThat(springPool.settings()).isEqualTo(pool.settings());
-            assertThat(springPool.homeBackend().id()).isEqualTo(pool.homeBackend().id());
-            assertThat(shape(springPool.backends())).isEqualTo(shape(pool.backends()))
-                .hasSize(3);
-            assertThat(springPool.models()).containsExactly("gpt-4o", "text-embedding-3-small");
-          }
-        });
+              BackendPool springPool = context.getBean(SpillwayPool.class).backendPool();
+              try (SpillwayPool cliPool = SpillwayPool.fromConfig(fromCli)) {
+                BackendPool pool = cliPool.backendPool();
+                assertThat(springPool.settings()).isEqualTo(pool.settings());
+                assertThat(springPool.homeBackend().id()).isEqualTo(pool.homeBackend().id());
+                assertThat(shape(springPool.backends()))
+                    .isEqualTo(shape(pool.backends()))
+                    .hasSize(3);
+                assertThat(springPool.models()).containsExactly("gpt-4o", "text-embedding-3-small");
+              }
+            });
   }
 
   /** Everything of a backend but the credential object, whose kind stands for it. */
   private static List<String> shape(List<Backend> backends) {
     return backends.stream()
-        .map(b -> String.join("|", b.id(), b.endpoint().toString(), String.valueOf(b.tier()),
-            String.valueOf(b.weight()), String.valueOf(b.region()), b.credential().kind(),
-            b.deployments().toString()))
+        .map(
+            b ->
+                String.join(
+                    "|",
+                    b.id(),
+                    b.endpoint().toString(),
+                    String.valueOf(b.tier()),
+                    String.valueOf(b.weight()),
+                    String.valueOf(b.region()),
+                    b.credential().kind(),
+                    b.deployments().toString()))
         .toList();
   }
 

@@ -15,21 +15,23 @@ import java.util.List;
 
 /**
  * Simulated Azure OpenAI resources for the starter's tests, and the {@code spillway.*} properties
- * that point a pool at them: resource {@code i} becomes backend {@code i} at tier {@code i}, serving
- * model {@value #MODEL} with deployment {@value #MODEL}.
+ * that point a pool at them: resource {@code i} becomes backend {@code i} at tier {@code i},
+ * serving model {@value #MODEL} with deployment {@value #MODEL}.
  */
 public final class SimulatedBackends implements AutoCloseable {
   /** The model (and deployment name) every resource serves. */
   public static final String MODEL = "gpt-4o";
+
   /** Ample quota: calls are never throttled. */
   public static final long LARGE_TPM = 10_000_000;
+
   /** A quota smaller than one call of {@value #OVERSIZED_MAX_TOKENS} max tokens: a 429. */
   public static final long SMALL_TPM = 1_000;
+
   /** Max tokens of a call that a {@link #SMALL_TPM} resource always throttles. */
   public static final int OVERSIZED_MAX_TOKENS = 2_000;
 
-  private static final LatencyModel FAST =
-      LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
+  private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
   private final Simulator simulator;
   private final List<String> ids;
@@ -66,19 +68,26 @@ public final class SimulatedBackends implements AutoCloseable {
     for (int i = 0; i < tpm.length; i++) {
       String id = "sim-" + i;
       ids.add(id);
-      resources.add(ResourceConfig.of(id, keyPrefix + id,
-          DeploymentConfig.standard(MODEL, tpm[i]).withLatency(FAST).withMinOutputTokens(1)));
+      resources.add(
+          ResourceConfig.of(
+              id,
+              keyPrefix + id,
+              DeploymentConfig.standard(MODEL, tpm[i]).withLatency(FAST).withMinOutputTokens(1)));
     }
-    return new SimulatedBackends(Simulator.start(new SimulatorConfig(resources, 1, 42, false)),
-        List.copyOf(ids), keyPrefix);
+    return new SimulatedBackends(
+        Simulator.start(new SimulatorConfig(resources, 1, 42, false)), List.copyOf(ids), keyPrefix);
   }
 
-  /** @return the simulator, for faults and connection refusals */
+  /**
+   * @return the simulator, for faults and connection refusals
+   */
   public Simulator simulator() {
     return simulator;
   }
 
-  /** @return the backend (= resource) ids, in order */
+  /**
+   * @return the backend (= resource) ids, in order
+   */
   public List<String> ids() {
     return ids;
   }

@@ -39,8 +39,9 @@ import reactor.core.publisher.Mono;
 class SpillwayAutoConfigurationTest {
   private static SimulatedBackends backends;
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class));
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class));
 
   @BeforeAll
   static void startSimulator() {
@@ -54,124 +55,175 @@ class SpillwayAutoConfigurationTest {
 
   @Test
   void buildsBothClientsFromTheOnePool() {
-    runner.withPropertyValues(backends.properties()).run(context -> {
-      assertThat(context).hasSingleBean(SpillwayPool.class)
-          .hasSingleBean(OpenAIClient.class).hasSingleBean(OpenAIAsyncClient.class);
-      SpillwayPool pool = context.getBean(SpillwayPool.class);
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(SpillwayPool.class)
+                  .hasSingleBean(OpenAIClient.class)
+                  .hasSingleBean(OpenAIAsyncClient.class);
+              SpillwayPool pool = context.getBean(SpillwayPool.class);
 
-      chat(context.getBean(OpenAIClient.class), 5);
-      context.getBean(OpenAIAsyncClient.class).getChatCompletions("gpt-4o", options(5)).block();
+              chat(context.getBean(OpenAIClient.class), 5);
+              context
+                  .getBean(OpenAIAsyncClient.class)
+                  .getChatCompletions("gpt-4o", options(5))
+                  .block();
 
-      long attempts = pool.snapshot().backends().stream()
-          .flatMap(b -> b.routes().stream()).mapToLong(r -> r.successes()).sum();
-      assertThat(attempts).isEqualTo(2);
-    });
+              long attempts =
+                  pool.snapshot().backends().stream()
+                      .flatMap(b -> b.routes().stream())
+                      .mapToLong(r -> r.successes())
+                      .sum();
+              assertThat(attempts).isEqualTo(2);
+            });
   }
 
   @Test
   void closesThePoolWithTheContext() {
     List<String> before = schedulerThreads();
-    runner.withPropertyValues(backends.properties()).run(context -> {
-      // The async path starts the pool's scheduler thread.
-      context.getBean(OpenAIAsyncClient.class).getChatCompletions("gpt-4o", options(5)).block();
-      assertThat(schedulerThreads()).hasSizeGreaterThan(before.size());
-    });
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              // The async path starts the pool's scheduler thread.
+              context
+                  .getBean(OpenAIAsyncClient.class)
+                  .getChatCompletions("gpt-4o", options(5))
+                  .block();
+              assertThat(schedulerThreads()).hasSizeGreaterThan(before.size());
+            });
     awaitNoMoreThan(before);
   }
 
   @Test
   void backsOffWhenTheApplicationDefinesThePool() {
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withUserConfiguration(OwnPool.class)
-        .run(context -> {
-          assertThat(context).hasSingleBean(SpillwayPool.class);
-          assertThat(context.getBean(SpillwayPool.class)).isSameAs(OwnPool.pool);
-          chat(context.getBean(OpenAIClient.class), 5);
-          assertThat(OwnPool.pool.snapshot().backends().get(0).routes().get(0).successes())
-              .isEqualTo(1);
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SpillwayPool.class);
+              assertThat(context.getBean(SpillwayPool.class)).isSameAs(OwnPool.pool);
+              chat(context.getBean(OpenAIClient.class), 5);
+              assertThat(OwnPool.pool.snapshot().backends().get(0).routes().get(0).successes())
+                  .isEqualTo(1);
+            });
   }
 
   @Test
   void buildsClientsFromTheApplicationsPoolWithoutProperties() {
-    runner.withUserConfiguration(OwnPool.class).run(context -> {
-      assertThat(context).doesNotHaveBean(SpillwayProperties.class)
-          .hasSingleBean(OpenAIClient.class).hasSingleBean(OpenAIAsyncClient.class);
-    });
+    runner
+        .withUserConfiguration(OwnPool.class)
+        .run(
+            context -> {
+              assertThat(context)
+                  .doesNotHaveBean(SpillwayProperties.class)
+                  .hasSingleBean(OpenAIClient.class)
+                  .hasSingleBean(OpenAIAsyncClient.class);
+            });
   }
 
   @Test
   void backsOffWhenTheApplicationDefinesAClient() {
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withUserConfiguration(OwnClient.class)
-        .run(context -> {
-          assertThat(context.getBean(OpenAIClient.class)).isSameAs(OwnClient.client);
-          assertThat(context).hasSingleBean(OpenAIAsyncClient.class);
-        });
+        .run(
+            context -> {
+              assertThat(context.getBean(OpenAIClient.class)).isSameAs(OwnClient.client);
+              assertThat(context).hasSingleBean(OpenAIAsyncClient.class);
+            });
   }
 
   @Test
   void addsListenerBeansToThePool() {
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withUserConfiguration(Listening.class)
-        .run(context -> {
-          chat(context.getBean(OpenAIClient.class), 5);
-          assertThat(context.getBean(Listening.class).outcomes)
-              .singleElement().satisfies(o -> assertThat(o.succeeded()).isTrue());
-        });
+        .run(
+            context -> {
+              chat(context.getBean(OpenAIClient.class), 5);
+              assertThat(context.getBean(Listening.class).outcomes)
+                  .singleElement()
+                  .satisfies(o -> assertThat(o.succeeded()).isTrue());
+            });
   }
 
   @Test
   void appliesCustomizersInOrderAfterTheProperties() {
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withPropertyValues("spillway.max-attempts=3")
         .withUserConfiguration(Customizers.class)
-        .run(context -> {
-          assertThat(Customizers.calls).containsExactly("first", "second");
-          // "second" overrides the property: the customizers run after the configuration.
-          assertThat(context.getBean(SpillwayPool.class).backendPool().settings().maxAttempts())
-              .isEqualTo(7);
-        });
+        .run(
+            context -> {
+              assertThat(Customizers.calls).containsExactly("first", "second");
+              // "second" overrides the property: the customizers run after the configuration.
+              assertThat(context.getBean(SpillwayPool.class).backendPool().settings().maxAttempts())
+                  .isEqualTo(7);
+            });
   }
 
   @Test
   void usesTheOpenTelemetryBean() {
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withUserConfiguration(Tracing.class)
-        .run(context -> {
-          chat(context.getBean(OpenAIClient.class), 5);
-          assertThat(Tracing.spans.getFinishedSpanItems()).extracting(SpanData::getName)
-              .contains("chat gpt-4o");
-        });
+        .run(
+            context -> {
+              chat(context.getBean(OpenAIClient.class), 5);
+              assertThat(Tracing.spans.getFinishedSpanItems())
+                  .extracting(SpanData::getName)
+                  .contains("chat gpt-4o");
+            });
   }
 
   @Test
   void usesTheTokenCredentialBeanForEntraBackends() {
     List<String> properties = new ArrayList<>(backends.backend(0, "credential=entra"));
-    runner.withPropertyValues(properties.toArray(String[]::new))
+    runner
+        .withPropertyValues(properties.toArray(String[]::new))
         .withUserConfiguration(StaticToken.class)
-        .run(context -> {
-          chat(context.getBean(OpenAIClient.class), 5);
-          assertThat(StaticToken.requests).hasPositiveValue();
-          assertThat(context.getBean(SpillwayPool.class).snapshot().backends().get(0)
-              .credentialKind()).isEqualTo("entra");
-        });
+        .run(
+            context -> {
+              chat(context.getBean(OpenAIClient.class), 5);
+              assertThat(StaticToken.requests).hasPositiveValue();
+              assertThat(
+                      context
+                          .getBean(SpillwayPool.class)
+                          .snapshot()
+                          .backends()
+                          .get(0)
+                          .credentialKind())
+                  .isEqualTo("entra");
+            });
   }
 
   @Test
   void fallsBackToDefaultAzureCredentialForEntraBackends() {
-    runner.withPropertyValues(backends.backend(0, "credential=entra").toArray(String[]::new))
-        .run(context -> {
-          EntraCredential credential = (EntraCredential) context.getBean(SpillwayPool.class)
-              .backendPool().backends().get(0).credential();
-          assertThat(credential.tokenCredential()).isInstanceOf(DefaultAzureCredential.class);
-        });
+    runner
+        .withPropertyValues(backends.backend(0, "credential=entra").toArray(String[]::new))
+        .run(
+            context -> {
+              EntraCredential credential =
+                  (EntraCredential)
+                      context
+                          .getBean(SpillwayPool.class)
+                          .backendPool()
+                          .backends()
+                          .get(0)
+                          .credential();
+              assertThat(credential.tokenCredential()).isInstanceOf(DefaultAzureCredential.class);
+            });
   }
 
   @Test
   void leavesTokenCredentialBeansAloneWithoutEntraBackends() {
     // Two credentials would be ambiguous: asking for one must not even happen for key backends.
-    runner.withPropertyValues(backends.properties())
+    runner
+        .withPropertyValues(backends.properties())
         .withUserConfiguration(StaticToken.class, SecondToken.class)
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(SpillwayPool.class));
   }
@@ -198,13 +250,30 @@ class SpillwayAutoConfigurationTest {
 
     @Bean
     SpillwayPool ownPool() {
-      pool = SpillwayPool.builder()
-          .config(new SpillwayProperties(null, null, null, null, null, null, false,
-              List.of(new dev.spillway.azure.BackendConfig("own", backends.simulator()
-                  .resource("sim-0").baseUrl(), 0, null, null, "key-sim-0", null,
-                  List.of(dev.spillway.azure.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
-              .toPoolConfig())
-          .build();
+      pool =
+          SpillwayPool.builder()
+              .config(
+                  new SpillwayProperties(
+                          null,
+                          null,
+                          null,
+                          null,
+                          null,
+                          null,
+                          false,
+                          List.of(
+                              new dev.spillway.azure.BackendConfig(
+                                  "own",
+                                  backends.simulator().resource("sim-0").baseUrl(),
+                                  0,
+                                  null,
+                                  null,
+                                  "key-sim-0",
+                                  null,
+                                  List.of(
+                                      dev.spillway.azure.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
+                      .toPoolConfig())
+              .build();
       return pool;
     }
   }
@@ -260,8 +329,10 @@ class SpillwayAutoConfigurationTest {
     @Bean
     OpenTelemetry openTelemetry() {
       return OpenTelemetrySdk.builder()
-          .setTracerProvider(SdkTracerProvider.builder()
-              .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
           .build();
     }
   }

@@ -30,26 +30,38 @@ class SpillwayMetadataTest {
 
   @BeforeAll
   static void readMetadata() throws IOException {
-    try (InputStream in = SpillwayMetadataTest.class.getResourceAsStream(
-        "/META-INF/spring-configuration-metadata.json")) {
+    try (InputStream in =
+        SpillwayMetadataTest.class.getResourceAsStream(
+            "/META-INF/spring-configuration-metadata.json")) {
       assertThat(in).as("generated metadata").isNotNull();
-      new ObjectMapper().readTree(in).get("properties")
+      new ObjectMapper()
+          .readTree(in)
+          .get("properties")
           .forEach(p -> properties.put(p.get("name").asText(), p));
     }
   }
 
   @Test
   void everySpillwayPropertyHasADescription() {
-    assertThat(properties.keySet()).filteredOn(n -> n.contains("spillway")).isNotEmpty()
-        .allSatisfy(name -> assertThat(properties.get(name).path("description").asText())
-            .as(name).isNotBlank().endsWith("."));
+    assertThat(properties.keySet())
+        .filteredOn(n -> n.contains("spillway"))
+        .isNotEmpty()
+        .allSatisfy(
+            name ->
+                assertThat(properties.get(name).path("description").asText())
+                    .as(name)
+                    .isNotBlank()
+                    .endsWith("."));
   }
 
   @Test
   void listsEveryComponentOfThePoolConfig() {
-    assertThat(properties.keySet()).filteredOn(n -> n.startsWith("spillway."))
-        .containsExactlyInAnyOrderElementsOf(Arrays.stream(PoolConfig.class.getRecordComponents())
-            .map(c -> "spillway." + kebab(c.getName())).toList());
+    assertThat(properties.keySet())
+        .filteredOn(n -> n.startsWith("spillway."))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(PoolConfig.class.getRecordComponents())
+                .map(c -> "spillway." + kebab(c.getName()))
+                .toList());
   }
 
   @Test
@@ -63,7 +75,8 @@ class SpillwayMetadataTest {
     Stream.of(BackendConfig.class, DeploymentConfig.class)
         .flatMap(type -> Arrays.stream(type.getRecordComponents()))
         .map(c -> kebab(c.getName()))
-        .forEach(key -> assertThat(description).containsPattern("(?<![\\w-])" + key + "(?![\\w-])"));
+        .forEach(
+            key -> assertThat(description).containsPattern("(?<![\\w-])" + key + "(?![\\w-])"));
   }
 
   @Test

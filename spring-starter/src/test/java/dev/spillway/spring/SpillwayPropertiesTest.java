@@ -20,63 +20,97 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /** Binding {@code spillway.*} to the adapter's schema records: values, unknown keys, validation. */
 class SpillwayPropertiesTest {
   private static final String ENDPOINT = "spillway.backends[0].endpoint=https://a.openai.azure.com";
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class));
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class));
 
   @Test
   void bindsTheDesignDocumentsYamlToThePoolConfig() {
-    runner.withInitializer(SpillwayPropertiesTest::loadDesignExample)
+    runner
+        .withInitializer(SpillwayPropertiesTest::loadDesignExample)
         .withPropertyValues("AOAI_PTU_KEY=ptu-secret", "AOAI_PAYGO_KEY=paygo-secret")
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          PoolConfig config = context.getBean(SpillwayProperties.class).toPoolConfig();
-          assertThat(config).isEqualTo(new PoolConfig(Duration.ofSeconds(120),
-              Duration.ofSeconds(60), null, Duration.ofSeconds(30), 6, "sweden-ptu", false,
-              List.of(
-                  new BackendConfig("sweden-ptu", "https://example-ptu.openai.azure.com", 0, 1.0,
-                      "swedencentral", "ptu-secret", null,
-                      List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
-                  new BackendConfig("eastus-paygo", "https://example-paygo.openai.azure.com", 1,
-                      null, null, "paygo-secret", null,
-                      List.of(new DeploymentConfig("gpt-4o", "gpt-4o", null, 150_000L, null))))));
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              PoolConfig config = context.getBean(SpillwayProperties.class).toPoolConfig();
+              assertThat(config)
+                  .isEqualTo(
+                      new PoolConfig(
+                          Duration.ofSeconds(120),
+                          Duration.ofSeconds(60),
+                          null,
+                          Duration.ofSeconds(30),
+                          6,
+                          "sweden-ptu",
+                          false,
+                          List.of(
+                              new BackendConfig(
+                                  "sweden-ptu",
+                                  "https://example-ptu.openai.azure.com",
+                                  0,
+                                  1.0,
+                                  "swedencentral",
+                                  "ptu-secret",
+                                  null,
+                                  List.of(
+                                      new DeploymentConfig(
+                                          "gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
+                              new BackendConfig(
+                                  "eastus-paygo",
+                                  "https://example-paygo.openai.azure.com",
+                                  1,
+                                  null,
+                                  null,
+                                  "paygo-secret",
+                                  null,
+                                  List.of(
+                                      new DeploymentConfig(
+                                          "gpt-4o", "gpt-4o", null, 150_000L, null))))));
 
-          BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
-          assertThat(pool.settings().maxAttempts()).isEqualTo(6);
-          assertThat(pool.homeBackend().id()).isEqualTo("sweden-ptu");
-          Backend ptu = pool.backends().get(0);
-          assertThat(ptu.region()).isEqualTo("swedencentral");
-          assertThat(ptu.deployments())
-              .containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true, 300_000, 0));
-          assertThat(pool.backends().get(1).tier()).isEqualTo(1);
-        });
+              BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
+              assertThat(pool.settings().maxAttempts()).isEqualTo(6);
+              assertThat(pool.homeBackend().id()).isEqualTo("sweden-ptu");
+              Backend ptu = pool.backends().get(0);
+              assertThat(ptu.region()).isEqualTo("swedencentral");
+              assertThat(ptu.deployments())
+                  .containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true, 300_000, 0));
+              assertThat(pool.backends().get(1).tier()).isEqualTo(1);
+            });
   }
 
   @Test
   void bindsDurationsAndRelaxedNames() {
-    runner.withPropertyValues("spillway.timeout=5s", "spillway.attemptTimeout=1500ms",
-            "spillway.stream-attempt-timeout=2s", "spillway.stream_idle_timeout=3s",
-            "spillway.backends[0].id=a", ENDPOINT, "spillway.backends[0].api-key=k",
+    runner
+        .withPropertyValues(
+            "spillway.timeout=5s",
+            "spillway.attemptTimeout=1500ms",
+            "spillway.stream-attempt-timeout=2s",
+            "spillway.stream_idle_timeout=3s",
+            "spillway.backends[0].id=a",
+            ENDPOINT,
+            "spillway.backends[0].api-key=k",
             "spillway.backends[0].weight=2.5",
             "spillway.backends[0].deployments[0].model=gpt-4o",
             "spillway.backends[0].deployments[0].deployment=d",
             "spillway.backends[0].deployments[0].rpm=60")
-        .run(context -> {
-          BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
-          assertThat(pool.settings().timeout()).isEqualTo(Duration.ofSeconds(5));
-          assertThat(pool.settings().attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
-          assertThat(pool.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(2));
-          assertThat(pool.settings().streamIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
-          assertThat(pool.backends().get(0).weight()).isEqualTo(2.5);
-          assertThat(pool.backends().get(0).deployments().get(0).rpm()).isEqualTo(60);
-        });
+        .run(
+            context -> {
+              BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
+              assertThat(pool.settings().timeout()).isEqualTo(Duration.ofSeconds(5));
+              assertThat(pool.settings().attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
+              assertThat(pool.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(2));
+              assertThat(pool.settings().streamIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
+              assertThat(pool.backends().get(0).weight()).isEqualTo(2.5);
+              assertThat(pool.backends().get(0).deployments().get(0).rpm()).isEqualTo(60);
+            });
   }
 
   @Test
@@ -91,37 +125,52 @@ class SpillwayPropertiesTest {
 
   @Test
   void rejectsAnUnknownDeploymentProperty() {
-    assertStartupFails(valid("spillway.backends[0].deployments[0].tpmm=10"),
+    assertStartupFails(
+        valid("spillway.backends[0].deployments[0].tpmm=10"),
         "spillway.backends[0].deployments[0].tpmm");
   }
 
   @Test
   void acceptsListElementsOverriddenByAHigherPrioritySource() {
-    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addLast(
-            new MapPropertySource("defaults", Map.of(
-                "spillway.backends[1].id", "b",
-                "spillway.backends[1].endpoint", "https://b.openai.azure.com",
-                "spillway.backends[1].api-key", "other-key",
-                "spillway.backends[1].deployments[0].model", "gpt-4o",
-                "spillway.backends[1].deployments[0].deployment", "gpt-4o"))))
+    runner
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addLast(
+                        new MapPropertySource(
+                            "defaults",
+                            Map.of(
+                                "spillway.backends[1].id", "b",
+                                "spillway.backends[1].endpoint", "https://b.openai.azure.com",
+                                "spillway.backends[1].api-key", "other-key",
+                                "spillway.backends[1].deployments[0].model", "gpt-4o",
+                                "spillway.backends[1].deployments[0].deployment", "gpt-4o"))))
         .withPropertyValues(valid())
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context.getBean(SpillwayProperties.class).backends())
-              .extracting(BackendConfig::id).containsExactly("a");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(SpillwayProperties.class).backends())
+                  .extracting(BackendConfig::id)
+                  .containsExactly("a");
+            });
   }
 
   @Test
   void failsOnAnInvalidWeightNamingTheBackendAndProperty() {
-    assertStartupFails(valid("spillway.backends[0].weight=-1"),
-        "spillway.backends[0]", "backend 'a': weight must be > 0, was -1.0");
+    assertStartupFails(
+        valid("spillway.backends[0].weight=-1"),
+        "spillway.backends[0]",
+        "backend 'a': weight must be > 0, was -1.0");
   }
 
   @Test
   void failsOnTwoAuthenticationMethods() {
-    assertStartupFails(valid("spillway.backends[0].credential=entra"),
-        "spillway.backends[0]", "backend 'a': set exactly one of api-key and credential");
+    assertStartupFails(
+        valid("spillway.backends[0].credential=entra"),
+        "spillway.backends[0]",
+        "backend 'a': set exactly one of api-key and credential");
   }
 
   @Test
@@ -132,63 +181,80 @@ class SpillwayPropertiesTest {
 
   @Test
   void failsOnANonPositiveTimeout() {
-    assertStartupFails(valid("spillway.attempt-timeout=0s"), "'spillway'",
-        "attempt-timeout must be > 0");
+    assertStartupFails(
+        valid("spillway.attempt-timeout=0s"), "'spillway'", "attempt-timeout must be > 0");
   }
 
   @Test
   void failsWhenSettingsAreGivenWithoutBackends() {
-    assertStartupFails(new String[] {"spillway.timeout=5s"}, "'spillway'",
+    assertStartupFails(
+        new String[] {"spillway.timeout=5s"},
+        "'spillway'",
         "backends must list at least one backend");
   }
 
   @Test
   void failsOnAMissingDeploymentName() {
-    assertStartupFails(valid("spillway.backends[0].deployments[1].model=gpt-4o-mini"),
-        "spillway.backends[0].deployments[1]", "deployment cannot be null or blank");
+    assertStartupFails(
+        valid("spillway.backends[0].deployments[1].model=gpt-4o-mini"),
+        "spillway.backends[0].deployments[1]",
+        "deployment cannot be null or blank");
   }
 
   @Test
   void createsNothingWithoutSpillwayProperties() {
-    runner.run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean(SpillwayProperties.class);
-      assertThat(context).doesNotHaveBean(SpillwayPool.class);
-    });
+    runner.run(
+        context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).doesNotHaveBean(SpillwayProperties.class);
+          assertThat(context).doesNotHaveBean(SpillwayPool.class);
+        });
   }
 
   @Test
   void toStringShowsNoApiKey() {
-    runner.withPropertyValues(valid()).run(context ->
-        assertThat(context.getBean(SpillwayProperties.class).toString())
-            .contains("apiKey=***").doesNotContain("secret-key"));
+    runner
+        .withPropertyValues(valid())
+        .run(
+            context ->
+                assertThat(context.getBean(SpillwayProperties.class).toString())
+                    .contains("apiKey=***")
+                    .doesNotContain("secret-key"));
   }
 
   /** A valid single-backend configuration plus {@code extra}. */
   static String[] valid(String... extra) {
-    List<String> properties = new ArrayList<>(List.of("spillway.backends[0].id=a", ENDPOINT,
-        "spillway.backends[0].api-key=secret-key",
-        "spillway.backends[0].deployments[0].model=gpt-4o",
-        "spillway.backends[0].deployments[0].deployment=gpt-4o"));
+    List<String> properties =
+        new ArrayList<>(
+            List.of(
+                "spillway.backends[0].id=a",
+                ENDPOINT,
+                "spillway.backends[0].api-key=secret-key",
+                "spillway.backends[0].deployments[0].model=gpt-4o",
+                "spillway.backends[0].deployments[0].deployment=gpt-4o"));
     properties.addAll(List.of(extra));
     return properties.toArray(String[]::new);
   }
 
   private void assertStartupFails(String[] properties, String... messageParts) {
-    runner.withPropertyValues(properties).run(context -> {
-      assertThat(context).hasFailed();
-      StringBuilder messages = new StringBuilder();
-      for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-        messages.append(t.getMessage()).append('\n');
-      }
-      assertThat(messages.toString()).contains(messageParts).doesNotContain("secret-key");
-    });
+    runner
+        .withPropertyValues(properties)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              StringBuilder messages = new StringBuilder();
+              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+              }
+              assertThat(messages.toString()).contains(messageParts).doesNotContain("secret-key");
+            });
   }
 
   private static void loadDesignExample(ConfigurableApplicationContext context) {
     try {
-      for (PropertySource<?> source : new YamlPropertySourceLoader()
-          .load("design-example", new ClassPathResource("design-example.yaml"))) {
+      for (PropertySource<?> source :
+          new YamlPropertySourceLoader()
+              .load("design-example", new ClassPathResource("design-example.yaml"))) {
         context.getEnvironment().getPropertySources().addLast(source);
       }
     } catch (IOException e) {

@@ -32,8 +32,10 @@ import reactor.core.publisher.Mono;
 abstract class AttemptSender {
   /** azure-core's per-request response timeout (honoured by its Netty, OkHttp and JDK clients). */
   static final String RESPONSE_TIMEOUT_KEY = "azure-response-timeout";
+
   /** azure-core's flag that makes a client buffer the whole body before returning. */
   static final String EAGERLY_READ_KEY = "azure-eagerly-read-response";
+
   private static final byte[] EMPTY = new byte[0];
 
   final InterceptedCall call;
@@ -42,8 +44,12 @@ abstract class AttemptSender {
   final Context context;
   final Duration idleTimeout;
 
-  AttemptSender(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
-      Context context, Duration idleTimeout) {
+  AttemptSender(
+      InterceptedCall call,
+      HttpClient delegate,
+      Map<String, BackendAuth> auth,
+      Context context,
+      Duration idleTimeout) {
     this.call = call;
     this.delegate = delegate;
     this.auth = auth;
@@ -53,8 +59,8 @@ abstract class AttemptSender {
 
   HttpRequest prepare(Attempt attempt) {
     HttpRequest request = call.attemptRequest(attempt.backend(), attempt.deployment());
-    attempt.injectTraceContext((name, value) ->
-        request.setHeader(HttpHeaderName.fromString(name), value));
+    attempt.injectTraceContext(
+        (name, value) -> request.setHeader(HttpHeaderName.fromString(name), value));
     return request;
   }
 
@@ -91,18 +97,24 @@ abstract class AttemptSender {
     String backendId = attempt.backend().id();
     long promptTokens = call.facts.promptTokens();
     SseStream sse = new SseStream(call.injectedUsage);
-    Flux<ByteBuffer> body = response.getBody()
-        .timeout(idleTimeout,
-            Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
-        .map(sse::accept)
-        .concatWith(Mono.fromSupplier(sse::finish))
-        .filter(ByteBuffer::hasRemaining)
-        .doOnComplete(() -> handle.complete(sse.usage(promptTokens), sse.model()))
-        .doOnError(handle::fail)
-        .doOnCancel(handle::cancelled);
-    return new AttemptResponse<>(response.getStatusCode(), view(response.getHeaders()), null,
-        RelayedHttpResponse.streamed(call.original, response, body, call.injectedUsage,
-            handle::cancelled));
+    Flux<ByteBuffer> body =
+        response
+            .getBody()
+            .timeout(
+                idleTimeout,
+                Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
+            .map(sse::accept)
+            .concatWith(Mono.fromSupplier(sse::finish))
+            .filter(ByteBuffer::hasRemaining)
+            .doOnComplete(() -> handle.complete(sse.usage(promptTokens), sse.model()))
+            .doOnError(handle::fail)
+            .doOnCancel(handle::cancelled);
+    return new AttemptResponse<>(
+        response.getStatusCode(),
+        view(response.getHeaders()),
+        null,
+        RelayedHttpResponse.streamed(
+            call.original, response, body, call.injectedUsage, handle::cancelled));
   }
 
   boolean streams(Attempt attempt, HttpResponse response) {
@@ -142,8 +154,12 @@ abstract class AttemptSender {
   /** Attempts on the caller's thread, through the real client's {@code sendSync}. */
   static final class Sync extends AttemptSender implements AttemptTransport<HttpResponse> {
 
-    Sync(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
-        Context context, Duration idleTimeout) {
+    Sync(
+        InterceptedCall call,
+        HttpClient delegate,
+        Map<String, BackendAuth> auth,
+        Context context,
+        Duration idleTimeout) {
       super(call, delegate, auth, context, idleTimeout);
     }
 
@@ -194,36 +210,54 @@ abstract class AttemptSender {
   /** Attempts without blocking, through the real client's {@code send}. */
   static final class Async extends AttemptSender implements AsyncAttemptTransport<HttpResponse> {
 
-    Async(InterceptedCall call, HttpClient delegate, Map<String, BackendAuth> auth,
-        Context context, Duration idleTimeout) {
+    Async(
+        InterceptedCall call,
+        HttpClient delegate,
+        Map<String, BackendAuth> auth,
+        Context context,
+        Duration idleTimeout) {
       super(call, delegate, auth, context, idleTimeout);
     }
 
     @Override
     public CompletableFuture<AttemptResponse<HttpResponse>> send(Attempt attempt) {
-      Mono<AttemptResponse<HttpResponse>> exchange = Mono.defer(() -> {
-        HttpRequest request = prepare(attempt);
-        return auth(attempt).apply(request.getHeaders())
-            .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
-      }).flatMap(response -> streams(attempt, response)
-          ? Mono.just(streamed(attempt, response))
-          : response.getBodyAsByteArray()
-              .defaultIfEmpty(EMPTY)
-              .doOnCancel(response::close)
-              .map(body -> buffered(attempt, response, body)))
-          // after the body too: the real client's read timeout on a buffered body is the attempt's
-          .onErrorMap(error -> timeoutOr(attempt, error));
+      Mono<AttemptResponse<HttpResponse>> exchange =
+          Mono.defer(
+                  () -> {
+                    HttpRequest request = prepare(attempt);
+                    return auth(attempt)
+                        .apply(request.getHeaders())
+                        .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
+                  })
+              .flatMap(
+                  response ->
+                      streams(attempt, response)
+                          ? Mono.just(streamed(attempt, response))
+                          : response
+                              .getBodyAsByteArray()
+                              .defaultIfEmpty(EMPTY)
+                              .doOnCancel(response::close)
+                              .map(body -> buffered(attempt, response, body)))
+              // after the body too: the real client's read timeout on a buffered body is the
+              // attempt's
+              .onErrorMap(error -> timeoutOr(attempt, error));
       CompletableFuture<AttemptResponse<HttpResponse>> future = new CompletableFuture<>();
-      Disposable subscription = exchange.subscribe(response -> {
-        if (!future.complete(response)) {
-          response.payload().close(); // the engine gave up on this attempt (timeout, cancel)
-        }
-      }, future::completeExceptionally);
-      future.whenComplete((response, error) -> {
-        if (future.isCancelled()) {
-          subscription.dispose();
-        }
-      });
+      Disposable subscription =
+          exchange.subscribe(
+              response -> {
+                if (!future.complete(response)) {
+                  response
+                      .payload()
+                      .close(); // the engine gave up on this attempt (timeout, cancel)
+                }
+              },
+              future::completeExceptionally);
+      future.whenComplete(
+          (response, error) -> {
+            if (future.isCancelled()) {
+              subscription.dispose();
+            }
+          });
       return future;
     }
 

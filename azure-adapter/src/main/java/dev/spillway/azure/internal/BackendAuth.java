@@ -31,9 +31,13 @@ public abstract class BackendAuth {
     if (credential instanceof EntraCredential entra) {
       return new EntraAuth(new EntraTokenCache(entra.tokenCredential()));
     }
-    throw new IllegalStateException("backend '" + backend.id() + "': credential kind '"
-        + credential.kind() + "' is not supported by the Azure adapter; use Credential.apiKey or"
-        + " EntraCredential");
+    throw new IllegalStateException(
+        "backend '"
+            + backend.id()
+            + "': credential kind '"
+            + credential.kind()
+            + "' is not supported by the Azure adapter; use Credential.apiKey or"
+            + " EntraCredential");
   }
 
   /** Sets the headers, blocking for a token if one must be fetched. */

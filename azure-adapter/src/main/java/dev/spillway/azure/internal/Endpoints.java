@@ -46,11 +46,18 @@ public final class Endpoints {
    */
   public static void requireValid(String backendId, URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
-        || uri.getRawQuery() != null || uri.getRawFragment() != null
+    if (!(scheme.equals("https") || scheme.equals("http"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
         || uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("backend '" + backendId + "': endpoint must be an"
-          + " absolute http(s) URL without query, fragment or user info, was '" + uri + "'");
+      throw new IllegalArgumentException(
+          "backend '"
+              + backendId
+              + "': endpoint must be an"
+              + " absolute http(s) URL without query, fragment or user info, was '"
+              + uri
+              + "'");
     }
   }
 
@@ -63,11 +70,16 @@ public final class Endpoints {
    * @throws IllegalArgumentException naming the backend when the endpoint is refused
    */
   public static void requireSecure(String backendId, URI uri, boolean allowInsecureHttp) {
-    if ("http".equalsIgnoreCase(uri.getScheme()) && !allowInsecureHttp
+    if ("http".equalsIgnoreCase(uri.getScheme())
+        && !allowInsecureHttp
         && !isLoopback(uri.getHost())) {
-      throw new IllegalArgumentException("backend '" + backendId + "': endpoint must use https"
-          + " (plain http is allowed only to loopback, or with allow-insecure-http), was '" + uri
-          + "'");
+      throw new IllegalArgumentException(
+          "backend '"
+              + backendId
+              + "': endpoint must use https"
+              + " (plain http is allowed only to loopback, or with allow-insecure-http), was '"
+              + uri
+              + "'");
     }
   }
 
@@ -81,8 +93,8 @@ public final class Endpoints {
     if (host == null) {
       return false;
     }
-    String h = host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (h.equalsIgnoreCase("localhost")) {
       return true;
     }

@@ -54,10 +54,12 @@ final class EntraTokenCache {
         return Mono.just(c.token);
       }
       if (refreshing == null) {
-        Mono<String> fetch = credential.getToken(request)
-            .map(token -> store(token).token)
-            .doFinally(signal -> clearRefreshing())
-            .cache();
+        Mono<String> fetch =
+            credential
+                .getToken(request)
+                .map(token -> store(token).token)
+                .doFinally(signal -> clearRefreshing())
+                .cache();
         refreshing = fetch;
         return fetch;
       }
@@ -75,8 +77,10 @@ final class EntraTokenCache {
     }
     OffsetDateTime now = OffsetDateTime.now();
     Duration lifetime = Duration.between(now, token.getExpiresAt());
-    Duration margin = lifetime.dividedBy(2).compareTo(REFRESH_MARGIN) < 0
-        ? lifetime.dividedBy(2) : REFRESH_MARGIN;
+    Duration margin =
+        lifetime.dividedBy(2).compareTo(REFRESH_MARGIN) < 0
+            ? lifetime.dividedBy(2)
+            : REFRESH_MARGIN;
     Cached c = new Cached(token.getToken(), token.getExpiresAt().minus(margin));
     cached = c;
     return c;

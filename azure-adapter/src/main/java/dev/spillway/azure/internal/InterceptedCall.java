@@ -28,19 +28,33 @@ final class InterceptedCall {
   static final String DEPLOYMENTS = "/openai/deployments/";
 
   final HttpRequest original;
+
   /** The logical model, or {@code null} for a path outside {@link #DEPLOYMENTS}. */
   final String model;
-  /** The path after the deployment segment (such as {@code /chat/completions}), or the whole path. */
+
+  /**
+   * The path after the deployment segment (such as {@code /chat/completions}), or the whole path.
+   */
   final String tail;
+
   final String rawQuery;
   final byte[] body;
   final RequestBody facts;
+
   /** Whether the adapter added {@code stream_options.include_usage} to the body. */
   final boolean injectedUsage;
+
   private final Context context;
 
-  private InterceptedCall(HttpRequest original, Context context, String model, String tail,
-      String rawQuery, byte[] body, RequestBody facts, boolean injectedUsage) {
+  private InterceptedCall(
+      HttpRequest original,
+      Context context,
+      String model,
+      String tail,
+      String rawQuery,
+      byte[] body,
+      RequestBody facts,
+      boolean injectedUsage) {
     this.original = original;
     this.context = context;
     this.model = model;
@@ -58,24 +72,33 @@ final class InterceptedCall {
     BinaryData data = request.getBodyAsBinaryData();
     byte[] body = data == null ? null : data.toBytes();
     if (!path.startsWith(DEPLOYMENTS) || path.length() == DEPLOYMENTS.length()) {
-      return new InterceptedCall(request, context, null, path, query, body, RequestBody.NONE,
-          false);
+      return new InterceptedCall(
+          request, context, null, path, query, body, RequestBody.NONE, false);
     }
     int end = path.indexOf('/', DEPLOYMENTS.length());
     if (end < 0) {
       end = path.length();
     }
-    String model = URLDecoder.decode(path.substring(DEPLOYMENTS.length(), end),
-        StandardCharsets.UTF_8);
+    String model =
+        URLDecoder.decode(path.substring(DEPLOYMENTS.length(), end), StandardCharsets.UTF_8);
     String tail = path.substring(end);
     String contentType = request.getHeaders().getValue(HttpHeaderName.CONTENT_TYPE);
     boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
     RequestBody facts = json ? RequestBody.inspect(body) : RequestBody.NONE;
-    boolean inject = facts.streaming() && !facts.hasStreamOptions()
-        && tail.equals("/chat/completions")
-        && RequestBody.acceptsStreamOptions(queryParameter(query, "api-version"));
-    return new InterceptedCall(request, context, model, tail, query,
-        inject ? RequestBody.withIncludeUsage(body) : body, facts, inject);
+    boolean inject =
+        facts.streaming()
+            && !facts.hasStreamOptions()
+            && tail.equals("/chat/completions")
+            && RequestBody.acceptsStreamOptions(queryParameter(query, "api-version"));
+    return new InterceptedCall(
+        request,
+        context,
+        model,
+        tail,
+        query,
+        inject ? RequestBody.withIncludeUsage(body) : body,
+        facts,
+        inject);
   }
 
   /** Whether the call is load-balanced (a deployment path) rather than sent to the home backend. */
@@ -98,22 +121,30 @@ final class InterceptedCall {
   }
 
   CallRequest callRequest() {
-    CallRequest.Builder b = CallRequest.builder(operation(), model)
-        .streaming(facts.streaming())
-        .promptTokens(facts.promptTokens())
-        .maxOutputTokens(facts.maxOutputTokens())
-        .returnLastResponse(true);
-    context.getData(SpillwayContext.CONSUMER_ID)
+    CallRequest.Builder b =
+        CallRequest.builder(operation(), model)
+            .streaming(facts.streaming())
+            .promptTokens(facts.promptTokens())
+            .maxOutputTokens(facts.maxOutputTokens())
+            .returnLastResponse(true);
+    context
+        .getData(SpillwayContext.CONSUMER_ID)
         .filter(String.class::isInstance)
         .ifPresent(id -> b.consumerId((String) id));
-    context.getData(SpillwayContext.TAGS)
+    context
+        .getData(SpillwayContext.TAGS)
         .filter(Map.class::isInstance)
-        .ifPresent(tags -> ((Map<?, ?>) tags).forEach((k, v) -> {
-          if (k instanceof String && v instanceof String) {
-            b.tag((String) k, (String) v);
-          }
-        }));
-    context.getData(SpillwayContext.TIMEOUT)
+        .ifPresent(
+            tags ->
+                ((Map<?, ?>) tags)
+                    .forEach(
+                        (k, v) -> {
+                          if (k instanceof String && v instanceof String) {
+                            b.tag((String) k, (String) v);
+                          }
+                        }));
+    context
+        .getData(SpillwayContext.TIMEOUT)
         .filter(Duration.class::isInstance)
         .map(Duration.class::cast)
         .filter(t -> !t.isNegative() && !t.isZero())
@@ -123,9 +154,11 @@ final class InterceptedCall {
 
   /** The request of one attempt: the route's backend and deployment, the buffered body. */
   HttpRequest attemptRequest(Backend backend, Deployment deployment) {
-    return copy(base(backend) + DEPLOYMENTS
-        + URLEncoder.encode(deployment.name(), StandardCharsets.UTF_8).replace("+", "%20")
-        + tail);
+    return copy(
+        base(backend)
+            + DEPLOYMENTS
+            + URLEncoder.encode(deployment.name(), StandardCharsets.UTF_8).replace("+", "%20")
+            + tail);
   }
 
   /** The request to the home backend, path unchanged. */
@@ -137,8 +170,9 @@ final class InterceptedCall {
     HttpHeaders headers = new HttpHeaders(original.getHeaders());
     headers.remove(BackendAuth.API_KEY);
     headers.remove(HttpHeaderName.AUTHORIZATION);
-    HttpRequest request = new HttpRequest(original.getHttpMethod(),
-        rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery);
+    HttpRequest request =
+        new HttpRequest(
+            original.getHttpMethod(), rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery);
     request.setHeaders(headers);
     if (body != null) {
       request.setBody(body);
@@ -152,7 +186,9 @@ final class InterceptedCall {
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    return endpoint.getScheme().toLowerCase(Locale.ROOT) + "://" + endpoint.getRawAuthority()
+    return endpoint.getScheme().toLowerCase(Locale.ROOT)
+        + "://"
+        + endpoint.getRawAuthority()
         + path;
   }
 

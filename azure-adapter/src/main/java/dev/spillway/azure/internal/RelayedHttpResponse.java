@@ -13,8 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A backend's response handed to the SDK: its status and headers, a body that is either buffered
- * or a (filtered) stream, and the SDK's own request, never the attempt's request that carried the
+ * A backend's response handed to the SDK: its status and headers, a body that is either buffered or
+ * a (filtered) stream, and the SDK's own request, never the attempt's request that carried the
  * backend's credential. Thread-safe as far as the body allows (a stream can be read once).
  */
 final class RelayedHttpResponse extends HttpResponse {
@@ -24,8 +24,13 @@ final class RelayedHttpResponse extends HttpResponse {
   private final Flux<ByteBuffer> stream;
   private final Runnable onClose;
 
-  private RelayedHttpResponse(HttpRequest request, int status, HttpHeaders headers, byte[] buffered,
-      Flux<ByteBuffer> stream, Runnable onClose) {
+  private RelayedHttpResponse(
+      HttpRequest request,
+      int status,
+      HttpHeaders headers,
+      byte[] buffered,
+      Flux<ByteBuffer> stream,
+      Runnable onClose) {
     super(request);
     this.status = status;
     this.headers = headers;
@@ -36,22 +41,31 @@ final class RelayedHttpResponse extends HttpResponse {
 
   /** A response whose body is in memory. */
   static RelayedHttpResponse buffered(HttpRequest request, HttpResponse real, byte[] body) {
-    return new RelayedHttpResponse(request, real.getStatusCode(), real.getHeaders(), body, null,
-        () -> { });
+    return new RelayedHttpResponse(
+        request, real.getStatusCode(), real.getHeaders(), body, null, () -> {});
   }
 
   /**
    * A response whose body streams from {@code body}; {@code onClose} runs on close. When the body
    * may be shorter than what the backend sent, the backend's {@code Content-Length} is dropped.
    */
-  static RelayedHttpResponse streamed(HttpRequest request, HttpResponse real,
-      Flux<ByteBuffer> body, boolean filtered, Runnable onClose) {
+  static RelayedHttpResponse streamed(
+      HttpRequest request,
+      HttpResponse real,
+      Flux<ByteBuffer> body,
+      boolean filtered,
+      Runnable onClose) {
     HttpHeaders headers = real.getHeaders();
     if (filtered && headers.get(HttpHeaderName.CONTENT_LENGTH) != null) {
       headers = new HttpHeaders(headers);
       headers.remove(HttpHeaderName.CONTENT_LENGTH);
     }
-    return new RelayedHttpResponse(request, real.getStatusCode(), headers, null, body,
+    return new RelayedHttpResponse(
+        request,
+        real.getStatusCode(),
+        headers,
+        null,
+        body,
         () -> {
           onClose.run();
           real.close();
@@ -82,7 +96,8 @@ final class RelayedHttpResponse extends HttpResponse {
   @Override
   public Flux<ByteBuffer> getBody() {
     // a fresh, exact, writable array per subscriber: the SDK may read ByteBuffer.array()
-    return buffered != null ? Flux.defer(() -> Flux.just(ByteBuffer.wrap(buffered.clone())))
+    return buffered != null
+        ? Flux.defer(() -> Flux.just(ByteBuffer.wrap(buffered.clone())))
         : stream;
   }
 
@@ -93,8 +108,7 @@ final class RelayedHttpResponse extends HttpResponse {
 
   @Override
   public Mono<byte[]> getBodyAsByteArray() {
-    return buffered != null ? Mono.just(buffered)
-        : FluxUtil.collectBytesInByteBufferStream(stream);
+    return buffered != null ? Mono.just(buffered) : FluxUtil.collectBytesInByteBufferStream(stream);
   }
 
   @Override

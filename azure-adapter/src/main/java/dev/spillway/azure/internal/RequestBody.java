@@ -25,8 +25,10 @@ record RequestBody(
     boolean streaming, boolean hasStreamOptions, long maxOutputTokens, long promptTokens) {
 
   static final RequestBody NONE = new RequestBody(false, false, 0, 0);
+
   /** Bytes per token of the prompt estimate. */
   static final int BYTES_PER_TOKEN = 4;
+
   private static final byte[] INCLUDE_USAGE =
       "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.UTF_8);
 
@@ -76,8 +78,8 @@ record RequestBody(
         }
       }
       long output = maxCompletionTokens > 0 ? maxCompletionTokens : maxTokens;
-      return new RequestBody(streaming, streamOptions, output,
-          (promptBytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN);
+      return new RequestBody(
+          streaming, streamOptions, output, (promptBytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN);
     } catch (IOException | RuntimeException e) {
       return NONE; // not JSON: the service will say so; the engine uses its default estimate
     }
@@ -109,8 +111,8 @@ record RequestBody(
     byte[] result = new byte[body.length + INCLUDE_USAGE.length];
     System.arraycopy(body, 0, result, 0, brace + 1);
     System.arraycopy(INCLUDE_USAGE, 0, result, brace + 1, INCLUDE_USAGE.length);
-    System.arraycopy(body, brace + 1, result, brace + 1 + INCLUDE_USAGE.length,
-        body.length - brace - 1);
+    System.arraycopy(
+        body, brace + 1, result, brace + 1 + INCLUDE_USAGE.length, body.length - brace - 1);
     return result;
   }
 

@@ -48,20 +48,22 @@ public final class SpillwayHttpClient implements HttpClient {
 
   @Override
   public Mono<HttpResponse> send(HttpRequest request, Context context) {
-    return Mono.defer(() -> {
-      InterceptedCall call = InterceptedCall.of(request, context);
-      if (!call.balanced()) {
-        Backend home = pool.homeBackend();
-        HttpRequest homeRequest = call.homeRequest(home);
-        return auth.get(home.id()).apply(homeRequest.getHeaders())
-            .then(Mono.defer(() -> delegate.send(homeRequest, homeContext(context))))
-            .map(response -> relay(call, response));
-      }
-      AttemptSender.Async transport =
-          new AttemptSender.Async(call, delegate, auth, context, idleTimeout);
-      return Mono.fromFuture(() -> pool.executeAsync(call.callRequest(), transport))
-          .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e));
-    });
+    return Mono.defer(
+        () -> {
+          InterceptedCall call = InterceptedCall.of(request, context);
+          if (!call.balanced()) {
+            Backend home = pool.homeBackend();
+            HttpRequest homeRequest = call.homeRequest(home);
+            return auth.get(home.id())
+                .apply(homeRequest.getHeaders())
+                .then(Mono.defer(() -> delegate.send(homeRequest, homeContext(context))))
+                .map(response -> relay(call, response));
+          }
+          AttemptSender.Async transport =
+              new AttemptSender.Async(call, delegate, auth, context, idleTimeout);
+          return Mono.fromFuture(() -> pool.executeAsync(call.callRequest(), transport))
+              .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e));
+        });
   }
 
   @Override
@@ -88,8 +90,8 @@ public final class SpillwayHttpClient implements HttpClient {
 
   /** The home backend's response, attached to the SDK's request (never the credentialed one). */
   private static HttpResponse relay(InterceptedCall call, HttpResponse response) {
-    return RelayedHttpResponse.streamed(call.original, response, response.getBody(), false,
-        () -> { });
+    return RelayedHttpResponse.streamed(
+        call.original, response, response.getBody(), false, () -> {});
   }
 
   /**
@@ -99,7 +101,8 @@ public final class SpillwayHttpClient implements HttpClient {
    */
   private static RuntimeException throttled(HttpRequest request, NoBackendAvailableException e) {
     return e.retryAfter() != null && e.attempts().isEmpty()
-        ? new SpillwayThrottledException(request, e) : e;
+        ? new SpillwayThrottledException(request, e)
+        : e;
   }
 
   @Override

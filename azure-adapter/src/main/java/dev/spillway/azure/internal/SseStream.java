@@ -56,8 +56,8 @@ final class SseStream {
     System.arraycopy(pending, start, pending, 0, pendingLength - start);
     pendingLength -= start;
     // exact-size, array-backed buffers: the SDK's event parser reads ByteBuffer.array() whole
-    return ByteBuffer.wrap(out == null ? new byte[0]
-        : outLength == out.length ? out : Arrays.copyOf(out, outLength));
+    return ByteBuffer.wrap(
+        out == null ? new byte[0] : outLength == out.length ? out : Arrays.copyOf(out, outLength));
   }
 
   /** Returns what is left of an unterminated last event, passed through as it came. */
@@ -72,8 +72,8 @@ final class SseStream {
     if (usage != null) {
       return usage;
     }
-    return Usage.estimated(promptTokens,
-        (textBytes + RequestBody.BYTES_PER_TOKEN - 1) / RequestBody.BYTES_PER_TOKEN);
+    return Usage.estimated(
+        promptTokens, (textBytes + RequestBody.BYTES_PER_TOKEN - 1) / RequestBody.BYTES_PER_TOKEN);
   }
 
   String model() {

@@ -34,10 +34,15 @@ public final class ThrottledResponse extends HttpResponse {
     headers.set(HttpHeaderName.RETRY_AFTER, Long.toString((millis + 999) / 1000));
     headers.set(RETRY_AFTER_MS, Long.toString(millis));
     headers.set(HttpHeaderName.CONTENT_TYPE, "application/json");
-    String message = "Spillway: every route for model '" + jsonSafe(model)
-        + "' is cooling down; retry after " + millis + " ms.";
-    this.body = ("{\"error\":{\"code\":\"429\",\"message\":\"" + message + "\"}}")
-        .getBytes(StandardCharsets.UTF_8);
+    String message =
+        "Spillway: every route for model '"
+            + jsonSafe(model)
+            + "' is cooling down; retry after "
+            + millis
+            + " ms.";
+    this.body =
+        ("{\"error\":{\"code\":\"429\",\"message\":\"" + message + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
     headers.set(HttpHeaderName.CONTENT_LENGTH, Integer.toString(body.length));
   }
 

@@ -13,8 +13,12 @@ class RequestBodyTest {
   @Test
   void estimatesPromptTokensAsUtf8BytesOfThePromptFieldsOverFour() {
     String messages = "[{\"role\":\"user\",\"content\":\"héllo\"}]"; // 36 bytes (é is 2)
-    RequestBody body = RequestBody.inspect(bytes("{\"messages\":" + messages
-        + ",\"max_tokens\":100,\"temperature\":0.5,\"user\":\"a-long-user-name\"}"));
+    RequestBody body =
+        RequestBody.inspect(
+            bytes(
+                "{\"messages\":"
+                    + messages
+                    + ",\"max_tokens\":100,\"temperature\":0.5,\"user\":\"a-long-user-name\"}"));
 
     assertThat(messages.getBytes(StandardCharsets.UTF_8)).hasSize(36);
     assertThat(body.promptTokens()).isEqualTo(9); // ceil(36 / 4)
@@ -26,8 +30,10 @@ class RequestBodyTest {
   void readsPromptAndInputStringsAndMaxCompletionTokensFirst() {
     assertThat(RequestBody.inspect(bytes("{\"input\":\"12345678\"}")).promptTokens()).isEqualTo(2);
     assertThat(RequestBody.inspect(bytes("{\"prompt\":[\"123\"]}")).promptTokens()).isEqualTo(2);
-    assertThat(RequestBody.inspect(bytes(
-        "{\"max_tokens\":10,\"max_completion_tokens\":20}")).maxOutputTokens()).isEqualTo(20);
+    assertThat(
+            RequestBody.inspect(bytes("{\"max_tokens\":10,\"max_completion_tokens\":20}"))
+                .maxOutputTokens())
+        .isEqualTo(20);
   }
 
   @Test
@@ -35,10 +41,14 @@ class RequestBodyTest {
     RequestBody plain = RequestBody.inspect(bytes("{\"stream\":true,\"messages\":[]}"));
     assertThat(plain.streaming()).isTrue();
     assertThat(plain.hasStreamOptions()).isFalse();
-    assertThat(RequestBody.inspect(bytes("{\"stream\":true,\"stream_options\":{}}"))
-        .hasStreamOptions()).isTrue();
-    assertThat(RequestBody.inspect(bytes("{\"stream\":true,\"stream_options\":null}"))
-        .hasStreamOptions()).isFalse();
+    assertThat(
+            RequestBody.inspect(bytes("{\"stream\":true,\"stream_options\":{}}"))
+                .hasStreamOptions())
+        .isTrue();
+    assertThat(
+            RequestBody.inspect(bytes("{\"stream\":true,\"stream_options\":null}"))
+                .hasStreamOptions())
+        .isFalse();
   }
 
   @Test
@@ -51,8 +61,8 @@ class RequestBodyTest {
   @Test
   void injectsIncludeUsageAsTheFirstMemberLeavingTheRestByteForByte() {
     byte[] injected = RequestBody.withIncludeUsage(bytes("  {\"stream\":true,\"n\":1.50}"));
-    assertThat(new String(injected, StandardCharsets.UTF_8)).isEqualTo(
-        "  {\"stream_options\":{\"include_usage\":true},\"stream\":true,\"n\":1.50}");
+    assertThat(new String(injected, StandardCharsets.UTF_8))
+        .isEqualTo("  {\"stream_options\":{\"include_usage\":true},\"stream\":true,\"n\":1.50}");
     assertThat(RequestBody.inspect(injected).hasStreamOptions()).isTrue();
   }
 

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class SseStreamTest {
-  private static final String CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-      + "\"abcdefgh\"}}],\"model\":\"gpt-4o-2024-08-06\",\"usage\":null}\n\n";
-  private static final String USAGE = "data: {\"choices\":[],\"model\":\"gpt-4o-2024-08-06\","
-      + "\"usage\":{\"completion_tokens\":28,\"prompt_tokens\":22,\"total_tokens\":50}}\n\n";
+  private static final String CHUNK =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+          + "\"abcdefgh\"}}],\"model\":\"gpt-4o-2024-08-06\",\"usage\":null}\n\n";
+  private static final String USAGE =
+      "data: {\"choices\":[],\"model\":\"gpt-4o-2024-08-06\","
+          + "\"usage\":{\"completion_tokens\":28,\"prompt_tokens\":22,\"total_tokens\":50}}\n\n";
   private static final String DONE = "data: [DONE]\n\n";
 
   /** Feeds the stream in pieces of {@code size} bytes and returns what passes through. */

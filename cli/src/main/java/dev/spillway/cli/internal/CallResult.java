@@ -22,8 +22,15 @@ import java.util.List;
  * @param usage the tokens of the call
  * @param error for a failed call, why, in one line without secrets; else {@code null}
  */
-record CallResult(int call, boolean ok, Integer status, String backend, Duration latency,
-    List<AttemptRecord> attempts, Usage usage, String error) {
+record CallResult(
+    int call,
+    boolean ok,
+    Integer status,
+    String backend,
+    Duration latency,
+    List<AttemptRecord> attempts,
+    Usage usage,
+    String error) {
 
   /** The longest error message printed; response bodies can be long. */
   static final int MAX_ERROR_LENGTH = 300;
@@ -43,12 +50,20 @@ record CallResult(int call, boolean ok, Integer status, String backend, Duration
    * @param secrets the keys to mask in error messages
    * @return the result
    */
-  static CallResult of(int call, CallOutcome outcome, RuntimeException failure, Duration latency,
-      Secrets secrets) {
+  static CallResult of(
+      int call, CallOutcome outcome, RuntimeException failure, Duration latency, Secrets secrets) {
     if (outcome == null) {
-      return new CallResult(call, false, httpStatus(failure), null, latency, List.of(),
-          Usage.reported(0, 0), message(failure == null
-              ? "the pool reported no outcome for this call" : describe(failure), secrets));
+      return new CallResult(
+          call,
+          false,
+          httpStatus(failure),
+          null,
+          latency,
+          List.of(),
+          Usage.reported(0, 0),
+          message(
+              failure == null ? "the pool reported no outcome for this call" : describe(failure),
+              secrets));
     }
     boolean ok = failure == null && outcome.succeeded();
     String error = null;
@@ -61,8 +76,15 @@ record CallResult(int call, boolean ok, Integer status, String backend, Duration
         error = "HTTP " + outcome.status();
       }
     }
-    return new CallResult(call, ok, outcome.status(), outcome.backendId(), latency,
-        outcome.attempts(), outcome.usage(), message(error, secrets));
+    return new CallResult(
+        call,
+        ok,
+        outcome.status(),
+        outcome.backendId(),
+        latency,
+        outcome.attempts(),
+        outcome.usage(),
+        message(error, secrets));
   }
 
   /**
@@ -76,13 +98,15 @@ record CallResult(int call, boolean ok, Integer status, String backend, Duration
 
   private static Integer httpStatus(RuntimeException failure) {
     return failure instanceof HttpResponseException http && http.getResponse() != null
-        ? http.getResponse().getStatusCode() : null;
+        ? http.getResponse().getStatusCode()
+        : null;
   }
 
   private static String describe(Throwable failure) {
     String message = failure.getMessage();
     return message == null || message.isBlank()
-        ? failure.getClass().getName() : failure.getClass().getSimpleName() + ": " + message;
+        ? failure.getClass().getName()
+        : failure.getClass().getSimpleName() + ": " + message;
   }
 
   private static String message(String text, Secrets secrets) {

@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
 public final class Cli {
   /** Exit code: every call succeeded. */
   public static final int OK = 0;
+
   /** Exit code: at least one call failed, or an unexpected error. */
   public static final int CALLS_FAILED = 1;
+
   /** Exit code: bad arguments or configuration. */
   public static final int USAGE = 2;
 
@@ -34,26 +36,32 @@ public final class Cli {
    * @return the exit code
    */
   public static int execute(String[] args, PrintStream out, PrintStream err, boolean interactive) {
-    CommandLine cli = new CommandLine(new Root())
-        .addSubcommand(new DemoCommand(out, interactive))
-        .addSubcommand(new RunCommand(out));
+    CommandLine cli =
+        new CommandLine(new Root())
+            .addSubcommand(new DemoCommand(out, interactive))
+            .addSubcommand(new RunCommand(out));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    cli.setParameterExceptionHandler((e, ignored) -> {
-      err.println(e.getCommandLine().getCommandSpec().qualifiedName() + ": "
-          + oneLine(e.getMessage()) + " (see --help)");
-      return USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      String name = command.getCommandSpec().qualifiedName();
-      if (e instanceof PoolConfigException || e instanceof UsageException) {
-        err.println(name + ": " + oneLine(e.getMessage()));
-        return USAGE;
-      }
-      err.println(name + ": unexpected error: " + oneLine(String.valueOf(e)));
-      e.printStackTrace(err);
-      return CALLS_FAILED;
-    });
+    cli.setParameterExceptionHandler(
+        (e, ignored) -> {
+          err.println(
+              e.getCommandLine().getCommandSpec().qualifiedName()
+                  + ": "
+                  + oneLine(e.getMessage())
+                  + " (see --help)");
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          String name = command.getCommandSpec().qualifiedName();
+          if (e instanceof PoolConfigException || e instanceof UsageException) {
+            err.println(name + ": " + oneLine(e.getMessage()));
+            return USAGE;
+          }
+          err.println(name + ": unexpected error: " + oneLine(String.valueOf(e)));
+          e.printStackTrace(err);
+          return CALLS_FAILED;
+        });
     return cli.execute(args);
   }
 
@@ -62,17 +70,23 @@ public final class Cli {
   }
 
   /** The top-level command: it only lists the subcommands. */
-  @Command(name = "spillway-cli",
+  @Command(
+      name = "spillway-cli",
       description = "Spillway: a pool of Azure OpenAI endpoints that behaves like one endpoint.",
       synopsisSubcommandLabel = "(demo | run)",
-      footer = {"", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"
-          + " configuration."})
+      footer = {
+        "",
+        "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"
+            + " configuration."
+      })
   static final class Root implements Callable<Integer> {
-    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    @CommandLine.Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help.")
     boolean help;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {

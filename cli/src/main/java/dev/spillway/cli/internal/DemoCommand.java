@@ -25,15 +25,20 @@ import picocli.CommandLine.Spec;
  * {@code demo}: starts the simulator in this JVM with five Azure OpenAI resources, drives chat
  * traffic through a Spillway {@code OpenAIClient} and shows how the pool spreads it.
  */
-@Command(name = "demo", sortOptions = false,
-    description = {"Runs Spillway against an embedded simulator of five Azure OpenAI resources"
-        + " (two small PTU deployments at tier 0, three pay-as-you-go at tier 1, one of them a"
-        + " noisy neighbour) with chat traffic that overflows the PTUs in the middle of the run.",
-        "Shows the backends live, then a summary."},
+@Command(
+    name = "demo",
+    sortOptions = false,
+    description = {
+      "Runs Spillway against an embedded simulator of five Azure OpenAI resources"
+          + " (two small PTU deployments at tier 0, three pay-as-you-go at tier 1, one of them a"
+          + " noisy neighbour) with chat traffic that overflows the PTUs in the middle of the run.",
+      "Shows the backends live, then a summary."
+    },
     footer = {"", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments."})
 final class DemoCommand implements Callable<Integer> {
   /** How often the table is redrawn on a terminal. */
   static final Duration TABLE_REFRESH = Duration.ofMillis(250);
+
   /** How often a plain line is printed when output is not a terminal. */
   static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
 
@@ -42,18 +47,23 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final String CLEAR_LINE = "\u001b[2K";
 
-  @Option(names = "--seconds", defaultValue = "25", paramLabel = "N",
+  @Option(
+      names = "--seconds",
+      defaultValue = "25",
+      paramLabel = "N",
       description = "How long to send traffic (default: ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(names = "--json", description = "Print only the summary, as one JSON object.")
   boolean json;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help.")
   boolean help;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final PrintStream out;
   private final boolean interactive;
@@ -77,30 +87,46 @@ final class DemoCommand implements Callable<Integer> {
         OpenAIClient client = pool.openAIClientBuilder().buildClient();
         LoadDriver driver = new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config));
         if (!json) {
-          out.println(String.format(Locale.ROOT, "Spillway demo: %d s of %s traffic over five"
-              + " simulated Azure OpenAI resources on 127.0.0.1 (time x%.0f: a quota minute"
-              + " lasts %.0f s).", seconds, DemoPool.MODEL, DemoPool.TIME_SCALE,
-              60 / DemoPool.TIME_SCALE));
-          out.println("Tier 0: two small PTU deployments. Tier 1: three pay-as-you-go, westus-paygo"
-              + " a noisy neighbour. Load peaks above the PTUs' capacity mid-run; 1 call in "
-              + DemoPool.STREAM_EVERY + " streams.");
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  "Spillway demo: %d s of %s traffic over five"
+                      + " simulated Azure OpenAI resources on 127.0.0.1 (time x%.0f: a quota minute"
+                      + " lasts %.0f s).",
+                  seconds,
+                  DemoPool.MODEL,
+                  DemoPool.TIME_SCALE,
+                  60 / DemoPool.TIME_SCALE));
+          out.println(
+              "Tier 0: two small PTU deployments. Tier 1: three pay-as-you-go, westus-paygo"
+                  + " a noisy neighbour. Load peaks above the PTUs' capacity mid-run; 1 call in "
+                  + DemoPool.STREAM_EVERY
+                  + " streams.");
           out.println();
         }
         List<CallResult> results = new ArrayList<>();
         long start = System.nanoTime();
-        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-          try {
-            driver.run(new LoadDriver.Plan(Integer.MAX_VALUE, length, DemoPool.rate(length),
-                RunCommand.DEFAULT_OPEN_LOOP_LIMIT), DemoPool::call, result -> {
-                  synchronized (results) {
-                    results.add(result);
+        CompletableFuture<Void> load =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    driver.run(
+                        new LoadDriver.Plan(
+                            Integer.MAX_VALUE,
+                            length,
+                            DemoPool.rate(length),
+                            RunCommand.DEFAULT_OPEN_LOOP_LIMIT),
+                        DemoPool::call,
+                        result -> {
+                          synchronized (results) {
+                            results.add(result);
+                          }
+                        });
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
                   }
                 });
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-          }
-        });
         show(load, pool, results, start, length);
         Summary summary = Summary.of(results);
         if (json) {
@@ -116,24 +142,32 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends a few calls through a throwaway pool first, so that loading classes and compiling the
-   * hot paths does not count as the pool's latency.
+   * Sends a few calls through a throwaway pool first, so that loading classes and compiling the hot
+   * paths does not count as the pool's latency.
    */
   private static void warmUp(PoolConfig config) throws InterruptedException {
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build()) {
-      new LoadDriver(pool.openAIClientBuilder().buildClient(), DemoPool.MODEL, correlator,
-          Secrets.of(config))
-          .run(new LoadDriver.Plan(WARM_UP_CALLS, null, null, 2), DemoPool::call, result -> { });
+      new LoadDriver(
+              pool.openAIClientBuilder().buildClient(),
+              DemoPool.MODEL,
+              correlator,
+              Secrets.of(config))
+          .run(new LoadDriver.Plan(WARM_UP_CALLS, null, null, 2), DemoPool::call, result -> {});
     }
   }
 
   /**
-   * Shows the progress until the load ends: the table redrawn in place on a terminal (and once
-   * more at the end), a plain line now and then otherwise, nothing with {@code --json}.
+   * Shows the progress until the load ends: the table redrawn in place on a terminal (and once more
+   * at the end), a plain line now and then otherwise, nothing with {@code --json}.
    */
-  private void show(CompletableFuture<Void> load, SpillwayPool pool, List<CallResult> results,
-      long start, Duration length) throws InterruptedException {
+  private void show(
+      CompletableFuture<Void> load,
+      SpillwayPool pool,
+      List<CallResult> results,
+      long start,
+      Duration length)
+      throws InterruptedException {
     Duration period = interactive ? TABLE_REFRESH : LINE_INTERVAL;
     int drawn = 0;
     while (!finished(load, period)) {
@@ -167,12 +201,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static DemoDisplay.Progress progress(List<CallResult> results, long start,
-      Duration length) {
+  private static DemoDisplay.Progress progress(
+      List<CallResult> results, long start, Duration length) {
     synchronized (results) {
       int failed = (int) results.stream().filter(r -> !r.ok()).count();
-      return new DemoDisplay.Progress(Duration.ofNanos(System.nanoTime() - start), length,
-          results.size(), failed);
+      return new DemoDisplay.Progress(
+          Duration.ofNanos(System.nanoTime() - start), length, results.size(), failed);
     }
   }
 

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What the demo shows while it runs: a table of the backends redrawn in place on a terminal, or
- * one plain line at a time otherwise. Thread-safe (stateless).
+ * What the demo shows while it runs: a table of the backends redrawn in place on a terminal, or one
+ * plain line at a time otherwise. Thread-safe (stateless).
  */
 final class DemoDisplay {
   private static final int BAR_WIDTH = 30;
@@ -43,24 +43,38 @@ final class DemoDisplay {
     int width = snapshot.backends().stream().mapToInt(b -> b.id().length()).max().orElse(0);
     String row = "%-" + width + "s  %4s  %-14s  %7s  %5s  %8s  %9s";
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, row, "backend", "tier", "state", "calls", "429s", "ewma",
-        "tokens"));
+    lines.add(
+        String.format(
+            Locale.ROOT, row, "backend", "tier", "state", "calls", "429s", "ewma", "tokens"));
     for (BackendSnapshot backend : snapshot.backends()) {
       RouteSnapshot route = backend.route(model);
-      lines.add(String.format(Locale.ROOT, row, backend.id(), backend.tier(),
-          state(backend, route, snapshot.takenAt()), count(route.successes()),
-          count(route.throttled()),
-          latency(route.peakEwma()),
-          count(route.inputTokens() + route.outputTokens())));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              row,
+              backend.id(),
+              backend.tier(),
+              state(backend, route, snapshot.takenAt()),
+              count(route.successes()),
+              count(route.throttled()),
+              latency(route.peakEwma()),
+              count(route.inputTokens() + route.outputTokens())));
     }
-    double done = Math.min(1, (double) progress.elapsed().toMillis()
-        / Math.max(1, progress.length().toMillis()));
+    double done =
+        Math.min(
+            1, (double) progress.elapsed().toMillis() / Math.max(1, progress.length().toMillis()));
     int filled = (int) Math.round(done * BAR_WIDTH);
     lines.add("");
-    lines.add(String.format(Locale.ROOT, "[%s%s] %2d/%d s   %s calls, %d failed",
-        "#".repeat(filled), "-".repeat(BAR_WIDTH - filled),
-        Math.min(progress.elapsed().toSeconds(), progress.length().toSeconds()),
-        progress.length().toSeconds(), count(progress.calls()), progress.failed()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "[%s%s] %2d/%d s   %s calls, %d failed",
+            "#".repeat(filled),
+            "-".repeat(BAR_WIDTH - filled),
+            Math.min(progress.elapsed().toSeconds(), progress.length().toSeconds()),
+            progress.length().toSeconds(),
+            count(progress.calls()),
+            progress.failed()));
     return lines;
   }
 
@@ -73,14 +87,19 @@ final class DemoDisplay {
    * @return the line
    */
   static String line(PoolSnapshot snapshot, String model, Progress progress) {
-    String served = snapshot.backends().stream()
-        .map(b -> b.id() + " " + b.route(model).successes())
-        .collect(Collectors.joining(", "));
-    long throttled = snapshot.backends().stream()
-        .mapToLong(b -> b.route(model).throttled()).sum();
-    return String.format(Locale.ROOT, "[%2d/%d s] %s calls, %d failed; served: %s; 429s: %d",
+    String served =
+        snapshot.backends().stream()
+            .map(b -> b.id() + " " + b.route(model).successes())
+            .collect(Collectors.joining(", "));
+    long throttled = snapshot.backends().stream().mapToLong(b -> b.route(model).throttled()).sum();
+    return String.format(
+        Locale.ROOT,
+        "[%2d/%d s] %s calls, %d failed; served: %s; 429s: %d",
         Math.min(progress.elapsed().toSeconds(), progress.length().toSeconds()),
-        progress.length().toSeconds(), count(progress.calls()), progress.failed(), served,
+        progress.length().toSeconds(),
+        count(progress.calls()),
+        progress.failed(),
+        served,
         throttled);
   }
 
@@ -92,8 +111,10 @@ final class DemoDisplay {
       case AVAILABLE:
         return "ok";
       case COOLING:
-        long millis = route.coolingUntil() == null ? 0
-            : Math.max(0, Duration.between(now, route.coolingUntil()).toMillis());
+        long millis =
+            route.coolingUntil() == null
+                ? 0
+                : Math.max(0, Duration.between(now, route.coolingUntil()).toMillis());
         return String.format(Locale.ROOT, "cooling %.1fs", millis / 1000.0);
       case PROBING:
         return "probing";
@@ -113,7 +134,8 @@ final class DemoDisplay {
     if (ewma == null) {
       return "-";
     }
-    return ewma.toMillis() < 10_000 ? ewma.toMillis() + " ms"
+    return ewma.toMillis() < 10_000
+        ? ewma.toMillis() + " ms"
         : String.format(Locale.ROOT, "%.0f s", ewma.toMillis() / 1000.0);
   }
 

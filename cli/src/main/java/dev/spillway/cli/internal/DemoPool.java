@@ -24,16 +24,24 @@ import java.util.function.DoubleUnaryOperator;
 final class DemoPool {
   /** The logical model every backend serves. */
   static final String MODEL = "gpt-4o";
+
   /** A quota minute lasts 3 s, so a short demo crosses many quota windows. */
   static final double TIME_SCALE = 20;
+
   /** Fixed, so two demos send the same calls and get the same answers. */
   static final long SEED = 42;
+
   /** Calls per second while the PTUs keep up: about 70 % of their capacity. */
   static final double BASE_RATE = 25;
-  /** Calls per second in the middle of the run: above the PTUs' capacity, so the overflow spills. */
+
+  /**
+   * Calls per second in the middle of the run: above the PTUs' capacity, so the overflow spills.
+   */
   static final double PEAK_RATE = 50;
+
   /** Calls per second in the first second of the peak: a burst faster than any estimate adapts. */
   static final double BURST_RATE = 150;
+
   /** One call in this many is streamed. */
   static final int STREAM_EVERY = 4;
 
@@ -45,35 +53,51 @@ final class DemoPool {
   private static final int MIN_MAX_TOKENS = 60;
   private static final int MAX_MAX_TOKENS = 200;
 
-  private static final List<String> PROMPTS = List.of(
-      "Summarize the support ticket in two sentences.",
-      "Translate the product description into French.",
-      "Suggest three titles for a blog post about load balancing.",
-      "Explain provisioned throughput in one paragraph.",
-      "Classify the sentiment of this review: the delivery was late but the staff were kind.");
+  private static final List<String> PROMPTS =
+      List.of(
+          "Summarize the support ticket in two sentences.",
+          "Translate the product description into French.",
+          "Suggest three titles for a blog post about load balancing.",
+          "Explain provisioned throughput in one paragraph.",
+          "Classify the sentiment of this review: the delivery was late but the staff were kind.");
 
   private DemoPool() {}
 
   /**
-   * The simulated resources, each on an ephemeral loopback port with the API key {@code
-   * key-<id>}.
+   * The simulated resources, each on an ephemeral loopback port with the API key {@code key-<id>}.
    *
    * @return the simulator's configuration
    */
   static SimulatorConfig simulator() {
     LatencyModel ptu = LatencyModel.of(Duration.ofMillis(300), 0.1, Duration.ofMillis(12));
-    LatencyModel noisy = LatencyModel.of(LatencyModel.DEFAULT.timeToFirstTokenMedian(), 0.9,
-        LatencyModel.DEFAULT.timePerOutputToken());
-    return new SimulatorConfig(List.of(
-        resource("sweden-ptu-1", "Sweden Central",
-            DeploymentConfig.ptu(MODEL, PTU_A_TOKENS_PER_MINUTE).withLatency(ptu)),
-        resource("sweden-ptu-2", "Sweden Central",
-            DeploymentConfig.ptu(MODEL, PTU_B_TOKENS_PER_MINUTE).withLatency(ptu.withSigma(0.2))),
-        resource("eastus-paygo", "East US", DeploymentConfig.standard(MODEL, PAYGO_TPM)),
-        resource("eastus2-paygo", "East US 2", DeploymentConfig.standard(MODEL, SMALL_PAYGO_TPM)),
-        resource("westus-paygo", "West US", DeploymentConfig.standard(MODEL, PAYGO_TPM)
-            .withLatency(noisy).withLatencyMultiplier(3))),
-        TIME_SCALE, SEED, false);
+    LatencyModel noisy =
+        LatencyModel.of(
+            LatencyModel.DEFAULT.timeToFirstTokenMedian(),
+            0.9,
+            LatencyModel.DEFAULT.timePerOutputToken());
+    return new SimulatorConfig(
+        List.of(
+            resource(
+                "sweden-ptu-1",
+                "Sweden Central",
+                DeploymentConfig.ptu(MODEL, PTU_A_TOKENS_PER_MINUTE).withLatency(ptu)),
+            resource(
+                "sweden-ptu-2",
+                "Sweden Central",
+                DeploymentConfig.ptu(MODEL, PTU_B_TOKENS_PER_MINUTE)
+                    .withLatency(ptu.withSigma(0.2))),
+            resource("eastus-paygo", "East US", DeploymentConfig.standard(MODEL, PAYGO_TPM)),
+            resource(
+                "eastus2-paygo", "East US 2", DeploymentConfig.standard(MODEL, SMALL_PAYGO_TPM)),
+            resource(
+                "westus-paygo",
+                "West US",
+                DeploymentConfig.standard(MODEL, PAYGO_TPM)
+                    .withLatency(noisy)
+                    .withLatencyMultiplier(3))),
+        TIME_SCALE,
+        SEED,
+        false);
   }
 
   /**
@@ -83,15 +107,24 @@ final class DemoPool {
    * @return the pool's configuration
    */
   static PoolConfig pool(Simulator simulator) {
-    return PoolConfig.of(simulator.config().resources().stream()
-        .map(resource -> {
-          boolean ptu = resource.deployments().get(0).ptu();
-          return new BackendConfig(resource.id(), simulator.resource(resource.id()).baseUrl(),
-              ptu ? 0 : 1, null, resource.region(), resource.apiKey(), null,
-              List.of(new dev.spillway.azure.DeploymentConfig(MODEL, MODEL, ptu,
-                  resource.deployments().get(0).tpm(), null)));
-        })
-        .toList());
+    return PoolConfig.of(
+        simulator.config().resources().stream()
+            .map(
+                resource -> {
+                  boolean ptu = resource.deployments().get(0).ptu();
+                  return new BackendConfig(
+                      resource.id(),
+                      simulator.resource(resource.id()).baseUrl(),
+                      ptu ? 0 : 1,
+                      null,
+                      resource.region(),
+                      resource.apiKey(),
+                      null,
+                      List.of(
+                          new dev.spillway.azure.DeploymentConfig(
+                              MODEL, MODEL, ptu, resource.deployments().get(0).tpm(), null)));
+                })
+            .toList());
   }
 
   /**
@@ -122,15 +155,17 @@ final class DemoPool {
    */
   static LoadDriver.Call call(int number) {
     Random random = new Random(SEED * 1_000_003 + number);
-    ChatCompletionsOptions options = new ChatCompletionsOptions(List.of(
-        new ChatRequestSystemMessage("You are a concise assistant."),
-        new ChatRequestUserMessage(PROMPTS.get(random.nextInt(PROMPTS.size())))))
-        .setMaxTokens(MIN_MAX_TOKENS + random.nextInt(MAX_MAX_TOKENS - MIN_MAX_TOKENS + 1));
+    ChatCompletionsOptions options =
+        new ChatCompletionsOptions(
+                List.of(
+                    new ChatRequestSystemMessage("You are a concise assistant."),
+                    new ChatRequestUserMessage(PROMPTS.get(random.nextInt(PROMPTS.size())))))
+            .setMaxTokens(MIN_MAX_TOKENS + random.nextInt(MAX_MAX_TOKENS - MIN_MAX_TOKENS + 1));
     return new LoadDriver.Call(options, number % STREAM_EVERY == 0);
   }
 
   private static ResourceConfig resource(String id, String region, DeploymentConfig deployment) {
-    return new ResourceConfig(id, 0, region, "key-" + id,
-        List.of(deployment.withMinOutputTokens(MIN_OUTPUT_TOKENS)));
+    return new ResourceConfig(
+        id, 0, region, "key-" + id, List.of(deployment.withMinOutputTokens(MIN_OUTPUT_TOKENS)));
   }
 }

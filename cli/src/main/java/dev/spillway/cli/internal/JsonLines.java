@@ -37,37 +37,38 @@ final class JsonLines {
    * @return one line of JSON, without the line break
    */
   static String call(CallResult result) {
-    return write(json -> {
-      json.writeStartObject();
-      json.writeNumberField("call", result.call());
-      json.writeBooleanField("ok", result.ok());
-      writeInteger(json, "status", result.status());
-      json.writeStringField("backend", result.backend());
-      writeMillis(json, "latencyMs", result.latency());
-      json.writeArrayFieldStart("attempts");
-      for (AttemptRecord attempt : result.attempts()) {
-        json.writeStartObject();
-        json.writeStringField("backend", attempt.backendId());
-        writeInteger(json, "status", attempt.status());
-        if (attempt.errorType() != null) {
-          json.writeStringField("error", attempt.errorType());
-        }
-        if (attempt.coolDown() != null) {
-          json.writeNumberField("retryAfterMs", attempt.coolDown().toMillis());
-        }
-        writeMillis(json, "latencyMs", attempt.latency());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-      json.writeObjectFieldStart("usage");
-      json.writeNumberField("inputTokens", result.usage().inputTokens());
-      json.writeNumberField("outputTokens", result.usage().outputTokens());
-      json.writeEndObject();
-      if (result.error() != null) {
-        json.writeStringField("error", result.error());
-      }
-      json.writeEndObject();
-    });
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeNumberField("call", result.call());
+          json.writeBooleanField("ok", result.ok());
+          writeInteger(json, "status", result.status());
+          json.writeStringField("backend", result.backend());
+          writeMillis(json, "latencyMs", result.latency());
+          json.writeArrayFieldStart("attempts");
+          for (AttemptRecord attempt : result.attempts()) {
+            json.writeStartObject();
+            json.writeStringField("backend", attempt.backendId());
+            writeInteger(json, "status", attempt.status());
+            if (attempt.errorType() != null) {
+              json.writeStringField("error", attempt.errorType());
+            }
+            if (attempt.coolDown() != null) {
+              json.writeNumberField("retryAfterMs", attempt.coolDown().toMillis());
+            }
+            writeMillis(json, "latencyMs", attempt.latency());
+            json.writeEndObject();
+          }
+          json.writeEndArray();
+          json.writeObjectFieldStart("usage");
+          json.writeNumberField("inputTokens", result.usage().inputTokens());
+          json.writeNumberField("outputTokens", result.usage().outputTokens());
+          json.writeEndObject();
+          if (result.error() != null) {
+            json.writeStringField("error", result.error());
+          }
+          json.writeEndObject();
+        });
   }
 
   /**
@@ -77,25 +78,26 @@ final class JsonLines {
    * @return one line of JSON, without the line break
    */
   static String summary(Summary summary) {
-    return write(json -> {
-      json.writeStartObject();
-      json.writeObjectFieldStart("summary");
-      json.writeNumberField("calls", summary.calls());
-      json.writeNumberField("ok", summary.ok());
-      json.writeNumberField("failed", summary.failed());
-      json.writeObjectFieldStart("byBackend");
-      for (Map.Entry<String, Long> entry : summary.byBackend().entrySet()) {
-        json.writeNumberField(entry.getKey(), entry.getValue());
-      }
-      json.writeEndObject();
-      json.writeNumberField("backend429", summary.backend429());
-      writeMillis(json, "p50Ms", summary.p50());
-      writeMillis(json, "p99Ms", summary.p99());
-      json.writeNumberField("inputTokens", summary.inputTokens());
-      json.writeNumberField("outputTokens", summary.outputTokens());
-      json.writeEndObject();
-      json.writeEndObject();
-    });
+    return write(
+        json -> {
+          json.writeStartObject();
+          json.writeObjectFieldStart("summary");
+          json.writeNumberField("calls", summary.calls());
+          json.writeNumberField("ok", summary.ok());
+          json.writeNumberField("failed", summary.failed());
+          json.writeObjectFieldStart("byBackend");
+          for (Map.Entry<String, Long> entry : summary.byBackend().entrySet()) {
+            json.writeNumberField(entry.getKey(), entry.getValue());
+          }
+          json.writeEndObject();
+          json.writeNumberField("backend429", summary.backend429());
+          writeMillis(json, "p50Ms", summary.p50());
+          writeMillis(json, "p99Ms", summary.p99());
+          json.writeNumberField("inputTokens", summary.inputTokens());
+          json.writeNumberField("outputTokens", summary.outputTokens());
+          json.writeEndObject();
+          json.writeEndObject();
+        });
   }
 
   /**

@@ -23,9 +23,9 @@ import java.util.function.IntFunction;
 import java.util.function.LongPredicate;
 
 /**
- * Sends chat calls through a Spillway {@link OpenAIClient}, closed-loop (a fixed number of calls
- * in flight) or open-loop (calls sent at scheduled times whatever the answers; latency counts from
- * the scheduled time, so a slow pool cannot hide its queueing), and reports each call as it ends.
+ * Sends chat calls through a Spillway {@link OpenAIClient}, closed-loop (a fixed number of calls in
+ * flight) or open-loop (calls sent at scheduled times whatever the answers; latency counts from the
+ * scheduled time, so a slow pool cannot hide its queueing), and reports each call as it ends.
  *
  * <p>Each call carries its number in a tag so its {@link CallOutcome} is found by {@link
  * CallCorrelator}. One driver runs one load at a time; {@link #run} is not reentrant.
@@ -76,8 +76,8 @@ final class LoadDriver {
   void run(Plan plan, IntFunction<Call> calls, Consumer<CallResult> onResult)
       throws InterruptedException {
     long start = System.nanoTime();
-    LongPredicate sending = plan.duration() == null ? now -> true
-        : now -> now - start < plan.duration().toNanos();
+    LongPredicate sending =
+        plan.duration() == null ? now -> true : now -> now - start < plan.duration().toNanos();
     ExecutorService workers = Executors.newCachedThreadPool(daemonThreads());
     try {
       if (plan.rate() == null) {
@@ -93,22 +93,33 @@ final class LoadDriver {
     }
   }
 
-  private void closedLoop(Plan plan, LongPredicate sending, IntFunction<Call> calls,
-      Consumer<CallResult> onResult, ExecutorService workers) {
+  private void closedLoop(
+      Plan plan,
+      LongPredicate sending,
+      IntFunction<Call> calls,
+      Consumer<CallResult> onResult,
+      ExecutorService workers) {
     AtomicInteger next = new AtomicInteger();
     for (int i = 0; i < Math.min(plan.concurrency(), plan.requests()); i++) {
-      workers.execute(() -> {
-        int number;
-        while ((number = next.incrementAndGet()) <= plan.requests()
-            && sending.test(System.nanoTime())) {
-          onResult.accept(send(number, calls.apply(number), System.nanoTime()));
-        }
-      });
+      workers.execute(
+          () -> {
+            int number;
+            while ((number = next.incrementAndGet()) <= plan.requests()
+                && sending.test(System.nanoTime())) {
+              onResult.accept(send(number, calls.apply(number), System.nanoTime()));
+            }
+          });
     }
   }
 
-  private void openLoop(Plan plan, long start, LongPredicate sending, IntFunction<Call> calls,
-      Consumer<CallResult> onResult, ExecutorService workers) throws InterruptedException {
+  private void openLoop(
+      Plan plan,
+      long start,
+      LongPredicate sending,
+      IntFunction<Call> calls,
+      Consumer<CallResult> onResult,
+      ExecutorService workers)
+      throws InterruptedException {
     Semaphore inFlight = new Semaphore(plan.concurrency());
     long scheduled = start;
     for (int number = 1; number <= plan.requests() && sending.test(scheduled); number++) {
@@ -122,13 +133,14 @@ final class LoadDriver {
       inFlight.acquire();
       int call = number;
       long sendAt = scheduled;
-      workers.execute(() -> {
-        try {
-          onResult.accept(send(call, calls.apply(call), sendAt));
-        } finally {
-          inFlight.release();
-        }
-      });
+      workers.execute(
+          () -> {
+            try {
+              onResult.accept(send(call, calls.apply(call), sendAt));
+            } finally {
+              inFlight.release();
+            }
+          });
       double rate = plan.rate().applyAsDouble((scheduled - start) / 1e9);
       scheduled += (long) (1e9 / rate);
     }
@@ -136,14 +148,17 @@ final class LoadDriver {
 
   private CallResult send(int number, Call call, long scheduledNanos) {
     CompletableFuture<CallOutcome> outcome = correlator.expect(number);
-    RequestOptions options = SpillwayContext.requestOptions(
-        null, Map.of(CallCorrelator.CALL_TAG, Integer.toString(number)));
+    RequestOptions options =
+        SpillwayContext.requestOptions(
+            null, Map.of(CallCorrelator.CALL_TAG, Integer.toString(number)));
     RuntimeException failure = null;
     try {
       if (call.stream()) {
-        Iterator<ChatCompletions> chunks = client
-            .getChatCompletionsStreamWithResponse(model, call.options(), options)
-            .getValue().iterator();
+        Iterator<ChatCompletions> chunks =
+            client
+                .getChatCompletionsStreamWithResponse(model, call.options(), options)
+                .getValue()
+                .iterator();
         while (chunks.hasNext()) {
           chunks.next();
         }
@@ -154,8 +169,8 @@ final class LoadDriver {
       failure = e;
     }
     Duration latency = Duration.ofNanos(System.nanoTime() - scheduledNanos);
-    return CallResult.of(number, correlator.await(number, outcome, OUTCOME_WAIT), failure, latency,
-        secrets);
+    return CallResult.of(
+        number, correlator.await(number, outcome, OUTCOME_WAIT), failure, latency, secrets);
   }
 
   private static ThreadFactory daemonThreads() {

@@ -19,62 +19,96 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code run}: sends chat calls through a pool described by a YAML file and reports each one. */
-@Command(name = "run", sortOptions = false,
-    description = {"Sends chat calls through the pool of a YAML file (backends, tiers,"
-        + " deployments; $${ENV_VAR} is replaced by the variable) and reports each call, then a"
-        + " summary.",
-        "Closed loop with --concurrency calls in flight, or open loop at --rate calls per second"
-        + " (latency then counts from each call's scheduled time)."},
-    footer = {"", "Example: run --config pool.yaml --model gpt-4o --requests 600 --rate 10 --json",
-        "", "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"
-        + " configuration."})
+@Command(
+    name = "run",
+    sortOptions = false,
+    description = {
+      "Sends chat calls through the pool of a YAML file (backends, tiers,"
+          + " deployments; $${ENV_VAR} is replaced by the variable) and reports each call, then a"
+          + " summary.",
+      "Closed loop with --concurrency calls in flight, or open loop at --rate calls per second"
+          + " (latency then counts from each call's scheduled time)."
+    },
+    footer = {
+      "",
+      "Example: run --config pool.yaml --model gpt-4o --requests 600 --rate 10 --json",
+      "",
+      "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or" + " configuration."
+    })
 final class RunCommand implements Callable<Integer> {
   /** Calls in flight in a closed loop when {@code --concurrency} is not given. */
   static final int DEFAULT_CONCURRENCY = 4;
+
   /** The most calls in flight in an open loop when {@code --concurrency} is not given. */
   static final int DEFAULT_OPEN_LOOP_LIMIT = 256;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
       description = "The pool configuration (YAML).")
   Path config;
 
-  @Option(names = "--model", required = true, paramLabel = "M",
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "M",
       description = "The logical model to call, such as gpt-4o.")
   String model;
 
-  @Option(names = "--requests", defaultValue = "20", paramLabel = "N",
+  @Option(
+      names = "--requests",
+      defaultValue = "20",
+      paramLabel = "N",
       description = "Calls to send (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--concurrency", paramLabel = "C",
-      description = "Calls in flight: exactly C in a closed loop (default " + DEFAULT_CONCURRENCY
-          + "), at most C with --rate (default " + DEFAULT_OPEN_LOOP_LIMIT + ").")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C",
+      description =
+          "Calls in flight: exactly C in a closed loop (default "
+              + DEFAULT_CONCURRENCY
+              + "), at most C with --rate (default "
+              + DEFAULT_OPEN_LOOP_LIMIT
+              + ").")
   Integer concurrency;
 
-  @Option(names = "--rate", paramLabel = "R",
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
       description = "Open loop: send R calls per second whatever the answers.")
   Double rate;
 
   @Option(names = "--stream", description = "Stream the answers.")
   boolean stream;
 
-  @Option(names = "--max-tokens", defaultValue = "100", paramLabel = "K",
+  @Option(
+      names = "--max-tokens",
+      defaultValue = "100",
+      paramLabel = "K",
       description = "max_tokens of each call (default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
-  @Option(names = "--prompt", defaultValue = "Say hello in one short sentence.",
-      paramLabel = "TEXT", description = "The user message (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prompt",
+      defaultValue = "Say hello in one short sentence.",
+      paramLabel = "TEXT",
+      description = "The user message (default: ${DEFAULT-VALUE}).")
   String prompt;
 
-  @Option(names = "--json", description = "One JSON object per call, then a summary line;"
-      + " nothing else on stdout.")
+  @Option(
+      names = "--json",
+      description = "One JSON object per call, then a summary line;" + " nothing else on stdout.")
   boolean json;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help.")
   boolean help;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final PrintStream out;
 
@@ -97,26 +131,34 @@ final class RunCommand implements Callable<Integer> {
     try (SpillwayPool pool = build(poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
       if (!models.contains(model)) {
-        throw new UsageException("--model '" + model + "': no backend of " + config
-            + " serves it; they serve " + models, null);
+        throw new UsageException(
+            "--model '" + model + "': no backend of " + config + " serves it; they serve " + models,
+            null);
       }
       OpenAIClient client = pool.openAIClientBuilder().buildClient();
       LoadDriver driver = new LoadDriver(client, model, correlator, Secrets.of(poolConfig));
-      LoadDriver.Plan plan = rate == null
-          ? new LoadDriver.Plan(requests, null, null,
-              concurrency == null ? DEFAULT_CONCURRENCY : concurrency)
-          : new LoadDriver.Plan(requests, null, elapsed -> rate,
-              concurrency == null ? DEFAULT_OPEN_LOOP_LIMIT : concurrency);
+      LoadDriver.Plan plan =
+          rate == null
+              ? new LoadDriver.Plan(
+                  requests, null, null, concurrency == null ? DEFAULT_CONCURRENCY : concurrency)
+              : new LoadDriver.Plan(
+                  requests,
+                  null,
+                  elapsed -> rate,
+                  concurrency == null ? DEFAULT_OPEN_LOOP_LIMIT : concurrency);
       if (!json) {
         out.println(describe(plan, pool));
       }
       List<CallResult> results = new ArrayList<>();
-      driver.run(plan, number -> new LoadDriver.Call(options(), stream), result -> {
-        synchronized (results) {
-          results.add(result);
-          out.println(json ? JsonLines.call(result) : TextReport.call(result));
-        }
-      });
+      driver.run(
+          plan,
+          number -> new LoadDriver.Call(options(), stream),
+          result -> {
+            synchronized (results) {
+              results.add(result);
+              out.println(json ? JsonLines.call(result) : TextReport.call(result));
+            }
+          });
       Summary summary = Summary.of(results);
       if (json) {
         out.println(JsonLines.summary(summary));
@@ -143,14 +185,21 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private String describe(LoadDriver.Plan plan, SpillwayPool pool) {
-    String loop = rate == null
-        ? "closed loop, " + plan.concurrency() + " in flight"
-        : String.format(Locale.ROOT, "open loop at %.1f/s, at most %d in flight", rate,
-            plan.concurrency());
-    return String.format(Locale.ROOT, "%d %s call%s of %s through %d backend%s (%s)", requests,
-        stream ? "streamed" : "chat", requests == 1 ? "" : "s", model,
+    String loop =
+        rate == null
+            ? "closed loop, " + plan.concurrency() + " in flight"
+            : String.format(
+                Locale.ROOT, "open loop at %.1f/s, at most %d in flight", rate, plan.concurrency());
+    return String.format(
+        Locale.ROOT,
+        "%d %s call%s of %s through %d backend%s (%s)",
+        requests,
+        stream ? "streamed" : "chat",
+        requests == 1 ? "" : "s",
+        model,
         pool.backendPool().backends().size(),
-        pool.backendPool().backends().size() == 1 ? "" : "s", loop);
+        pool.backendPool().backends().size() == 1 ? "" : "s",
+        loop);
   }
 
   private void positive(String option, int value) {

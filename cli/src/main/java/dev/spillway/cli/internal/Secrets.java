@@ -26,13 +26,14 @@ final class Secrets {
    * @return the secrets, longest first (a key containing another is masked whole)
    */
   static Secrets of(PoolConfig config) {
-    return new Secrets(config.backends().stream()
-        .map(BackendConfig::apiKey)
-        .filter(Objects::nonNull)
-        .filter(key -> !key.isBlank())
-        .distinct()
-        .sorted(Comparator.comparingInt(String::length).reversed())
-        .toList());
+    return new Secrets(
+        config.backends().stream()
+            .map(BackendConfig::apiKey)
+            .filter(Objects::nonNull)
+            .filter(key -> !key.isBlank())
+            .distinct()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toList());
   }
 
   /**

@@ -24,8 +24,17 @@ import java.util.TreeMap;
  * @param inputTokens input tokens over all calls
  * @param outputTokens output tokens over all calls
  */
-record Summary(int calls, int ok, int failed, SortedMap<String, Long> byBackend, long backend429,
-    long absorbed429, Duration p50, Duration p99, long inputTokens, long outputTokens) {
+record Summary(
+    int calls,
+    int ok,
+    int failed,
+    SortedMap<String, Long> byBackend,
+    long backend429,
+    long absorbed429,
+    Duration p50,
+    Duration p99,
+    long inputTokens,
+    long outputTokens) {
 
   /** Copies the map. */
   Summary {
@@ -59,8 +68,17 @@ record Summary(int calls, int ok, int failed, SortedMap<String, Long> byBackend,
       }
     }
     Arrays.sort(latencies, 0, ok);
-    return new Summary(results.size(), ok, results.size() - ok, byBackend, throttled, absorbed,
-        percentile(latencies, ok, 50), percentile(latencies, ok, 99), input, output);
+    return new Summary(
+        results.size(),
+        ok,
+        results.size() - ok,
+        byBackend,
+        throttled,
+        absorbed,
+        percentile(latencies, ok, 50),
+        percentile(latencies, ok, 99),
+        input,
+        output);
   }
 
   /**

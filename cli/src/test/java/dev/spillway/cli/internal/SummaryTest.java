@@ -17,8 +17,16 @@ class SummaryTest {
     for (int i = 100; i >= 1; i--) {
       results.add(ok(i, "a", i));
     }
-    results.add(new CallResult(101, false, 500, "a", Duration.ofSeconds(60), List.of(),
-        Usage.reported(0, 0), "HTTP 500"));
+    results.add(
+        new CallResult(
+            101,
+            false,
+            500,
+            "a",
+            Duration.ofSeconds(60),
+            List.of(),
+            Usage.reported(0, 0),
+            "HTTP 500"));
 
     Summary summary = Summary.of(results);
 
@@ -30,16 +38,30 @@ class SummaryTest {
 
   @Test
   void countsSuccessfulCallsByAnsweringBackendAnd429sOfAllCalls() {
-    CallResult absorbed = new CallResult(1, true, 200, "paygo", Duration.ofMillis(9),
-        List.of(JsonLinesTest.THROTTLED, JsonLinesTest.ADMITTED), Usage.reported(5, 7), null);
-    CallResult passedOn = new CallResult(2, false, 429, "ptu", Duration.ofMillis(9),
-        List.of(JsonLinesTest.THROTTLED), Usage.reported(0, 0), "HTTP 429");
+    CallResult absorbed =
+        new CallResult(
+            1,
+            true,
+            200,
+            "paygo",
+            Duration.ofMillis(9),
+            List.of(JsonLinesTest.THROTTLED, JsonLinesTest.ADMITTED),
+            Usage.reported(5, 7),
+            null);
+    CallResult passedOn =
+        new CallResult(
+            2,
+            false,
+            429,
+            "ptu",
+            Duration.ofMillis(9),
+            List.of(JsonLinesTest.THROTTLED),
+            Usage.reported(0, 0),
+            "HTTP 429");
 
     Summary summary = Summary.of(List.of(absorbed, passedOn, ok(3, "ptu", 4)));
 
-    assertThat(summary.byBackend()).containsExactly(
-        entry("paygo", 1L),
-        entry("ptu", 1L));
+    assertThat(summary.byBackend()).containsExactly(entry("paygo", 1L), entry("ptu", 1L));
     assertThat(summary.backend429()).isEqualTo(2);
     assertThat(summary.absorbed429()).isEqualTo(1);
     assertThat(summary.shares()).containsEntry("paygo", 0.5);
@@ -48,7 +70,14 @@ class SummaryTest {
   }
 
   private static CallResult ok(int call, String backend, long millis) {
-    return new CallResult(call, true, 200, backend, Duration.ofMillis(millis),
-        List.of(JsonLinesTest.ADMITTED), Usage.reported(1, 2), null);
+    return new CallResult(
+        call,
+        true,
+        200,
+        backend,
+        Duration.ofMillis(millis),
+        List.of(JsonLinesTest.ADMITTED),
+        Usage.reported(1, 2),
+        null);
   }
 }

@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A Spring Boot application: {@code application.yaml} configures the pool, the starter provides
- * the {@code OpenAIClient}, health and {@code /actuator/spillway}, and a {@code PoolListener} bean
+ * A Spring Boot application: {@code application.yaml} configures the pool, the starter provides the
+ * {@code OpenAIClient}, health and {@code /actuator/spillway}, and a {@code PoolListener} bean
  * writes the audit records. {@code GET /chat?q=…} asks the pool.
  */
 @SpringBootApplication
@@ -65,6 +65,7 @@ public class SpillwayExampleApplication {
   AuditListener auditListener() {
     return new AuditListener(AUDIT::info);
   }
+
   // end::listener-bean[]
 
   /** Answers {@code GET /chat?q=…} through the pool. */
@@ -73,14 +74,16 @@ public class SpillwayExampleApplication {
     private final OpenAIClient client;
 
     // tag::controller[]
-    ChatController(OpenAIClient client) {  // auto-configured from spillway.* in application.yaml
+    ChatController(OpenAIClient client) { // auto-configured from spillway.* in application.yaml
       this.client = client;
     }
 
     @GetMapping("/chat")
     String chat(@RequestParam(name = "q", defaultValue = "Say hello.") String q) {
-      ChatCompletions answer = client.getChatCompletions("gpt-4o",
-          new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(q))).setMaxTokens(60));
+      ChatCompletions answer =
+          client.getChatCompletions(
+              "gpt-4o",
+              new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(q))).setMaxTokens(60));
       return answer.getChoices().get(0).getMessage().getContent();
     }
     // end::controller[]

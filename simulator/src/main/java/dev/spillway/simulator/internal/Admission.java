@@ -12,23 +12,34 @@ package dev.spillway.simulator.internal;
  * @param utilization PTU: bucket level ÷ capacity (1.0 = 100 %)
  * @param limitReduced whether a temporary limit reduction is in force
  */
-public record Admission(Limit limit, long retryAfterSimNanos, long limitTokens, long limitRequests,
-        long remainingTokens, long remainingRequests, double utilization, boolean limitReduced) {
+public record Admission(
+    Limit limit,
+    long retryAfterSimNanos,
+    long limitTokens,
+    long limitRequests,
+    long remainingTokens,
+    long remainingRequests,
+    double utilization,
+    boolean limitReduced) {
 
-    /** Which limit refused a request. */
-    public enum Limit {
-        /** Admitted. */
-        NONE,
-        /** Standard per-minute token limit ({@code policy-id: DeploymentRatelimit-Token}). */
-        TOKENS,
-        /** Standard request-rate limit over 1 s or 10 s ({@code policy-id: DeploymentRatelimit-Call}). */
-        CALLS,
-        /** PTU utilization above 100 %. */
-        UTILIZATION
-    }
+  /** Which limit refused a request. */
+  public enum Limit {
+    /** Admitted. */
+    NONE,
+    /** Standard per-minute token limit ({@code policy-id: DeploymentRatelimit-Token}). */
+    TOKENS,
+    /**
+     * Standard request-rate limit over 1 s or 10 s ({@code policy-id: DeploymentRatelimit-Call}).
+     */
+    CALLS,
+    /** PTU utilization above 100 %. */
+    UTILIZATION
+  }
 
-    /** @return whether the request was admitted */
-    public boolean admitted() {
-        return limit == Limit.NONE;
-    }
+  /**
+   * @return whether the request was admitted
+   */
+  public boolean admitted() {
+    return limit == Limit.NONE;
+  }
 }

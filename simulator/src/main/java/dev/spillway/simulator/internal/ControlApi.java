@@ -26,222 +26,253 @@ import java.util.Set;
 
 /**
  * The simulator's own endpoints, served on every resource's port without authentication:
+ *
  * <ul>
- *   <li>{@code GET /_sim/stats}: every deployment's books;</li>
- *   <li>{@code POST /_sim/stats/reset}: starts a new period, answers the fresh books;</li>
- *   <li>{@code GET /_sim/faults}: the faults in force;</li>
- *   <li>{@code POST /_sim/faults} with {@code {"resource": id, "deployment": name?, "faults": {...}?,
- *       "refuseConnections": bool?, "recoverAfterMs": n?}}: replaces the faults of one deployment (or of every
- *       deployment of the resource), and/or makes the resource refuse connections (recovering after the
- *       given delay, if any) or accept them again.</li>
+ *   <li>{@code GET /_sim/stats}: every deployment's books;
+ *   <li>{@code POST /_sim/stats/reset}: starts a new period, answers the fresh books;
+ *   <li>{@code GET /_sim/faults}: the faults in force;
+ *   <li>{@code POST /_sim/faults} with {@code {"resource": id, "deployment": name?, "faults":
+ *       {...}?, "refuseConnections": bool?, "recoverAfterMs": n?}}: replaces the faults of one
+ *       deployment (or of every deployment of the resource), and/or makes the resource refuse
+ *       connections (recovering after the given delay, if any) or accept them again.
  * </ul>
+ *
  * Thread-safe (stateless apart from the core).
  */
 final class ControlApi {
-    static final String PREFIX = "/_sim/";
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final Set<String> REQUEST_KEYS =
-            Set.of("resource", "deployment", "faults", "refuseConnections", "recoverAfterMs");
-    private static final Set<String> FAULT_KEYS = Set.of("errorRate", "errorStatus", "errorRetryAfterMs",
-            "resetBeforeHeadersRate", "resetMidStreamRate", "stallMs", "latencyMultiplier", "limitFactor");
+  static final String PREFIX = "/_sim/";
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Set<String> REQUEST_KEYS =
+      Set.of("resource", "deployment", "faults", "refuseConnections", "recoverAfterMs");
+  private static final Set<String> FAULT_KEYS =
+      Set.of(
+          "errorRate",
+          "errorStatus",
+          "errorRetryAfterMs",
+          "resetBeforeHeadersRate",
+          "resetMidStreamRate",
+          "stallMs",
+          "latencyMultiplier",
+          "limitFactor");
 
-    private final SimulatorCore core;
+  private final SimulatorCore core;
 
-    ControlApi(SimulatorCore core) {
-        this.core = core;
+  ControlApi(SimulatorCore core) {
+    this.core = core;
+  }
+
+  Plan answer(FullHttpRequest request, QueryStringDecoder uri, boolean keepAlive) {
+    String path = uri.path();
+    HttpMethod method = request.method();
+    if (path.equals("/_sim/stats") && method.equals(HttpMethod.GET)) {
+      return ok(statsJson(core.stats()), keepAlive, null);
     }
-
-    Plan answer(FullHttpRequest request, QueryStringDecoder uri, boolean keepAlive) {
-        String path = uri.path();
-        HttpMethod method = request.method();
-        if (path.equals("/_sim/stats") && method.equals(HttpMethod.GET)) {
-            return ok(statsJson(core.stats()), keepAlive, null);
-        }
-        if (path.equals("/_sim/stats/reset") && method.equals(HttpMethod.POST)) {
-            core.resetStats();
-            return ok(statsJson(core.stats()), keepAlive, null);
-        }
-        if (path.equals("/_sim/faults") && method.equals(HttpMethod.GET)) {
-            return ok(faultsJson(core.resources()), keepAlive, null);
-        }
-        if (path.equals("/_sim/faults") && method.equals(HttpMethod.POST)) {
-            try {
-                return changeFaults(request, keepAlive);
-            } catch (IllegalArgumentException e) {
-                return reply(HttpResponseStatus.BAD_REQUEST, AzureBodies.error("BadRequest", e.getMessage()),
-                        keepAlive, null);
-            }
-        }
-        return reply(HttpResponseStatus.NOT_FOUND, AzureBodies.error("404", "Resource not found"), keepAlive, null);
+    if (path.equals("/_sim/stats/reset") && method.equals(HttpMethod.POST)) {
+      core.resetStats();
+      return ok(statsJson(core.stats()), keepAlive, null);
     }
-
-    private Plan changeFaults(FullHttpRequest request, boolean keepAlive) {
-        JsonNode body;
-        try {
-            body = RequestHandler.MAPPER.readTree(new ByteBufInputStream(request.content()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage(), e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        rejectUnknown(body, REQUEST_KEYS, "request");
-        ResourceServer resource = core.resource(text(body, "resource"));
-        Collection<DeploymentRuntime> targets = body.hasNonNull("deployment")
-                ? List.of(core.deployment(resource.config().id(), text(body, "deployment")))
-                : resource.deployments().values();
-        if (body.has("faults")) {
-            Faults faults = faults(body.get("faults"));
-            targets.forEach(d -> d.faults(faults));
-        }
-        Runnable afterWrite = null;
-        if (body.has("refuseConnections")) {
-            JsonNode refuse = body.get("refuseConnections");
-            if (!refuse.isBoolean()) {
-                throw new IllegalArgumentException("refuseConnections must be true or false, was " + refuse);
-            }
-            long recoverAfter = body.path("recoverAfterMs").asLong(-1);
-            afterWrite = refuse.booleanValue()
-                    ? () -> core.refuseLater(resource).thenRun(() -> {
-                        if (recoverAfter >= 0) {
-                            core.acceptLater(resource, recoverAfter);
-                        }
-                    })
-                    : () -> core.acceptLater(resource, 0);
-        }
-        return ok(faultsJson(List.of(resource)), keepAlive, afterWrite);
+    if (path.equals("/_sim/faults") && method.equals(HttpMethod.GET)) {
+      return ok(faultsJson(core.resources()), keepAlive, null);
     }
-
-    private static Faults faults(JsonNode node) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("faults must be a JSON object, was " + node);
-        }
-        rejectUnknown(node, FAULT_KEYS, "faults");
-        Faults none = Faults.NONE;
-        return new Faults(
-                number(node, "errorRate", none.errorRate()),
-                (int) number(node, "errorStatus", none.errorStatus()),
-                Duration.ofMillis((long) number(node, "errorRetryAfterMs", 0)),
-                number(node, "resetBeforeHeadersRate", none.resetBeforeHeadersRate()),
-                number(node, "resetMidStreamRate", none.resetMidStreamRate()),
-                Duration.ofMillis((long) number(node, "stallMs", 0)),
-                number(node, "latencyMultiplier", none.latencyMultiplier()),
-                number(node, "limitFactor", none.limitFactor()));
+    if (path.equals("/_sim/faults") && method.equals(HttpMethod.POST)) {
+      try {
+        return changeFaults(request, keepAlive);
+      } catch (IllegalArgumentException e) {
+        return reply(
+            HttpResponseStatus.BAD_REQUEST,
+            AzureBodies.error("BadRequest", e.getMessage()),
+            keepAlive,
+            null);
+      }
     }
+    return reply(
+        HttpResponseStatus.NOT_FOUND,
+        AzureBodies.error("404", "Resource not found"),
+        keepAlive,
+        null);
+  }
 
-    private static void rejectUnknown(JsonNode node, Set<String> known, String where) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + name + "'; known keys: "
-                        + known.stream().sorted().toList());
-            }
-        }
+  private Plan changeFaults(FullHttpRequest request, boolean keepAlive) {
+    JsonNode body;
+    try {
+      body = RequestHandler.MAPPER.readTree(new ByteBufInputStream(request.content()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage(), e);
     }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException(field + " must be a string, was " + value);
-        }
-        return value.asText();
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException("the body must be a JSON object");
     }
-
-    private static double number(JsonNode node, String field, double fallback) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isNumber()) {
-            throw new IllegalArgumentException("faults: " + field + " must be a number, was " + value);
-        }
-        return value.doubleValue();
+    rejectUnknown(body, REQUEST_KEYS, "request");
+    ResourceServer resource = core.resource(text(body, "resource"));
+    Collection<DeploymentRuntime> targets =
+        body.hasNonNull("deployment")
+            ? List.of(core.deployment(resource.config().id(), text(body, "deployment")))
+            : resource.deployments().values();
+    if (body.has("faults")) {
+      Faults faults = faults(body.get("faults"));
+      targets.forEach(d -> d.faults(faults));
     }
-
-    private static Plan ok(byte[] json, boolean keepAlive, Runnable afterWrite) {
-        return reply(HttpResponseStatus.OK, json, keepAlive, afterWrite);
+    Runnable afterWrite = null;
+    if (body.has("refuseConnections")) {
+      JsonNode refuse = body.get("refuseConnections");
+      if (!refuse.isBoolean()) {
+        throw new IllegalArgumentException(
+            "refuseConnections must be true or false, was " + refuse);
+      }
+      long recoverAfter = body.path("recoverAfterMs").asLong(-1);
+      afterWrite =
+          refuse.booleanValue()
+              ? () ->
+                  core.refuseLater(resource)
+                      .thenRun(
+                          () -> {
+                            if (recoverAfter >= 0) {
+                              core.acceptLater(resource, recoverAfter);
+                            }
+                          })
+              : () -> core.acceptLater(resource, 0);
     }
+    return ok(faultsJson(List.of(resource)), keepAlive, afterWrite);
+  }
 
-    private static Plan reply(HttpResponseStatus status, byte[] json, boolean keepAlive, Runnable afterWrite) {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        return new Plan.Whole(new Reply(status, headers, json), 0, keepAlive, null, 0, false, afterWrite);
+  private static Faults faults(JsonNode node) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("faults must be a JSON object, was " + node);
     }
+    rejectUnknown(node, FAULT_KEYS, "faults");
+    Faults none = Faults.NONE;
+    return new Faults(
+        number(node, "errorRate", none.errorRate()),
+        (int) number(node, "errorStatus", none.errorStatus()),
+        Duration.ofMillis((long) number(node, "errorRetryAfterMs", 0)),
+        number(node, "resetBeforeHeadersRate", none.resetBeforeHeadersRate()),
+        number(node, "resetMidStreamRate", none.resetMidStreamRate()),
+        Duration.ofMillis((long) number(node, "stallMs", 0)),
+        number(node, "latencyMultiplier", none.latencyMultiplier()),
+        number(node, "limitFactor", none.limitFactor()));
+  }
 
-    static byte[] statsJson(SimulatorStats stats) {
-        return write(g -> {
+  private static void rejectUnknown(JsonNode node, Set<String> known, String where) {
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            where
+                + ": unknown key '"
+                + name
+                + "'; known keys: "
+                + known.stream().sorted().toList());
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string, was " + value);
+    }
+    return value.asText();
+  }
+
+  private static double number(JsonNode node, String field, double fallback) {
+    JsonNode value = node.get(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isNumber()) {
+      throw new IllegalArgumentException("faults: " + field + " must be a number, was " + value);
+    }
+    return value.doubleValue();
+  }
+
+  private static Plan ok(byte[] json, boolean keepAlive, Runnable afterWrite) {
+    return reply(HttpResponseStatus.OK, json, keepAlive, afterWrite);
+  }
+
+  private static Plan reply(
+      HttpResponseStatus status, byte[] json, boolean keepAlive, Runnable afterWrite) {
+    HttpHeaders headers = new DefaultHttpHeaders();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    return new Plan.Whole(
+        new Reply(status, headers, json), 0, keepAlive, null, 0, false, afterWrite);
+  }
+
+  static byte[] statsJson(SimulatorStats stats) {
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("timeScale", stats.timeScale());
+          g.writeNumberField("capacityFraction", stats.capacityFraction());
+          g.writeArrayFieldStart("deployments");
+          for (DeploymentStats d : stats.deployments()) {
             g.writeStartObject();
-            g.writeNumberField("timeScale", stats.timeScale());
-            g.writeNumberField("capacityFraction", stats.capacityFraction());
+            g.writeStringField("resource", d.resource());
+            g.writeStringField("deployment", d.deployment());
+            g.writeBooleanField("ptu", d.ptu());
+            g.writeNumberField("requests", d.requests());
+            g.writeNumberField("succeeded", d.succeeded());
+            g.writeNumberField("throttled", d.throttled());
+            g.writeNumberField("failed", d.failed());
+            g.writeNumberField("tokensAdmitted", d.tokensAdmitted());
+            g.writeNumberField("tokensServed", d.tokensServed());
+            g.writeNumberField("tokensCharged", d.tokensCharged());
+            g.writeNumberField("tokensChargeable", d.tokensChargeable());
+            g.writeNumberField("periodSeconds", d.period().toNanos() / 1e9);
+            g.writeNumberField("capacityFraction", d.capacityFraction());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private static byte[] faultsJson(Collection<ResourceServer> resources) {
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("resources");
+          for (ResourceServer resource : resources) {
+            g.writeStartObject();
+            g.writeStringField("resource", resource.config().id());
+            g.writeNumberField("port", resource.port());
+            g.writeBooleanField("acceptingConnections", resource.accepting());
             g.writeArrayFieldStart("deployments");
-            for (DeploymentStats d : stats.deployments()) {
-                g.writeStartObject();
-                g.writeStringField("resource", d.resource());
-                g.writeStringField("deployment", d.deployment());
-                g.writeBooleanField("ptu", d.ptu());
-                g.writeNumberField("requests", d.requests());
-                g.writeNumberField("succeeded", d.succeeded());
-                g.writeNumberField("throttled", d.throttled());
-                g.writeNumberField("failed", d.failed());
-                g.writeNumberField("tokensAdmitted", d.tokensAdmitted());
-                g.writeNumberField("tokensServed", d.tokensServed());
-                g.writeNumberField("tokensCharged", d.tokensCharged());
-                g.writeNumberField("tokensChargeable", d.tokensChargeable());
-                g.writeNumberField("periodSeconds", d.period().toNanos() / 1e9);
-                g.writeNumberField("capacityFraction", d.capacityFraction());
-                g.writeEndObject();
+            for (DeploymentRuntime d : resource.deployments().values()) {
+              Faults f = d.faults();
+              g.writeStartObject();
+              g.writeStringField("deployment", d.config().name());
+              g.writeObjectFieldStart("faults");
+              g.writeNumberField("errorRate", f.errorRate());
+              g.writeNumberField("errorStatus", f.errorStatus());
+              g.writeNumberField("errorRetryAfterMs", f.errorRetryAfter().toMillis());
+              g.writeNumberField("resetBeforeHeadersRate", f.resetBeforeHeadersRate());
+              g.writeNumberField("resetMidStreamRate", f.resetMidStreamRate());
+              g.writeNumberField("stallMs", f.stall().toMillis());
+              g.writeNumberField("latencyMultiplier", f.latencyMultiplier());
+              g.writeNumberField("limitFactor", f.limitFactor());
+              g.writeEndObject();
+              g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
         });
-    }
+  }
 
-    private static byte[] faultsJson(Collection<ResourceServer> resources) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("resources");
-            for (ResourceServer resource : resources) {
-                g.writeStartObject();
-                g.writeStringField("resource", resource.config().id());
-                g.writeNumberField("port", resource.port());
-                g.writeBooleanField("acceptingConnections", resource.accepting());
-                g.writeArrayFieldStart("deployments");
-                for (DeploymentRuntime d : resource.deployments().values()) {
-                    Faults f = d.faults();
-                    g.writeStartObject();
-                    g.writeStringField("deployment", d.config().name());
-                    g.writeObjectFieldStart("faults");
-                    g.writeNumberField("errorRate", f.errorRate());
-                    g.writeNumberField("errorStatus", f.errorStatus());
-                    g.writeNumberField("errorRetryAfterMs", f.errorRetryAfter().toMillis());
-                    g.writeNumberField("resetBeforeHeadersRate", f.resetBeforeHeadersRate());
-                    g.writeNumberField("resetMidStreamRate", f.resetMidStreamRate());
-                    g.writeNumberField("stallMs", f.stall().toMillis());
-                    g.writeNumberField("latencyMultiplier", f.latencyMultiplier());
-                    g.writeNumberField("limitFactor", f.limitFactor());
-                    g.writeEndObject();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+  private static byte[] write(JsonBody body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing into memory cannot fail", e);
     }
+    return out.toByteArray();
+  }
 
-    private static byte[] write(JsonBody body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing into memory cannot fail", e);
-        }
-        return out.toByteArray();
-    }
-
-    @FunctionalInterface
-    private interface JsonBody {
-        void write(JsonGenerator g) throws IOException;
-    }
+  @FunctionalInterface
+  private interface JsonBody {
+    void write(JsonGenerator g) throws IOException;
+  }
 }

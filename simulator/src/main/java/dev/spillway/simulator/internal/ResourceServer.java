@@ -28,126 +28,147 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
- * One simulated resource: a server socket on 127.0.0.1 and the deployments behind it. It can stop accepting
- * connections (the server socket is closed, so connecting is refused, and open connections are closed) and
- * accept them again on the same port. Thread-safe: binding state changes are synchronized.
+ * One simulated resource: a server socket on 127.0.0.1 and the deployments behind it. It can stop
+ * accepting connections (the server socket is closed, so connecting is refused, and open
+ * connections are closed) and accept them again on the same port. Thread-safe: binding state
+ * changes are synchronized.
  */
 public final class ResourceServer {
-    /** Largest request body accepted; larger ones get a 413 (assumed: Azure documents no figure). */
-    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+  /** Largest request body accepted; larger ones get a 413 (assumed: Azure documents no figure). */
+  static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-    private final ResourceConfig config;
-    private final SimulatorCore core;
-    private final Map<String, DeploymentRuntime> deployments;
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final ServerBootstrap bootstrap;
-    private final long gatewaySeed;
-    private final AtomicLong gatewaySequence = new AtomicLong();
-    private Channel serverChannel;
-    private volatile int port;
+  private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    ResourceServer(ResourceConfig config, SimulatorCore core, EventLoopGroup group) {
-        this.config = config;
-        this.core = core;
-        Map<String, DeploymentRuntime> byName = new LinkedHashMap<>();
-        for (DeploymentConfig deployment : config.deployments()) {
-            byName.put(deployment.name(), new DeploymentRuntime(config.id(), deployment, core.clock(), core.seed()));
-        }
-        this.deployments = Collections.unmodifiableMap(byName);
-        this.gatewaySeed = DeploymentRuntime.mix(core.seed() ^ config.id().hashCode());
-        this.port = config.port();
-        this.bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpServerExpectContinueHandler())
-                                .addLast(new BodyLimit())
-                                .addLast(new RequestHandler(ResourceServer.this, core));
-                    }
+  private final ResourceConfig config;
+  private final SimulatorCore core;
+  private final Map<String, DeploymentRuntime> deployments;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ServerBootstrap bootstrap;
+  private final long gatewaySeed;
+  private final AtomicLong gatewaySequence = new AtomicLong();
+  private Channel serverChannel;
+  private volatile int port;
+
+  ResourceServer(ResourceConfig config, SimulatorCore core, EventLoopGroup group) {
+    this.config = config;
+    this.core = core;
+    Map<String, DeploymentRuntime> byName = new LinkedHashMap<>();
+    for (DeploymentConfig deployment : config.deployments()) {
+      byName.put(
+          deployment.name(),
+          new DeploymentRuntime(config.id(), deployment, core.clock(), core.seed()));
+    }
+    this.deployments = Collections.unmodifiableMap(byName);
+    this.gatewaySeed = DeploymentRuntime.mix(core.seed() ^ config.id().hashCode());
+    this.port = config.port();
+    this.bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerExpectContinueHandler())
+                        .addLast(new BodyLimit())
+                        .addLast(new RequestHandler(ResourceServer.this, core));
+                  }
                 });
+  }
+
+  /**
+   * @return the configuration
+   */
+  public ResourceConfig config() {
+    return config;
+  }
+
+  /**
+   * @return the deployments by name, in configuration order
+   */
+  public Map<String, DeploymentRuntime> deployments() {
+    return deployments;
+  }
+
+  /**
+   * @return the bound port (the ephemeral one, once bound)
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * @return whether the server socket is open
+   */
+  public synchronized boolean accepting() {
+    return serverChannel != null && serverChannel.isOpen();
+  }
+
+  /**
+   * @return a generator for answers that concern no deployment (401, 404)
+   */
+  RandomGenerator nextGatewayRandom() {
+    return new SplittableRandom(
+        DeploymentRuntime.mix(gatewaySeed + gatewaySequence.getAndIncrement() * GOLDEN_GAMMA));
+  }
+
+  /**
+   * Binds the server socket (on the configured port the first time, then on the same port again).
+   *
+   * @throws InterruptedException if interrupted while binding
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  public synchronized void bind() throws InterruptedException {
+    if (accepting()) {
+      return;
+    }
+    ChannelFuture bound =
+        bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).await();
+    if (!bound.isSuccess()) {
+      throw new IllegalStateException(
+          "resource '" + config.id() + "': cannot listen on 127.0.0.1:" + port, bound.cause());
+    }
+    serverChannel = bound.channel();
+    port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting: closes the server socket, so new connections are refused, then the open
+   * connections.
+   *
+   * @throws InterruptedException if interrupted while closing
+   */
+  public synchronized void refuse() throws InterruptedException {
+    if (serverChannel != null) {
+      serverChannel.close().await();
+      serverChannel = null;
+    }
+    connections.close().await();
+  }
+
+  /** Closes everything for good. */
+  synchronized void close() throws InterruptedException {
+    refuse();
+  }
+
+  /**
+   * Answers 413 with an Azure-style body when a request body is larger than {@link
+   * #MAX_BODY_BYTES}.
+   */
+  private static final class BodyLimit extends HttpObjectAggregator {
+    BodyLimit() {
+      super(MAX_BODY_BYTES);
     }
 
-    /** @return the configuration */
-    public ResourceConfig config() {
-        return config;
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      RequestHandler.tooLarge(ctx, oversized);
     }
-
-    /** @return the deployments by name, in configuration order */
-    public Map<String, DeploymentRuntime> deployments() {
-        return deployments;
-    }
-
-    /** @return the bound port (the ephemeral one, once bound) */
-    public int port() {
-        return port;
-    }
-
-    /** @return whether the server socket is open */
-    public synchronized boolean accepting() {
-        return serverChannel != null && serverChannel.isOpen();
-    }
-
-    /** @return a generator for answers that concern no deployment (401, 404) */
-    RandomGenerator nextGatewayRandom() {
-        return new SplittableRandom(DeploymentRuntime.mix(gatewaySeed + gatewaySequence.getAndIncrement()
-                * GOLDEN_GAMMA));
-    }
-
-    /**
-     * Binds the server socket (on the configured port the first time, then on the same port again).
-     *
-     * @throws InterruptedException if interrupted while binding
-     * @throws IllegalStateException if the port cannot be bound
-     */
-    public synchronized void bind() throws InterruptedException {
-        if (accepting()) {
-            return;
-        }
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).await();
-        if (!bound.isSuccess()) {
-            throw new IllegalStateException("resource '" + config.id() + "': cannot listen on 127.0.0.1:" + port,
-                    bound.cause());
-        }
-        serverChannel = bound.channel();
-        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-    }
-
-    /**
-     * Stops accepting: closes the server socket, so new connections are refused, then the open connections.
-     *
-     * @throws InterruptedException if interrupted while closing
-     */
-    public synchronized void refuse() throws InterruptedException {
-        if (serverChannel != null) {
-            serverChannel.close().await();
-            serverChannel = null;
-        }
-        connections.close().await();
-    }
-
-    /** Closes everything for good. */
-    synchronized void close() throws InterruptedException {
-        refuse();
-    }
-
-    /** Answers 413 with an Azure-style body when a request body is larger than {@link #MAX_BODY_BYTES}. */
-    private static final class BodyLimit extends HttpObjectAggregator {
-        BodyLimit() {
-            super(MAX_BODY_BYTES);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            RequestHandler.tooLarge(ctx, oversized);
-        }
-    }
+  }
 }

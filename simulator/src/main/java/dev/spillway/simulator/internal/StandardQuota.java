@@ -4,105 +4,127 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A standard (pay-as-you-go) deployment's quota: a per-minute token counter charged prompt + {@code
- * max_tokens} at admission, and a request rate of {@code TPM × 6 / 1000} per minute enforced over 1 s and
- * 10 s windows (at least one request per window). Windows are fixed and aligned to simulated time zero;
- * refused requests are not counted. Thread-safe (synchronized; one short critical section per request).
+ * max_tokens} at admission, and a request rate of {@code TPM × 6 / 1000} per minute enforced over 1
+ * s and 10 s windows (at least one request per window). Windows are fixed and aligned to simulated
+ * time zero; refused requests are not counted. Thread-safe (synchronized; one short critical
+ * section per request).
  */
 public final class StandardQuota implements Quota {
-    static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
-    static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
+  static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+  static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+  static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
 
-    private final long configuredTpm;
-    private double factor = 1.0;
-    private long minute = Long.MIN_VALUE;
-    private long second = Long.MIN_VALUE;
-    private long tenSeconds = Long.MIN_VALUE;
-    private long tokensInMinute;
-    private long requestsInMinute;
-    private long requestsInSecond;
-    private long requestsInTenSeconds;
+  private final long configuredTpm;
+  private double factor = 1.0;
+  private long minute = Long.MIN_VALUE;
+  private long second = Long.MIN_VALUE;
+  private long tenSeconds = Long.MIN_VALUE;
+  private long tokensInMinute;
+  private long requestsInMinute;
+  private long requestsInSecond;
+  private long requestsInTenSeconds;
 
-    /**
-     * Creates the quota.
-     *
-     * @param tpm the configured tokens-per-minute limit
-     */
-    public StandardQuota(long tpm) {
-        this.configuredTpm = tpm;
+  /**
+   * Creates the quota.
+   *
+   * @param tpm the configured tokens-per-minute limit
+   */
+  public StandardQuota(long tpm) {
+    this.configuredTpm = tpm;
+  }
+
+  @Override
+  public synchronized Admission admit(long now, long cost) {
+    roll(now);
+    long limitTokens = limitTokens();
+    long rpm = Math.max(1, limitTokens * 6 / 1000);
+    long perSecond = Math.max(1, ceilDiv(rpm, 60));
+    long perTenSeconds = Math.max(1, ceilDiv(rpm, 6));
+    boolean reduced = factor < 1.0;
+
+    long blockedUntil = Long.MIN_VALUE;
+    if (requestsInSecond >= perSecond) {
+      blockedUntil = (second + 1) * SECOND;
     }
-
-    @Override
-    public synchronized Admission admit(long now, long cost) {
-        roll(now);
-        long limitTokens = limitTokens();
-        long rpm = Math.max(1, limitTokens * 6 / 1000);
-        long perSecond = Math.max(1, ceilDiv(rpm, 60));
-        long perTenSeconds = Math.max(1, ceilDiv(rpm, 6));
-        boolean reduced = factor < 1.0;
-
-        long blockedUntil = Long.MIN_VALUE;
-        if (requestsInSecond >= perSecond) {
-            blockedUntil = (second + 1) * SECOND;
-        }
-        if (requestsInTenSeconds >= perTenSeconds) {
-            blockedUntil = Math.max(blockedUntil, (tenSeconds + 1) * TEN_SECONDS);
-        }
-        if (blockedUntil != Long.MIN_VALUE) {
-            return new Admission(Admission.Limit.CALLS, blockedUntil - now, limitTokens, rpm,
-                    limitTokens - tokensInMinute, Math.max(0, rpm - requestsInMinute), 0, reduced);
-        }
-        if (tokensInMinute + cost > limitTokens) {
-            return new Admission(Admission.Limit.TOKENS, (minute + 1) * MINUTE - now, limitTokens, rpm,
-                    Math.max(0, limitTokens - tokensInMinute), Math.max(0, rpm - requestsInMinute), 0, reduced);
-        }
-        tokensInMinute += cost;
-        requestsInMinute++;
-        requestsInSecond++;
-        requestsInTenSeconds++;
-        return new Admission(Admission.Limit.NONE, 0, limitTokens, rpm, limitTokens - tokensInMinute,
-                Math.max(0, rpm - requestsInMinute), 0, reduced);
+    if (requestsInTenSeconds >= perTenSeconds) {
+      blockedUntil = Math.max(blockedUntil, (tenSeconds + 1) * TEN_SECONDS);
     }
-
-    @Override
-    public void settle(long now, long correction) {
-        // Azure charges a standard deployment the admission estimate; nothing to correct.
+    if (blockedUntil != Long.MIN_VALUE) {
+      return new Admission(
+          Admission.Limit.CALLS,
+          blockedUntil - now,
+          limitTokens,
+          rpm,
+          limitTokens - tokensInMinute,
+          Math.max(0, rpm - requestsInMinute),
+          0,
+          reduced);
     }
-
-    @Override
-    public synchronized void limitFactor(long now, double factor) {
-        this.factor = factor;
+    if (tokensInMinute + cost > limitTokens) {
+      return new Admission(
+          Admission.Limit.TOKENS,
+          (minute + 1) * MINUTE - now,
+          limitTokens,
+          rpm,
+          Math.max(0, limitTokens - tokensInMinute),
+          Math.max(0, rpm - requestsInMinute),
+          0,
+          reduced);
     }
+    tokensInMinute += cost;
+    requestsInMinute++;
+    requestsInSecond++;
+    requestsInTenSeconds++;
+    return new Admission(
+        Admission.Limit.NONE,
+        0,
+        limitTokens,
+        rpm,
+        limitTokens - tokensInMinute,
+        Math.max(0, rpm - requestsInMinute),
+        0,
+        reduced);
+  }
 
-    @Override
-    public synchronized double tokensPerMinute() {
-        return limitTokens();
-    }
+  @Override
+  public void settle(long now, long correction) {
+    // Azure charges a standard deployment the admission estimate; nothing to correct.
+  }
 
-    private long limitTokens() {
-        return Math.max(1, (long) Math.floor(configuredTpm * factor));
-    }
+  @Override
+  public synchronized void limitFactor(long now, double factor) {
+    this.factor = factor;
+  }
 
-    private void roll(long now) {
-        long m = Math.floorDiv(now, MINUTE);
-        if (m != minute) {
-            minute = m;
-            tokensInMinute = 0;
-            requestsInMinute = 0;
-        }
-        long s = Math.floorDiv(now, SECOND);
-        if (s != second) {
-            second = s;
-            requestsInSecond = 0;
-        }
-        long t = Math.floorDiv(now, TEN_SECONDS);
-        if (t != tenSeconds) {
-            tenSeconds = t;
-            requestsInTenSeconds = 0;
-        }
-    }
+  @Override
+  public synchronized double tokensPerMinute() {
+    return limitTokens();
+  }
 
-    private static long ceilDiv(long x, long y) {
-        return -Math.floorDiv(-x, y);
+  private long limitTokens() {
+    return Math.max(1, (long) Math.floor(configuredTpm * factor));
+  }
+
+  private void roll(long now) {
+    long m = Math.floorDiv(now, MINUTE);
+    if (m != minute) {
+      minute = m;
+      tokensInMinute = 0;
+      requestsInMinute = 0;
     }
+    long s = Math.floorDiv(now, SECOND);
+    if (s != second) {
+      second = s;
+      requestsInSecond = 0;
+    }
+    long t = Math.floorDiv(now, TEN_SECONDS);
+    if (t != tenSeconds) {
+      tenSeconds = t;
+      requestsInTenSeconds = 0;
+    }
+  }
+
+  private static long ceilDiv(long x, long y) {
+    return -Math.floorDiv(-x, y);
+  }
 }

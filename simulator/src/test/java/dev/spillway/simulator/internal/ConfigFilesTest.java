@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigFilesTest {
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void readsAYamlSetUp() throws IOException {
-        Path file = Files.writeString(dir.resolve("sim.yaml"), """
+  @Test
+  void readsAYamlSetUp() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("sim.yaml"),
+            """
                 time-scale: 20
                 seed: 9007199254740993
                 retry-after-ms: true
@@ -37,55 +39,69 @@ class ConfigFilesTest {
                       - {name: embed, model: text-embedding-ada-002, tpm: 1000}
                 """);
 
-        SimulatorConfig config = ConfigFiles.load(file);
+    SimulatorConfig config = ConfigFiles.load(file);
 
-        assertThat(config.timeScale()).isEqualTo(20);
-        assertThat(config.seed()).isEqualTo(9007199254740993L);
-        assertThat(config.retryAfterMs()).isTrue();
-        DeploymentConfig ptu = config.resources().get(0).deployments().get(0);
-        assertThat(ptu.ptu()).isTrue();
-        assertThat(ptu.tpm()).isEqualTo(240_000);
-        assertThat(ptu.minOutputTokens()).isEqualTo(50);
-        assertThat(ptu.latencyMultiplier()).isEqualTo(2);
-        assertThat(ptu.latency().timePerOutputToken()).isEqualTo(Duration.ofNanos(12_500_000));
-        assertThat(config.resources().get(0).deployments().get(1).model()).isEqualTo("text-embedding-ada-002");
-    }
+    assertThat(config.timeScale()).isEqualTo(20);
+    assertThat(config.seed()).isEqualTo(9007199254740993L);
+    assertThat(config.retryAfterMs()).isTrue();
+    DeploymentConfig ptu = config.resources().get(0).deployments().get(0);
+    assertThat(ptu.ptu()).isTrue();
+    assertThat(ptu.tpm()).isEqualTo(240_000);
+    assertThat(ptu.minOutputTokens()).isEqualTo(50);
+    assertThat(ptu.latencyMultiplier()).isEqualTo(2);
+    assertThat(ptu.latency().timePerOutputToken()).isEqualTo(Duration.ofNanos(12_500_000));
+    assertThat(config.resources().get(0).deployments().get(1).model())
+        .isEqualTo("text-embedding-ada-002");
+  }
 
-    @Test
-    void readsAJsonSetUpWithCamelCaseKeys() throws IOException {
-        Path file = Files.writeString(dir.resolve("sim.json"), """
+  @Test
+  void readsAJsonSetUpWithCamelCaseKeys() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("sim.json"),
+            """
                 {"timeScale": 5, "resources": [{"id": "r", "apiKey": "k",
                   "deployments": [{"name": "d", "tpm": 1000, "minOutputTokens": 3}]}]}
                 """);
 
-        SimulatorConfig config = ConfigFiles.load(file);
+    SimulatorConfig config = ConfigFiles.load(file);
 
-        assertThat(config.timeScale()).isEqualTo(5);
-        assertThat(config.resources().get(0).region()).isEqualTo("East US");
-        assertThat(config.resources().get(0).deployments().get(0).minOutputTokens()).isEqualTo(3);
-    }
+    assertThat(config.timeScale()).isEqualTo(5);
+    assertThat(config.resources().get(0).region()).isEqualTo("East US");
+    assertThat(config.resources().get(0).deployments().get(0).minOutputTokens()).isEqualTo(3);
+  }
 
-    @Test
-    void errorsNameTheFileAndThePlace() throws IOException {
-        Path unknown = Files.writeString(dir.resolve("a.yaml"), """
+  @Test
+  void errorsNameTheFileAndThePlace() throws IOException {
+    Path unknown =
+        Files.writeString(
+            dir.resolve("a.yaml"),
+            """
                 resources:
                   - id: r
                     api-key: k
                     deployments:
                       - {name: d, tmp: 1000}
                 """);
-        Path missing = Files.writeString(dir.resolve("b.yaml"), "resources: [{id: r, api-key: k, deployments: [{name: d}]}]");
-        Path invalid = Files.writeString(dir.resolve("c.yaml"),
-                "resources: [{id: r, api-key: k, deployments: [{name: d, tpm: -5}]}]");
-        Path broken = Files.writeString(dir.resolve("d.json"), "{\"resources\": [");
+    Path missing =
+        Files.writeString(
+            dir.resolve("b.yaml"), "resources: [{id: r, api-key: k, deployments: [{name: d}]}]");
+    Path invalid =
+        Files.writeString(
+            dir.resolve("c.yaml"),
+            "resources: [{id: r, api-key: k, deployments: [{name: d, tpm: -5}]}]");
+    Path broken = Files.writeString(dir.resolve("d.json"), "{\"resources\": [");
 
-        assertThatThrownBy(() -> ConfigFiles.load(unknown)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("a.yaml").hasMessageContaining("resources[0].deployments[0]: unknown key 'tmp'");
-        assertThatThrownBy(() -> ConfigFiles.load(missing))
-                .hasMessageContaining("resources[0].deployments[0]: tpm is required");
-        assertThatThrownBy(() -> ConfigFiles.load(invalid))
-                .hasMessageContaining("deployment 'd': tpm must be > 0, was -5");
-        assertThatThrownBy(() -> ConfigFiles.load(broken)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cannot parse");
-    }
+    assertThatThrownBy(() -> ConfigFiles.load(unknown))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a.yaml")
+        .hasMessageContaining("resources[0].deployments[0]: unknown key 'tmp'");
+    assertThatThrownBy(() -> ConfigFiles.load(missing))
+        .hasMessageContaining("resources[0].deployments[0]: tpm is required");
+    assertThatThrownBy(() -> ConfigFiles.load(invalid))
+        .hasMessageContaining("deployment 'd': tpm must be > 0, was -5");
+    assertThatThrownBy(() -> ConfigFiles.load(broken))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot parse");
+  }
 }

@@ -11,63 +11,64 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DeploymentRuntimeTest {
-    private final AtomicLong ticker = new AtomicLong();
-    private final SimClock clock = new SimClock(ticker::get, 20);
+  private final AtomicLong ticker = new AtomicLong();
+  private final SimClock clock = new SimClock(ticker::get, 20);
 
-    @Test
-    void standardBooksChargeAdmissionEstimatesAgainstTpmOverTime() {
-        DeploymentRuntime d = new DeploymentRuntime("r", DeploymentConfig.standard("d", 120_000), clock, 1);
-        d.onRequest();
-        d.admit(800);
-        d.settle(true, 800, 400);
-        d.onRequest();
-        d.admit(200_000);
-        ticker.addAndGet(TimeUnit.SECONDS.toNanos(3)); // one simulated minute
+  @Test
+  void standardBooksChargeAdmissionEstimatesAgainstTpmOverTime() {
+    DeploymentRuntime d =
+        new DeploymentRuntime("r", DeploymentConfig.standard("d", 120_000), clock, 1);
+    d.onRequest();
+    d.admit(800);
+    d.settle(true, 800, 400);
+    d.onRequest();
+    d.admit(200_000);
+    ticker.addAndGet(TimeUnit.SECONDS.toNanos(3)); // one simulated minute
 
-        DeploymentStats stats = d.stats();
-        assertThat(stats.requests()).isEqualTo(2);
-        assertThat(stats.succeeded()).isEqualTo(1);
-        assertThat(stats.throttled()).isEqualTo(1);
-        assertThat(stats.tokensAdmitted()).isEqualTo(800);
-        assertThat(stats.tokensCharged()).isEqualTo(800);
-        assertThat(stats.tokensServed()).isEqualTo(400);
-        assertThat(stats.tokensChargeable()).isEqualTo(120_000);
-        assertThat(stats.period()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(stats.capacityFraction()).isEqualTo(800.0 / 120_000);
-    }
+    DeploymentStats stats = d.stats();
+    assertThat(stats.requests()).isEqualTo(2);
+    assertThat(stats.succeeded()).isEqualTo(1);
+    assertThat(stats.throttled()).isEqualTo(1);
+    assertThat(stats.tokensAdmitted()).isEqualTo(800);
+    assertThat(stats.tokensCharged()).isEqualTo(800);
+    assertThat(stats.tokensServed()).isEqualTo(400);
+    assertThat(stats.tokensChargeable()).isEqualTo(120_000);
+    assertThat(stats.period()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(stats.capacityFraction()).isEqualTo(800.0 / 120_000);
+  }
 
-    @Test
-    void ptuBooksChargeTheCorrectedCostAndChargeableFollowsLimitChanges() {
-        DeploymentRuntime d = new DeploymentRuntime("r", DeploymentConfig.ptu("d", 240_000), clock, 1);
-        d.admit(800);
-        d.settle(false, 800, 500);
-        ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500)); // half a simulated minute at full rate
-        d.faults(Faults.NONE.withLimitFactor(0.5));
-        ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500)); // half a minute at half rate
+  @Test
+  void ptuBooksChargeTheCorrectedCostAndChargeableFollowsLimitChanges() {
+    DeploymentRuntime d = new DeploymentRuntime("r", DeploymentConfig.ptu("d", 240_000), clock, 1);
+    d.admit(800);
+    d.settle(false, 800, 500);
+    ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500)); // half a simulated minute at full rate
+    d.faults(Faults.NONE.withLimitFactor(0.5));
+    ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500)); // half a minute at half rate
 
-        DeploymentStats stats = d.stats();
-        assertThat(stats.tokensAdmitted()).isEqualTo(800);
-        assertThat(stats.tokensCharged()).isEqualTo(500);
-        assertThat(stats.failed()).isEqualTo(1);
-        assertThat(stats.tokensServed()).isZero();
-        assertThat(stats.tokensChargeable()).isEqualTo(120_000 + 60_000);
+    DeploymentStats stats = d.stats();
+    assertThat(stats.tokensAdmitted()).isEqualTo(800);
+    assertThat(stats.tokensCharged()).isEqualTo(500);
+    assertThat(stats.failed()).isEqualTo(1);
+    assertThat(stats.tokensServed()).isZero();
+    assertThat(stats.tokensChargeable()).isEqualTo(120_000 + 60_000);
 
-        d.resetBooks();
-        assertThat(d.stats().tokensCharged()).isZero();
-        assertThat(d.stats().tokensChargeable()).isZero();
-    }
+    d.resetBooks();
+    assertThat(d.stats().tokensCharged()).isZero();
+    assertThat(d.stats().tokensChargeable()).isZero();
+  }
 
-    @Test
-    void answersAreSeededPerDeploymentAndSequence() {
-        DeploymentConfig config = DeploymentConfig.standard("d", 1_000);
-        DeploymentRuntime a = new DeploymentRuntime("r", config, clock, 5);
-        DeploymentRuntime b = new DeploymentRuntime("r", config, clock, 5);
-        DeploymentRuntime other = new DeploymentRuntime("r", config, clock, 6);
+  @Test
+  void answersAreSeededPerDeploymentAndSequence() {
+    DeploymentConfig config = DeploymentConfig.standard("d", 1_000);
+    DeploymentRuntime a = new DeploymentRuntime("r", config, clock, 5);
+    DeploymentRuntime b = new DeploymentRuntime("r", config, clock, 5);
+    DeploymentRuntime other = new DeploymentRuntime("r", config, clock, 6);
 
-        long first = a.nextRandom().nextLong();
-        assertThat(b.nextRandom().nextLong()).isEqualTo(first);
-        assertThat(a.nextRandom().nextLong()).isNotEqualTo(first);
-        assertThat(other.nextRandom().nextLong()).isNotEqualTo(first);
-        assertThat(a.systemFingerprint()).isEqualTo(b.systemFingerprint()).matches("fp_[0-9a-f]{10}");
-    }
+    long first = a.nextRandom().nextLong();
+    assertThat(b.nextRandom().nextLong()).isEqualTo(first);
+    assertThat(a.nextRandom().nextLong()).isNotEqualTo(first);
+    assertThat(other.nextRandom().nextLong()).isNotEqualTo(first);
+    assertThat(a.systemFingerprint()).isEqualTo(b.systemFingerprint()).matches("fp_[0-9a-f]{10}");
+  }
 }

@@ -19,12 +19,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * draining a backend at run time.
  *
  * <ul>
- *   <li>{@code GET /actuator/spillway}: every backend and route with its state and counters, and the
- *       pool's totals;
+ *   <li>{@code GET /actuator/spillway}: every backend and route with its state and counters, and
+ *       the pool's totals;
  *   <li>{@code GET /actuator/spillway/{backend}}: one backend;
- *   <li>{@code POST /actuator/spillway/{backend}} with {@code {"enabled": false}} stops new attempts
- *       to the backend (calls in flight finish), {@code {"enabled": true}} lets it take traffic
- *       again.
+ *   <li>{@code POST /actuator/spillway/{backend}} with {@code {"enabled": false}} stops new
+ *       attempts to the backend (calls in flight finish), {@code {"enabled": true}} lets it take
+ *       traffic again.
  * </ul>
  *
  * <p>Like other actuator endpoints it is exposed over HTTP only when listed in {@code
@@ -104,10 +104,11 @@ public final class SpillwayEndpoint {
     static PoolDescriptor of(PoolSnapshot snapshot) {
       List<BackendDescriptor> backends =
           snapshot.backends().stream().map(BackendDescriptor::of).toList();
-      Counters totals = backends.stream()
-          .flatMap(b -> b.routes().stream())
-          .map(RouteDescriptor::counters)
-          .reduce(Counters.ZERO, Counters::plus);
+      Counters totals =
+          backends.stream()
+              .flatMap(b -> b.routes().stream())
+              .map(RouteDescriptor::counters)
+              .reduce(Counters.ZERO, Counters::plus);
       return new PoolDescriptor(snapshot.takenAt().toString(), totals, backends);
     }
   }
@@ -141,9 +142,17 @@ public final class SpillwayEndpoint {
       List<RouteDescriptor> routes) {
 
     static BackendDescriptor of(BackendSnapshot backend) {
-      return new BackendDescriptor(backend.id(), backend.endpoint(), backend.tier(),
-          backend.weight(), backend.region(), backend.credentialKind(), backend.enabled(),
-          backend.circuit(), text(backend.circuitOpenUntil()), backend.outstanding(),
+      return new BackendDescriptor(
+          backend.id(),
+          backend.endpoint(),
+          backend.tier(),
+          backend.weight(),
+          backend.region(),
+          backend.credentialKind(),
+          backend.enabled(),
+          backend.circuit(),
+          text(backend.circuitOpenUntil()),
+          backend.outstanding(),
           backend.routes().stream().map(RouteDescriptor::of).toList());
     }
   }
@@ -175,12 +184,24 @@ public final class SpillwayEndpoint {
       Counters counters) {
 
     static RouteDescriptor of(RouteSnapshot route) {
-      return new RouteDescriptor(route.model(), route.deployment(), route.ptu(), route.state(),
+      return new RouteDescriptor(
+          route.model(),
+          route.deployment(),
+          route.ptu(),
+          route.state(),
           text(route.coolingUntil()),
           route.peakEwma() == null ? null : route.peakEwma().toNanos() / 1e6,
-          route.outstanding(), route.headroomTokens(), route.utilization(),
-          new Counters(route.attempts(), route.successes(), route.throttled(), route.failures(),
-              route.callerErrors(), route.inputTokens(), route.outputTokens()));
+          route.outstanding(),
+          route.headroomTokens(),
+          route.utilization(),
+          new Counters(
+              route.attempts(),
+              route.successes(),
+              route.throttled(),
+              route.failures(),
+              route.callerErrors(),
+              route.inputTokens(),
+              route.outputTokens()));
     }
   }
 
@@ -207,9 +228,13 @@ public final class SpillwayEndpoint {
     static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0);
 
     Counters plus(Counters other) {
-      return new Counters(attempts + other.attempts, successes + other.successes,
-          throttled + other.throttled, failures + other.failures,
-          callerErrors + other.callerErrors, inputTokens + other.inputTokens,
+      return new Counters(
+          attempts + other.attempts,
+          successes + other.successes,
+          throttled + other.throttled,
+          failures + other.failures,
+          callerErrors + other.callerErrors,
+          inputTokens + other.inputTokens,
           outputTokens + other.outputTokens);
     }
   }

@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Bean;
  * Registers the {@code spillway} health contributor ({@link SpillwayHealthIndicator}) when Spring
  * Boot's health support is on the classpath and {@code management.health.spillway.enabled} is not
  * {@code false}. It joins the main {@code /actuator/health} only: not the liveness or readiness
- * groups, since a pool whose backends all fail does not make the application itself unhealthy
- * (add it with {@code management.endpoint.health.group.readiness.include} if it should).
+ * groups, since a pool whose backends all fail does not make the application itself unhealthy (add
+ * it with {@code management.endpoint.health.group.readiness.include} if it should).
  */
 @AutoConfiguration(after = SpillwayAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})

@@ -23,15 +23,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *       are normal under load, and the pool waits for them or spills to another tier, so they stay
  *       {@code UP} (the details say which routes cool and until when);
  *   <li>{@code DOWN} when the circuit of every enabled backend is open: every backend failed
- *       authentication (401/403) or connections (resets, refusals, timeouts, 5xx) until its
- *       circuit opened;
+ *       authentication (401/403) or connections (resets, refusals, timeouts, 5xx) until its circuit
+ *       opened;
  *   <li>{@code OUT_OF_SERVICE} when every backend was disabled at run time.
  * </ul>
  *
  * <p>Details: how many routes are in each {@link RouteState}, then per backend (tier, enabled,
  * circuit, circuit open until) and per route (state, cooling until, peak-EWMA latency, outstanding
- * attempts, headroom, PTU utilization). No endpoint URL and
- * never a credential. Thread-safe.
+ * attempts, headroom, PTU utilization). No endpoint URL and never a credential. Thread-safe.
  */
 public final class SpillwayHealthIndicator implements HealthIndicator {
   private final SpillwayPool pool;

@@ -73,6 +73,7 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
   static final String ATTEMPT_OUTCOME = "spillway.attempt.outcome";
   static final String DEPLOYMENT = "spillway.route.deployment";
   static final String COOLDOWN_REASON = "spillway.cooldown.reason";
+
   /** The provider every Spillway call goes to (OpenTelemetry GenAI conventions). */
   static final String PROVIDER = "azure.ai.openai";
 
@@ -143,8 +144,14 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
 
   @Override
   public void onCallComplete(CallOutcome outcome) {
-    Tags tags = Tags.of(OPERATION_NAME, outcome.operation(), PROVIDER_NAME, PROVIDER,
-        REQUEST_MODEL, outcome.model());
+    Tags tags =
+        Tags.of(
+            OPERATION_NAME,
+            outcome.operation(),
+            PROVIDER_NAME,
+            PROVIDER,
+            REQUEST_MODEL,
+            outcome.model());
     String errorType = errorType(outcome);
     if (errorType != null) {
       tags = tags.and(ERROR_TYPE, errorType);
@@ -197,12 +204,17 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
   }
 
   private static Tags attemptTags(String backendId, int tier, AttemptOutcome outcome) {
-    return Tags.of(BACKEND_ID, backendId, BACKEND_TIER, String.valueOf(tier),
-        ATTEMPT_OUTCOME, outcome.attributeValue());
+    return Tags.of(
+        BACKEND_ID,
+        backendId,
+        BACKEND_TIER,
+        String.valueOf(tier),
+        ATTEMPT_OUTCOME,
+        outcome.attributeValue());
   }
 
   private static Tags coolDownTags(String backendId, String deployment, CoolDownReason reason) {
-    return Tags.of(BACKEND_ID, backendId, DEPLOYMENT, deployment,
-        COOLDOWN_REASON, reason.attributeValue());
+    return Tags.of(
+        BACKEND_ID, backendId, DEPLOYMENT, deployment, COOLDOWN_REASON, reason.attributeValue());
   }
 }

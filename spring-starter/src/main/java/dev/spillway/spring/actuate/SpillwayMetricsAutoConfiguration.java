@@ -11,9 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers {@link SpillwayMeterBinder} when Micrometer is on the classpath: Spring Boot binds every
- * {@code MeterBinder} bean to the application's meter registry, and the auto-configured pool takes
- * the binder as one of its listeners.
+ * Registers {@link SpillwayMeterBinder} when Micrometer is on the classpath: Spring Boot binds
+ * every {@code MeterBinder} bean to the application's meter registry, and the auto-configured pool
+ * takes the binder as one of its listeners.
  */
 @AutoConfiguration(after = SpillwayAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)

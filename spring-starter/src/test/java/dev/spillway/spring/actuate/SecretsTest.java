@@ -49,37 +49,44 @@ class SecretsTest {
     properties.addAll(backends.backend(1, "credential=entra"));
     properties.addAll(backends.backend(2, "api-key=" + CANARY + "wrong"));
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class,
-            SpillwayHealthAutoConfiguration.class, SpillwayEndpointAutoConfiguration.class,
-            SpillwayMetricsAutoConfiguration.class))
+        .withConfiguration(
+            AutoConfigurations.of(
+                SpillwayAutoConfiguration.class,
+                SpillwayHealthAutoConfiguration.class,
+                SpillwayEndpointAutoConfiguration.class,
+                SpillwayMetricsAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new))
-        .withPropertyValues("management.endpoints.web.exposure.include=spillway",
-            "spillway.timeout=2s")
+        .withPropertyValues(
+            "management.endpoints.web.exposure.include=spillway", "spillway.timeout=2s")
         .withUserConfiguration(BearerToken.class)
-        .run(context -> {
-          SimpleMeterRegistry registry = new SimpleMeterRegistry();
-          context.getBean(SpillwayMeterBinder.class).bindTo(registry);
-          OpenAIClient client = context.getBean(OpenAIClient.class);
-          chat(client, OVERSIZED_MAX_TOKENS); // sim-0 throttles, sim-1 answers
-          context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", false);
-          // sim-2's wrong key: 401, circuit open; sim-0 still cools past the 2 s deadline.
-          assertThatThrownBy(() -> chat(client, 5)).isInstanceOf(HttpResponseException.class);
-          context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", true);
+        .run(
+            context -> {
+              SimpleMeterRegistry registry = new SimpleMeterRegistry();
+              context.getBean(SpillwayMeterBinder.class).bindTo(registry);
+              OpenAIClient client = context.getBean(OpenAIClient.class);
+              chat(client, OVERSIZED_MAX_TOKENS); // sim-0 throttles, sim-1 answers
+              context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", false);
+              // sim-2's wrong key: 401, circuit open; sim-0 still cools past the 2 s deadline.
+              assertThatThrownBy(() -> chat(client, 5)).isInstanceOf(HttpResponseException.class);
+              context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", true);
 
-          ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-          SpillwayEndpoint endpoint = context.getBean(SpillwayEndpoint.class);
-          var health = context.getBean(SpillwayHealthIndicator.class).health();
-          List<String> outputs = List.of(
-              json.writeValueAsString(health), health.toString(),
-              json.writeValueAsString(endpoint.snapshot()), endpoint.snapshot().toString(),
-              json.writeValueAsString(endpoint.backend("sim-2")),
-              context.getBean(SpillwayProperties.class).toString(),
-              registry.getMetersAsString());
+              ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+              SpillwayEndpoint endpoint = context.getBean(SpillwayEndpoint.class);
+              var health = context.getBean(SpillwayHealthIndicator.class).health();
+              List<String> outputs =
+                  List.of(
+                      json.writeValueAsString(health),
+                      health.toString(),
+                      json.writeValueAsString(endpoint.snapshot()),
+                      endpoint.snapshot().toString(),
+                      json.writeValueAsString(endpoint.backend("sim-2")),
+                      context.getBean(SpillwayProperties.class).toString(),
+                      registry.getMetersAsString());
 
-          assertThat(health.getDetails()).containsKey("backends");
-          assertThat(outputs).allSatisfy(output -> assertThat(output).doesNotContain(CANARY));
-          assertThat(outputs.get(2)).contains("sim-0", "sim-1", "sim-2");
-        });
+              assertThat(health.getDetails()).containsKey("backends");
+              assertThat(outputs).allSatisfy(output -> assertThat(output).doesNotContain(CANARY));
+              assertThat(outputs.get(2)).contains("sim-0", "sim-1", "sim-2");
+            });
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -87,8 +94,8 @@ class SecretsTest {
     /** The simulator accepts its API key as a bearer token. */
     @Bean
     TokenCredential bearerToken() {
-      return request -> Mono.just(
-          new AccessToken(backends.key(1), OffsetDateTime.now().plusHours(1)));
+      return request ->
+          Mono.just(new AccessToken(backends.key(1), OffsetDateTime.now().plusHours(1)));
     }
   }
 }

@@ -24,9 +24,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class SpillwayMeterBinderTest {
   private static SimulatedBackends backends;
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(
-          SpillwayAutoConfiguration.class, SpillwayMetricsAutoConfiguration.class));
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  SpillwayAutoConfiguration.class, SpillwayMetricsAutoConfiguration.class));
 
   @BeforeAll
   static void startSimulator() {
@@ -40,62 +42,141 @@ class SpillwayMeterBinderTest {
 
   @Test
   void recordsAttemptsCoolDownsCallsAndTokens() {
-    runner.withPropertyValues(backends.properties()).run(context -> {
-      MeterRegistry registry = new SimpleMeterRegistry();
-      context.getBean(SpillwayMeterBinder.class).bindTo(registry);
-      assertThat(registry.get("spillway.route.latency.ewma").tag("spillway.backend.id", "sim-1")
-          .gauge().value()).isNaN();
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              MeterRegistry registry = new SimpleMeterRegistry();
+              context.getBean(SpillwayMeterBinder.class).bindTo(registry);
+              assertThat(
+                      registry
+                          .get("spillway.route.latency.ewma")
+                          .tag("spillway.backend.id", "sim-1")
+                          .gauge()
+                          .value())
+                  .isNaN();
 
-      CompletionsUsage usage =
-          chat(context.getBean(OpenAIClient.class), OVERSIZED_MAX_TOKENS).getUsage();
+              CompletionsUsage usage =
+                  chat(context.getBean(OpenAIClient.class), OVERSIZED_MAX_TOKENS).getUsage();
 
-      assertThat(registry.get("spillway.attempts").tags("spillway.backend.id", "sim-0",
-          "spillway.backend.tier", "0", "spillway.attempt.outcome", "throttled")
-          .functionCounter().count()).isEqualTo(1);
-      assertThat(registry.get("spillway.attempts").tags("spillway.backend.id", "sim-1",
-          "spillway.backend.tier", "1", "spillway.attempt.outcome", "success")
-          .functionCounter().count()).isEqualTo(1);
-      assertThat(registry.get("spillway.cooldowns").tags("spillway.backend.id", "sim-0",
-          "spillway.route.deployment", "gpt-4o", "spillway.cooldown.reason", "throttled")
-          .functionCounter().count()).isEqualTo(1);
-      assertThat(registry.get("gen_ai.client.operation.duration")
-          .tags("gen_ai.operation.name", "chat", "gen_ai.provider.name", "azure.ai.openai",
-              "gen_ai.request.model", "gpt-4o")
-          .timer().count()).isEqualTo(1);
-      assertThat(registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input")
-          .summary().totalAmount()).isEqualTo(usage.getPromptTokens());
-      assertThat(registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output")
-          .summary().totalAmount()).isEqualTo(usage.getCompletionTokens());
-      assertThat(registry.get("spillway.outstanding").tag("spillway.backend.id", "sim-1")
-          .gauge().value()).isZero();
-      assertThat(registry.get("spillway.route.latency.ewma").tags("spillway.backend.id", "sim-1",
-          "spillway.route.deployment", "gpt-4o").gauge().value()).isPositive();
-    });
+              assertThat(
+                      registry
+                          .get("spillway.attempts")
+                          .tags(
+                              "spillway.backend.id",
+                              "sim-0",
+                              "spillway.backend.tier",
+                              "0",
+                              "spillway.attempt.outcome",
+                              "throttled")
+                          .functionCounter()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(
+                      registry
+                          .get("spillway.attempts")
+                          .tags(
+                              "spillway.backend.id",
+                              "sim-1",
+                              "spillway.backend.tier",
+                              "1",
+                              "spillway.attempt.outcome",
+                              "success")
+                          .functionCounter()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(
+                      registry
+                          .get("spillway.cooldowns")
+                          .tags(
+                              "spillway.backend.id",
+                              "sim-0",
+                              "spillway.route.deployment",
+                              "gpt-4o",
+                              "spillway.cooldown.reason",
+                              "throttled")
+                          .functionCounter()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(
+                      registry
+                          .get("gen_ai.client.operation.duration")
+                          .tags(
+                              "gen_ai.operation.name",
+                              "chat",
+                              "gen_ai.provider.name",
+                              "azure.ai.openai",
+                              "gen_ai.request.model",
+                              "gpt-4o")
+                          .timer()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(
+                      registry
+                          .get("gen_ai.client.token.usage")
+                          .tag("gen_ai.token.type", "input")
+                          .summary()
+                          .totalAmount())
+                  .isEqualTo(usage.getPromptTokens());
+              assertThat(
+                      registry
+                          .get("gen_ai.client.token.usage")
+                          .tag("gen_ai.token.type", "output")
+                          .summary()
+                          .totalAmount())
+                  .isEqualTo(usage.getCompletionTokens());
+              assertThat(
+                      registry
+                          .get("spillway.outstanding")
+                          .tag("spillway.backend.id", "sim-1")
+                          .gauge()
+                          .value())
+                  .isZero();
+              assertThat(
+                      registry
+                          .get("spillway.route.latency.ewma")
+                          .tags(
+                              "spillway.backend.id", "sim-1", "spillway.route.deployment", "gpt-4o")
+                          .gauge()
+                          .value())
+                  .isPositive();
+            });
   }
 
   @Test
   void tagsFailedCallsWithTheErrorTypeAndNeverWithTheConsumer() {
-    runner.withPropertyValues(backends.properties()).run(context -> {
-      MeterRegistry registry = new SimpleMeterRegistry();
-      context.getBean(SpillwayMeterBinder.class).bindTo(registry);
-      OpenAIClient client = context.getBean(OpenAIClient.class);
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              MeterRegistry registry = new SimpleMeterRegistry();
+              context.getBean(SpillwayMeterBinder.class).bindTo(registry);
+              OpenAIClient client = context.getBean(OpenAIClient.class);
 
-      client.getChatCompletionsWithResponse("gpt-4o",
-          com.azure.core.util.BinaryData.fromObject(SimulatedBackends.options(5)),
-          dev.spillway.azure.SpillwayContext.requestOptions("consumer-42", java.util.Map.of()));
-      try {
-        chat(client, 0); // max_tokens 0: a caller error, returned unchanged
-      } catch (com.azure.core.exception.HttpResponseException expected) {
-        // the 400 the simulator gave
-      }
+              client.getChatCompletionsWithResponse(
+                  "gpt-4o",
+                  com.azure.core.util.BinaryData.fromObject(SimulatedBackends.options(5)),
+                  dev.spillway.azure.SpillwayContext.requestOptions(
+                      "consumer-42", java.util.Map.of()));
+              try {
+                chat(client, 0); // max_tokens 0: a caller error, returned unchanged
+              } catch (com.azure.core.exception.HttpResponseException expected) {
+                // the 400 the simulator gave
+              }
 
-      assertThat(registry.get("gen_ai.client.operation.duration").tag("error.type", "400")
-          .timer().count()).isEqualTo(1);
-      for (Meter meter : registry.getMeters()) {
-        assertThat(meter.getId().getTags()).noneMatch(t -> t.getValue().contains("consumer-42"));
-      }
-      assertThat(registry.get("gen_ai.client.operation.duration").timers())
-          .allMatch(t -> t.totalTime(TimeUnit.NANOSECONDS) > 0);
-    });
+              assertThat(
+                      registry
+                          .get("gen_ai.client.operation.duration")
+                          .tag("error.type", "400")
+                          .timer()
+                          .count())
+                  .isEqualTo(1);
+              for (Meter meter : registry.getMeters()) {
+                assertThat(meter.getId().getTags())
+                    .noneMatch(t -> t.getValue().contains("consumer-42"));
+              }
+              assertThat(registry.get("gen_ai.client.operation.duration").timers())
+                  .allMatch(t -> t.totalTime(TimeUnit.NANOSECONDS) > 0);
+            });
   }
 }
