@@ -421,7 +421,7 @@ class TelemetryTest {
         new ScriptedTransport(time)
             .byDefault("ptu", a -> status(500))
             .byDefault("paygo", a -> status(500));
-    catchThrowable(() -> call(mode, pool, chat(), failing));
+    assertThat(catchThrowable(() -> call(mode, pool, chat(), failing))).isNotNull();
 
     assertThat(spans.getFinishedSpanItems())
         .filteredOn(s -> s.getName().equals(CALL_SPAN))

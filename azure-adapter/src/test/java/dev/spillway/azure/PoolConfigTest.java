@@ -11,6 +11,7 @@ import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 class PoolConfigTest {
   private static final DeploymentConfig GPT4O = DeploymentConfig.of("gpt-4o", "gpt-4o");
   private static final TokenCredential TOKENS =
-      request -> Mono.just(new AccessToken("t", OffsetDateTime.now().plusHours(1)));
+      request -> Mono.just(new AccessToken("t", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
 
   private static BackendConfig backend(
       String id, String endpoint, String apiKey, String credential) {

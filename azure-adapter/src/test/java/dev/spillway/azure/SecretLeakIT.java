@@ -33,6 +33,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,9 @@ class SecretLeakIT {
 
   private SpillwayPool pool() {
     TokenCredential tokens =
-        request -> Mono.just(new AccessToken(CANARY_TOKEN, OffsetDateTime.now().plusHours(1)));
+        request ->
+            Mono.just(
+                new AccessToken(CANARY_TOKEN, OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
     SpillwayPool pool =
         SpillwayPool.builder()
             .backend(

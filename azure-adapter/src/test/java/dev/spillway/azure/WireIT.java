@@ -43,6 +43,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,7 +154,8 @@ class WireIT {
     private AccessToken issue(TokenRequestContext request) {
       scopes.addAll(request.getScopes());
       return new AccessToken(
-          name + "-" + requests.incrementAndGet(), OffsetDateTime.now().plus(lifetime));
+          name + "-" + requests.incrementAndGet(),
+          OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime));
     }
   }
 

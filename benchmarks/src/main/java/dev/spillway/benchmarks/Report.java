@@ -147,7 +147,7 @@ final class Report {
             "overload backend_429_per_success",
             "<= 0.05 and <= 1/4 of priority-cooldown's",
             fmt(b) + " (priority-cooldown " + fmt(pc) + ")",
-            b == null || pc == null ? null : b <= 0.05 && b <= pc / 4));
+            (b == null || pc == null) ? null : b <= 0.05 && b <= pc / 4));
     Double share = num("light", "spillway", "ptu_token_share");
     out.add(new Check("light ptu_token_share", ">= 0.99", fmt(share), ge(share, 0.99)));
     Double p99 = num("slowdown", "spillway", "latency_p99_ms");
@@ -158,7 +158,7 @@ final class Report {
             "slowdown latency_p99_ms",
             "<= 0.3 x round-robin's and <= 1.5 x own first-third p99",
             fmt(p99) + " (round-robin " + fmt(rr) + ", own first third " + fmt(first) + ")",
-            p99 == null || rr == null || first == null
+            (p99 == null || rr == null || first == null)
                 ? null
                 : p99 <= 0.3 * rr && p99 <= 1.5 * first));
     Double fe = num("failure", "spillway", "caller_error_rate");
@@ -172,7 +172,7 @@ final class Report {
               "JMH select ns/op",
               "<= 100 ns/op and <= 3 x plain pick",
               fmt(sel) + " (plain " + fmt(plain) + ")",
-              sel == null || plain == null ? null : sel <= 100 && sel <= 3 * plain));
+              (sel == null || plain == null) ? null : sel <= 100 && sel <= 3 * plain));
       out.add(
           new Check("JMH select B/op", "0 B/op", fmt(bytes), bytes == null ? null : bytes < 0.5));
       Double added = jnum("overhead_p50_us");

@@ -29,17 +29,14 @@ final class BackendRuntime {
   static final int AUTH_BREAK_MAX_FACTOR = 12;
 
   final Backend backend;
-  final int index;
   private final Cell<Circuit> circuit;
   private final long breakNanos;
   private final long authBreakNanos;
   private final PoolEvents events;
   private volatile boolean enabled = true;
 
-  BackendRuntime(
-      Backend backend, int index, Cell<Circuit> circuit, PoolSettings settings, PoolEvents events) {
+  BackendRuntime(Backend backend, Cell<Circuit> circuit, PoolSettings settings, PoolEvents events) {
     this.backend = backend;
-    this.index = index;
     this.circuit = circuit;
     this.breakNanos = settings.circuitBreakDuration().toNanos();
     this.authBreakNanos = settings.authBreakDuration().toNanos();
@@ -107,6 +104,7 @@ final class BackendRuntime {
   }
 
   /** The backend answered (any status showing it is reachable and accepts the credential). */
+  @SuppressWarnings("ReferenceEquality") // identity with the sentinel, as compareAndSet compares
   void onReachable() {
     while (true) {
       Circuit c = circuit.get();

@@ -370,7 +370,7 @@ final class Call<R> {
     if (!attempt.release()) {
       return;
     }
-    if (outcome != AttemptOutcome.SUCCESS && outcome != AttemptOutcome.CANCELLED
+    if ((outcome != AttemptOutcome.SUCCESS && outcome != AttemptOutcome.CANCELLED)
         || attempt.admittedStatus == 0) {
       attempt.close();
     }

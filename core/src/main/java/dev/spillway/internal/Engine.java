@@ -98,15 +98,13 @@ public final class Engine implements PoolEvents {
     Map<String, List<RouteRuntime>> grouped = new LinkedHashMap<>();
     for (Backend backend : backends) {
       BackendRuntime runtime =
-          new BackendRuntime(
-              backend, this.backends.size(), store.circuit(backend.id()), settings, this);
+          new BackendRuntime(backend, store.circuit(backend.id()), settings, this);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
         RouteRuntime route =
             new RouteRuntime(
                 runtime,
                 deployment,
-                routes.size(),
                 store.coolDown(backend.id(), deployment.name()),
                 store.ledger(backend.id(), deployment.name()),
                 settings.ewmaDecay().toNanos(),
@@ -260,12 +258,14 @@ public final class Engine implements PoolEvents {
     AsyncDriver(Call<R> call, AsyncAttemptTransport<R> transport) {
       this.call = call;
       this.transport = transport;
-      result.whenComplete(
-          (r, t) -> {
-            if (result.isCancelled()) {
-              cancel();
-            }
-          });
+      // The returned stage only mirrors result's completion; nothing can fail in it.
+      var unused =
+          result.whenComplete(
+              (r, t) -> {
+                if (result.isCancelled()) {
+                  cancel();
+                }
+              });
     }
 
     private void cancel() {
@@ -333,12 +333,14 @@ public final class Engine implements PoolEvents {
       if (call.cancelled()) {
         f.cancel(true);
       }
-      f.whenComplete(
-          (response, error) -> {
-            timer.cancel();
-            inFlight = null;
-            onAttemptDone(attempt, response, unwrap(error));
-          });
+      // onAttemptDone settles the call itself; the stage whenComplete returns carries nothing.
+      var unused =
+          f.whenComplete(
+              (response, error) -> {
+                timer.cancel();
+                inFlight = null;
+                onAttemptDone(attempt, response, unwrap(error));
+              });
     }
 
     private void onAttemptDone(AttemptImpl attempt, AttemptResponse<R> response, Throwable error) {

@@ -36,7 +36,6 @@ final class RouteRuntime {
 
   final BackendRuntime backend;
   final Deployment deployment;
-  final int index;
   final int tier;
   final double weight;
   final PeakEwma ewma;
@@ -62,7 +61,6 @@ final class RouteRuntime {
   RouteRuntime(
       BackendRuntime backend,
       Deployment deployment,
-      int index,
       Cell<CoolDown> coolDown,
       Ledger ledger,
       long ewmaDecayNanos,
@@ -72,7 +70,6 @@ final class RouteRuntime {
       PoolEvents events) {
     this.backend = backend;
     this.deployment = deployment;
-    this.index = index;
     this.tier = backend.backend.tier();
     this.weight = backend.backend.weight();
     this.coolDown = coolDown;
@@ -237,6 +234,7 @@ final class RouteRuntime {
     return Nanos.doubled(baseNanos, consecutive, FALLBACK_MAX_FACTOR);
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity with the sentinel, as compareAndSet compares
   private void clearCoolDown() {
     while (true) {
       CoolDown c = coolDown.get();

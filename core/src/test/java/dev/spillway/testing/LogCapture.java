@@ -32,6 +32,7 @@ public final class LogCapture implements AutoCloseable {
   }
 
   /** Formatted messages at {@code level}, in order. */
+  @SuppressWarnings("SynchronizeOnNonFinalField") // ListAppender assigns its list once, at creation
   public List<String> messages(Level level) {
     synchronized (appender.list) {
       return appender.list.stream()

@@ -21,6 +21,7 @@ public enum Mode {
 
   /** What the caller got: a reply, or the exception the call ended with (unwrapped). */
   public record Result(ScriptedTransport.Reply reply, Throwable error) {
+    @Override
     public ScriptedTransport.Reply reply() {
       if (error != null) {
         throw new AssertionError("the call failed", error);

@@ -5,6 +5,7 @@ import com.azure.core.credential.TokenCredential;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfigs;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -121,7 +122,8 @@ public final class ExampleEnvironment implements AutoCloseable {
    * @return the credential
    */
   public static TokenCredential simulatorToken(String apiKey) {
-    return request -> Mono.just(new AccessToken(apiKey, OffsetDateTime.now().plusHours(1)));
+    return request ->
+        Mono.just(new AccessToken(apiKey, OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
   }
 
   /** Stops the embedded simulator, if one was started. */

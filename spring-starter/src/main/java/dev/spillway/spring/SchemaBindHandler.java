@@ -31,7 +31,6 @@ import org.springframework.boot.context.properties.source.UnboundElementsSourceF
  * own check, it skips environment variables and system properties.
  */
 final class SchemaBindHandler extends AbstractBindHandler {
-  private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("spillway");
 
   private final UnboundElementsSourceFilter filter = new UnboundElementsSourceFilter();
 

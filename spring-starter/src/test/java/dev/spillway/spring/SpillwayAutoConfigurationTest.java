@@ -21,6 +21,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -346,7 +347,8 @@ class SpillwayAutoConfigurationTest {
     TokenCredential staticToken() {
       return request -> {
         requests.incrementAndGet();
-        return Mono.just(new AccessToken("key-sim-0", OffsetDateTime.now().plusHours(1)));
+        return Mono.just(
+            new AccessToken("key-sim-0", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
       };
     }
   }

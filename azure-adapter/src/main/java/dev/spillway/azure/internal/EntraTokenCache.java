@@ -6,6 +6,7 @@ import com.azure.core.credential.TokenRequestContext;
 import dev.spillway.azure.EntraCredential;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import reactor.core.publisher.Mono;
 
 /**
@@ -75,7 +76,7 @@ final class EntraTokenCache {
     if (token == null || token.getToken() == null) {
       throw new IllegalStateException("the token credential returned no token");
     }
-    OffsetDateTime now = OffsetDateTime.now();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     Duration lifetime = Duration.between(now, token.getExpiresAt());
     Duration margin =
         lifetime.dividedBy(2).compareTo(REFRESH_MARGIN) < 0
@@ -96,7 +97,7 @@ final class EntraTokenCache {
     }
 
     boolean fresh() {
-      return OffsetDateTime.now().isBefore(refreshAt);
+      return OffsetDateTime.now(ZoneOffset.UTC).isBefore(refreshAt);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.spillway.cli.internal;
 
 import dev.spillway.cli.PoolConfigException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,8 +42,9 @@ public final class Cli {
         new CommandLine(new Root())
             .addSubcommand(new DemoCommand(out, interactive))
             .addSubcommand(new RunCommand(out));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    // picocli's help and errors in UTF-8, as the JSON lines are written.
+    cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(
         (e, ignored) -> {
           err.println(

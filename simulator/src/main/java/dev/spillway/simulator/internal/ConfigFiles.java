@@ -193,9 +193,9 @@ public final class ConfigFiles {
     if (!(value instanceof Integer
             || value instanceof Long
             || value instanceof java.math.BigInteger)
-        || ((Number) value).longValue() > Integer.MAX_VALUE
+        || (((Number) value).longValue() > Integer.MAX_VALUE
             && !key.equals("seed")
-            && !key.equals("tpm")) {
+            && !key.equals("tpm"))) {
       throw new IllegalArgumentException(
           where + ": " + key + " must be an integer, was " + describe(value));
     }

@@ -87,7 +87,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     Plan plan;
     try {
-      plan = answer(ctx, request, keepAlive);
+      plan = answer(request, keepAlive);
     } catch (RuntimeException e) {
       LOG.warn(
           "resource '{}': cannot answer {} {}",
@@ -141,7 +141,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     ctx.close();
   }
 
-  private Plan answer(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+  private Plan answer(FullHttpRequest request, boolean keepAlive) {
     if (!request.decoderResult().isSuccess()) {
       return Plan.Whole.now(
           new Reply(

@@ -40,7 +40,6 @@ public final class ResourceServer {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
   private final ResourceConfig config;
-  private final SimulatorCore core;
   private final Map<String, DeploymentRuntime> deployments;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ServerBootstrap bootstrap;
@@ -51,7 +50,6 @@ public final class ResourceServer {
 
   ResourceServer(ResourceConfig config, SimulatorCore core, EventLoopGroup group) {
     this.config = config;
-    this.core = core;
     Map<String, DeploymentRuntime> byName = new LinkedHashMap<>();
     for (DeploymentConfig deployment : config.deployments()) {
       byName.put(

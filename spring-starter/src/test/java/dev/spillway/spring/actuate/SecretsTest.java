@@ -17,6 +17,7 @@ import dev.spillway.spring.SpillwayAutoConfiguration;
 import dev.spillway.spring.SpillwayProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +96,8 @@ class SecretsTest {
     @Bean
     TokenCredential bearerToken() {
       return request ->
-          Mono.just(new AccessToken(backends.key(1), OffsetDateTime.now().plusHours(1)));
+          Mono.just(
+              new AccessToken(backends.key(1), OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
     }
   }
 }
