@@ -219,7 +219,7 @@ class SpillwayHealthIndicatorTest {
   static class FastLaps {
     @Bean
     SpillwayPoolCustomizer fastLaps() {
-      return builder -> builder.engine(engine -> engine.lapBackoff(Duration.ofMillis(1)));
+      return builder -> builder.settings(s -> s.lapBackoff(Duration.ofMillis(1)));
     }
   }
 }
