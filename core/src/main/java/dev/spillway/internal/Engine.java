@@ -529,6 +529,8 @@ public final class Engine implements PoolEvents {
       state = RouteState.COOLING;
     } else if (coolDown.probeRequired()) {
       state = RouteState.PROBING;
+    } else if (route.heldBeyondBound(now)) {
+      state = RouteState.HELD;
     } else if (route.quota.nanosUntilAdmits(typicalCost(), route.ledger(), now) > 0) {
       state = RouteState.FULL;
     } else {
