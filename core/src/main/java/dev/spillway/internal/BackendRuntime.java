@@ -133,14 +133,17 @@ final class BackendRuntime {
     }
   }
 
-  /** How long a connect must take at most to count as a refusal: the refusal probe interval. */
-  long refusalProbeNanos() {
-    return refusalProbeNanos;
+  /**
+   * How long a failed connect may take and still count as a refusal: the break duration (a connect
+   * that times out takes the attempt timeout or the client's connect timeout, seconds more).
+   */
+  long refusalMaxNanos() {
+    return breakNanos;
   }
 
   /**
    * A transient failure: connect error, reset, timeout, 5xx. {@code refused}: a connect refused
-   * within {@link #refusalProbeNanos()}, which opens the circuit for that fixed interval.
+   * within {@link #refusalMaxNanos()}, which opens the circuit for the fixed refusal interval.
    */
   void onTransientFailure(long nowNanos, boolean refused) {
     while (true) {

@@ -280,7 +280,7 @@ final class Call<R> {
             : error;
     boolean refused =
         !attempt.timedOut
-            && latency < route.backend.refusalProbeNanos()
+            && latency < route.backend.refusalMaxNanos()
             && hasCause(error, ConnectException.class);
     route.onTransientFailure(latency, attempt.claimFlags, nowNanos, refused);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
