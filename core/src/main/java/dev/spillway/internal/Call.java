@@ -12,6 +12,7 @@ import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -253,7 +254,7 @@ final class Call<R> {
         finish(status, null, zeroUsage(), route, null, nowNanos);
         return Decision.RETURN;
       default:
-        route.onTransientFailure(latency, flags, nowNanos);
+        route.onTransientFailure(latency, flags, nowNanos, false);
         settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
         break;
     }
@@ -277,7 +278,11 @@ final class Call<R> {
         attempt.timedOut
             ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
             : error;
-    route.onTransientFailure(latency, attempt.claimFlags, nowNanos);
+    boolean refused =
+        !attempt.timedOut
+            && latency < route.backend.refusalMaxNanos()
+            && hasCause(error, ConnectException.class);
+    route.onTransientFailure(latency, attempt.claimFlags, nowNanos, refused);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
     causes.add(cause);
     selection.markTried(attempt.groupIndex);
@@ -309,7 +314,7 @@ final class Call<R> {
             attempt.latencyNanos);
         break;
       case FAIL:
-        route.onTransientFailure(attempt.latencyNanos, 0, nowNanos);
+        route.onTransientFailure(attempt.latencyNanos, 0, nowNanos, false);
         settle(
             attempt,
             AttemptOutcome.FAILED,
@@ -507,6 +512,16 @@ final class Call<R> {
     synchronized (attempts) {
       return List.copyOf(attempts);
     }
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(List<AttemptRecord> made) {

@@ -168,13 +168,14 @@ public final class Engine implements PoolEvents {
               AttemptImpl attempt = call.current;
               AttemptResponse<R> response = null;
               Throwable error = null;
+              SyncAttemptTimer timer = new SyncAttemptTimer(scheduler, attempt);
               try {
                 response = transport.send(attempt);
-              } catch (InterruptedException e) {
-                call.cancel();
-                error = e;
               } catch (Exception e) {
                 error = e;
+              }
+              if (!timer.disarm() && error instanceof InterruptedException) {
+                call.cancel(); // the caller's interrupt, not the attempt timer's
               }
               Call.Decision decision = call.onResult(attempt, response, error, ticker.read());
               if (decision == Call.Decision.RETURN) {
@@ -528,6 +529,8 @@ public final class Engine implements PoolEvents {
       state = RouteState.COOLING;
     } else if (coolDown.probeRequired()) {
       state = RouteState.PROBING;
+    } else if (route.heldBeyondBound(now)) {
+      state = RouteState.HELD;
     } else if (route.quota.nanosUntilAdmits(typicalCost(), route.ledger(), now) > 0) {
       state = RouteState.FULL;
     } else {
