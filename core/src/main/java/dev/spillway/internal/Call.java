@@ -10,6 +10,7 @@ import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
@@ -212,7 +213,7 @@ final class Call<R> {
         history.finish(status, null, zeroUsage(), route, null, nowNanos);
         return Step.Done.answered(response.payload());
       default:
-        route.onTransientFailure(latency, flags, nowNanos);
+        route.onTransientFailure(latency, flags, nowNanos, false);
         settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
         break;
     }
@@ -235,7 +236,11 @@ final class Call<R> {
         attempt.timedOut()
             ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
             : error;
-    route.onTransientFailure(latency, attempt.claimFlags, nowNanos);
+    boolean refused =
+        !attempt.timedOut()
+            && latency < route.backend.refusalMaxNanos()
+            && hasCause(error, ConnectException.class);
+    route.onTransientFailure(latency, attempt.claimFlags, nowNanos, refused);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
     history.cause(cause);
     selection.markTried(attempt.groupIndex);
@@ -259,7 +264,7 @@ final class Call<R> {
         break;
       case FAIL:
         error = settle.error();
-        route.onTransientFailure(latency, 0, nowNanos);
+        route.onTransientFailure(latency, 0, nowNanos, false);
         settle(
             attempt,
             AttemptOutcome.FAILED,
@@ -373,6 +378,16 @@ final class Call<R> {
     }
     history.finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
     return Step.Done.failed(failure);
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Usage zeroUsage() {

@@ -107,6 +107,8 @@ final class Snapshots {
       state = RouteState.COOLING;
     } else if (coolDown.probeRequired()) {
       state = RouteState.PROBING;
+    } else if (route.heldBeyondBound(now)) {
+      state = RouteState.HELD;
     } else if (route.quota.nanosUntilAdmits(typicalCost, route.ledger(), now) > 0) {
       state = RouteState.FULL;
     } else {

@@ -7,9 +7,9 @@ import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTransport;
 
 /**
- * Runs a {@link Call} on the caller's thread: sends each attempt with the blocking transport and
- * sleeps through waits, honouring interrupts (an interrupt cancels the call, and the thread stays
- * interrupted).
+ * Runs a {@link Call} on the caller's thread: sends each attempt with the blocking transport,
+ * bounded by a {@link SyncAttemptTimer}, and sleeps through waits, honouring interrupts (the
+ * caller's interrupt cancels the call, and the thread stays interrupted).
  *
  * <p>Thread-safe (stateless); one instance serves every sync call of an engine.
  */
@@ -51,13 +51,14 @@ final class SyncDriver {
   private <R> Step<R> send(Call<R> call, InFlightAttempt attempt, AttemptTransport<R> transport) {
     AttemptResponse<R> response = null;
     Throwable error = null;
+    SyncAttemptTimer timer = new SyncAttemptTimer(scheduler, attempt);
     try {
       response = transport.send(attempt);
-    } catch (InterruptedException e) {
-      call.cancel();
-      error = e;
     } catch (Exception e) {
       error = e;
+    }
+    if (!timer.disarm() && error instanceof InterruptedException) {
+      call.cancel(); // the caller's interrupt, not the attempt timer's
     }
     return call.onResult(attempt, response, error, ticker.read());
   }
