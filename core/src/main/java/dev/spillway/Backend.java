@@ -67,6 +67,12 @@ public record Backend(
           "backend '" + id + "': deployments must list at least one deployment.");
     }
     deployments = List.copyOf(deployments);
+    for (int i = 0; i < deployments.size(); i++) {
+      if (deployments.get(i).name() == null) {
+        throw new IllegalArgumentException(
+            "backend '" + id + "': deployments[" + i + "].deployment is required");
+      }
+    }
     List<String> models = new ArrayList<>();
     for (Deployment deployment : deployments) {
       if (models.contains(deployment.model())) {

@@ -197,8 +197,8 @@ class SpillwayPropertiesTest {
   void failsOnAMissingDeploymentName() {
     assertStartupFails(
         valid("spillway.backends[0].deployments[1].model=gpt-4o-mini"),
-        "spillway.backends[0].deployments[1]",
-        "deployment cannot be null or blank");
+        "spillway.backends[0]",
+        "backend 'a': deployments[1].deployment is required");
   }
 
   @Test
