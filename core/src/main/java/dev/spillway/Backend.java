@@ -129,7 +129,7 @@ public record Backend(
      * @return this builder
      */
     public Builder endpoint(String endpoint) {
-      Objects.requireNonNull(endpoint, "'endpoint' cannot be null.");
+      Objects.requireNonNull(endpoint, () -> "backend '" + id + "': endpoint is required");
       try {
         this.endpoint = URI.create(endpoint);
       } catch (IllegalArgumentException e) {

@@ -103,6 +103,8 @@ class ConfigurationValidationTest {
             () -> valid("sweden-ptu").deployment(Deployment.ptu("gpt-4o-mini", null, 0)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'sweden-ptu': deployments[1].deployment is required");
+    assertThatThrownBy(() -> Backend.builder("sweden-ptu").endpoint((String) null))
+        .hasMessage("backend 'sweden-ptu': endpoint is required");
   }
 
   @Test
