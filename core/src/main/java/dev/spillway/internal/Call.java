@@ -223,26 +223,32 @@ final class Call<R> {
           break;
         }
       case MISCONFIGURED:
+        // ERROR once per state change (the circuit opening, the route starting to cool); the
+        // calls that meet the same fault meanwhile are in the attempt's DEBUG line.
         if (kind.backendWide) {
-          route.onBackendMisconfigured(flags, nowNanos);
-          LOG.error(
-              "backend '{}' refused the request with HTTP {}: check its credential and"
-                  + " endpoint; its circuit is open",
-              route.backendId(),
-              status);
+          if (route.onBackendMisconfigured(flags, nowNanos)) {
+            LOG.error(
+                "backend '{}' refused the request with HTTP {}: check its credential and"
+                    + " endpoint; its circuit is open",
+                route.backendId(),
+                status);
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
+          boolean wasCooling = route.coolingAt(nowNanos);
           long applied =
               route.onMisconfigured(
                   engine.settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          LOG.error(
-              "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
-                  + " deployment mapping; the route cools down",
-              route.backendId(),
-              route.deployment.name(),
-              route.deployment.model(),
-              status,
-              response.errorCode());
+          if (!wasCooling) {
+            LOG.error(
+                "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
+                    + " deployment mapping; the route cools down",
+                route.backendId(),
+                route.deployment.name(),
+                route.deployment.model(),
+                status,
+                response.errorCode());
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
         }
         break;
