@@ -226,7 +226,8 @@ final class Report {
     }
 
     static Check pending(String figure, String target, String why) {
-      return new Check(figure, target, "-", null, "pending: " + why);
+      return new Check(
+          figure, target, "-", null, why.startsWith("pending: ") ? why : "pending: " + why);
     }
   }
 
