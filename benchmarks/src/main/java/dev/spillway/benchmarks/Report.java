@@ -111,7 +111,7 @@ final class Report {
     return jmh;
   }
 
-  // ---- targets (BENCHMARK §1 and §2)
+  // ---- targets (docs/benchmark.md §1 and §2)
   // -------------------------------------------------------------
 
   /**

@@ -3,8 +3,8 @@ package dev.spillway.benchmarks;
 import java.util.Locale;
 
 /**
- * The five load scenarios of BENCHMARK.md §1. Rates are multiples of the nominal capacity C; times
- * are simulated seconds from the start of the measured window.
+ * The five load scenarios of docs/benchmark.md §1. Rates are multiples of the nominal capacity C;
+ * times are simulated seconds from the start of the measured window.
  */
 public enum Scenario {
   /** 0.4 C steady: everything fits on PTU. */
