@@ -5,31 +5,22 @@ import static dev.spillway.azure.Harness.PTU_DEPLOYMENT;
 import static dev.spillway.azure.Harness.chatOptions;
 import static dev.spillway.azure.Harness.count;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallInterruptedException;
 import dev.spillway.CallOutcome;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 
 /** A caller that gives up stops the call at once: no failover, the attempt settled. */
 class CancellationIT {
-  private static final Harness H = new Harness();
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
+  @RegisterExtension static final Harness H = new Harness();
 
   @Test
   void disposingTheAsyncCallCancelsTheAttemptInFlight() throws Exception {
@@ -41,7 +32,7 @@ class CancellationIT {
             .buildAsyncClient()
             .getChatCompletions(MODEL, chatOptions())
             .subscribe();
-    Thread.sleep(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(H.ptu) == 1); // the attempt is out
     call.dispose();
 
     CallOutcome outcome = H.awaitOutcome(1);
@@ -50,8 +41,11 @@ class CancellationIT {
         .containsExactly(AttemptOutcome.CANCELLED);
     assertThat(outcome.error()).isInstanceOf(CancellationException.class);
     assertThat(pool.snapshot().backend("sweden-ptu").outstanding()).isZero();
-    Thread.sleep(1000);
-    assertThat(count(H.payg)).isZero();
+    // Past the moment the PTU would have answered, nothing has failed over to PAYG.
+    await()
+        .during(Duration.ofMillis(1200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> count(H.payg) == 0);
   }
 
   @Test
@@ -70,7 +64,7 @@ class CancellationIT {
               }
             });
     caller.start();
-    Thread.sleep(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(H.ptu) == 1); // the attempt is out
     caller.interrupt();
     caller.join(3000);
 

@@ -1,6 +1,7 @@
 package dev.spillway.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.ChatCompletions;
@@ -94,8 +95,15 @@ class SimulatorLoadIT {
       awaitFullPtuBucket(pool);
       simulator.resetStats();
       outcomes.clear();
-      Thread.sleep(3 * SIM_MINUTE.toMillis());
-      SimulatorStats measured = simulator.stats();
+      // Three minutes by the simulator's own clock, whatever the machine's load does to ours.
+      Duration window = Duration.ofMinutes(3);
+      SimulatorStats measured =
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .pollInterval(Duration.ofMillis(20))
+              .until(
+                  simulator::stats,
+                  stats -> stats.deployment("ptu", "gpt4o-ptu").period().compareTo(window) >= 0);
       running.set(false);
       for (Future<?> loop : loops) {
         loop.get(30, TimeUnit.SECONDS);
@@ -137,16 +145,16 @@ class SimulatorLoadIT {
     }
   }
 
-  private static void awaitFullPtuBucket(SpillwayPool pool) throws InterruptedException {
-    long deadline = System.nanoTime() + 4 * SIM_MINUTE.toNanos();
-    while (System.nanoTime() < deadline) {
-      Double utilization = pool.snapshot().backend("ptu").route("gpt-4o").utilization();
-      if (utilization != null && utilization >= 95) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the PTU bucket never filled: the load is too low to test spill");
+  private static void awaitFullPtuBucket(SpillwayPool pool) {
+    await()
+        .alias("the PTU bucket never filled: the load is too low to test spill")
+        .atMost(SIM_MINUTE.multipliedBy(4))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              Double utilization = pool.snapshot().backend("ptu").route("gpt-4o").utilization();
+              return utilization != null && utilization >= 95;
+            });
   }
 
   private static void callUntilStopped(
