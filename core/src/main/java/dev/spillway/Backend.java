@@ -68,6 +68,12 @@ public record Backend(
           "backend '" + id + "': deployments must list at least one deployment.");
     }
     deployments = List.copyOf(deployments);
+    for (int i = 0; i < deployments.size(); i++) {
+      if (deployments.get(i).name() == null) {
+        throw new IllegalArgumentException(
+            "backend '" + id + "': deployments[" + i + "].deployment is required");
+      }
+    }
     List<String> models = new ArrayList<>();
     for (int i = 0; i < deployments.size(); i++) {
       Deployment deployment = deployments.get(i);
@@ -173,7 +179,7 @@ public record Backend(
      * @return this builder
      */
     public Builder endpoint(String endpoint) {
-      Objects.requireNonNull(endpoint, "'endpoint' cannot be null.");
+      Objects.requireNonNull(endpoint, () -> "backend '" + id + "': endpoint is required");
       try {
         this.endpoint = URI.create(endpoint);
       } catch (IllegalArgumentException e) {

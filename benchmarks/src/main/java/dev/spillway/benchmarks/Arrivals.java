@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
  * the same schedule for every client.
  */
 final class Arrivals {
-  /** Nominal capacity C: 760k admission tokens per minute ÷ 800 tokens per call (BENCHMARK §1). */
+  /**
+   * Nominal capacity C: 760k admission tokens per minute ÷ 800 tokens per call (docs/benchmark.md
+   * §1).
+   */
   static final double NOMINAL_CALLS_PER_MINUTE = 760_000.0 / 800.0;
 
   private Arrivals() {}
@@ -26,7 +29,7 @@ final class Arrivals {
   static double[] schedule(
       long seed, Scenario scenario, double fromSeconds, double seconds, boolean steady) {
     SplittableRandom random =
-        new SplittableRandom(seed * 31 + scenario.ordinal() * 7919L + (steady ? 1 : 0));
+        new SplittableRandom(seed * 31 + scenario.arrivals().ordinal() * 7919L + (steady ? 1 : 0));
     double peakPerSecond =
         (steady ? scenario.baseRate() : scenario.peakRate()) * NOMINAL_CALLS_PER_MINUTE / 60;
     double[] out = new double[(int) (peakPerSecond * seconds * 1.5) + 16];

@@ -38,8 +38,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a pool configuration file (YAML) into the {@link PoolConfig} records of the Azure adapter
- * (the pool's limits into one {@link PoolSettings}, which checks them): the schema of DESIGN
- * "Configuration schema", under a top-level {@code spillway:} key or bare.
+ * (the pool's limits into one {@link PoolSettings}, which checks them): the schema of
+ * docs/design.md "Configuration schema", under a top-level {@code spillway:} key or bare.
  *
  * <pre>{@code
  * spillway:

@@ -187,12 +187,16 @@ final class BackendRuntime {
     }
   }
 
-  /** A 401 or 403: the backend's credential or endpoint is wrong. */
-  void onAuthFailure(long nowNanos) {
+  /**
+   * A 401 or 403: the backend's credential or endpoint is wrong.
+   *
+   * @return whether this failure opened the circuit (false when it was already open for it)
+   */
+  boolean onAuthFailure(long nowNanos) {
     while (true) {
       Circuit c = circuit.get();
       if (c.state() == CircuitState.OPEN && c.authFailure()) {
-        return;
+        return false;
       }
       int openings = c.authFailure() ? c.openings() : 0;
       Circuit next =
@@ -206,8 +210,9 @@ final class BackendRuntime {
       if (circuit.compareAndSet(c, next)) {
         if (c.state() != CircuitState.OPEN) {
           events.onCircuitStateChange(this, c.state(), CircuitState.OPEN);
+          return true;
         }
-        return;
+        return false;
       }
     }
   }

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * One call's attempt loop as a state machine, shared by {@link SyncDriver} and {@link AsyncDriver}:
  * {@link #next} decides the next {@link Step} (send an attempt, wait, or done), and {@link
- * #onResult} applies an attempt's outcome (DESIGN "Outcomes of an attempt") and returns the step
- * after it. The call reports every attempt and its outcome through its {@link CallHistory}.
+ * #onResult} applies an attempt's outcome (docs/design.md "Outcomes of an attempt") and returns the
+ * step after it. The call reports every attempt and its outcome through its {@link CallHistory}.
  *
  * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time; {@link
  * #cancel} and the completion of an admitted attempt may come from any thread.
@@ -195,14 +195,20 @@ final class Call<R> {
           break;
         }
       case MISCONFIGURED:
+        // logged once per state change (the circuit opening, the route starting to cool); the
+        // calls that meet the same fault meanwhile are in the attempt's DEBUG line.
         if (kind.backendWide) {
-          route.onBackendMisconfigured(flags, nowNanos);
-          services.events.backendMisconfigured(route, status);
+          if (route.onBackendMisconfigured(flags, nowNanos)) {
+            services.events.backendMisconfigured(route, status);
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
+          boolean wasCooling = route.coolingAt(nowNanos);
           long applied =
               route.onMisconfigured(settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          services.events.deploymentMisconfigured(route, status, response.errorCode());
+          if (!wasCooling) {
+            services.events.deploymentMisconfigured(route, status, response.errorCode());
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
         }
         break;

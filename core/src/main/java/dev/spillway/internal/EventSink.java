@@ -118,15 +118,28 @@ final class EventSink implements PoolEvents {
   }
 
   @Override
-  public void onCoolDown(RouteRuntime route, long durationNanos, CoolDownReason reason) {
+  public void onCoolDown(
+      RouteRuntime route, long durationNanos, CoolDownReason reason, boolean started) {
     telemetry.coolDown(route, reason);
     Duration duration = Duration.ofNanos(durationNanos);
-    LOG.debug(
-        "backend '{}' deployment '{}' cools down for {} ms ({})",
-        route.backendId(),
-        route.deployment.name(),
-        duration.toMillis(),
-        reason.attributeValue());
+    // WARN once when a throttle takes the route out of AVAILABLE (a misconfigured route's start
+    // is deploymentMisconfigured's ERROR); attempts in flight that extend the same cool-down are
+    // detail.
+    if (started && reason == CoolDownReason.THROTTLED) {
+      LOG.warn(
+          "backend '{}' deployment '{}' cools down for {} ms ({}); calls go to other routes",
+          route.backendId(),
+          route.deployment.name(),
+          duration.toMillis(),
+          reason.attributeValue());
+    } else {
+      LOG.debug(
+          "backend '{}' deployment '{}' cools down for {} ms ({})",
+          route.backendId(),
+          route.deployment.name(),
+          duration.toMillis(),
+          reason.attributeValue());
+    }
     for (PoolListener listener : listeners) {
       try {
         listener.onCoolDown(route.backendId(), route.deployment.name(), duration, reason);

@@ -251,10 +251,16 @@ final class RouteRuntime {
     return applied;
   }
 
-  void onBackendMisconfigured(int flags, long nowNanos) {
+  /** Returns whether this failure opened the backend's circuit. */
+  boolean onBackendMisconfigured(int flags, long nowNanos) {
     failures.increment();
     releaseProbe(flags, nowNanos);
-    backend.onAuthFailure(nowNanos);
+    return backend.onAuthFailure(nowNanos);
+  }
+
+  /** Whether the route is cooling down at {@code nowNanos}. */
+  boolean coolingAt(long nowNanos) {
+    return coolDown.get().untilNanos() > nowNanos;
   }
 
   void onTransientFailure(long latencyNanos, int flags, long nowNanos, boolean refused) {
@@ -280,7 +286,7 @@ final class RouteRuntime {
       long until = Math.max(c.untilNanos(), Nanos.plus(nowNanos, duration));
       CoolDown next = new CoolDown(until, c.consecutiveThrottles() + 1, true, reason);
       if (coolDown.compareAndSet(c, next)) {
-        events.onCoolDown(this, duration, reason);
+        events.onCoolDown(this, duration, reason, c.untilNanos() <= nowNanos);
         return duration;
       }
     }
