@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time; {@link
  * #cancel} and the completion of an admitted attempt may come from any thread.
  *
- * <p>Longer than most files (about 380 lines): the loop's decisions and the outcome table read and
+ * <p>Longer than most files (about 400 lines): the loop's decisions and the outcome table read and
  * write the same per-call state (laps, the last response, the attempt in flight); split, each half
  * would reach into the other's fields. Recording (records, outcome) is in {@link CallHistory}.
  *
