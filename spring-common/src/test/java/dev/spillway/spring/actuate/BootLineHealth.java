@@ -50,4 +50,12 @@ public interface BootLineHealth {
    * @return whether the group includes the {@code spillway} contributor
    */
   boolean includesSpillway(ApplicationContext context, String group);
+
+  /**
+   * The status of the {@code spillway} component in the actuator's main health.
+   *
+   * @param context a context with the health endpoint
+   * @return the status code, or {@code null} when the health has no {@code spillway} component
+   */
+  String spillwayComponentStatus(ApplicationContext context);
 }

@@ -4,6 +4,9 @@ import dev.spillway.spring.actuate.BootLineHealth;
 import dev.spillway.spring.internal.PoolHealth;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
@@ -52,5 +55,13 @@ final class Boot4Health implements BootLineHealth {
     HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
     HealthEndpointGroup selected = group == null ? groups.getPrimary() : groups.get(group);
     return selected.isMember("spillway");
+  }
+
+  @Override
+  public String spillwayComponentStatus(ApplicationContext context) {
+    CompositeHealthDescriptor health =
+        (CompositeHealthDescriptor) context.getBean(HealthEndpoint.class).health();
+    HealthDescriptor spillway = health.getComponents().get("spillway");
+    return spillway == null ? null : spillway.getStatus().getCode();
   }
 }
