@@ -34,7 +34,7 @@ class ReadmeSnippetsTest {
     }
     assertThat(checked)
         .as("snippets in the README")
-        .contains("quickstart", "yaml", "controller", "streaming", "audit", "async");
+        .contains("quickstart", "yaml", "controller", "streaming", "audit", "async", "chat-model");
   }
 
   @Test

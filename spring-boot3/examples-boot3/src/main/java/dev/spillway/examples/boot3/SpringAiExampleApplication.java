@@ -23,9 +23,6 @@ import reactor.core.publisher.Flux;
 @SpringBootApplication
 public class SpringAiExampleApplication {
 
-  /** The logical model the pool routes ({@code spillway.backends[*].deployments[*].model}). */
-  static final String MODEL = "gpt-4o";
-
   /**
    * Runs the application until stopped.
    *
@@ -35,7 +32,6 @@ public class SpringAiExampleApplication {
     SpringApplication.run(SpringAiExampleApplication.class, args);
   }
 
-  // tag::chat-model[]
   /**
    * Spring AI's chat model over the pool: the deployment name it sends is the pool's logical model,
    * which the pool maps to each backend's deployment.
@@ -43,11 +39,13 @@ public class SpringAiExampleApplication {
    * @param pool the auto-configured pool
    * @return the chat model
    */
+  // tag::chat-model[]
   @Bean
   AzureOpenAiChatModel chatModel(SpillwayPool pool) {
     return AzureOpenAiChatModel.builder()
         .openAIClientBuilder(pool.openAIClientBuilder())
-        .defaultOptions(AzureOpenAiChatOptions.builder().deploymentName(MODEL).build())
+        .defaultOptions(
+            AzureOpenAiChatOptions.builder().deploymentName("gpt-4o").build()) // logical model
         .build();
   }
 
