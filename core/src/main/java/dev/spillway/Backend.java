@@ -3,6 +3,7 @@ package dev.spillway;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -67,14 +68,69 @@ public record Backend(
           "backend '" + id + "': deployments must list at least one deployment.");
     }
     deployments = List.copyOf(deployments);
+    for (int i = 0; i < deployments.size(); i++) {
+      if (deployments.get(i).name() == null) {
+        throw new IllegalArgumentException(
+            "backend '" + id + "': deployments[" + i + "].deployment is required");
+      }
+    }
     List<String> models = new ArrayList<>();
-    for (Deployment deployment : deployments) {
+    for (int i = 0; i < deployments.size(); i++) {
+      Deployment deployment = deployments.get(i);
+      String problem = pathSegmentProblem(deployment.name());
+      if (problem != null) {
+        throw new IllegalArgumentException(
+            "backend '"
+                + id
+                + "': deployments["
+                + i
+                + "].name '"
+                + printable(deployment.name())
+                + "' (model '"
+                + deployment.model()
+                + "') "
+                + problem);
+      }
       if (models.contains(deployment.model())) {
         throw new IllegalArgumentException(
             "backend '" + id + "': model '" + deployment.model() + "' is mapped twice.");
       }
       models.add(deployment.model());
     }
+  }
+
+  /**
+   * Why {@code name} cannot be a deployment name, or {@code null} when it can. A deployment name
+   * becomes one path segment of {@code /openai/deployments/{name}/…}: {@code .} and {@code ..} are
+   * dot segments that RFC 3986 §5.2.4 removes (a proxy that normalises paths would send the call
+   * elsewhere), and {@code /}, {@code \}, {@code ?}, {@code #}, {@code %} and control characters
+   * end, escape or split a segment. Azure's own rule (letters, digits, {@code -}, {@code _} and
+   * {@code .}, at most 64 characters) is narrower; names allowed here but not by Azure are encoded
+   * as one segment and the service answers 404.
+   */
+  private static String pathSegmentProblem(String name) {
+    if (name.equals(".") || name.equals("..")) {
+      return "is a dot segment (RFC 3986 section 5.2.4), which paths normalise away";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == '\\' || c == '?' || c == '#' || c == '%') {
+        return "contains '" + c + "', which cannot be part of one URL path segment";
+      }
+      if (Character.isISOControl(c)) {
+        return "contains control character U+" + String.format(Locale.ROOT, "%04X", (int) c);
+      }
+    }
+    return null;
+  }
+
+  private static String printable(String name) {
+    StringBuilder s = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      s.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.toString();
   }
 
   /**
@@ -123,7 +179,7 @@ public record Backend(
      * @return this builder
      */
     public Builder endpoint(String endpoint) {
-      Objects.requireNonNull(endpoint, "'endpoint' cannot be null.");
+      Objects.requireNonNull(endpoint, () -> "backend '" + id + "': endpoint is required");
       try {
         this.endpoint = URI.create(endpoint);
       } catch (IllegalArgumentException e) {

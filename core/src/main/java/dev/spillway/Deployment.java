@@ -20,11 +20,16 @@ public record Deployment(String model, String name, boolean ptu, long tpm, long 
   /**
    * Validates the fields.
    *
+   * <p>A {@code null} name (an unset environment variable, say) is accepted here and rejected by
+   * the {@link Backend} it is added to, which names the backend and the deployment's index.
+   *
    * @throws IllegalArgumentException if a name is blank or a capacity negative
    */
   public Deployment {
     requireName(model, "model");
-    requireName(name, "deployment");
+    if (name != null) {
+      requireName(name, "deployment");
+    }
     if (tpm < 0) {
       throw new IllegalArgumentException("deployment '" + name + "': tpm must be >= 0, was " + tpm);
     }

@@ -13,6 +13,12 @@ public enum RouteState {
   PROBING,
   /** The remembered headroom does not cover a typical call. */
   FULL,
+  /**
+   * An estimate (remembered quota, PTU utilization, the local ledger) has held the route back for
+   * longer than its bound (the quota window / 12, 5 s by default); it admits one probe per bound
+   * until the server's answers show headroom again.
+   */
+  HELD,
   /** The backend's circuit is open. */
   CIRCUIT_OPEN,
   /** The backend is disabled (drained). */

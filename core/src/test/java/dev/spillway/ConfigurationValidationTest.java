@@ -98,6 +98,16 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void aMissingDeploymentNameNamesTheBackendAndTheIndex() {
+    assertThatThrownBy(
+            () -> valid("sweden-ptu").deployment(Deployment.ptu("gpt-4o-mini", null, 0)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend 'sweden-ptu': deployments[1].deployment is required");
+    assertThatThrownBy(() -> Backend.builder("sweden-ptu").endpoint((String) null))
+        .hasMessage("backend 'sweden-ptu': endpoint is required");
+  }
+
+  @Test
   void aPoolNeedsAtLeastOneBackend() {
     assertThatThrownBy(() -> BackendPool.builder().build())
         .isInstanceOf(IllegalStateException.class)

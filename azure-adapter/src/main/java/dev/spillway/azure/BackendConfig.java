@@ -75,12 +75,23 @@ public record BackendConfig(
           "backend '" + id + "': deployments must list at least one deployment.");
     }
     deployments = List.copyOf(deployments);
+    for (int i = 0; i < deployments.size(); i++) {
+      requireField(id, i, "model", deployments.get(i).model());
+      requireField(id, i, "deployment", deployments.get(i).deployment());
+    }
     Set<String> models = new HashSet<>();
     for (DeploymentConfig deployment : deployments) {
       if (!models.add(deployment.model())) {
         throw new IllegalArgumentException(
             "backend '" + id + "': model '" + deployment.model() + "' is mapped twice.");
       }
+    }
+  }
+
+  private static void requireField(String id, int index, String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          "backend '" + id + "': deployments[" + index + "]." + field + " is required");
     }
   }
 

@@ -18,17 +18,12 @@ public record DeploymentConfig(String model, String deployment, Boolean ptu, Lon
   /**
    * Validates the fields.
    *
+   * <p>A missing {@code model} or {@code deployment} is rejected by the {@link BackendConfig} that
+   * lists it, which names the backend and the deployment's index.
+   *
    * @throws IllegalArgumentException naming the deployment and field when a value is invalid
    */
   public DeploymentConfig {
-    if (model == null || model.isBlank()) {
-      throw new IllegalArgumentException(
-          "deployment '" + deployment + "': model cannot be null or blank.");
-    }
-    if (deployment == null || deployment.isBlank()) {
-      throw new IllegalArgumentException(
-          "model '" + model + "': deployment cannot be null or blank.");
-    }
     if (tpm != null && tpm < 0) {
       throw new IllegalArgumentException(
           "deployment '" + deployment + "': tpm must be >= 0, was " + tpm);

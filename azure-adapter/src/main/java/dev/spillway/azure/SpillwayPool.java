@@ -4,8 +4,6 @@ import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.core.credential.KeyCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.policy.ExponentialBackoffOptions;
-import com.azure.core.http.policy.RetryOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
@@ -15,6 +13,7 @@ import dev.spillway.PoolListener;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.azure.internal.BackendAuth;
 import dev.spillway.azure.internal.Endpoints;
+import dev.spillway.azure.internal.NoRetryPolicy;
 import dev.spillway.azure.internal.SpillwayHttpClient;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
@@ -89,8 +88,9 @@ public final class SpillwayPool implements AutoCloseable {
 
   /**
    * A new {@link OpenAIClientBuilder} bound to this pool: a placeholder https endpoint, this pool's
-   * HTTP client, the SDK's retries off (Spillway retries: exactly one HTTP request per attempt) and
-   * a placeholder key whose header each attempt replaces with the chosen backend's credential.
+   * HTTP client, the SDK's retry step replaced by a silent pass-through (Spillway retries: exactly
+   * one HTTP request per attempt) and a placeholder key whose header each attempt replaces with the
+   * chosen backend's credential.
    *
    * <p>Every other SDK option ({@code serviceVersion}, {@code httpLogOptions}, {@code addPolicy},
    * {@code clientOptions}, {@code configuration}) remains available. Do not call {@code endpoint},
@@ -104,7 +104,7 @@ public final class SpillwayPool implements AutoCloseable {
         .endpoint(PLACEHOLDER_ENDPOINT)
         .credential(new KeyCredential(PLACEHOLDER_KEY))
         .httpClient(httpClient)
-        .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(0)));
+        .retryPolicy(new NoRetryPolicy());
   }
 
   /**

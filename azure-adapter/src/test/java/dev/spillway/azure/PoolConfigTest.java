@@ -123,6 +123,30 @@ class PoolConfigTest {
     assertThatThrownBy(
             () ->
                 new BackendConfig(
+                    "sweden-ptu",
+                    "https://a.openai.azure.com",
+                    null,
+                    null,
+                    null,
+                    "k",
+                    null,
+                    List.of(GPT4O, new DeploymentConfig("gpt-4o-mini", " ", null, null, null))))
+        .hasMessage("backend 'sweden-ptu': deployments[1].deployment is required");
+    assertThatThrownBy(
+            () ->
+                new BackendConfig(
+                    "sweden-ptu",
+                    "https://a.openai.azure.com",
+                    null,
+                    null,
+                    null,
+                    "k",
+                    null,
+                    List.of(DeploymentConfig.of(null, "d"))))
+        .hasMessage("backend 'sweden-ptu': deployments[0].model is required");
+    assertThatThrownBy(
+            () ->
+                new BackendConfig(
                     "b",
                     "https://a",
                     null,

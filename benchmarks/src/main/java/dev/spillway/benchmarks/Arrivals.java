@@ -26,7 +26,7 @@ final class Arrivals {
   static double[] schedule(
       long seed, Scenario scenario, double fromSeconds, double seconds, boolean steady) {
     SplittableRandom random =
-        new SplittableRandom(seed * 31 + scenario.ordinal() * 7919L + (steady ? 1 : 0));
+        new SplittableRandom(seed * 31 + scenario.arrivals().ordinal() * 7919L + (steady ? 1 : 0));
     double peakPerSecond =
         (steady ? scenario.baseRate() : scenario.peakRate()) * NOMINAL_CALLS_PER_MINUTE / 60;
     double[] out = new double[(int) (peakPerSecond * seconds * 1.5) + 16];

@@ -7,10 +7,12 @@ import java.util.Map;
 
 /**
  * The benchmark command: {@code java -jar benchmarks/target/spillway-benchmarks.jar
- * --quick|--full}. Runs the five scenarios × five clients against the in-process simulator, then
- * the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code
- * report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current directory: run
- * it from the repository root) or {@code --out DIR}.
+ * --quick|--full}. Runs the scenarios × five clients against the in-process simulator (the overload
+ * scenario also on a simulator counting a rolling TPM window; {@code long} and two repeats of
+ * everything in {@code --full}; {@code mixed} and {@code fleet} are reported as pending until their
+ * clients exist), then the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md}
+ * and {@code report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current
+ * directory: run it from the repository root) or {@code --out DIR}.
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -20,7 +22,8 @@ public final class BenchmarkMain {
    *
    * @param args {@code --quick} (default) or {@code --full}; {@code --out DIR}, {@code --seed N},
    *     {@code --no-jmh}, {@code --jmh-only}, {@code --only scenario-or-client,...} (a partial run,
-   *     for debugging), {@code --smoke} (the test suite's tiny run)
+   *     for debugging), {@code --sliding-window} (only the overload scenario on the sliding-window
+   *     simulator, every client), {@code --smoke} (the test suite's tiny run)
    * @throws Exception when the run fails
    */
   public static void main(String[] args) throws Exception {
@@ -39,11 +42,12 @@ public final class BenchmarkMain {
         case "--no-jmh" -> options = options.withJmh(false);
         case "--jmh-only" -> loadTests = false;
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
+        case "--sliding-window" -> only.add(Scenario.OVERLOAD_SLIDING_WINDOW.key());
         case "--smoke" -> options = BenchOptions.smoke(options.out());
         case "-h", "--help" -> {
           System.out.println(
               "usage: java -jar spillway-benchmarks.jar [--quick|--full] [--out DIR] [--seed N]"
-                  + " [--no-jmh] [--jmh-only]");
+                  + " [--no-jmh] [--jmh-only] [--sliding-window] [--only scenario-or-client,...]");
           return;
         }
         default ->
@@ -71,10 +75,17 @@ public final class BenchmarkMain {
         warmUpJvm(options, log);
       }
       List<String[]> plan = new java.util.ArrayList<>();
-      for (Scenario scenario : Scenario.values()) {
-        for (String client : Clients.KEYS) {
-          if (only.isEmpty() || only.contains(scenario.key()) || only.contains(client)) {
-            plan.add(new String[] {scenario.name(), client});
+      for (int repeat = 0; repeat < options.repeats(); repeat++) {
+        for (Scenario scenario : Scenario.values()) {
+          String why = whyNotRun(scenario, options, only);
+          if (why != null) {
+            report.notRun(scenario, why);
+            continue;
+          }
+          for (String client : Clients.KEYS) {
+            if (only.isEmpty() || only.contains(scenario.key()) || only.contains(client)) {
+              plan.add(new String[] {scenario.name(), client});
+            }
           }
         }
       }
@@ -98,6 +109,21 @@ public final class BenchmarkMain {
     return report;
   }
 
+  /** Why a scenario is left out of this run, or null when it runs. */
+  static String whyNotRun(Scenario scenario, BenchOptions options, List<String> only) {
+    if (scenario.pendingReason() != null) {
+      return "pending: " + scenario.pendingReason();
+    }
+    if (scenario == Scenario.LONG && options.longSeconds() <= 0) {
+      return "not run: --full only";
+    }
+    boolean byClient = only.stream().anyMatch(Clients.KEYS::contains);
+    if (!only.isEmpty() && !only.contains(scenario.key()) && !byClient) {
+      return "not run: left out by --only";
+    }
+    return null;
+  }
+
   private static void record(
       Report report, RunResult result, BenchOptions options, java.io.PrintStream log, long t0) {
     Map<String, Object> figures = Figures.of(result, options.p999());
@@ -110,7 +136,7 @@ public final class BenchmarkMain {
         figures.get("ok"),
         figures.get("errors_429"),
         figures.get("errors"),
-        figures.get("capacity_fraction"),
+        figures.get("goodput_fraction"),
         figures.get("latency_p50_ms"),
         figures.get("latency_p99_ms"),
         (System.nanoTime() - t0) / 1e9);
@@ -169,6 +195,8 @@ public final class BenchmarkMain {
             0,
             false,
             Math.min(options.scenarioSeconds(), 10),
+            0,
+            1,
             false,
             false,
             options.out());

@@ -59,6 +59,8 @@ final class Figures {
     }
 
     Map<String, Object> m = new LinkedHashMap<>();
+    Double goodput = goodputFraction(run.windowStats());
+    m.put("goodput_fraction", goodput == null ? null : round(goodput, 4));
     m.put("capacity_fraction", round(run.windowStats().capacityFraction(), 4));
     m.put("caller_429_rate", rate(throttled, calls));
     m.put("caller_error_rate", rate(errors, calls));
@@ -78,7 +80,46 @@ final class Figures {
     m.put("errors_429", throttled);
     m.put("unfinished", timeouts);
     m.put("backend_429", backend429);
+    m.put("ptu_utilization_at_window_start", run.ptuUtilizationAtStart());
     return m;
+  }
+
+  /**
+   * Tokens served to successful calls ÷ what the pool could really serve in the window: every PTU
+   * deployment's drain, plus every standard deployment's TPM scaled by actual ÷ admission-estimated
+   * tokens of the calls the standard deployments admitted (their books charge the estimate, so
+   * sending them more cannot raise the figure). Without standard admissions the ratio of every
+   * admitted call stands in.
+   *
+   * @param window the books of the measured window
+   * @return the fraction, or null when nothing was admitted or chargeable
+   */
+  static Double goodputFraction(SimulatorStats window) {
+    double served = 0;
+    double ptuDrain = 0;
+    double standardTpm = 0;
+    double standardUsed = 0;
+    double standardAdmitted = 0;
+    double allUsed = 0;
+    double allAdmitted = 0;
+    for (DeploymentStats d : window.deployments()) {
+      served += d.tokensServed();
+      allUsed += d.tokensUsed();
+      allAdmitted += d.tokensAdmitted();
+      if (d.ptu()) {
+        ptuDrain += d.tokensChargeable();
+      } else {
+        standardTpm += d.tokensChargeable();
+        standardUsed += d.tokensUsed();
+        standardAdmitted += d.tokensAdmitted();
+      }
+    }
+    double ratio =
+        standardAdmitted > 0
+            ? standardUsed / standardAdmitted
+            : allAdmitted > 0 ? allUsed / allAdmitted : Double.NaN;
+    double servable = ptuDrain + standardTpm * ratio;
+    return Double.isNaN(ratio) || servable <= 0 ? null : served / servable;
   }
 
   /**

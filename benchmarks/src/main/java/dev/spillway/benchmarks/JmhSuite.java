@@ -73,30 +73,47 @@ final class JmhSuite {
     RunResult plainCall = find(calls, "plain");
     RunResult spillwayCall = find(calls, "spillway");
     RunResult telemetryCall = find(calls, "spillwayTelemetry");
+    overhead(out, "", plainCall, spillwayCall);
+    double[] p50Spillway = percentile(spillwayCall, 50);
+    double[] p50Telemetry = percentile(telemetryCall, 50);
+    out.put("telemetry_overhead_us", round(p50Telemetry[0] - p50Spillway[0]));
+    out.put("telemetry_overhead_us_error", round(Math.hypot(p50Telemetry[1], p50Spillway[1])));
+    out.put("spillway_telemetry_call_p50_us", round(p50Telemetry[0]));
+
+    log.println("JMH: whole call, plain vs Spillway, loopback HTTP to a zero-latency simulator");
+    Collection<RunResult> loopback =
+        new Runner(
+                base(full)
+                    .include(LoopbackOverheadBenchmark.class.getName() + "\\.")
+                    .threads(1)
+                    .build())
+            .run();
+    overhead(out, "loopback_", find(loopback, "plain"), find(loopback, "spillway"));
+    return out;
+  }
+
+  /** The overhead figures of one transport, keys prefixed (e.g. {@code loopback_}). */
+  private static void overhead(
+      Map<String, Object> out, String prefix, RunResult plainCall, RunResult spillwayCall) {
     double[] p50Plain = percentile(plainCall, 50);
     double[] p50Spillway = percentile(spillwayCall, 50);
     double[] p99Plain = percentile(plainCall, 99);
     double[] p99Spillway = percentile(spillwayCall, 99);
-    double[] p50Telemetry = percentile(telemetryCall, 50);
-    out.put("overhead_p50_us", round(p50Spillway[0] - p50Plain[0]));
-    out.put("overhead_p50_us_error", round(Math.hypot(p50Spillway[1], p50Plain[1])));
-    out.put("overhead_p99_us", round(p99Spillway[0] - p99Plain[0]));
-    out.put("overhead_p99_us_error", round(Math.hypot(p99Spillway[1], p99Plain[1])));
-    out.put("overhead_ratio", round(p50Spillway[0] / p50Plain[0]));
+    out.put(prefix + "overhead_p50_us", round(p50Spillway[0] - p50Plain[0]));
+    out.put(prefix + "overhead_p50_us_error", round(Math.hypot(p50Spillway[1], p50Plain[1])));
+    out.put(prefix + "overhead_p99_us", round(p99Spillway[0] - p99Plain[0]));
+    out.put(prefix + "overhead_p99_us_error", round(Math.hypot(p99Spillway[1], p99Plain[1])));
+    out.put(prefix + "overhead_ratio", round(p50Spillway[0] / p50Plain[0]));
     out.put(
-        "overhead_ratio_error",
+        prefix + "overhead_ratio_error",
         round(
             p50Spillway[0]
                 / p50Plain[0]
                 * Math.hypot(p50Spillway[1] / p50Spillway[0], p50Plain[1] / p50Plain[0])));
-    out.put("telemetry_overhead_us", round(p50Telemetry[0] - p50Spillway[0]));
-    out.put("telemetry_overhead_us_error", round(Math.hypot(p50Telemetry[1], p50Spillway[1])));
-    out.put("plain_call_p50_us", round(p50Plain[0]));
-    out.put("plain_call_p99_us", round(p99Plain[0]));
-    out.put("spillway_call_p50_us", round(p50Spillway[0]));
-    out.put("spillway_call_p99_us", round(p99Spillway[0]));
-    out.put("spillway_telemetry_call_p50_us", round(p50Telemetry[0]));
-    return out;
+    out.put(prefix + "plain_call_p50_us", round(p50Plain[0]));
+    out.put(prefix + "plain_call_p99_us", round(p99Plain[0]));
+    out.put(prefix + "spillway_call_p50_us", round(p50Spillway[0]));
+    out.put(prefix + "spillway_call_p99_us", round(p99Spillway[0]));
   }
 
   private static ChainedOptionsBuilder base(boolean full) {

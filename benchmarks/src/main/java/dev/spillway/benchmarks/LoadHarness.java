@@ -6,12 +6,16 @@ import com.azure.ai.openai.models.ChatRequestSystemMessage;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.core.exception.HttpResponseException;
 import dev.spillway.simulator.Faults;
+import dev.spillway.simulator.SimulatedResource;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfigs;
 import dev.spillway.simulator.SimulatorStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,9 +27,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs one scenario with one client against a fresh in-process simulator: a warm-up at the
- * scenario's steady rate, then the measured window with open-loop Poisson arrivals, faults in the
- * middle third, and the wait for the calls still open (up to the deadline).
+ * Runs one scenario with one client against a fresh in-process simulator: for scenarios above the
+ * PTU drain, the PTU buckets are set to their saturated steady state first; then a warm-up at the
+ * scenario's steady rate (the clients' own state), the measured window with open-loop Poisson
+ * arrivals, faults in the middle third, and the wait for the calls still open (up to the deadline).
  */
 final class LoadHarness {
   /** Output tokens asked for per call (BENCHMARK §1). */
@@ -72,8 +77,8 @@ final class LoadHarness {
     long deadlineNanos = Clients.scaled(Clients.DEADLINE, f).toNanos();
     double warmup = options.warmupSeconds(scenario);
     double[] warm = Arrivals.schedule(options.seed(), scenario, -warmup, warmup, true);
-    double[] measured =
-        Arrivals.schedule(options.seed(), scenario, 0, options.scenarioSeconds(), false);
+    double windowSeconds = scenario.windowSeconds(options);
+    double[] measured = Arrivals.schedule(options.seed(), scenario, 0, windowSeconds, false);
     ScheduledExecutorService events =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -82,7 +87,20 @@ final class LoadHarness {
               return t;
             });
     long simulatorStart = System.nanoTime(); // the simulator's quota minutes count from its start
-    Simulator simulator = Simulator.start(SimulatorConfigs.benchmarkPool(options.seed(), f));
+    Simulator simulator =
+        Simulator.start(
+            SimulatorConfigs.benchmarkPool(options.seed(), f)
+                .withSlidingWindow(scenario.slidingWindow()));
+    if (scenario.saturatesPtu()) {
+      // Steady state from the first second: a PTU bucket under more load than it drains sits at
+      // 100 %; a client that sends it less drains it below that within the warm-up.
+      for (SimulatedResource resource : simulator.resources()) {
+        if (resource.config().deployments().get(0).ptu()) {
+          simulator.setUtilization(
+              resource.id(), SimulatorConfigs.BENCHMARK_DEPLOYMENT, Scenario.SATURATED_UTILIZATION);
+        }
+      }
+    }
     LoadClient client = Clients.create(clientKey, simulator, f, options.seed());
     try {
       // The window starts after whole quota minutes of warm-up, aligned with the standard
@@ -93,10 +111,25 @@ final class LoadHarness {
           warmup > 0
               ? Math.max(simulatorStart + toNanos(warmup, f), System.nanoTime() + lead)
               : System.nanoTime() + lead;
-      long windowNanos = toNanos(options.scenarioSeconds(), f);
+      long windowNanos = toNanos(windowSeconds, f);
       long[] fault = new long[2];
       AtomicReference<SimulatorStats> windowStats = new AtomicReference<>();
-      schedule(events, origin, simulator::resetStats);
+      Map<String, Double> ptuAtStart = new ConcurrentHashMap<>();
+      schedule(
+          events,
+          origin,
+          () -> {
+            simulator.resetStats();
+            for (SimulatedResource resource : simulator.resources()) {
+              if (resource.config().deployments().get(0).ptu()) {
+                ptuAtStart.put(
+                    resource.id(),
+                    Figures.round(
+                        simulator.utilization(resource.id(), SimulatorConfigs.BENCHMARK_DEPLOYMENT),
+                        3));
+              }
+            }
+          });
       if (scenario.hasFault()) {
         fault[0] = origin + windowNanos / 3;
         fault[1] = origin + 2 * windowNanos / 3;
@@ -132,6 +165,7 @@ final class LoadHarness {
           records,
           open,
           windowStats.get(),
+          new TreeMap<>(ptuAtStart),
           origin,
           windowNanos,
           fault,
@@ -155,6 +189,7 @@ final class LoadHarness {
     private final List<CallRecord> records;
     private final CountDownLatch open;
     private final SimulatorStats windowStats;
+    private final Map<String, Double> ptuAtStart;
     private final long origin;
     private final long windowNanos;
     private final long[] fault;
@@ -168,6 +203,7 @@ final class LoadHarness {
         List<CallRecord> records,
         CountDownLatch open,
         SimulatorStats windowStats,
+        Map<String, Double> ptuAtStart,
         long origin,
         long windowNanos,
         long[] fault,
@@ -179,6 +215,7 @@ final class LoadHarness {
       this.records = records;
       this.open = open;
       this.windowStats = windowStats;
+      this.ptuAtStart = ptuAtStart;
       this.origin = origin;
       this.windowNanos = windowNanos;
       this.fault = fault;
@@ -206,6 +243,7 @@ final class LoadHarness {
             records,
             windowStats,
             finalStats,
+            ptuAtStart,
             origin,
             windowNanos,
             fault[0],
@@ -277,10 +315,10 @@ final class LoadHarness {
 
   private static void startFault(Scenario scenario, Simulator simulator) {
     if (scenario == Scenario.FAILURE) {
-      simulator.refuseConnections(Target.FAILING);
-    } else if (scenario == Scenario.SLOWDOWN) {
+      simulator.refuseConnections(scenario.faultTarget());
+    } else {
       simulator.setFaults(
-          Target.SLOWED,
+          scenario.faultTarget(),
           SimulatorConfigs.BENCHMARK_DEPLOYMENT,
           Faults.NONE.withLatencyMultiplier(10));
     }
@@ -288,9 +326,10 @@ final class LoadHarness {
 
   private static void endFault(Scenario scenario, Simulator simulator) {
     if (scenario == Scenario.FAILURE) {
-      simulator.acceptConnections(Target.FAILING);
-    } else if (scenario == Scenario.SLOWDOWN) {
-      simulator.setFaults(Target.SLOWED, SimulatorConfigs.BENCHMARK_DEPLOYMENT, Faults.NONE);
+      simulator.acceptConnections(scenario.faultTarget());
+    } else {
+      simulator.setFaults(
+          scenario.faultTarget(), SimulatorConfigs.BENCHMARK_DEPLOYMENT, Faults.NONE);
     }
   }
 

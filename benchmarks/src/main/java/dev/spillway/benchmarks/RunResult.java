@@ -2,6 +2,7 @@ package dev.spillway.benchmarks;
 
 import dev.spillway.simulator.SimulatorStats;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One scenario run by one client: the measured calls and the simulator's books.
@@ -11,6 +12,7 @@ import java.util.List;
  * @param records the calls scheduled inside the measured window
  * @param windowStats the books at the end of the measured window (capacity fraction)
  * @param finalStats the books after the last measured call ended (429s, tokens served)
+ * @param ptuUtilizationAtStart each PTU backend's utilization when the window started
  * @param windowStartNanos start of the measured window ({@code System.nanoTime()})
  * @param windowNanos length of the window, wall time
  * @param faultStartNanos when the fault began, or 0
@@ -22,6 +24,7 @@ record RunResult(
     List<CallRecord> records,
     SimulatorStats windowStats,
     SimulatorStats finalStats,
+    Map<String, Double> ptuUtilizationAtStart,
     long windowStartNanos,
     long windowNanos,
     long faultStartNanos,

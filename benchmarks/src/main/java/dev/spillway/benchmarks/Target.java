@@ -17,6 +17,9 @@ record Target(String id, int tier, double weight, boolean ptu, int port, String 
   /** The resource the slowdown scenario slows. */
   static final String SLOWED = "paygo-1";
 
+  /** The resource the slowdown-ptu scenario slows. */
+  static final String SLOWED_PTU = "ptu-b";
+
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }

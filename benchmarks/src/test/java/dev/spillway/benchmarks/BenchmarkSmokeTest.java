@@ -20,11 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchmarkSmokeTest {
   static final List<String> SCENARIOS =
-      List.of("light", "overload", "burst", "failure", "slowdown");
+      List.of(
+          "light",
+          "overload",
+          "overload-sliding-window",
+          "burst",
+          "failure",
+          "slowdown",
+          "slowdown-ptu");
   static final List<String> CLIENTS =
       List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
   static final List<String> FIGURES =
       List.of(
+          "goodput_fraction",
           "capacity_fraction",
           "caller_429_rate",
           "caller_error_rate",
@@ -116,6 +124,7 @@ class BenchmarkSmokeTest {
         assertThat(f.get("caller_429_rate").asDouble())
             .isLessThanOrEqualTo(f.get("caller_error_rate").asDouble());
         assertThat(f.get("capacity_fraction").asDouble()).as(where).isGreaterThanOrEqualTo(0.0);
+        assertThat(f.get("goodput_fraction").asDouble()).as(where).isGreaterThanOrEqualTo(0.0);
         assertThat(f.get("latency_p999_ms").isNull()).as(where + " p99.9 only in full").isTrue();
         if (f.get("ok").asLong() > 0) {
           assertThat(f.get("latency_p99_ms").asDouble())
@@ -137,11 +146,58 @@ class BenchmarkSmokeTest {
       assertThat(report.get("scenarios").get(s).get("single").get("ptu_token_share").asDouble())
           .isIn(0.0, 1.0);
     }
-    for (String s : List.of("overload", "failure")) {
+    for (String s : List.of("overload", "failure", "slowdown", "slowdown-ptu")) {
       JsonNode series = report.get("traffic_share").get(s);
       assertThat(iterable(series.fieldNames())).containsExactlyElementsOf(CLIENTS);
       assertThat(series.get("single").get("ptu-b").size()).isEqualTo(Figures.BINS);
     }
+  }
+
+  @Test
+  void scenariosAbovePtuCapacityStartWithSaturatedBucketsAndTheOthersCold() {
+    JsonNode scenarios = report.get("scenarios");
+    // single sends all of 1.2 C to ptu-a, which drains a third of it: saturated from the start.
+    assertThat(
+            scenarios
+                .get("overload")
+                .get("single")
+                .get("ptu_utilization_at_window_start")
+                .get("ptu-a")
+                .asDouble())
+        .isGreaterThanOrEqualTo(0.95);
+    for (String c : CLIENTS) {
+      JsonNode light = scenarios.get("light").get(c).get("ptu_utilization_at_window_start");
+      assertThat(light.get("ptu-a").asDouble()).as(c).isZero();
+      assertThat(light.get("ptu-b").asDouble()).as(c).isZero();
+    }
+  }
+
+  @Test
+  void pendingScenariosAreDefinedAndTheirTargetsShownPending() {
+    JsonNode definitions = report.get("scenario_definitions");
+    assertThat(definitions.get("mixed").get("status").asText()).startsWith("pending: ");
+    assertThat(definitions.get("mixed").get("interactive_rate_c").asDouble()).isEqualTo(0.4);
+    assertThat(definitions.get("fleet").get("status").asText()).startsWith("pending: ");
+    assertThat(definitions.get("fleet").get("instances").asInt()).isEqualTo(4);
+    assertThat(definitions.get("long").get("status").asText()).isEqualTo("not run: --full only");
+    assertThat(definitions.get("overload").get("ptu_utilization_preset").asDouble()).isEqualTo(1);
+    assertThat(definitions.get("slowdown-ptu").get("ptu_utilization_preset").isNull()).isTrue();
+    assertThat(report.get("scenarios").has("mixed")).isFalse();
+
+    List<String> pending = new java.util.ArrayList<>();
+    for (JsonNode target : report.get("targets")) {
+      String status = target.get("status").asText();
+      if (status.startsWith("pending")) {
+        pending.add(target.get("figure").asText());
+        assertThat(target.get("met").isNull()).isTrue();
+      } else {
+        assertThat(status).isIn("met", "not met", "not measured");
+        assertThat(target.get("met").isNull()).isEqualTo(status.equals("not measured"));
+      }
+    }
+    assertThat(pending)
+        .as("every load target of a scenario that ran is measured")
+        .containsExactly("mixed", "fleet with Redis backend_429_per_success", "JMH");
   }
 
   private static List<String> iterable(java.util.Iterator<String> it) {

@@ -16,6 +16,11 @@ import dev.spillway.spi.PoolStateStore.Circuit;
  * times. When the open period ends, one probe attempt is let through (half-open); its success
  * closes the circuit, its failure opens it again for twice as long.
  *
+ * <p>A refused connection is the exception to the doubling: it costs the backend nothing and says
+ * nothing about how long the outage lasts, so a circuit opened by a refusal stays open for a fixed
+ * {@code 1/}{@value #REFUSAL_PROBE_DIVISOR} of the break duration (500 ms by default) and its probe
+ * comes as often; traffic returns within one such interval of the backend's recovery.
+ *
  * <p>Thread-safe.
  */
 final class BackendRuntime {
@@ -28,10 +33,14 @@ final class BackendRuntime {
   /** 5 min doubling to 1 h with the default auth break duration. */
   static final int AUTH_BREAK_MAX_FACTOR = 12;
 
+  /** A refused connect is probed every break duration / 10: 500 ms by default. */
+  static final int REFUSAL_PROBE_DIVISOR = 10;
+
   final Backend backend;
   private final Cell<Circuit> circuit;
   private final long breakNanos;
   private final long authBreakNanos;
+  private final long refusalProbeNanos;
   private final PoolEvents events;
   private volatile boolean enabled = true;
 
@@ -40,6 +49,7 @@ final class BackendRuntime {
     this.circuit = circuit;
     this.breakNanos = settings.circuitBreakDuration().toNanos();
     this.authBreakNanos = settings.authBreakDuration().toNanos();
+    this.refusalProbeNanos = breakNanos / REFUSAL_PROBE_DIVISOR;
     this.events = events;
   }
 
@@ -123,8 +133,19 @@ final class BackendRuntime {
     }
   }
 
-  /** A transient failure: connect error, reset, timeout, 5xx. */
-  void onTransientFailure(long nowNanos) {
+  /**
+   * How long a failed connect may take and still count as a refusal: the break duration (a connect
+   * that times out takes the attempt timeout or the client's connect timeout, seconds more).
+   */
+  long refusalMaxNanos() {
+    return breakNanos;
+  }
+
+  /**
+   * A transient failure: connect error, reset, timeout, 5xx. {@code refused}: a connect refused
+   * within {@link #refusalMaxNanos()}, which opens the circuit for the fixed refusal interval.
+   */
+  void onTransientFailure(long nowNanos, boolean refused) {
     while (true) {
       Circuit c = circuit.get();
       Circuit next;
@@ -134,13 +155,20 @@ final class BackendRuntime {
           || c.consecutiveFailures() + 1 >= FAILURE_THRESHOLD) {
         int openings = c.authFailure() ? 0 : c.openings();
         next =
-            open(
-                nowNanos,
-                openings,
-                breakNanos,
-                BREAK_MAX_FACTOR,
-                false,
-                c.consecutiveFailures() + 1);
+            refused
+                ? new Circuit(
+                    CircuitState.OPEN,
+                    Nanos.plus(nowNanos, refusalProbeNanos),
+                    openings,
+                    c.consecutiveFailures() + 1,
+                    false)
+                : open(
+                    nowNanos,
+                    openings,
+                    breakNanos,
+                    BREAK_MAX_FACTOR,
+                    false,
+                    c.consecutiveFailures() + 1);
       } else {
         next =
             new Circuit(
@@ -159,12 +187,16 @@ final class BackendRuntime {
     }
   }
 
-  /** A 401 or 403: the backend's credential or endpoint is wrong. */
-  void onAuthFailure(long nowNanos) {
+  /**
+   * A 401 or 403: the backend's credential or endpoint is wrong.
+   *
+   * @return whether this failure opened the circuit (false when it was already open for it)
+   */
+  boolean onAuthFailure(long nowNanos) {
     while (true) {
       Circuit c = circuit.get();
       if (c.state() == CircuitState.OPEN && c.authFailure()) {
-        return;
+        return false;
       }
       int openings = c.authFailure() ? c.openings() : 0;
       Circuit next =
@@ -178,8 +210,9 @@ final class BackendRuntime {
       if (circuit.compareAndSet(c, next)) {
         if (c.state() != CircuitState.OPEN) {
           events.onCircuitStateChange(this, c.state(), CircuitState.OPEN);
+          return true;
         }
-        return;
+        return false;
       }
     }
   }

@@ -12,6 +12,7 @@ import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -222,26 +223,32 @@ final class Call<R> {
           break;
         }
       case MISCONFIGURED:
+        // ERROR once per state change (the circuit opening, the route starting to cool); the
+        // calls that meet the same fault meanwhile are in the attempt's DEBUG line.
         if (kind.backendWide) {
-          route.onBackendMisconfigured(flags, nowNanos);
-          LOG.error(
-              "backend '{}' refused the request with HTTP {}: check its credential and"
-                  + " endpoint; its circuit is open",
-              route.backendId(),
-              status);
+          if (route.onBackendMisconfigured(flags, nowNanos)) {
+            LOG.error(
+                "backend '{}' refused the request with HTTP {}: check its credential and"
+                    + " endpoint; its circuit is open",
+                route.backendId(),
+                status);
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
+          boolean wasCooling = route.coolingAt(nowNanos);
           long applied =
               route.onMisconfigured(
                   engine.settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          LOG.error(
-              "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
-                  + " deployment mapping; the route cools down",
-              route.backendId(),
-              route.deployment.name(),
-              route.deployment.model(),
-              status,
-              response.errorCode());
+          if (!wasCooling) {
+            LOG.error(
+                "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
+                    + " deployment mapping; the route cools down",
+                route.backendId(),
+                route.deployment.name(),
+                route.deployment.model(),
+                status,
+                response.errorCode());
+          }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
         }
         break;
@@ -253,7 +260,7 @@ final class Call<R> {
         finish(status, null, zeroUsage(), route, null, nowNanos);
         return Decision.RETURN;
       default:
-        route.onTransientFailure(latency, flags, nowNanos);
+        route.onTransientFailure(latency, flags, nowNanos, false);
         settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
         break;
     }
@@ -277,7 +284,11 @@ final class Call<R> {
         attempt.timedOut
             ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
             : error;
-    route.onTransientFailure(latency, attempt.claimFlags, nowNanos);
+    boolean refused =
+        !attempt.timedOut
+            && latency < route.backend.refusalMaxNanos()
+            && hasCause(error, ConnectException.class);
+    route.onTransientFailure(latency, attempt.claimFlags, nowNanos, refused);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
     causes.add(cause);
     selection.markTried(attempt.groupIndex);
@@ -309,7 +320,7 @@ final class Call<R> {
             attempt.latencyNanos);
         break;
       case FAIL:
-        route.onTransientFailure(attempt.latencyNanos, 0, nowNanos);
+        route.onTransientFailure(attempt.latencyNanos, 0, nowNanos, false);
         settle(
             attempt,
             AttemptOutcome.FAILED,
@@ -507,6 +518,16 @@ final class Call<R> {
     synchronized (attempts) {
       return List.copyOf(attempts);
     }
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(List<AttemptRecord> made) {

@@ -168,13 +168,14 @@ public final class Engine implements PoolEvents {
               AttemptImpl attempt = call.current;
               AttemptResponse<R> response = null;
               Throwable error = null;
+              SyncAttemptTimer timer = new SyncAttemptTimer(scheduler, attempt);
               try {
                 response = transport.send(attempt);
-              } catch (InterruptedException e) {
-                call.cancel();
-                error = e;
               } catch (Exception e) {
                 error = e;
+              }
+              if (!timer.disarm() && error instanceof InterruptedException) {
+                call.cancel(); // the caller's interrupt, not the attempt timer's
               }
               Call.Decision decision = call.onResult(attempt, response, error, ticker.read());
               if (decision == Call.Decision.RETURN) {
@@ -386,15 +387,27 @@ public final class Engine implements PoolEvents {
   // ---- events ----
 
   @Override
-  public void onCoolDown(RouteRuntime route, long durationNanos, CoolDownReason reason) {
+  public void onCoolDown(
+      RouteRuntime route, long durationNanos, CoolDownReason reason, boolean started) {
     telemetry.coolDown(route, reason);
     Duration duration = Duration.ofNanos(durationNanos);
-    LOG.debug(
-        "backend '{}' deployment '{}' cools down for {} ms ({})",
-        route.backendId(),
-        route.deployment.name(),
-        duration.toMillis(),
-        reason.attributeValue());
+    // WARN once when a throttle takes the route out of AVAILABLE (a misconfigured route's start
+    // is Call's ERROR); attempts already in flight that extend the same cool-down are detail.
+    if (started && reason == CoolDownReason.THROTTLED) {
+      LOG.warn(
+          "backend '{}' deployment '{}' cools down for {} ms ({}); calls go to other routes",
+          route.backendId(),
+          route.deployment.name(),
+          duration.toMillis(),
+          reason.attributeValue());
+    } else {
+      LOG.debug(
+          "backend '{}' deployment '{}' cools down for {} ms ({})",
+          route.backendId(),
+          route.deployment.name(),
+          duration.toMillis(),
+          reason.attributeValue());
+    }
     for (PoolListener listener : listeners) {
       try {
         listener.onCoolDown(route.backendId(), route.deployment.name(), duration, reason);
@@ -528,6 +541,8 @@ public final class Engine implements PoolEvents {
       state = RouteState.COOLING;
     } else if (coolDown.probeRequired()) {
       state = RouteState.PROBING;
+    } else if (route.heldBeyondBound(now)) {
+      state = RouteState.HELD;
     } else if (route.quota.nanosUntilAdmits(typicalCost(), route.ledger(), now) > 0) {
       state = RouteState.FULL;
     } else {

@@ -25,6 +25,13 @@ final class QuotaMemory {
   static final String LIMIT_REQUESTS = "x-ratelimit-limit-requests";
   static final String UTILIZATION = "azure-openai-deployment-utilization";
 
+  /**
+   * A PTU reports utilization above 100 % while it throttles, but not far above: a value beyond 200
+   * % is no measure of a backlog (5833 % would be an hour of assumed drain) and reads as 100 %,
+   * "full now".
+   */
+  static final double MAX_PLAUSIBLE_UTILIZATION = 200.0;
+
   private final long windowNanos;
   private final boolean ptu;
   private final long configuredTpm;
@@ -55,6 +62,9 @@ final class QuotaMemory {
     long limitTokens = parseCount(headers.get(LIMIT_TOKENS));
     long limitRequests = parseCount(headers.get(LIMIT_REQUESTS));
     double utilization = parsePercent(headers.get(UTILIZATION));
+    if (utilization > MAX_PLAUSIBLE_UTILIZATION) {
+      utilization = 100.0;
+    }
     if (remainingTokens < 0
         && remainingRequests < 0
         && limitTokens < 0

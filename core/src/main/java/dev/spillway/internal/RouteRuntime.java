@@ -8,6 +8,7 @@ import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.ResponseHeaders;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,6 +34,16 @@ final class RouteRuntime {
 
   static final int ROUTE_PROBE = 2;
   static final int CIRCUIT_PROBE = 4;
+  static final int HOLD_PROBE = 8;
+
+  /**
+   * An estimate (remembered quota, PTU utilization, the ledger) holds a route back for at most the
+   * quota window / 12 (5 s with the 60 s window) before one probe goes to the server: an estimate
+   * may hold a route back, only the server's answer can shut it.
+   */
+  static final int ESTIMATE_HOLD_DIVISOR = 12;
+
+  private static final long NOT_HELD = Long.MIN_VALUE;
 
   final BackendRuntime backend;
   final Deployment deployment;
@@ -56,6 +67,15 @@ final class RouteRuntime {
   private final Cell<CoolDown> coolDown;
   private final Ledger ledger;
   private final AtomicBoolean probeInFlight = new AtomicBoolean();
+  private final long holdBoundNanos;
+
+  /** When the current estimate hold began, or {@link #NOT_HELD}. */
+  private final AtomicLong heldSinceNanos = new AtomicLong(NOT_HELD);
+
+  /** When the last probe past an estimate hold ended. */
+  private final AtomicLong holdProbedNanos = new AtomicLong(NOT_HELD);
+
+  private final AtomicBoolean holdProbeInFlight = new AtomicBoolean();
   private final PoolEvents events;
 
   RouteRuntime(
@@ -76,6 +96,7 @@ final class RouteRuntime {
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
+    this.holdBoundNanos = quotaWindowNanos / ESTIMATE_HOLD_DIVISOR;
     this.penaltyCapNanos = penaltyCapNanos;
     this.pacer =
         deployment.ptu()
@@ -113,7 +134,31 @@ final class RouteRuntime {
     if (wait > 0) {
       return wait;
     }
-    return Math.max(pacer.nanosUntilFree(nowNanos), quota.nanosUntilAdmits(cost, ledger, nowNanos));
+    return Math.max(pacer.nanosUntilFree(nowNanos), estimateWait(cost, nowNanos));
+  }
+
+  /** The quota estimate's wait, bounded by {@link #ESTIMATE_HOLD_DIVISOR}: then one probe goes. */
+  private long estimateWait(long cost, long nowNanos) {
+    long wait = quota.nanosUntilAdmits(cost, ledger, nowNanos);
+    if (wait <= 0) {
+      if (heldSinceNanos.get() != NOT_HELD) {
+        heldSinceNanos.set(NOT_HELD);
+      }
+      return 0;
+    }
+    heldSinceNanos.compareAndSet(NOT_HELD, nowNanos);
+    long from = Math.max(heldSinceNanos.get(), holdProbedNanos.get());
+    long left = from + holdBoundNanos - nowNanos;
+    if (left > 0) {
+      return Math.min(wait, left);
+    }
+    return holdProbeInFlight.get() ? PROBE_RECHECK_NANOS : 0;
+  }
+
+  /** Whether an estimate has held this route back for longer than its bound. */
+  boolean heldBeyondBound(long nowNanos) {
+    long since = heldSinceNanos.get();
+    return since != NOT_HELD && nowNanos - since > holdBoundNanos;
   }
 
   /**
@@ -136,6 +181,17 @@ final class RouteRuntime {
       }
       flags |= ROUTE_PROBE;
     }
+    if (quota.nanosUntilAdmits(cost, ledger, nowNanos) > 0) {
+      // chosen although an estimate holds it: its bound has passed, this is the one probe
+      if (!holdProbeInFlight.compareAndSet(false, true)) {
+        releaseProbe(flags, nowNanos);
+        if ((flags & CIRCUIT_PROBE) != 0) {
+          backend.onProbeAbandoned(nowNanos);
+        }
+        return 0;
+      }
+      flags |= HOLD_PROBE;
+    }
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
     pacer.record(nowNanos);
@@ -154,7 +210,7 @@ final class RouteRuntime {
     ewma.observe(latencyNanos, nowNanos);
     quota.update(headers, nowNanos);
     clearCoolDown();
-    releaseProbe(flags);
+    releaseProbe(flags, nowNanos);
     backend.onReachable();
   }
 
@@ -162,7 +218,7 @@ final class RouteRuntime {
     callerErrors.increment();
     quota.update(headers, nowNanos);
     clearCoolDown();
-    releaseProbe(flags);
+    releaseProbe(flags, nowNanos);
     backend.onReachable();
   }
 
@@ -181,7 +237,7 @@ final class RouteRuntime {
     quota.update(headers, nowNanos);
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     long applied = coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos);
-    releaseProbe(flags);
+    releaseProbe(flags, nowNanos);
     backend.onReachable();
     return applied;
   }
@@ -190,26 +246,32 @@ final class RouteRuntime {
     failures.increment();
     long applied =
         coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
-    releaseProbe(flags);
+    releaseProbe(flags, nowNanos);
     backend.onReachable();
     return applied;
   }
 
-  void onBackendMisconfigured(int flags, long nowNanos) {
+  /** Returns whether this failure opened the backend's circuit. */
+  boolean onBackendMisconfigured(int flags, long nowNanos) {
     failures.increment();
-    releaseProbe(flags);
-    backend.onAuthFailure(nowNanos);
+    releaseProbe(flags, nowNanos);
+    return backend.onAuthFailure(nowNanos);
   }
 
-  void onTransientFailure(long latencyNanos, int flags, long nowNanos) {
+  /** Whether the route is cooling down at {@code nowNanos}. */
+  boolean coolingAt(long nowNanos) {
+    return coolDown.get().untilNanos() > nowNanos;
+  }
+
+  void onTransientFailure(long latencyNanos, int flags, long nowNanos, boolean refused) {
     failures.increment();
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
-    releaseProbe(flags);
-    backend.onTransientFailure(nowNanos);
+    releaseProbe(flags, nowNanos);
+    backend.onTransientFailure(nowNanos, refused);
   }
 
   void onCancelled(int flags, long nowNanos) {
-    releaseProbe(flags);
+    releaseProbe(flags, nowNanos);
     if ((flags & CIRCUIT_PROBE) != 0) {
       backend.onProbeAbandoned(nowNanos);
     }
@@ -224,7 +286,7 @@ final class RouteRuntime {
       long until = Math.max(c.untilNanos(), Nanos.plus(nowNanos, duration));
       CoolDown next = new CoolDown(until, c.consecutiveThrottles() + 1, true, reason);
       if (coolDown.compareAndSet(c, next)) {
-        events.onCoolDown(this, duration, reason);
+        events.onCoolDown(this, duration, reason, c.untilNanos() <= nowNanos);
         return duration;
       }
     }
@@ -247,9 +309,13 @@ final class RouteRuntime {
     }
   }
 
-  private void releaseProbe(int flags) {
+  private void releaseProbe(int flags, long nowNanos) {
     if ((flags & ROUTE_PROBE) != 0) {
       probeInFlight.set(false);
+    }
+    if ((flags & HOLD_PROBE) != 0) {
+      holdProbedNanos.set(nowNanos);
+      holdProbeInFlight.set(false);
     }
   }
 }

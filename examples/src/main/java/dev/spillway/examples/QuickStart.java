@@ -31,7 +31,6 @@ public final class QuickStart {
    */
   public static void main(String[] args) {
     try (ExampleEnvironment env = ExampleEnvironment.load()) {
-      // tag::quickstart[]
       SpillwayPool pool =
           SpillwayPool.builder()
               .backend(
@@ -58,7 +57,6 @@ public final class QuickStart {
               new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
                   .setMaxTokens(60));
       System.out.println(answer.getChoices().get(0).getMessage().getContent());
-      // end::quickstart[]
       System.out.println(
           "tokens: "
               + answer.getUsage().getPromptTokens()

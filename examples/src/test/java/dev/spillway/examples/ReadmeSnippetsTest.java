@@ -3,12 +3,19 @@ package dev.spillway.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +41,7 @@ class ReadmeSnippetsTest {
     }
     assertThat(checked)
         .as("snippets in the README")
-        .contains("quickstart", "yaml", "controller", "streaming", "audit", "async", "chat-model");
+        .contains("yaml", "controller", "streaming", "audit", "async", "chat-model");
   }
 
   @Test
@@ -43,6 +50,59 @@ class ReadmeSnippetsTest {
     assertThat(region(source, "x"))
         .isEqualTo("int one = 1;\n")
         .isNotEqualTo(region(source.replace("1;", "2;"), "x"));
+  }
+
+  @Test
+  void theReadmesCompleteProgramCompilesAgainstSpillwayAzure() throws IOException {
+    String source = compiledSnippet(Files.readString(ROOT.resolve("README.md")), "HelloSpillway");
+    Path dir = Files.createTempDirectory(Path.of("target"), "readme-program");
+    Path file = dir.resolve("HelloSpillway.java");
+    Files.writeString(file, source);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files =
+        compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      boolean compiled =
+          compiler
+              .getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  List.of(
+                      "--release",
+                      "17",
+                      "-classpath",
+                      System.getProperty("java.class.path"),
+                      "-d",
+                      dir.toString()),
+                  null,
+                  files.getJavaFileObjects(file))
+              .call();
+      assertThat(compiled).as("%s", diagnostics.getDiagnostics()).isTrue();
+    }
+    assertThat(source)
+        .as("the environment variables the README lists")
+        .contains(
+            "System.getenv(\"AOAI_PTU_ENDPOINT\")",
+            "System.getenv(\"AOAI_PTU_KEY\")",
+            "System.getenv(\"AOAI_PTU_DEPLOYMENT\")",
+            "System.getenv(\"AOAI_PAYGO_ENDPOINT\")",
+            "System.getenv(\"AOAI_PAYGO_KEY\")",
+            "System.getenv(\"AOAI_PAYGO_DEPLOYMENT\")");
+  }
+
+  /**
+   * The code block after {@code <!-- compiled: NAME.java -->}: a whole source file, which
+   * ConsumerProjectIT also builds in a project of its own.
+   */
+  static String compiledSnippet(String readme, String name) {
+    Matcher m =
+        Pattern.compile(
+                "<!-- compiled: " + Pattern.quote(name) + "\\.java -->\\R```java\\R(.*?)```",
+                Pattern.DOTALL)
+            .matcher(readme);
+    assertThat(m.find()).as("README block compiled: %s.java", name).isTrue();
+    return m.group(1);
   }
 
   /** The lines between the tag's markers, with their common indentation removed. */

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param tokensAdmitted prompt + {@code max_tokens} of the admitted requests, as charged at
  *     admission
  * @param tokensServed prompt + completion tokens of the {@code succeeded} answers
+ * @param tokensUsed prompt + completion tokens actually produced for every admitted request that
+ *     finished in the period, successful or not (the actual cost of what was admitted)
  * @param tokensCharged what the quota charged: standard, the admission estimates; PTU, the
  *     estimates corrected to the actual cost of each finished request
  * @param tokensChargeable what the deployment could have charged over the period: the effective TPM
@@ -35,6 +37,7 @@ public record DeploymentStats(
     long failed,
     long tokensAdmitted,
     long tokensServed,
+    long tokensUsed,
     long tokensCharged,
     long tokensChargeable,
     Duration period) {

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * --config FILE                      a whole set-up, YAML or JSON (see the module README)
  * --port P --deployments a,b --tpm N [--ptu] --api-key KEY
- *     [--time-scale F] [--region R] [--retry-after-ms] [--seed S] [--id ID]   one resource
+ *     [--time-scale F] [--region R] [--retry-after-ms] [--sliding-window] [--seed S] [--id ID]   one resource
  * </pre>
  *
  * It prints {@code listening <resource-id> http://127.0.0.1:<port>} per resource and runs until
@@ -27,7 +27,10 @@ public final class Main {
           System.lineSeparator(),
           "usage: java -jar spillway-simulator.jar --config FILE",
           "   or: java -jar spillway-simulator.jar --port P --deployments a,b --tpm N [--ptu] --api-key KEY",
-          "           [--time-scale F] [--region R] [--retry-after-ms] [--seed S] [--id ID]");
+          "           [--time-scale F] [--region R] [--retry-after-ms] [--sliding-window] [--seed S]"
+              + " [--id ID]",
+          "--sliding-window: standard deployments count tokens over a rolling 60 s window"
+              + " (also with --config)");
 
   private Main() {}
 
@@ -96,6 +99,7 @@ public final class Main {
     double timeScale = SimulatorConfig.DEFAULT_TIME_SCALE;
     String region = ResourceConfig.DEFAULT_REGION;
     boolean retryAfterMs = false;
+    boolean slidingWindow = false;
     long seed = SimulatorConfig.DEFAULT_SEED;
     String id = DEFAULT_RESOURCE_ID;
     for (int i = 0; i < args.length; i++) {
@@ -103,6 +107,7 @@ public final class Main {
       switch (flag) {
         case "--ptu" -> ptu = true;
         case "--retry-after-ms" -> retryAfterMs = true;
+        case "--sliding-window" -> slidingWindow = true;
         case "--config" -> config = value(args, ++i, flag);
         case "--port" -> port = (int) integer(value(args, ++i, flag), flag);
         case "--deployments" ->
@@ -125,7 +130,8 @@ public final class Main {
         throw new IllegalArgumentException(
             "--config cannot be combined with --port, --deployments, --tpm" + " or --api-key");
       }
-      return SimulatorConfigs.load(Path.of(config));
+      SimulatorConfig loaded = SimulatorConfigs.load(Path.of(config));
+      return slidingWindow ? loaded.withSlidingWindow(true) : loaded;
     }
     if (port == null || deployments == null || tpm == null || apiKey == null) {
       throw new IllegalArgumentException(
@@ -139,7 +145,8 @@ public final class Main {
         List.of(new ResourceConfig(id, port, region, apiKey, configs)),
         timeScale,
         seed,
-        retryAfterMs);
+        retryAfterMs,
+        slidingWindow);
   }
 
   private static String value(String[] args, int index, String flag) {

@@ -108,6 +108,34 @@ public final class Simulator implements AutoCloseable {
   }
 
   /**
+   * Reads a PTU deployment's utilization: its bucket level ÷ one minute of its drain rate (1.0 is
+   * 100 %, above which it refuses requests).
+   *
+   * @param resource the resource id
+   * @param deployment the deployment name
+   * @return the utilization now
+   * @throws IllegalArgumentException if there is no such deployment, or it is standard
+   */
+  public double utilization(String resource, String deployment) {
+    return core.deployment(resource, deployment).utilization();
+  }
+
+  /**
+   * Sets a PTU deployment's utilization, as if that much admitted work were in its bucket; it
+   * drains at the provisioned rate from now on. Lets a measurement start at the steady state of a
+   * saturated deployment (about 1.0) instead of filling the bucket with a warm-up first.
+   *
+   * @param resource the resource id
+   * @param deployment the deployment name
+   * @param utilization bucket level ÷ capacity, in [0, 10]
+   * @throws IllegalArgumentException if there is no such deployment, it is standard, or the value
+   *     is out of range
+   */
+  public void setUtilization(String resource, String deployment, double utilization) {
+    core.deployment(resource, deployment).utilization(utilization);
+  }
+
+  /**
    * Stops a resource accepting connections: its server socket is closed, so connecting is refused,
    * and its open connections are closed. {@link #acceptConnections(String)} reopens it on the same
    * port.

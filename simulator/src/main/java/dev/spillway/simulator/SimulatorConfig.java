@@ -18,9 +18,16 @@ import java.util.Set;
  * @param seed the seed of every random draw (texts, lengths, latencies, fault draws, ids)
  * @param retryAfterMs whether standard 429s also carry {@code retry-after-ms}; off by default
  *     because the real service's standard 429s do not (PTU 429s always carry it)
+ * @param slidingWindow whether standard deployments count tokens (and requests per minute) over a
+ *     rolling 60 s window of simulated time instead of fixed minutes; off by default. The variant
+ *     guards against client pacing tuned to one counting model
  */
 public record SimulatorConfig(
-    List<ResourceConfig> resources, double timeScale, long seed, boolean retryAfterMs) {
+    List<ResourceConfig> resources,
+    double timeScale,
+    long seed,
+    boolean retryAfterMs,
+    boolean slidingWindow) {
 
   /** Default time scale: real time. */
   public static final double DEFAULT_TIME_SCALE = 1.0;
@@ -56,6 +63,21 @@ public record SimulatorConfig(
   }
 
   /**
+   * A set-up with fixed per-minute windows.
+   *
+   * @param resources the resources, with unique ids and unique non-zero ports
+   * @param timeScale the time-scale factor F, in [0.001, 10000]
+   * @param seed the seed of every random draw
+   * @param retryAfterMs whether standard 429s also carry {@code retry-after-ms}
+   * @throws IllegalArgumentException for no resources, duplicate ids or ports, or a time scale out
+   *     of range
+   */
+  public SimulatorConfig(
+      List<ResourceConfig> resources, double timeScale, long seed, boolean retryAfterMs) {
+    this(resources, timeScale, seed, retryAfterMs, false);
+  }
+
+  /**
    * A set-up in real time with the default seed and real-style headers.
    *
    * @param resources the resources
@@ -74,7 +96,7 @@ public record SimulatorConfig(
    * @throws IllegalArgumentException if out of range
    */
   public SimulatorConfig withTimeScale(double timeScale) {
-    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs);
+    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs, slidingWindow);
   }
 
   /**
@@ -84,7 +106,7 @@ public record SimulatorConfig(
    * @return the copy
    */
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs);
+    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs, slidingWindow);
   }
 
   /**
@@ -94,6 +116,16 @@ public record SimulatorConfig(
    * @return the copy
    */
   public SimulatorConfig withRetryAfterMs(boolean retryAfterMs) {
-    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs);
+    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs, slidingWindow);
+  }
+
+  /**
+   * Returns a copy whose standard deployments count over a rolling 60 s window, or fixed minutes.
+   *
+   * @param slidingWindow whether to use the rolling window
+   * @return the copy
+   */
+  public SimulatorConfig withSlidingWindow(boolean slidingWindow) {
+    return new SimulatorConfig(resources, timeScale, seed, retryAfterMs, slidingWindow);
   }
 }

@@ -503,4 +503,49 @@ class HttpBehaviourIT {
     assertThat(paygo.path("tokensChargeable").asLong()).isPositive();
     assertThat(stats.path("timeScale").asDouble()).isEqualTo(1.0);
   }
+
+  @Test
+  void utilizationControlSetsAPtuBucketLevel() {
+    try {
+      HttpResponse<String> set =
+          Loopback.postControl(
+              standard, "/_sim/utilization", "{\"resource\":\"ptu\",\"utilization\":1.5}");
+      assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+      JsonNode answer = Loopback.json(set.body()).path("deployments").path(0);
+      assertThat(answer.path("deployment").asText()).isEqualTo("gpt-4o");
+      assertThat(answer.path("utilization").asDouble()).isBetween(1.4, 1.5);
+      HttpResponse<String> refused = Loopback.chat(ptu, "gpt-4o", 5);
+      assertThat(refused.statusCode()).isEqualTo(429);
+      // 0.5 of a minute of the 60k/min drain above 100 %: about 30 s, less what drained since.
+      assertThat(Long.parseLong(refused.headers().firstValue("retry-after-ms").orElseThrow()))
+          .isBetween(20_000L, 30_000L);
+
+      simulator.setUtilization("ptu", "gpt-4o", 0.5);
+      HttpResponse<String> served = Loopback.chat(ptu, "gpt-4o", 5);
+      assertThat(served.statusCode()).isEqualTo(200);
+      String level =
+          served.headers().firstValue("azure-openai-deployment-utilization").orElseThrow();
+      assertThat(Double.parseDouble(level.replace("%", ""))).isBetween(45.0, 51.0);
+
+      HttpResponse<String> onStandard =
+          Loopback.postControl(
+              ptu,
+              "/_sim/utilization",
+              "{\"resource\":\"paygo\",\"deployment\":\"gpt-4o\",\"utilization\":1}");
+      assertThat(onStandard.statusCode()).isEqualTo(400);
+      assertThat(onStandard.body())
+          .contains("resource 'paygo' deployment 'gpt-4o' is a standard deployment");
+      HttpResponse<String> noPtu =
+          Loopback.postControl(
+              ptu, "/_sim/utilization", "{\"resource\":\"paygo\",\"utilization\":1}");
+      assertThat(noPtu.body()).contains("resource 'paygo' has no PTU deployment");
+      HttpResponse<String> notNumber =
+          Loopback.postControl(
+              ptu, "/_sim/utilization", "{\"resource\":\"ptu\",\"utilization\":\"full\"}");
+      assertThat(notNumber.statusCode()).isEqualTo(400);
+      assertThat(notNumber.body()).contains("utilization must be a number, was \\\"full\\\"");
+    } finally {
+      simulator.setUtilization("ptu", "gpt-4o", 0);
+    }
+  }
 }

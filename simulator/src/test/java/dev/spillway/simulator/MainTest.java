@@ -33,6 +33,7 @@ class MainTest {
               "--region",
               "West Europe",
               "--retry-after-ms",
+              "--sliding-window",
               "--seed",
               "4",
               "--id",
@@ -51,6 +52,7 @@ class MainTest {
             });
     assertThat(config.timeScale()).isEqualTo(20);
     assertThat(config.retryAfterMs()).isTrue();
+    assertThat(config.slidingWindow()).isTrue();
     assertThat(config.seed()).isEqualTo(4);
   }
 

@@ -97,7 +97,7 @@ public final class SpillwayAutoConfiguration {
 
     @Bean
     static ConfigurationPropertiesBindHandlerAdvisor spillwaySchemaBindHandlerAdvisor() {
-      return SchemaBindHandler::new;
+      return parent -> new UnresolvedPlaceholderBindHandler(new SchemaBindHandler(parent));
     }
   }
 }

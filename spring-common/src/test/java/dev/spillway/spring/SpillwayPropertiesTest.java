@@ -197,8 +197,42 @@ class SpillwayPropertiesTest {
   void failsOnAMissingDeploymentName() {
     assertStartupFails(
         valid("spillway.backends[0].deployments[1].model=gpt-4o-mini"),
-        "spillway.backends[0].deployments[1]",
-        "deployment cannot be null or blank");
+        "spillway.backends[0]",
+        "backend 'a': deployments[1].deployment is required");
+  }
+
+  @Test
+  void failsOnAnUnresolvedPlaceholderNamingThePropertyAndTheVariable() {
+    assertStartupFails(
+        valid("spillway.backends[0].deployments[0].deployment=${SPILLWAY_TEST_UNSET_DEPLOYMENT}"),
+        "spillway.backends[0].deployments[0].deployment",
+        "SPILLWAY_TEST_UNSET_DEPLOYMENT");
+  }
+
+  @Test
+  void failsOnAnUnresolvedPlaceholderInAnApiKey() {
+    assertStartupFails(
+        valid("spillway.backends[0].api-key=${SPILLWAY_TEST_UNSET_KEY}"),
+        "spillway.backends[0].api-key",
+        "${SPILLWAY_TEST_UNSET_KEY} is not resolved");
+  }
+
+  @Test
+  void resolvesAPlaceholderWithADefault() {
+    runner
+        .withPropertyValues(
+            valid("spillway.backends[0].deployments[0].deployment=${SPILLWAY_TEST_UNSET:gpt-4o}"))
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean(SpillwayProperties.class)
+                            .backends()
+                            .get(0)
+                            .deployments()
+                            .get(0)
+                            .deployment())
+                    .isEqualTo("gpt-4o"));
   }
 
   @Test

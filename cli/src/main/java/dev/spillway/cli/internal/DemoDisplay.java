@@ -120,6 +120,8 @@ final class DemoDisplay {
         return "probing";
       case FULL:
         return "full";
+      case HELD:
+        return "held";
       case CIRCUIT_OPEN:
         return "circuit open";
       case DISABLED:

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigFiles {
   private static final Set<String> TOP =
-      Set.of("time-scale", "seed", "retry-after-ms", "resources");
+      Set.of("time-scale", "seed", "retry-after-ms", "sliding-window", "resources");
   private static final Set<String> RESOURCE =
       Set.of("id", "port", "region", "api-key", "deployments");
   private static final Set<String> DEPLOYMENT =
@@ -83,7 +83,8 @@ public final class ConfigFiles {
         resources,
         number(top, "time-scale", "the document", SimulatorConfig.DEFAULT_TIME_SCALE),
         integer(top, "seed", "the document", SimulatorConfig.DEFAULT_SEED),
-        bool(top, "retry-after-ms", "the document", false));
+        bool(top, "retry-after-ms", "the document", false),
+        bool(top, "sliding-window", "the document", false));
   }
 
   private static ResourceConfig resource(Object node, String where) {

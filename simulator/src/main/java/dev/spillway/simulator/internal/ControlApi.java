@@ -34,7 +34,10 @@ import java.util.Set;
  *   <li>{@code POST /_sim/faults} with {@code {"resource": id, "deployment": name?, "faults":
  *       {...}?, "refuseConnections": bool?, "recoverAfterMs": n?}}: replaces the faults of one
  *       deployment (or of every deployment of the resource), and/or makes the resource refuse
- *       connections (recovering after the given delay, if any) or accept them again.
+ *       connections (recovering after the given delay, if any) or accept them again;
+ *   <li>{@code POST /_sim/utilization} with {@code {"resource": id, "deployment": name?,
+ *       "utilization": u}}: sets the utilization of one PTU deployment (or of every PTU deployment
+ *       of the resource) to {@code u} (1.0 is 100 %), answers the utilizations now.
  * </ul>
  *
  * Thread-safe (stateless apart from the core).
@@ -44,6 +47,8 @@ final class ControlApi {
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> REQUEST_KEYS =
       Set.of("resource", "deployment", "faults", "refuseConnections", "recoverAfterMs");
+  private static final Set<String> UTILIZATION_KEYS =
+      Set.of("resource", "deployment", "utilization");
   private static final Set<String> FAULT_KEYS =
       Set.of(
           "errorRate",
@@ -74,6 +79,17 @@ final class ControlApi {
     if (path.equals("/_sim/faults") && method.equals(HttpMethod.GET)) {
       return ok(faultsJson(core.resources()), keepAlive, null);
     }
+    if (path.equals("/_sim/utilization") && method.equals(HttpMethod.POST)) {
+      try {
+        return changeUtilization(request, keepAlive);
+      } catch (IllegalArgumentException e) {
+        return reply(
+            HttpResponseStatus.BAD_REQUEST,
+            AzureBodies.error("BadRequest", e.getMessage()),
+            keepAlive,
+            null);
+      }
+    }
     if (path.equals("/_sim/faults") && method.equals(HttpMethod.POST)) {
       try {
         return changeFaults(request, keepAlive);
@@ -92,7 +108,43 @@ final class ControlApi {
         null);
   }
 
-  private Plan changeFaults(FullHttpRequest request, boolean keepAlive) {
+  private Plan changeUtilization(FullHttpRequest request, boolean keepAlive) {
+    JsonNode body = object(request);
+    rejectUnknown(body, UTILIZATION_KEYS, "request");
+    ResourceServer resource = core.resource(text(body, "resource"));
+    List<DeploymentRuntime> targets =
+        body.hasNonNull("deployment")
+            ? List.of(core.deployment(resource.config().id(), text(body, "deployment")))
+            : resource.deployments().values().stream().filter(d -> d.config().ptu()).toList();
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException(
+          "resource '" + resource.config().id() + "' has no PTU deployment");
+    }
+    JsonNode value = body.get("utilization");
+    if (value == null || !value.isNumber()) {
+      throw new IllegalArgumentException("utilization must be a number, was " + value);
+    }
+    targets.forEach(d -> d.utilization(value.doubleValue()));
+    return ok(
+        write(
+            g -> {
+              g.writeStartObject();
+              g.writeStringField("resource", resource.config().id());
+              g.writeArrayFieldStart("deployments");
+              for (DeploymentRuntime d : targets) {
+                g.writeStartObject();
+                g.writeStringField("deployment", d.config().name());
+                g.writeNumberField("utilization", d.utilization());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }),
+        keepAlive,
+        null);
+  }
+
+  private static JsonNode object(FullHttpRequest request) {
     JsonNode body;
     try {
       body = RequestHandler.MAPPER.readTree(new ByteBufInputStream(request.content()));
@@ -102,6 +154,11 @@ final class ControlApi {
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException("the body must be a JSON object");
     }
+    return body;
+  }
+
+  private Plan changeFaults(FullHttpRequest request, boolean keepAlive) {
+    JsonNode body = object(request);
     rejectUnknown(body, REQUEST_KEYS, "request");
     ResourceServer resource = core.resource(text(body, "resource"));
     Collection<DeploymentRuntime> targets =
@@ -215,6 +272,7 @@ final class ControlApi {
             g.writeNumberField("failed", d.failed());
             g.writeNumberField("tokensAdmitted", d.tokensAdmitted());
             g.writeNumberField("tokensServed", d.tokensServed());
+            g.writeNumberField("tokensUsed", d.tokensUsed());
             g.writeNumberField("tokensCharged", d.tokensCharged());
             g.writeNumberField("tokensChargeable", d.tokensChargeable());
             g.writeNumberField("periodSeconds", d.period().toNanos() / 1e9);

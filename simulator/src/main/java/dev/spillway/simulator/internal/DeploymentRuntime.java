@@ -35,6 +35,7 @@ public final class DeploymentRuntime {
   private final LongAdder failed = new LongAdder();
   private final LongAdder tokensAdmitted = new LongAdder();
   private final LongAdder tokensServed = new LongAdder();
+  private final LongAdder tokensUsed = new LongAdder();
   private final LongAdder tokensCharged = new LongAdder();
   private long booksFrom;
   private double chargeableBefore;
@@ -47,14 +48,23 @@ public final class DeploymentRuntime {
    * @param config the deployment
    * @param clock simulated time
    * @param simulatorSeed the simulator's seed
+   * @param slidingWindow whether a standard deployment counts tokens over a rolling minute instead
+   *     of fixed minutes
    */
   public DeploymentRuntime(
-      String resourceId, DeploymentConfig config, SimClock clock, long simulatorSeed) {
+      String resourceId,
+      DeploymentConfig config,
+      SimClock clock,
+      long simulatorSeed,
+      boolean slidingWindow) {
     this.resourceId = resourceId;
     this.config = config;
     this.clock = clock;
     long now = clock.now();
-    this.quota = config.ptu() ? new PtuQuota(config.tpm(), now) : new StandardQuota(config.tpm());
+    this.quota =
+        config.ptu()
+            ? new PtuQuota(config.tpm(), now)
+            : new StandardQuota(config.tpm(), slidingWindow);
     this.tokenizer = Tokenizer.forModel(config.model());
     this.seed = mix(simulatorSeed ^ mix((resourceId + '/' + config.name()).hashCode()));
     this.systemFingerprint = String.format("fp_%010x", mix(seed) & 0xFF_FFFF_FFFFL);
@@ -104,6 +114,42 @@ public final class DeploymentRuntime {
   }
 
   /**
+   * Reads a PTU deployment's utilization.
+   *
+   * @return bucket level ÷ capacity
+   * @throws IllegalArgumentException if the deployment is standard
+   */
+  public double utilization() {
+    return ptuQuota().utilization(clock.now());
+  }
+
+  /**
+   * Sets a PTU deployment's utilization (its bucket level ÷ capacity); it drains from now on.
+   *
+   * @param utilization the new utilization, in [0, 10]
+   * @throws IllegalArgumentException if the deployment is standard or the value is out of range
+   */
+  public void utilization(double utilization) {
+    if (!(utilization >= 0 && utilization <= 10)) {
+      throw new IllegalArgumentException(
+          where() + ": utilization must be in [0, 10], was " + utilization);
+    }
+    ptuQuota().utilization(clock.now(), utilization);
+  }
+
+  private PtuQuota ptuQuota() {
+    if (quota instanceof PtuQuota ptu) {
+      return ptu;
+    }
+    throw new IllegalArgumentException(
+        where() + " is a standard deployment; utilization applies to PTU deployments");
+  }
+
+  private String where() {
+    return "resource '" + resourceId + "' deployment '" + config.name() + "'";
+  }
+
+  /**
    * The generator of the next answer: the n-th answer of a deployment is the same for the same
    * seed.
    *
@@ -148,6 +194,7 @@ public final class DeploymentRuntime {
    * @param actual prompt tokens + completion tokens actually produced
    */
   public void settle(boolean success, long estimate, long actual) {
+    tokensUsed.add(actual);
     if (config.ptu()) {
       quota.settle(clock.now(), actual - estimate);
       tokensCharged.add(actual - estimate);
@@ -175,6 +222,7 @@ public final class DeploymentRuntime {
         failed.sum(),
         tokensAdmitted.sum(),
         tokensServed.sum(),
+        tokensUsed.sum(),
         tokensCharged.sum(),
         Math.round(chargeable(now)),
         Duration.ofNanos(now - booksFrom));
@@ -189,6 +237,7 @@ public final class DeploymentRuntime {
     failed.reset();
     tokensAdmitted.reset();
     tokensServed.reset();
+    tokensUsed.reset();
     tokensCharged.reset();
     booksFrom = now;
     rateFrom = now;

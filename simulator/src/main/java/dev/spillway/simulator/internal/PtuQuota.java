@@ -71,6 +71,19 @@ public final class PtuQuota implements Quota {
     return level / capacity();
   }
 
+  /**
+   * Sets the utilization: the bucket level becomes {@code utilization} × capacity, as if that much
+   * work were in flight, and drains from now on. Used to start a measurement at a saturated
+   * deployment's steady state instead of filling the bucket first.
+   *
+   * @param now simulated nanoseconds
+   * @param utilization the new bucket level ÷ capacity, at least 0
+   */
+  public synchronized void utilization(long now, double utilization) {
+    drain(now);
+    level = utilization * capacity();
+  }
+
   private double capacity() {
     return configuredTokensPerMinute * factor;
   }

@@ -54,7 +54,8 @@ public final class ResourceServer {
     for (DeploymentConfig deployment : config.deployments()) {
       byName.put(
           deployment.name(),
-          new DeploymentRuntime(config.id(), deployment, core.clock(), core.seed()));
+          new DeploymentRuntime(
+              config.id(), deployment, core.clock(), core.seed(), core.slidingWindow()));
     }
     this.deployments = Collections.unmodifiableMap(byName);
     this.gatewaySeed = DeploymentRuntime.mix(core.seed() ^ config.id().hashCode());

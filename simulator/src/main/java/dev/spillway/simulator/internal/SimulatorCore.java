@@ -93,6 +93,10 @@ public final class SimulatorCore {
     return config.seed();
   }
 
+  boolean slidingWindow() {
+    return config.slidingWindow();
+  }
+
   boolean retryAfterMs() {
     return config.retryAfterMs();
   }

@@ -23,6 +23,10 @@ import java.util.Map;
  *   <li>{@value #OUT_OF_SERVICE} when every backend was disabled at run time.
  * </ul>
  *
+ * <p>A route that an estimate (remembered quota, PTU utilization, the local ledger) has held back
+ * for longer than its bound counts as {@link RouteState#HELD}, not {@code FULL}: it still gets a
+ * probe per bound, so the status stays {@code UP}, and the details say which route it is.
+ *
  * <p>Details: how many routes are in each {@link RouteState}, then per backend (tier, enabled,
  * circuit, circuit open until) and per route (deployment, state, cooling until, peak-EWMA latency,
  * outstanding attempts, headroom, PTU utilization). No endpoint URL and never a credential.
