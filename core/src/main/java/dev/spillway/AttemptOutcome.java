@@ -2,7 +2,7 @@ package dev.spillway;
 
 import java.util.Locale;
 
-/** How one attempt ended, as the engine classified it (DESIGN "Outcomes of an attempt"). */
+/** How one attempt ended, as the engine classified it (docs/design.md "Outcomes of an attempt"). */
 public enum AttemptOutcome {
   /** 2xx: the call was admitted by this route. */
   SUCCESS,

@@ -36,8 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * DESIGN "Outcomes of an attempt", row by row, over the sync and the async driver: what each
- * outcome does to the route or backend, and to the call, with exact attempt counts per backend.
+ * docs/design.md "Outcomes of an attempt", row by row, over the sync and the async driver: what
+ * each outcome does to the route or backend, and to the call, with exact attempt counts per
+ * backend.
  */
 class OutcomeTableTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");

@@ -1,6 +1,7 @@
 package dev.spillway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -85,7 +86,10 @@ class PoolConcurrencyTest {
     DEPLOYMENT_NOT_FOUND,
     UNAUTHORIZED;
 
-    /** Per mille: mostly 200s, the rest spread over every other outcome of DESIGN's table. */
+    /**
+     * Per mille: mostly 200s, the rest spread over every other outcome of the table in
+     * docs/design.md.
+     */
     static Kind draw(SplittableRandom r) {
       int x = r.nextInt(1000);
       if (x < 565) {
@@ -580,10 +584,7 @@ class PoolConcurrencyTest {
   }
 
   private void awaitOutcomes(long calls) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (outcomeStatusByCall.size() < calls && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> outcomeStatusByCall.size() >= calls);
     settler.shutdown();
     assertThat(settler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }

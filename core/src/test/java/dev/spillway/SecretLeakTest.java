@@ -58,11 +58,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * Secrets never leave the credential: for every outcome of DESIGN's table, sync and async, with
- * every logger at TRACE and the real OpenTelemetry SDK recording, a canary planted in API keys and
- * in a bearer token appears in no log line, span, metric point, exception, outcome, attempt record,
- * snapshot or {@code toString()}. Each scenario also checks that it drove the outcome it names and
- * that the transport really read the canary, so a scenario that silently did nothing fails.
+ * Secrets never leave the credential: for every outcome of the table in docs/design.md, sync and
+ * async, with every logger at TRACE and the real OpenTelemetry SDK recording, a canary planted in
+ * API keys and in a bearer token appears in no log line, span, metric point, exception, outcome,
+ * attempt record, snapshot or {@code toString()}. Each scenario also checks that it drove the
+ * outcome it names and that the transport really read the canary, so a scenario that silently did
+ * nothing fails.
  */
 class SecretLeakTest {
   static final String CANARY = "CANARY-7f3a9";
@@ -183,7 +184,7 @@ class SecretLeakTest {
     Thread.interrupted();
   }
 
-  // ---- scenarios: every outcome of DESIGN's table, and every way a call ends ----
+  // ---- scenarios: every outcome of the table in docs/design.md, and every way a call ends ----
 
   /** One scenario: drives calls on the pool, and names what it must have produced. */
   record Scenario(String name, Consumer<SecretLeakTest> run, Consumer<SecretLeakTest> expect) {

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN "Selection": strict tier priority with a single probe after a cool-down, P2C by weight and
- * peak-EWMA cost inside a tier, headroom spill, per-route cool-downs, draining, and snapshots.
- * Spread is measured in closed loops on manual time with the pool's fixed seed (42).
+ * docs/design.md "Selection": strict tier priority with a single probe after a cool-down, P2C by
+ * weight and peak-EWMA cost inside a tier, headroom spill, per-route cool-downs, draining, and
+ * snapshots. Spread is measured in closed loops on manual time with the pool's fixed seed (42).
  */
 class SelectionTest extends ManualPoolTest {
   static final Instant WALL = Instant.parse("2026-11-23T12:00:00Z");

@@ -62,10 +62,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * DESIGN "Telemetry", checked against the real OpenTelemetry SDK with in-memory exporters: span
- * names, kinds, parentage and every attribute with its type; metric names, kinds, units and point
- * attributes; W3C trace context on the wire; streams settling telemetry on the completion handle.
- * Every behaviour runs over the sync and the async path.
+ * docs/design.md "Telemetry", checked against the real OpenTelemetry SDK with in-memory exporters:
+ * span names, kinds, parentage and every attribute with its type; metric names, kinds, units and
+ * point attributes; W3C trace context on the wire; streams settling telemetry on the completion
+ * handle. Every behaviour runs over the sync and the async path.
  */
 class TelemetryTest {
   // The names are spelled out here rather than taken from the engine's constants, so a renamed
@@ -916,7 +916,7 @@ class TelemetryTest {
     call(mode, pool, chat(), waiting);
 
     // The engine has no API that takes prompt or completion text, so the guarantee is that
-    // nothing outside DESIGN's table is recorded: no gen_ai.input.messages,
+    // nothing outside the table of docs/design.md is recorded: no gen_ai.input.messages,
     // gen_ai.output.messages, gen_ai.system_instructions, gen_ai.prompt or completion events.
     Set<String> spanKeys =
         Set.of(

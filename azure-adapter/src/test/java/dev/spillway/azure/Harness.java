@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
 
 import com.azure.ai.openai.OpenAIAsyncClient;
 import com.azure.ai.openai.OpenAIClient;
@@ -34,13 +35,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 
 /**
  * Two WireMock backends (a PTU tier 0 and a PAYG tier 1) and a pool over them with short time
  * constants, the outcomes it produced, and calls through the real SDK clients, sync or async.
+ *
+ * <p>A JUnit extension, registered on a static field as WireMock's {@code WireMockExtension} is:
+ * {@code @RegisterExtension static final Harness H = new Harness();}. The servers start before the
+ * class's first test and stop after its last; before each test the harness {@link #reset}s, so
+ * every test starts from backends that answer 200 and no pools.
  */
-final class Harness implements AutoCloseable {
+final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String MODEL = "gpt-4o";
   static final String EMBEDDING_MODEL = "text-embedding";
   static final String PTU_DEPLOYMENT = "gpt4o-ptu";
@@ -62,9 +72,23 @@ final class Harness implements AutoCloseable {
   final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
   private final List<SpillwayPool> pools = new ArrayList<>();
 
-  Harness() {
+  @Override
+  public void beforeAll(ExtensionContext context) {
     ptu.start();
     payg.start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    pools.forEach(SpillwayPool::close);
+    pools.clear();
+    ptu.stop();
+    payg.stop();
   }
 
   /** Forgets stubs, requests and outcomes; every backend answers 200 with {@link #CHAT_BODY}. */
@@ -186,24 +210,14 @@ final class Harness implements AutoCloseable {
         .getCount();
   }
 
-  /** The outcome of the {@code n}th call (from 1), waiting up to 2 s for it to settle. */
-  CallOutcome awaitOutcome(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (outcomes.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  /** The outcome of the {@code n}th call (from 1), waiting up to 10 s for it to settle. */
+  CallOutcome awaitOutcome(int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() >= n);
     return outcomes.get(n - 1);
   }
 
   CallOutcome lastOutcome() {
     return outcomes.get(outcomes.size() - 1);
-  }
-
-  @Override
-  public void close() {
-    pools.forEach(SpillwayPool::close);
-    ptu.stop();
-    payg.stop();
   }
 
   /** Counts how the wrapper drives the real client: sendSync on the sync path, send on async. */

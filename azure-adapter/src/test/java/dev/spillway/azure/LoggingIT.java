@@ -16,9 +16,8 @@ import dev.spillway.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 /**
@@ -27,19 +26,9 @@ import reactor.core.publisher.Flux;
  * and nothing from azure-core's retry step.
  */
 class LoggingIT {
-  private static final Harness H = new Harness();
+  @RegisterExtension static final Harness H = new Harness();
   private static final int BURST = 12;
   private static final int AFTER = 8;
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
 
   @Test
   void aThrottledRouteWarnsOnceWhenItStartsCooling() throws Exception {

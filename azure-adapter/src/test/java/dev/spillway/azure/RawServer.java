@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A tiny HTTP/1.1 server on a raw socket for what WireMock cannot do: a stream of SSE events with
- * pauses between them, ended normally, by a connection reset, or not at all.
+ * pauses between them, ended normally, by a connection reset, or not at all (the connection stays
+ * open, silent, until the server closes).
  */
 final class RawServer implements AutoCloseable {
   enum End {
@@ -29,6 +31,7 @@ final class RawServer implements AutoCloseable {
   private final End end;
   final List<String> requests = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   RawServer(List<String> events, long pauseMillis, End end) throws IOException {
     this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -68,7 +71,7 @@ final class RawServer implements AutoCloseable {
       out.flush();
       for (int i = 0; i < events.size(); i++) {
         if (i > 0) {
-          Thread.sleep(pauseMillis);
+          pause();
         }
         byte[] data = events.get(i).getBytes(StandardCharsets.UTF_8);
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -82,15 +85,23 @@ final class RawServer implements AutoCloseable {
           out.flush();
           break;
         case RESET:
-          Thread.sleep(pauseMillis);
+          pause();
           connection.setSoLinger(true, 0); // close() sends RST
           break;
         default:
-          Thread.sleep(60_000);
+          closed.await(); // stalls until the test closes the server
       }
     } catch (IOException | InterruptedException e) {
       // the client went away
     }
+  }
+
+  /**
+   * The server's pacing between two writes: how slowly it streams is the behaviour under test (the
+   * client's idle timeout runs on real time), not a wait for something to happen.
+   */
+  private void pause() throws InterruptedException {
+    Thread.sleep(pauseMillis);
   }
 
   private static String readRequest(InputStream in) throws IOException {
@@ -117,6 +128,7 @@ final class RawServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed.countDown();
     socket.close();
   }
 }

@@ -6,6 +6,7 @@ import com.azure.json.JsonProviders;
 import com.azure.json.JsonReader;
 import com.azure.json.JsonWriter;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import dev.spillway.testing.AzureRecordings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One entry of a recorded Azure OpenAI exchange (test-proxy format) from {@code
- * src/test/resources/azure-recordings}, a copy of {@code shared/fixtures/azure-recordings}.
+ * One entry of a recorded Azure OpenAI exchange (test-proxy format) from core's test resources,
+ * {@code azure-recordings/} (see {@link AzureRecordings}).
  */
 final class Recording {
   /** Headers WireMock sets itself, or that describe the recorded transfer rather than the body. */
@@ -39,7 +40,7 @@ final class Recording {
   }
 
   static Recording load(String file, int entry) {
-    try (InputStream in = Recording.class.getResourceAsStream("/azure-recordings/" + file);
+    try (InputStream in = AzureRecordings.open(file);
         JsonReader reader = JsonProviders.createReader(in)) {
       @SuppressWarnings("unchecked")
       Map<String, Object> root = (Map<String, Object>) reader.readUntyped();

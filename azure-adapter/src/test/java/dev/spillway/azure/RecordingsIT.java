@@ -29,14 +29,14 @@ import dev.spillway.RouteState;
 import dev.spillway.Usage;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The real recorded Azure OpenAI exchanges, replayed through WireMock and the real clients. */
 class RecordingsIT {
-  private static final Harness H = new Harness();
+  @RegisterExtension static final Harness H = new Harness();
   private static final String CHAT = "gpt-4o";
   private static final String INSTRUCT = "instruct";
   private static final String ADA = "ada";
@@ -44,8 +44,7 @@ class RecordingsIT {
   private SpillwayPool pool;
 
   @BeforeEach
-  void reset() {
-    H.reset();
+  void buildPool() {
     // PTU deployments named as in the recordings; PAYG behind them for failover.
     pool =
         SpillwayPool.builder()
@@ -75,11 +74,6 @@ class RecordingsIT {
                 })
             .httpClient(Harness.HTTP)
             .build();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
   }
 
   private static void replay(WireMockServer server, String path, String file, int entry) {
@@ -276,7 +270,8 @@ class RecordingsIT {
     chat(mode, "first");
     assertThat(H.lastOutcome().attempts().get(0).coolDown()).isEqualTo(Duration.ofSeconds(43));
 
-    reset();
+    H.reset();
+    buildPool();
     replay(H.ptu, chatPath("gpt-4o-0806"), file, 1);
     chat(mode, "second");
     assertThat(H.lastOutcome().attempts().get(0).coolDown()).isEqualTo(Duration.ofSeconds(3));

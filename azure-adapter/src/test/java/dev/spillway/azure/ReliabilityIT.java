@@ -27,8 +27,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,17 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * completes, deployment names that are not one path segment.
  */
 class ReliabilityIT {
-  private static final Harness H = new Harness();
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
+  @RegisterExtension static final Harness H = new Harness();
 
   /**
    * A loopback listener that never accepts, its accept backlog filled so that the kernel drops

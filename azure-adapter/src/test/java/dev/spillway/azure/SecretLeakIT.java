@@ -40,8 +40,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
@@ -53,16 +53,11 @@ import reactor.core.publisher.Mono;
 class SecretLeakIT {
   private static final String CANARY_KEY = "CANARY-KEY-5e1f0c7a";
   private static final String CANARY_TOKEN = "CANARY-TOKEN-9b2d44e1";
-  private static final Harness H = new Harness();
+  @RegisterExtension static final Harness H = new Harness();
 
   private final List<String> evidence = new ArrayList<>();
   private int keysSent;
   private int tokensSent;
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
 
   private SpillwayPool pool() {
     TokenCredential tokens =

@@ -32,28 +32,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Streams: usage injection and stripping, failover before headers, mid-stream failures. */
 class StreamingIT {
-  private static final Harness H = new Harness();
+  @RegisterExtension static final Harness H = new Harness();
   private static final String CHUNK =
       "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
           + "\"created\":1,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":"
           + "{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n";
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
 
   /** What the caller saw of a stream: the chunks, when each arrived, and how it ended. */
   static final class Seen {

@@ -20,24 +20,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Failures without an HTTP response: refused, reset, stalled past the attempt timeout. */
 class TransportFailureIT {
-  private static final Harness H = new Harness();
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
+  @RegisterExtension static final Harness H = new Harness();
 
   static String closedPortUrl() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -12,6 +12,7 @@ import static dev.spillway.azure.Harness.count;
 import static dev.spillway.azure.Harness.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -34,6 +35,7 @@ import dev.spillway.Backend;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.UnknownModelException;
+import dev.spillway.testing.ManualTime;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -49,8 +51,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
@@ -58,17 +59,7 @@ import reactor.core.publisher.Mono;
 
 /** What goes on the wire: deployments, auth per backend, trace context, SDK options, home. */
 class WireIT {
-  private static final Harness H = new Harness();
-
-  @BeforeEach
-  void reset() {
-    H.reset();
-  }
-
-  @AfterAll
-  static void close() {
-    H.close();
-  }
+  @RegisterExtension static final Harness H = new Harness();
 
   private static List<LoggedRequest> requests(WireMockServer server) {
     return server.findAll(
@@ -135,6 +126,7 @@ class WireIT {
     final Duration lifetime;
     final AtomicInteger requests = new AtomicInteger();
     final List<String> scopes = new CopyOnWriteArrayList<>();
+    final List<OffsetDateTime> issued = new CopyOnWriteArrayList<>();
 
     CountingTokenCredential(String name, Duration lifetime) {
       this.name = name;
@@ -153,14 +145,15 @@ class WireIT {
 
     private AccessToken issue(TokenRequestContext request) {
       scopes.addAll(request.getScopes());
-      return new AccessToken(
-          name + "-" + requests.incrementAndGet(),
-          OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime));
+      OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+      issued.add(now);
+      return new AccessToken(name + "-" + requests.incrementAndGet(), now.plus(lifetime));
     }
   }
 
-  private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg) {
+  private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg, ManualTime time) {
     return SpillwayPool.builder()
+        .engine(e -> e.ticker(time))
         .backend(
             Backend.builder("sweden-ptu")
                 .endpoint(Harness.url(H.ptu))
@@ -181,15 +174,16 @@ class WireIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void entraTokenIsFetchedOncePerBackendUntilItExpires(Mode mode) throws Exception {
+  void entraTokenIsFetchedOncePerBackendUntilItExpires(Mode mode) {
     CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", Duration.ofHours(1));
     CountingTokenCredential paygTokens = new CountingTokenCredential("payg", Duration.ofHours(1));
-    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens)) {
+    ManualTime time = new ManualTime();
+    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, time)) {
       H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "200"));
       chat(pool, mode);
       chat(pool, mode);
       H.stubChat(H.ptu, PTU_DEPLOYMENT, Harness.ok());
-      Thread.sleep(250);
+      time.advanceMillis(200); // the cool-down ends
       chat(pool, mode);
 
       assertThat(count(H.ptu)).isEqualTo(2);
@@ -210,14 +204,20 @@ class WireIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void entraTokenIsRefreshedShortlyBeforeItExpires(Mode mode) throws Exception {
-    CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", Duration.ofSeconds(1));
+  void entraTokenIsRefreshedShortlyBeforeItExpires(Mode mode) {
+    // The token cache reads the wall clock: a 4 s token is refreshed 2 s after it was issued, long
+    // enough for the first two calls even on a loaded machine.
+    Duration lifetime = Duration.ofSeconds(4);
+    CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", lifetime);
     CountingTokenCredential paygTokens = new CountingTokenCredential("payg", Duration.ofHours(1));
-    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens)) {
+    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, new ManualTime())) {
       chat(pool, mode);
       chat(pool, mode);
       assertThat(ptuTokens.requests).hasValue(1);
-      Thread.sleep(600); // past half the 1 s lifetime
+      // The cache halves the lifetime left when it stores the token, a moment after it was issued.
+      OffsetDateTime refreshAt =
+          ptuTokens.issued.get(0).plus(lifetime.dividedBy(2)).plus(Duration.ofMillis(250));
+      await().atMost(lifetime).until(() -> OffsetDateTime.now(ZoneOffset.UTC).isAfter(refreshAt));
       chat(pool, mode);
 
       assertThat(ptuTokens.requests).hasValue(2);

@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
  * the same schedule for every client.
  */
 final class Arrivals {
-  /** Nominal capacity C: 760k admission tokens per minute ÷ 800 tokens per call (BENCHMARK §1). */
+  /**
+   * Nominal capacity C: 760k admission tokens per minute ÷ 800 tokens per call (docs/benchmark.md
+   * §1).
+   */
   static final double NOMINAL_CALLS_PER_MINUTE = 760_000.0 / 800.0;
 
   private Arrivals() {}

@@ -29,9 +29,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Whole-call overhead (BENCHMARK §2): one chat completion through the real {@code OpenAIClient},
- * plain vs built from a Spillway pool (one backend), against the same in-process instant stub; and
- * the same Spillway call with the OpenTelemetry SDK exporting spans and metrics to memory.
+ * Whole-call overhead (docs/benchmark.md §2): one chat completion through the real {@code
+ * OpenAIClient}, plain vs built from a Spillway pool (one backend), against the same in-process
+ * instant stub; and the same Spillway call with the OpenTelemetry SDK exporting spans and metrics
+ * to memory.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Builds the five clients of BENCHMARK §1 against one simulator, every time constant scaled by F.
+ * Builds the five clients of docs/benchmark.md §1 against one simulator, every time constant scaled
+ * by F.
  */
 final class Clients {
   /** Client keys, in report order. */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The figures of BENCHMARK §1 for one run. Latencies are wall-clock milliseconds from the scheduled
- * send time of successful calls (multiply by F for simulated time).
+ * The figures of docs/benchmark.md §1 for one run. Latencies are wall-clock milliseconds from the
+ * scheduled send time of successful calls (multiply by F for simulated time).
  */
 final class Figures {
   /** Bins of the traffic-share series over the measured window. */

@@ -18,9 +18,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs the micro-benchmarks of BENCHMARK §2 programmatically (fork 1, short iterations) and turns
- * the results into report.json's {@code jmh} figures, each with its error: JMH's 99.9 % score error
- * for averages; for sample percentiles, half the spread of the per-iteration percentiles.
+ * Runs the micro-benchmarks of docs/benchmark.md §2 programmatically (fork 1, short iterations) and
+ * turns the results into report.json's {@code jmh} figures, each with its error: JMH's 99.9 % score
+ * error for averages; for sample percentiles, half the spread of the per-iteration percentiles.
  */
 final class JmhSuite {
   private JmhSuite() {}

@@ -33,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * arrivals, faults in the middle third, and the wait for the calls still open (up to the deadline).
  */
 final class LoadHarness {
-  /** Output tokens asked for per call (BENCHMARK §1). */
+  /** Output tokens asked for per call (docs/benchmark.md §1). */
   static final int MAX_TOKENS = 300;
 
   private final BenchOptions options;

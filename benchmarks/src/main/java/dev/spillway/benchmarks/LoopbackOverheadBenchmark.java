@@ -31,11 +31,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Whole-call overhead over real loopback HTTP (BENCHMARK §2): one chat completion through the real
- * {@code OpenAIClient}, plain vs built from a Spillway pool (one backend), against the same
- * zero-latency simulator deployment (a PTU deployment that drains far faster than it is asked, so
- * it never throttles; every answer 50 tokens), one call in flight, both clients on the same Netty
- * HTTP client. Beside the instant stub of {@link CallOverheadBenchmark}, this shows what the
+ * Whole-call overhead over real loopback HTTP (docs/benchmark.md §2): one chat completion through
+ * the real {@code OpenAIClient}, plain vs built from a Spillway pool (one backend), against the
+ * same zero-latency simulator deployment (a PTU deployment that drains far faster than it is asked,
+ * so it never throttles; every answer 50 tokens), one call in flight, both clients on the same
+ * Netty HTTP client. Beside the instant stub of {@link CallOverheadBenchmark}, this shows what the
  * library adds to a call that really goes through sockets, headers and JSON.
  */
 @BenchmarkMode(Mode.SampleTime)

@@ -124,7 +124,9 @@ final class Report {
     return load < 0 ? null : Figures.round(load, 2);
   }
 
-  /** Every scenario of BENCHMARK §1 with its parameters and whether this run measured it. */
+  /**
+   * Every scenario of docs/benchmark.md §1 with its parameters and whether this run measured it.
+   */
   Map<String, Object> definitions() {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Scenario scenario : Scenario.values()) {
@@ -213,7 +215,7 @@ final class Report {
     return jmh;
   }
 
-  // ---- targets (BENCHMARK §1 and §2) ----------------------------------------------------------
+  // ---- targets (docs/benchmark.md §1 and §2) ------------------------------------------------
 
   /**
    * One target: what it asks, the measured value, whether Spillway meets it (null: not measured),
@@ -408,7 +410,9 @@ final class Report {
 
   private void jmhChecks(List<Check> out) {
     if (jmh == null) {
-      out.add(Check.pending("JMH", "BENCHMARK section 2", "micro-benchmarks not run (--no-jmh)"));
+      out.add(
+          Check.pending(
+              "JMH", "docs/benchmark.md section 2", "micro-benchmarks not run (--no-jmh)"));
       return;
     }
     Double sel = jnum("select_ns_op");

@@ -24,7 +24,7 @@ abstract class RoutingPolicy implements HttpPipelinePolicy {
   /** Context key under which the harness passes the call's {@link CallRecord}. */
   static final String CALL_KEY = "spillway-bench.call";
 
-  /** The attempt cap every client gets (BENCHMARK §1). */
+  /** The attempt cap every client gets (docs/benchmark.md §1). */
   static final int ATTEMPT_CAP = 6;
 
   private static final HttpHeaderName API_KEY = HttpHeaderName.fromString("api-key");

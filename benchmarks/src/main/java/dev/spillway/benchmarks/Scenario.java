@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The load scenarios of BENCHMARK.md §1. Rates are multiples of the nominal capacity C; times are
- * simulated seconds from the start of the measured window.
+ * The load scenarios of docs/benchmark.md §1. Rates are multiples of the nominal capacity C; times
+ * are simulated seconds from the start of the measured window.
  *
  * <p>{@link #MIXED} and {@link #FLEET} are defined here with their parameters, but need clients
  * that do not exist yet (consumers with priorities; a shared Redis state store): {@link

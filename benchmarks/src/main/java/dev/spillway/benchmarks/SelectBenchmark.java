@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One route pick over 8 routes in 2 tiers (4 PTU routes in tier 0, 4 PAYG routes in tier 1, mixed
  * weights, every route with a latency sample), beside a plain weighted-random pick over the same
- * weights as the in-run reference (BENCHMARK.md §2).
+ * weights as the in-run reference (docs/benchmark.md §2).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -36,7 +36,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a pool configuration file (YAML) into the {@link PoolConfig} records of the Azure adapter:
- * the schema of DESIGN "Configuration schema", under a top-level {@code spillway:} key or bare.
+ * the schema of docs/design.md "Configuration schema", under a top-level {@code spillway:} key or
+ * bare.
  *
  * <pre>{@code
  * spillway:

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One call's attempt loop as a state machine, shared by the sync and the async driver: {@link
  * #next} decides the next step (an attempt, a wait, or the end), {@link #onResult} applies an
- * attempt's outcome (DESIGN "Outcomes of an attempt") and decides whether the call goes on.
+ * attempt's outcome (docs/design.md "Outcomes of an attempt") and decides whether the call goes on.
  *
  * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time; {@link
  * #cancel} and the completion of an admitted attempt may come from any thread.

@@ -3,7 +3,7 @@ package dev.spillway.internal;
 import dev.spillway.AttemptOutcome;
 import dev.spillway.spi.ResponseHeaders;
 
-/** DESIGN's outcome table for a non-2xx response. Immutable. */
+/** the outcome table of docs/design.md for a non-2xx response. Immutable. */
 final class Classification {
   static final String DEPLOYMENT_NOT_FOUND = "DeploymentNotFound";
   static final String OPERATION_NOT_SUPPORTED = "OperationNotSupported";

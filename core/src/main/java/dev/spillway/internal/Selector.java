@@ -3,9 +3,9 @@ package dev.spillway.internal;
 import java.util.Arrays;
 
 /**
- * Picks the route for the next attempt of a call (DESIGN "Selection"): walk the tiers in order and
- * take the first with an available route; inside it, power of two choices by weight with cost
- * {@code peakEwma × (outstanding + 1) / weight}, a route without a latency sample costing the
+ * Picks the route for the next attempt of a call (docs/design.md "Selection"): walk the tiers in
+ * order and take the first with an available route; inside it, power of two choices by weight with
+ * cost {@code peakEwma × (outstanding + 1) / weight}, a route without a latency sample costing the
  * tier's median latency. When nothing is available, reports the earliest instant a route will be.
  *
  * <p>Allocation-free and lock-free: scratch space lives in the {@link Selection} of the call.

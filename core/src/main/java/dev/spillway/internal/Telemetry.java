@@ -26,10 +26,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Spans and metrics of DESIGN's telemetry table, through the OpenTelemetry API only. The {@link
- * OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after the pool was
- * built is still picked up. Prompt and completion text are never recorded; consumer id and tags go
- * on spans only.
+ * Spans and metrics of the telemetry table in docs/design.md, through the OpenTelemetry API only.
+ * The {@link OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after
+ * the pool was built is still picked up. Prompt and completion text are never recorded; consumer id
+ * and tags go on spans only.
  *
  * <p>Thread-safe.
  */

@@ -20,10 +20,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.spillway.spi.ResponseHeaders;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.spillway.testing.AzureRecordings;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,9 +51,7 @@ class ThrottleHintsTest {
   private static final String TOKEN = "DeploymentRatelimit-Token";
   private static final String CALL = "DeploymentRatelimit-Call";
 
-  /** Surefire runs in the module directory ({@code core}); the fixtures sit beside the worktree. */
-  private static final Path RECORDINGS = Path.of("../../shared/fixtures/azure-recordings");
-
+  /** The recorded 429s (file 11 of azure-recordings/README.md), read from the classpath. */
   private static final String RECORDED_429S =
       "test_mass_evaluate.pyTestMassEvaluatetest_evaluate_conversation"
           + ".EXCERPT-first-2-entries.json";
@@ -618,7 +613,7 @@ class ThrottleHintsTest {
   // ---------------------------------------------------------------- the recorded Azure 429s
 
   @Test
-  void recordedTokenLimit429CoolsDownFor43Seconds() throws IOException {
+  void recordedTokenLimit429CoolsDownFor43Seconds() {
     List<ResponseHeaders> recorded = recorded429Headers();
     ResponseHeaders tokenLimit = recorded.get(0);
 
@@ -630,7 +625,7 @@ class ThrottleHintsTest {
   }
 
   @Test
-  void recordedCallLimit429CoolsDownFor3Seconds() throws IOException {
+  void recordedCallLimit429CoolsDownFor3Seconds() {
     List<ResponseHeaders> recorded = recorded429Headers();
     ResponseHeaders callLimit = recorded.get(1);
 
@@ -642,7 +637,7 @@ class ThrottleHintsTest {
   }
 
   @Test
-  void recordedTokenLimit429WithoutRetryAfterFallsBackToResetTokens() throws IOException {
+  void recordedTokenLimit429WithoutRetryAfterFallsBackToResetTokens() {
     ResponseHeaders tokenLimit = recorded429Headers().get(0);
     ResponseHeaders withoutRetryAfter =
         name -> RETRY_AFTER.equalsIgnoreCase(name) ? null : tokenLimit.get(name);
@@ -651,14 +646,8 @@ class ThrottleHintsTest {
   }
 
   /** The {@code ResponseHeaders} objects of the recording, read with a small scan (no JSON lib). */
-  private static List<ResponseHeaders> recorded429Headers() throws IOException {
-    Path file = RECORDINGS.resolve(RECORDED_429S);
-    assertThat(file)
-        .as(
-            "fixture %s (surefire's working directory is the module directory)",
-            file.toAbsolutePath().normalize())
-        .isRegularFile();
-    String json = Files.readString(file, StandardCharsets.UTF_8);
+  private static List<ResponseHeaders> recorded429Headers() {
+    String json = AzureRecordings.read(RECORDED_429S);
     Pattern block = Pattern.compile("\"ResponseHeaders\"\\s*:\\s*\\{([^}]*)}");
     Pattern pair = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]*)\"");
     List<ResponseHeaders> all = new ArrayList<>();

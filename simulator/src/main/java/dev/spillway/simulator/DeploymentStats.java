@@ -43,8 +43,8 @@ public record DeploymentStats(
     Duration period) {
 
   /**
-   * The capacity fraction of this deployment, {@code tokensCharged ÷ tokensChargeable} (BENCHMARK
-   * §1).
+   * The capacity fraction of this deployment, {@code tokensCharged ÷ tokensChargeable}
+   * (docs/benchmark.md §1).
    *
    * @return the fraction, 0 when nothing was chargeable yet
    */

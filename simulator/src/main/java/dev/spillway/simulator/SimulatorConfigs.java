@@ -12,7 +12,7 @@ public final class SimulatorConfigs {
   /** The deployment name every benchmark-pool resource serves. */
   public static final String BENCHMARK_DEPLOYMENT = "gpt-4o";
 
-  /** The benchmark's default time scale: a quota minute lasts 3 s (BENCHMARK §1). */
+  /** The benchmark's default time scale: a quota minute lasts 3 s (docs/benchmark.md §1). */
   public static final double BENCHMARK_TIME_SCALE = 20;
 
   /** The benchmark's fewest output tokens: answers are uniformly 50 to {@code max_tokens} long. */
@@ -21,10 +21,10 @@ public final class SimulatorConfigs {
   private SimulatorConfigs() {}
 
   /**
-   * The pool of BENCHMARK.md §1 at time scale {@value #BENCHMARK_TIME_SCALE}: {@code ptu-a} (PTU
-   * draining 240k tokens/min, low jitter), {@code ptu-b} (PTU, 160k tokens/min), {@code paygo-1}
-   * and {@code paygo-2} (standard, 120k TPM, 720 RPM) and {@code paygo-3} (standard, 120k TPM,
-   * noisy neighbour: median latency ×3, heavy tail). Each resource serves deployment {@value
+   * The pool of docs/benchmark.md §1 at time scale {@value #BENCHMARK_TIME_SCALE}: {@code ptu-a}
+   * (PTU draining 240k tokens/min, low jitter), {@code ptu-b} (PTU, 160k tokens/min), {@code
+   * paygo-1} and {@code paygo-2} (standard, 120k TPM, 720 RPM) and {@code paygo-3} (standard, 120k
+   * TPM, noisy neighbour: median latency ×3, heavy tail). Each resource serves deployment {@value
    * #BENCHMARK_DEPLOYMENT} (model gpt-4o-2024-08-06), listens on an ephemeral port and takes the
    * API key {@code key-<id>}.
    *

@@ -40,8 +40,8 @@ public record SimulatorStats(double timeScale, List<DeploymentStats> deployments
   }
 
   /**
-   * The pool's capacity fraction (BENCHMARK §1): Σ tokens charged ÷ Σ tokens chargeable over all
-   * deployments.
+   * The pool's capacity fraction (docs/benchmark.md §1): Σ tokens charged ÷ Σ tokens chargeable
+   * over all deployments.
    *
    * @return the fraction, 0 when nothing was chargeable yet
    */

@@ -2,6 +2,7 @@ package dev.spillway.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
@@ -477,15 +479,14 @@ class HttpBehaviourIT {
         Loopback.postControl(
             standard,
             "/_sim/faults",
-            "{\"resource\":\"paygo\",\"refuseConnections\":true,\"recoverAfterMs\":300}");
+            "{\"resource\":\"paygo\",\"refuseConnections\":true,\"recoverAfterMs\":1500}");
     assertThat(refuse.statusCode()).isEqualTo(200);
-    for (int i = 0; i < 100 && standard.acceptingConnections(); i++) {
-      Thread.sleep(10);
-    }
-    for (int i = 0; i < 300 && !standard.acceptingConnections(); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(standard.acceptingConnections()).isTrue();
+    // The refusal starts once the answer is written and lasts 1.5 s: long enough to be seen.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> !standard.acceptingConnections());
+    await().atMost(Duration.ofSeconds(10)).until(standard::acceptingConnections);
 
     simulator.resetStats();
     simulator.setFaults("paygo", "gpt-4o", Faults.NONE);

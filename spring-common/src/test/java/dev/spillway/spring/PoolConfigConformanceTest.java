@@ -21,9 +21,9 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * One definition, two binders (DESIGN "Configuration schema"): the same YAML document, with every
- * key of the schema, goes through Spring's binder and through the CLI's loader, and both give the
- * same {@link PoolConfig} and pools of the same shape and settings.
+ * One definition, two binders (docs/design.md "Configuration schema"): the same YAML document, with
+ * every key of the schema, goes through Spring's binder and through the CLI's loader, and both give
+ * the same {@link PoolConfig} and pools of the same shape and settings.
  */
 class PoolConfigConformanceTest {
   private static final String DOCUMENT = "conformance.yaml";

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The JSON bodies the simulator sends, shaped and ordered like the recorded Azure OpenAI answers
- * (fixtures/azure-recordings): completions with filter results and usage, SSE frames, embeddings
- * and error bodies. Thread-safe (stateless).
+ * (core/src/test/resources/azure-recordings): completions with filter results and usage, SSE
+ * frames, embeddings and error bodies. Thread-safe (stateless).
  */
 public final class AzureBodies {
   private static final JsonFactory JSON = new JsonFactory();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spillway.testing.AzureRecordings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulator's bodies against the recorded Azure answers in src/test/resources/azure-recordings.
+ * The simulator's bodies against the recorded Azure answers in core's test resources,
+ * azure-recordings/ (read through core's test-jar).
  */
 class AzureBodiesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +29,7 @@ class AzureBodiesTest {
           9);
 
   private static JsonNode entry(String file, int index) throws IOException {
-    try (InputStream in = AzureBodiesTest.class.getResourceAsStream("/azure-recordings/" + file)) {
+    try (InputStream in = AzureRecordings.open(file)) {
       return JSON.readTree(in).path("Entries").path(index);
     }
   }
@@ -62,8 +64,14 @@ class AzureBodiesTest {
 
   @Test
   void standard429BodiesAreWordForWordTheRecordedOnes() throws IOException {
-    JsonNode tokens = entry("RateLimited429.EXCERPT.json", 0);
-    JsonNode calls = entry("RateLimited429.EXCERPT.json", 1);
+    JsonNode tokens =
+        entry(
+            "test_mass_evaluate.pyTestMassEvaluatetest_evaluate_conversation.EXCERPT-first-2-entries.json",
+            0);
+    JsonNode calls =
+        entry(
+            "test_mass_evaluate.pyTestMassEvaluatetest_evaluate_conversation.EXCERPT-first-2-entries.json",
+            1);
 
     byte[] tokenBody =
         AzureBodies.rateLimited("ChatCompletions_Create", "2023-07-01-preview", true, 43);
@@ -79,7 +87,8 @@ class AzureBodiesTest {
   @Test
   void gatewayErrorBodiesAreTheRecordedOnes() throws IOException {
     JsonNode unauthorized = entry("ChatCompletionBadKeyGivesHelpfulError.json", 0);
-    JsonNode notFound = entry("BadDeployment.json", 0);
+    JsonNode notFound =
+        entry("OpenAISyncClientTest.testGetCompletionsWithResponseBadDeployment.json", 0);
 
     byte[] unauthorizedBody = AzureBodies.error("401", RequestHandler.UNAUTHORIZED_MESSAGE);
     byte[] notFoundBody =
@@ -110,7 +119,8 @@ class AzureBodiesTest {
 
   @Test
   void legacyCompletionHasTheRecordedShapeAndOrder() throws IOException {
-    JsonNode recorded = entry("CompletionsTokenCutoff.json", 0).path("ResponseBody");
+    JsonNode recorded =
+        entry("OpenAISyncClientTest.testGetCompletionsTokenCutoff.json", 0).path("ResponseBody");
     AzureBodies.Answer cutOff =
         new AzureBodies.Answer(
             "cmpl-x", 1, "gpt-35-turbo-instruct", "fp", List.of("The", " end", "."), 5, 3);

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 
 /**
  * The pool's meters in Micrometer, with the names, units and tags of the OpenTelemetry metrics the
- * core records (DESIGN "Telemetry"):
+ * core records (docs/design.md "Telemetry"):
  *
  * <table>
  *   <caption>Meters</caption>

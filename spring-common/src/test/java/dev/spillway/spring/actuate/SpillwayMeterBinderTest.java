@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** The pool's meters, under DESIGN's names, driven by a real pool against the simulator. */
+/**
+ * The pool's meters, under the names of docs/design.md, driven by a real pool against the
+ * simulator.
+ */
 class SpillwayMeterBinderTest {
   private static SimulatedBackends backends;
 
