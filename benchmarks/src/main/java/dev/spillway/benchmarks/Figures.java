@@ -32,6 +32,13 @@ final class Figures {
     }
     long calls = records.size();
     long errors = calls - ok;
+    long notSent = records.stream().filter(r -> r.startedNanos == 0).count();
+    long[] sendLags =
+        records.stream()
+            .filter(r -> r.startedNanos != 0)
+            .mapToLong(r -> r.startedNanos - r.scheduledNanos)
+            .sorted()
+            .toArray();
     long[] latencies =
         records.stream()
             .filter(r -> r.end == CallRecord.End.OK)
@@ -81,6 +88,8 @@ final class Figures {
     m.put("unfinished", timeouts);
     m.put("backend_429", backend429);
     m.put("ptu_utilization_at_window_start", run.ptuUtilizationAtStart());
+    m.put("not_sent", notSent);
+    m.put("send_lag_p99_ms", percentileMs(sendLags, 0.99));
     return m;
   }
 

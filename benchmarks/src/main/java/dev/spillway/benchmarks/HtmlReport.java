@@ -48,7 +48,7 @@ final class HtmlReport {
             + "<th>measured</th><th>met</th></tr>");
     for (Report.Check c : report.checks()) {
       String met =
-          c.status().startsWith("pending")
+          c.status().startsWith("pending") || c.status().startsWith("invalid")
               ? "<td class=pending>" + esc(c.status()) + "</td>"
               : c.met() == null
                   ? "<td>n/a</td>"

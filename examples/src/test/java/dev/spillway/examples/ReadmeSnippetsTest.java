@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
     }
     assertThat(checked)
         .as("snippets in the README")
-        .contains("yaml", "controller", "streaming", "audit", "async");
+        .contains("yaml", "controller", "streaming", "audit", "async", "chat-model");
   }
 
   @Test

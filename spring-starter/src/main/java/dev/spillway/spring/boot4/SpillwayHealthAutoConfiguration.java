@@ -1,4 +1,4 @@
-package dev.spillway.spring.actuate;
+package dev.spillway.spring.boot4;
 
 import dev.spillway.azure.SpillwayPool;
 import dev.spillway.spring.SpillwayAutoConfiguration;

@@ -12,6 +12,7 @@ import dev.spillway.azure.SpillwayPool;
 import dev.spillway.spring.SimulatedBackends;
 import dev.spillway.spring.SpillwayAutoConfiguration;
 import dev.spillway.spring.SpillwayPoolCustomizer;
+import dev.spillway.spring.internal.PoolHealth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,28 +20,33 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Health states driven by a real pool against the simulator. */
-class SpillwayHealthIndicatorTest {
+/**
+ * Health states driven by a real pool against the simulator, read through a Boot line's health API:
+ * each starter runs these with its own {@link BootLineHealth}.
+ */
+public abstract class AbstractSpillwayHealthIndicatorTest {
+  private final BootLineHealth line;
+  private final ApplicationContextRunner runner;
   private SimulatedBackends backends;
 
-  private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  SpillwayAutoConfiguration.class, SpillwayHealthAutoConfiguration.class));
+  /**
+   * Tests the health of {@code line}'s starter.
+   *
+   * @param line the Boot line's health API
+   */
+  protected AbstractSpillwayHealthIndicatorTest(BootLineHealth line) {
+    this.line = line;
+    this.runner =
+        new ApplicationContextRunner()
+            .withConfiguration(
+                AutoConfigurations.of(
+                    SpillwayAutoConfiguration.class, line.healthAutoConfiguration()));
+  }
 
   @AfterEach
   void stopSimulator() {
@@ -54,9 +60,9 @@ class SpillwayHealthIndicatorTest {
         .withPropertyValues(backends.properties())
         .run(
             context -> {
-              Health health = health(context);
-              assertThat(health.getStatus()).isEqualTo(Status.UP);
-              assertThat(health.getDetails())
+              PoolHealth health = health(context);
+              assertThat(health.status()).isEqualTo(PoolHealth.UP);
+              assertThat(health.details())
                   .containsEntry("routeStates", Map.of(dev.spillway.RouteState.AVAILABLE, 2L));
               assertThat(route(health, "sim-0"))
                   .containsEntry("state", dev.spillway.RouteState.AVAILABLE)
@@ -75,9 +81,9 @@ class SpillwayHealthIndicatorTest {
             context -> {
               chat(context.getBean(OpenAIClient.class), OVERSIZED_MAX_TOKENS);
 
-              Health health = health(context);
-              assertThat(health.getStatus()).isEqualTo(Status.UP);
-              assertThat(health.getDetails())
+              PoolHealth health = health(context);
+              assertThat(health.status()).isEqualTo(PoolHealth.UP);
+              assertThat(health.details())
                   .containsEntry(
                       "routeStates",
                       Map.of(
@@ -107,8 +113,8 @@ class SpillwayHealthIndicatorTest {
             context -> {
               chat(context.getBean(OpenAIClient.class), 5);
 
-              Health health = health(context);
-              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              PoolHealth health = health(context);
+              assertThat(health.status()).isEqualTo(PoolHealth.UP);
               assertThat(backend(health, "sim-0"))
                   .containsEntry("circuit", dev.spillway.CircuitState.OPEN)
                   .containsKey("circuitOpenUntil");
@@ -126,8 +132,8 @@ class SpillwayHealthIndicatorTest {
             context -> {
               assertThatThrownBy(() -> chat(context.getBean(OpenAIClient.class), 5));
 
-              Health health = health(context);
-              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              PoolHealth health = health(context);
+              assertThat(health.status()).isEqualTo(PoolHealth.DOWN);
               assertThat(backend(health, "sim-0"))
                   .containsEntry("circuit", dev.spillway.CircuitState.OPEN);
               assertThat(backend(health, "sim-1"))
@@ -147,7 +153,7 @@ class SpillwayHealthIndicatorTest {
             context -> {
               assertThatThrownBy(() -> chat(context.getBean(OpenAIClient.class), 5));
 
-              assertThat(health(context).getStatus()).isEqualTo(Status.DOWN);
+              assertThat(health(context).status()).isEqualTo(PoolHealth.DOWN);
             });
   }
 
@@ -161,9 +167,9 @@ class SpillwayHealthIndicatorTest {
               SpillwayPool pool = context.getBean(SpillwayPool.class);
               backends.ids().forEach(pool.backendPool()::disableBackend);
 
-              assertThat(health(context).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+              assertThat(health(context).status()).isEqualTo(PoolHealth.OUT_OF_SERVICE);
               pool.backendPool().enableBackend("sim-1");
-              assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+              assertThat(health(context).status()).isEqualTo(PoolHealth.UP);
             });
   }
 
@@ -173,43 +179,35 @@ class SpillwayHealthIndicatorTest {
     runner
         .withPropertyValues(backends.properties())
         .withPropertyValues("management.health.spillway.enabled=false")
-        .run(context -> assertThat(context).doesNotHaveBean(SpillwayHealthIndicator.class));
+        .run(context -> assertThat(context).doesNotHaveBean(line.healthIndicatorType()));
   }
 
   @Test
   void joinsTheMainHealthButNotTheLivenessOrReadinessGroups() {
     backends = SimulatedBackends.start(LARGE_TPM);
     runner
-        .withConfiguration(
-            AutoConfigurations.of(
-                ApplicationAvailabilityAutoConfiguration.class,
-                HealthContributorAutoConfiguration.class,
-                HealthContributorRegistryAutoConfiguration.class,
-                HealthEndpointAutoConfiguration.class,
-                AvailabilityProbesAutoConfiguration.class))
+        .withConfiguration(line.healthEndpoint())
         .withPropertyValues(backends.properties())
         .withPropertyValues("management.endpoint.health.probes.enabled=true")
         .run(
             context -> {
-              HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
-              assertThat(groups.getPrimary().isMember("spillway")).isTrue();
-              assertThat(groups.get("liveness").isMember("spillway")).isFalse();
-              assertThat(groups.get("readiness").isMember("spillway")).isFalse();
+              assertThat(line.includesSpillway(context, null)).isTrue();
+              assertThat(line.includesSpillway(context, "liveness")).isFalse();
+              assertThat(line.includesSpillway(context, "readiness")).isFalse();
             });
   }
 
-  static Health health(AssertableApplicationContext context) {
-    return context.getBean(SpillwayHealthIndicator.class).health();
+  private PoolHealth health(ApplicationContext context) {
+    return line.statusAndDetails(context);
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> backend(Health health, String id) {
-    return (Map<String, Object>)
-        ((Map<String, Object>) health.getDetails().get("backends")).get(id);
+  static Map<String, Object> backend(PoolHealth health, String id) {
+    return (Map<String, Object>) ((Map<String, Object>) health.details().get("backends")).get(id);
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> route(Health health, String backendId) {
+  static Map<String, Object> route(PoolHealth health, String backendId) {
     return (Map<String, Object>)
         ((Map<String, Object>) backend(health, backendId).get("routes")).get("gpt-4o");
   }

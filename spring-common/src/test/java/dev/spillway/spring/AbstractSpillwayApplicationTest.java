@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.ChatCompletions;
 import dev.spillway.azure.SpillwayPool;
-import dev.spillway.spring.actuate.SpillwayHealthIndicator;
+import dev.spillway.spring.actuate.BootLineHealth;
+import dev.spillway.spring.actuate.SpillwayEndpoint;
 import dev.spillway.spring.actuate.SpillwayMeterBinder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,19 +15,40 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A whole Spring Boot application calling the simulator through the auto-configured client. */
-@SpringBootTest
-class SpillwayApplicationTest {
+/**
+ * A whole Spring Boot application, with the starter found by auto-configuration, calling the
+ * simulator through the auto-configured client: each starter runs it on its line.
+ */
+@SpringBootTest(
+    classes = AbstractSpillwayApplicationTest.Application.class,
+    properties = {
+      "management.endpoint.health.show-components=always",
+      "management.endpoints.web.exposure.include=health,spillway"
+    })
+public abstract class AbstractSpillwayApplicationTest {
   private static final SimulatedBackends backends =
       SimulatedBackends.start(SimulatedBackends.LARGE_TPM, SimulatedBackends.LARGE_TPM);
 
+  private final BootLineHealth line;
+
+  @Autowired ApplicationContext context;
   @Autowired OpenAIClient client;
   @Autowired SpillwayPool pool;
-  @Autowired List<SpillwayHealthIndicator> health;
   @Autowired List<SpillwayMeterBinder> meters;
+  @Autowired List<SpillwayEndpoint> endpoints;
+
+  /**
+   * Tests the application with {@code line}'s starter.
+   *
+   * @param line the Boot line's health API
+   */
+  protected AbstractSpillwayApplicationTest(BootLineHealth line) {
+    this.line = line;
+  }
 
   @DynamicPropertySource
   static void spillway(DynamicPropertyRegistry registry) {
@@ -47,8 +69,14 @@ class SpillwayApplicationTest {
 
     assertThat(answer.getChoices().get(0).getMessage().getContent()).isNotBlank();
     assertThat(pool.snapshot().backend("sim-0").routes().get(0).successes()).isEqualTo(1);
-    assertThat(health).hasSize(1);
+    assertThat(context.getBeansOfType(line.healthIndicatorType())).hasSize(1);
     assertThat(meters).hasSize(1);
+    assertThat(endpoints).hasSize(1);
+  }
+
+  @Test
+  void theActuatorHealthShowsTheSpillwayComponent() {
+    assertThat(line.spillwayComponentStatus(context)).isEqualTo("UP");
   }
 
   @SpringBootConfiguration

@@ -29,10 +29,23 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
-/** No API key or bearer token in the health, the endpoint, the meters or the properties. */
-class SecretsTest {
+/**
+ * No API key or bearer token in the health, the endpoint, the meters or the properties: each
+ * starter runs this with its own {@link BootLineHealth}.
+ */
+public abstract class AbstractSecretsTest {
   private static final String CANARY = "CANARY-5f1e9c-";
   private static SimulatedBackends backends;
+  private final BootLineHealth line;
+
+  /**
+   * Tests the outputs of {@code line}'s starter.
+   *
+   * @param line the Boot line's health API
+   */
+  protected AbstractSecretsTest(BootLineHealth line) {
+    this.line = line;
+  }
 
   @BeforeAll
   static void startSimulator() {
@@ -53,7 +66,7 @@ class SecretsTest {
         .withConfiguration(
             AutoConfigurations.of(
                 SpillwayAutoConfiguration.class,
-                SpillwayHealthAutoConfiguration.class,
+                line.healthAutoConfiguration(),
                 SpillwayEndpointAutoConfiguration.class,
                 SpillwayMetricsAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new))
@@ -73,7 +86,7 @@ class SecretsTest {
 
               ObjectMapper json = new ObjectMapper().findAndRegisterModules();
               SpillwayEndpoint endpoint = context.getBean(SpillwayEndpoint.class);
-              var health = context.getBean(SpillwayHealthIndicator.class).health();
+              Object health = line.health(context);
               List<String> outputs =
                   List.of(
                       json.writeValueAsString(health),
@@ -84,7 +97,7 @@ class SecretsTest {
                       context.getBean(SpillwayProperties.class).toString(),
                       registry.getMetersAsString());
 
-              assertThat(health.getDetails()).containsKey("backends");
+              assertThat(line.statusAndDetails(context).details()).containsKey("backends");
               assertThat(outputs).allSatisfy(output -> assertThat(output).doesNotContain(CANARY));
               assertThat(outputs.get(2)).contains("sim-0", "sim-1", "sim-2");
             });

@@ -1,31 +1,26 @@
-package dev.spillway.spring.actuate;
+package dev.spillway.spring.internal;
 
 import dev.spillway.BackendSnapshot;
 import dev.spillway.CircuitState;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.RouteSnapshot;
 import dev.spillway.RouteState;
-import dev.spillway.azure.SpillwayPool;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The health of a {@link SpillwayPool}, from its {@linkplain SpillwayPool#snapshot() snapshot}.
+ * The health of a pool from its snapshot, in the terms both Spring Boot lines' health APIs take (a
+ * status code and a details map), so that each starter's {@code HealthIndicator} only wraps it.
  *
  * <ul>
- *   <li>{@code UP} while any enabled backend's circuit is not open: routes cooling down after a 429
- *       are normal under load, and the pool waits for them or spills to another tier, so they stay
- *       {@code UP} (the details say which routes cool and until when);
- *   <li>{@code DOWN} when the circuit of every enabled backend is open: every backend failed
- *       authentication (401/403) or connections (resets, refusals, timeouts, 5xx) until its circuit
- *       opened;
- *   <li>{@code OUT_OF_SERVICE} when every backend was disabled at run time.
+ *   <li>{@value #UP} while any enabled backend's circuit is not open: routes cooling down after a
+ *       429 are normal under load, and the pool waits for them or spills to another tier;
+ *   <li>{@value #DOWN} when the circuit of every enabled backend is open;
+ *   <li>{@value #OUT_OF_SERVICE} when every backend was disabled at run time.
  * </ul>
  *
  * <p>A route that an estimate (remembered quota, PTU utilization, the local ledger) has held back
@@ -33,44 +28,51 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * probe per bound, so the status stays {@code UP}, and the details say which route it is.
  *
  * <p>Details: how many routes are in each {@link RouteState}, then per backend (tier, enabled,
- * circuit, circuit open until) and per route (state, cooling until, peak-EWMA latency, outstanding
- * attempts, headroom, PTU utilization). No endpoint URL and never a credential. Thread-safe.
+ * circuit, circuit open until) and per route (deployment, state, cooling until, peak-EWMA latency,
+ * outstanding attempts, headroom, PTU utilization). No endpoint URL and never a credential.
+ *
+ * @param status {@value #UP}, {@value #DOWN} or {@value #OUT_OF_SERVICE}
+ * @param details the details, in configuration order; unmodifiable
  */
-public final class SpillwayHealthIndicator implements HealthIndicator {
-  private final SpillwayPool pool;
+public record PoolHealth(String status, Map<String, Object> details) {
+  /** Status code of a pool that can serve calls. */
+  public static final String UP = "UP";
+
+  /** Status code of a pool whose every enabled backend's circuit is open. */
+  public static final String DOWN = "DOWN";
+
+  /** Status code of a pool whose every backend is disabled. */
+  public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
 
   /**
-   * Reports on {@code pool}.
+   * The health a snapshot shows.
    *
-   * @param pool the pool
+   * @param snapshot the pool's snapshot
+   * @return the status and details
    */
-  public SpillwayHealthIndicator(SpillwayPool pool) {
-    this.pool = Objects.requireNonNull(pool, "'pool' cannot be null.");
-  }
-
-  @Override
-  public Health health() {
-    PoolSnapshot snapshot = pool.snapshot();
+  public static PoolHealth of(PoolSnapshot snapshot) {
     List<BackendSnapshot> enabled =
         snapshot.backends().stream().filter(BackendSnapshot::enabled).toList();
-    Health.Builder health;
+    String status;
     if (enabled.isEmpty()) {
-      health = Health.outOfService();
+      status = OUT_OF_SERVICE;
     } else if (enabled.stream().allMatch(b -> b.circuit() == CircuitState.OPEN)) {
-      health = Health.down();
+      status = DOWN;
     } else {
-      health = Health.up();
+      status = UP;
     }
     Map<RouteState, Long> routeStates = new EnumMap<>(RouteState.class);
     snapshot.backends().stream()
         .flatMap(b -> b.routes().stream())
         .forEach(r -> routeStates.merge(r.state(), 1L, Long::sum));
-    health.withDetail("routeStates", routeStates);
     Map<String, Object> backends = new LinkedHashMap<>();
     for (BackendSnapshot backend : snapshot.backends()) {
       backends.put(backend.id(), backendDetails(backend));
     }
-    return health.withDetail("backends", backends).build();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("routeStates", routeStates);
+    details.put("backends", backends);
+    return new PoolHealth(status, Collections.unmodifiableMap(details));
   }
 
   private static Map<String, Object> backendDetails(BackendSnapshot backend) {
