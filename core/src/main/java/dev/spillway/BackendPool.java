@@ -9,7 +9,6 @@ import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +36,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * Applications use it through an adapter, such as the Azure adapter's {@code OpenAIClient}.
+ *
+ * <p>Longer than most files (about 370 lines) because every public method and builder setter is
+ * documented; the limits and time constants are in {@link PoolSettings}.
  */
 public final class BackendPool implements AutoCloseable {
   private final Engine engine;
@@ -203,20 +205,7 @@ public final class BackendPool implements AutoCloseable {
   public static final class Builder {
     private final List<Backend> backends = new ArrayList<>();
     private final List<PoolListener> listeners = new ArrayList<>();
-    private Duration timeout = PoolSettings.DEFAULT_TIMEOUT;
-    private Duration attemptTimeout = PoolSettings.DEFAULT_ATTEMPT_TIMEOUT;
-    private Duration streamAttemptTimeout = PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT;
-    private Duration streamIdleTimeout = PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT;
-    private int maxAttempts;
-    private Duration maxWait;
-    private long defaultMaxOutputTokens = PoolSettings.DEFAULT_MAX_OUTPUT_TOKENS;
-    private Duration ewmaDecay = PoolSettings.DEFAULT_EWMA_DECAY;
-    private Duration circuitBreakDuration = PoolSettings.DEFAULT_CIRCUIT_BREAK;
-    private Duration authBreakDuration = PoolSettings.DEFAULT_AUTH_BREAK;
-    private Duration misconfiguredCoolDown = PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN;
-    private Duration throttleFallbackCoolDown = PoolSettings.DEFAULT_THROTTLE_FALLBACK;
-    private Duration lapBackoff = PoolSettings.DEFAULT_LAP_BACKOFF;
-    private Duration quotaWindow = PoolSettings.DEFAULT_QUOTA_WINDOW;
+    private PoolSettings settings = PoolSettings.DEFAULTS;
     private String homeBackend;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
@@ -250,172 +239,13 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Call deadline (default 120 s); waits count against it.
+     * The limits and time constants (default {@link PoolSettings#DEFAULTS}).
      *
-     * @param timeout the deadline
+     * @param settings the settings
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      this.timeout = PoolSettings.positive(timeout, "timeout");
-      return this;
-    }
-
-    /**
-     * Time to the first response byte of a plain attempt (default 60 s).
-     *
-     * @param attemptTimeout the timeout
-     * @return this builder
-     */
-    public Builder attemptTimeout(Duration attemptTimeout) {
-      this.attemptTimeout = PoolSettings.positive(attemptTimeout, "attemptTimeout");
-      return this;
-    }
-
-    /**
-     * Time to the first response byte of a streaming attempt (default 30 s).
-     *
-     * @param streamAttemptTimeout the timeout
-     * @return this builder
-     */
-    public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
-      this.streamAttemptTimeout =
-          PoolSettings.positive(streamAttemptTimeout, "streamAttemptTimeout");
-      return this;
-    }
-
-    /**
-     * Longest gap between two chunks of a stream (default 30 s).
-     *
-     * @param streamIdleTimeout the timeout
-     * @return this builder
-     */
-    public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      this.streamIdleTimeout = PoolSettings.positive(streamIdleTimeout, "streamIdleTimeout");
-      return this;
-    }
-
-    /**
-     * Attempts per call (default twice the number of candidate routes).
-     *
-     * @param maxAttempts at least 1
-     * @return this builder
-     */
-    public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
-      return this;
-    }
-
-    /**
-     * Longest single wait for a route to become available (default: the rest of the deadline).
-     *
-     * @param maxWait the limit; zero fails at once when every route is cooling
-     * @return this builder
-     */
-    public Builder maxWait(Duration maxWait) {
-      if (maxWait != null && maxWait.isNegative()) {
-        throw new IllegalArgumentException("maxWait must be >= 0, was " + maxWait);
-      }
-      this.maxWait = maxWait;
-      return this;
-    }
-
-    /**
-     * Output tokens assumed for calls without {@code max_tokens} (default 1,024).
-     *
-     * @param tokens 0 or more
-     * @return this builder
-     */
-    public Builder defaultMaxOutputTokens(long tokens) {
-      if (tokens < 0) {
-        throw new IllegalArgumentException("defaultMaxOutputTokens must be >= 0, was " + tokens);
-      }
-      this.defaultMaxOutputTokens = tokens;
-      return this;
-    }
-
-    /**
-     * τ of the peak-EWMA latency estimate (default 10 s).
-     *
-     * @param ewmaDecay τ
-     * @return this builder
-     */
-    public Builder ewmaDecay(Duration ewmaDecay) {
-      this.ewmaDecay = PoolSettings.positive(ewmaDecay, "ewmaDecay");
-      return this;
-    }
-
-    /**
-     * First open period of a circuit after 5 consecutive transient failures (default 5 s, doubling
-     * up to 60×).
-     *
-     * @param duration the period
-     * @return this builder
-     */
-    public Builder circuitBreakDuration(Duration duration) {
-      this.circuitBreakDuration = PoolSettings.positive(duration, "circuitBreakDuration");
-      return this;
-    }
-
-    /**
-     * First open period after a 401/403 (default 5 min, doubling up to 12×).
-     *
-     * @param duration the period
-     * @return this builder
-     */
-    public Builder authBreakDuration(Duration duration) {
-      this.authBreakDuration = PoolSettings.positive(duration, "authBreakDuration");
-      return this;
-    }
-
-    /**
-     * Cool-down of a route answering 404 DeploymentNotFound or 400 OperationNotSupported (default 5
-     * min).
-     *
-     * @param duration the cool-down
-     * @return this builder
-     */
-    public Builder misconfiguredCoolDown(Duration duration) {
-      this.misconfiguredCoolDown = PoolSettings.positive(duration, "misconfiguredCoolDown");
-      return this;
-    }
-
-    /**
-     * Cool-down of a throttle without a usable hint (default 1 s, doubling per consecutive throttle
-     * up to 60×).
-     *
-     * @param duration the cool-down
-     * @return this builder
-     */
-    public Builder throttleFallbackCoolDown(Duration duration) {
-      this.throttleFallbackCoolDown = PoolSettings.positive(duration, "throttleFallbackCoolDown");
-      return this;
-    }
-
-    /**
-     * Backoff after a lap with no success and nothing to wait for (default 100 ms, doubling per lap
-     * up to 50×, jittered).
-     *
-     * @param duration the backoff
-     * @return this builder
-     */
-    public Builder lapBackoff(Duration duration) {
-      this.lapBackoff = PoolSettings.positive(duration, "lapBackoff");
-      return this;
-    }
-
-    /**
-     * The service's quota window (default 1 minute, as Azure counts TPM, RPM and PTU utilization):
-     * remembered remaining tokens and requests refill over it, PTU utilization drains over it. Only
-     * a time-compressed test service (a simulator) needs another value.
-     *
-     * @param duration the window
-     * @return this builder
-     */
-    public Builder quotaWindow(Duration duration) {
-      this.quotaWindow = PoolSettings.positive(duration, "quotaWindow");
+    public Builder settings(PoolSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
       return this;
     }
 
@@ -514,7 +344,6 @@ public final class BackendPool implements AutoCloseable {
      * @return the pool
      * @throws IllegalStateException if no backend was added, ids repeat, or the home backend is
      *     unknown
-     * @throws IllegalArgumentException if a setting is invalid (the message names it)
      */
     public BackendPool build() {
       if (backends.isEmpty()) {
@@ -526,22 +355,6 @@ public final class BackendPool implements AutoCloseable {
           throw new IllegalStateException("backend id '" + backend.id() + "' is used twice");
         }
       }
-      PoolSettings settings =
-          new PoolSettings(
-              timeout,
-              attemptTimeout,
-              streamAttemptTimeout,
-              streamIdleTimeout,
-              maxAttempts,
-              maxWait,
-              defaultMaxOutputTokens,
-              ewmaDecay,
-              circuitBreakDuration,
-              authBreakDuration,
-              misconfiguredCoolDown,
-              throttleFallbackCoolDown,
-              lapBackoff,
-              quotaWindow);
       Backend home;
       if (homeBackend != null) {
         home =

@@ -4,45 +4,23 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits and time constants of a pool. Defaults are the {@code DEFAULT_*} constants, each with
- * its reason. Built through {@link BackendPool.Builder}; immutable and thread-safe.
+ * The limits and time constants of a pool: the one place where each setting has its default (a
+ * {@code DEFAULT_*} constant with its reason) and its check. Every way of configuring a pool (this
+ * builder in code, the configuration schema of the adapters, the Spring properties) ends in {@link
+ * Builder#build()}, and pool builders take the result whole.
  *
- * @param timeout call deadline; waits count against it
- * @param attemptTimeout time to the first response byte of a plain attempt
- * @param streamAttemptTimeout time to the first response byte of a streaming attempt
- * @param streamIdleTimeout longest gap between two chunks of a stream (enforced by the transport)
- * @param maxAttempts attempts per call, or 0 for twice the number of candidate routes
- * @param maxWait longest single wait for a route to become available, or {@code null} for the
- *     remaining deadline
- * @param defaultMaxOutputTokens output tokens assumed for a call that sets no {@code max_tokens}
- * @param ewmaDecay τ of the peak-EWMA latency estimate
- * @param circuitBreakDuration first open period of a circuit after repeated transient failures;
- *     doubles with each opening up to 60 times this
- * @param authBreakDuration first open period after a 401/403; doubles up to 12 times this
- * @param misconfiguredCoolDown cool-down of a route answering 404 DeploymentNotFound or 400
- *     OperationNotSupported
- * @param throttleFallbackCoolDown cool-down of a throttle without a usable hint; doubles per
- *     consecutive throttle up to 60 times this
- * @param lapBackoff backoff after a lap with no success and nothing to wait for; doubles per lap up
- *     to 50 times this
- * @param quotaWindow the service's quota window: remembered remaining tokens and requests refill
- *     over it, and PTU utilization drains 100 % over it
+ * <pre>{@code
+ * PoolSettings settings = PoolSettings.builder()
+ *     .timeout(Duration.ofSeconds(30))
+ *     .maxAttempts(4)
+ *     .build();
+ * BackendPool pool = BackendPool.builder().backend(ptu).backend(paygo).settings(settings).build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. Longer than most files: one javadoc'd accessor, setter and default
+ * per setting, kept together so that a setting is defined in one place.
  */
-public record PoolSettings(
-    Duration timeout,
-    Duration attemptTimeout,
-    Duration streamAttemptTimeout,
-    Duration streamIdleTimeout,
-    int maxAttempts,
-    Duration maxWait,
-    long defaultMaxOutputTokens,
-    Duration ewmaDecay,
-    Duration circuitBreakDuration,
-    Duration authBreakDuration,
-    Duration misconfiguredCoolDown,
-    Duration throttleFallbackCoolDown,
-    Duration lapBackoff,
-    Duration quotaWindow) {
+public final class PoolSettings {
 
   /** Long enough for a long completion; the Azure SDK's own default is similar. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -84,67 +62,453 @@ public record PoolSettings(
   /** Azure counts TPM, RPM and PTU utilization per minute. */
   public static final Duration DEFAULT_QUOTA_WINDOW = Duration.ofMinutes(1);
 
-  /** The defaults. */
-  public static final PoolSettings DEFAULTS =
-      new PoolSettings(
-          DEFAULT_TIMEOUT,
-          DEFAULT_ATTEMPT_TIMEOUT,
-          DEFAULT_STREAM_ATTEMPT_TIMEOUT,
-          DEFAULT_STREAM_IDLE_TIMEOUT,
-          0,
-          null,
-          DEFAULT_MAX_OUTPUT_TOKENS,
-          DEFAULT_EWMA_DECAY,
-          DEFAULT_CIRCUIT_BREAK,
-          DEFAULT_AUTH_BREAK,
-          DEFAULT_MISCONFIGURED_COOL_DOWN,
-          DEFAULT_THROTTLE_FALLBACK,
-          DEFAULT_LAP_BACKOFF,
-          DEFAULT_QUOTA_WINDOW);
+  /** Every setting at its default. */
+  public static final PoolSettings DEFAULTS = new Builder().build();
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException naming the setting when a value is invalid
-   */
-  public PoolSettings {
-    positive(timeout, "timeout");
-    positive(attemptTimeout, "attemptTimeout");
-    positive(streamAttemptTimeout, "streamAttemptTimeout");
-    positive(streamIdleTimeout, "streamIdleTimeout");
-    if (maxAttempts < 0) {
-      throw new IllegalArgumentException("maxAttempts must be >= 0, was " + maxAttempts);
-    }
-    if (maxWait != null && maxWait.isNegative()) {
-      throw new IllegalArgumentException("maxWait must be >= 0, was " + maxWait);
-    }
-    if (defaultMaxOutputTokens < 0) {
-      throw new IllegalArgumentException(
-          "defaultMaxOutputTokens must be >= 0, was " + defaultMaxOutputTokens);
-    }
-    positive(ewmaDecay, "ewmaDecay");
-    positive(circuitBreakDuration, "circuitBreakDuration");
-    positive(authBreakDuration, "authBreakDuration");
-    positive(misconfiguredCoolDown, "misconfiguredCoolDown");
-    positive(throttleFallbackCoolDown, "throttleFallbackCoolDown");
-    positive(lapBackoff, "lapBackoff");
-    positive(quotaWindow, "quotaWindow");
+  private final Duration timeout;
+  private final Duration attemptTimeout;
+  private final Duration streamAttemptTimeout;
+  private final Duration streamIdleTimeout;
+  private final int maxAttempts;
+  private final Duration maxWait;
+  private final long defaultMaxOutputTokens;
+  private final Duration ewmaDecay;
+  private final Duration circuitBreakDuration;
+  private final Duration authBreakDuration;
+  private final Duration misconfiguredCoolDown;
+  private final Duration throttleFallbackCoolDown;
+  private final Duration lapBackoff;
+  private final Duration quotaWindow;
+
+  private PoolSettings(Builder b) {
+    this.timeout = b.timeout;
+    this.attemptTimeout = b.attemptTimeout;
+    this.streamAttemptTimeout = b.streamAttemptTimeout;
+    this.streamIdleTimeout = b.streamIdleTimeout;
+    this.maxAttempts = b.maxAttempts;
+    this.maxWait = b.maxWait;
+    this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
+    this.ewmaDecay = b.ewmaDecay;
+    this.circuitBreakDuration = b.circuitBreakDuration;
+    this.authBreakDuration = b.authBreakDuration;
+    this.misconfiguredCoolDown = b.misconfiguredCoolDown;
+    this.throttleFallbackCoolDown = b.throttleFallbackCoolDown;
+    this.lapBackoff = b.lapBackoff;
+    this.quotaWindow = b.quotaWindow;
   }
 
   /**
-   * Checks a duration setting.
+   * Starts settings with every value at its default.
    *
-   * @param value the value
-   * @param name the setting's name, for the message
-   * @return the value
-   * @throws NullPointerException if null
-   * @throws IllegalArgumentException if not positive
+   * @return a builder
    */
-  static Duration positive(Duration value, String name) {
-    Objects.requireNonNull(value, () -> "'" + name + "' cannot be null.");
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be > 0, was " + value);
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts settings from these.
+   *
+   * @return a builder holding these values
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * @return the call deadline; waits count against it
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * @return the time to the first response byte of a plain attempt
+   */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
+  }
+
+  /**
+   * @return the time to the first response byte of a streaming attempt
+   */
+  public Duration streamAttemptTimeout() {
+    return streamAttemptTimeout;
+  }
+
+  /**
+   * @return the longest gap between two chunks of a stream (enforced by the transport)
+   */
+  public Duration streamIdleTimeout() {
+    return streamIdleTimeout;
+  }
+
+  /**
+   * @return the attempts per call, or 0 for twice the number of candidate routes
+   */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /**
+   * @return the longest single wait for a route, or {@code null} for the remaining deadline
+   */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  /**
+   * @return the output tokens assumed for a call that sets no {@code max_tokens}
+   */
+  public long defaultMaxOutputTokens() {
+    return defaultMaxOutputTokens;
+  }
+
+  /**
+   * @return τ of the peak-EWMA latency estimate
+   */
+  public Duration ewmaDecay() {
+    return ewmaDecay;
+  }
+
+  /**
+   * @return the first open period of a circuit after repeated transient failures
+   */
+  public Duration circuitBreakDuration() {
+    return circuitBreakDuration;
+  }
+
+  /**
+   * @return the first open period of a circuit after a 401/403
+   */
+  public Duration authBreakDuration() {
+    return authBreakDuration;
+  }
+
+  /**
+   * @return the cool-down of a route answering 404 DeploymentNotFound or 400 OperationNotSupported
+   */
+  public Duration misconfiguredCoolDown() {
+    return misconfiguredCoolDown;
+  }
+
+  /**
+   * @return the first cool-down of a throttle without a usable hint
+   */
+  public Duration throttleFallbackCoolDown() {
+    return throttleFallbackCoolDown;
+  }
+
+  /**
+   * @return the first backoff after a lap with no success and nothing to wait for
+   */
+  public Duration lapBackoff() {
+    return lapBackoff;
+  }
+
+  /**
+   * @return the service's quota window
+   */
+  public Duration quotaWindow() {
+    return quotaWindow;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PoolSettings s
+        && timeout.equals(s.timeout)
+        && attemptTimeout.equals(s.attemptTimeout)
+        && streamAttemptTimeout.equals(s.streamAttemptTimeout)
+        && streamIdleTimeout.equals(s.streamIdleTimeout)
+        && maxAttempts == s.maxAttempts
+        && Objects.equals(maxWait, s.maxWait)
+        && defaultMaxOutputTokens == s.defaultMaxOutputTokens
+        && ewmaDecay.equals(s.ewmaDecay)
+        && circuitBreakDuration.equals(s.circuitBreakDuration)
+        && authBreakDuration.equals(s.authBreakDuration)
+        && misconfiguredCoolDown.equals(s.misconfiguredCoolDown)
+        && throttleFallbackCoolDown.equals(s.throttleFallbackCoolDown)
+        && lapBackoff.equals(s.lapBackoff)
+        && quotaWindow.equals(s.quotaWindow);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        timeout,
+        attemptTimeout,
+        streamAttemptTimeout,
+        streamIdleTimeout,
+        maxAttempts,
+        maxWait,
+        defaultMaxOutputTokens,
+        ewmaDecay,
+        circuitBreakDuration,
+        authBreakDuration,
+        misconfiguredCoolDown,
+        throttleFallbackCoolDown,
+        lapBackoff,
+        quotaWindow);
+  }
+
+  @Override
+  public String toString() {
+    return "PoolSettings[timeout="
+        + timeout
+        + ", attemptTimeout="
+        + attemptTimeout
+        + ", streamAttemptTimeout="
+        + streamAttemptTimeout
+        + ", streamIdleTimeout="
+        + streamIdleTimeout
+        + ", maxAttempts="
+        + maxAttempts
+        + ", maxWait="
+        + maxWait
+        + ", defaultMaxOutputTokens="
+        + defaultMaxOutputTokens
+        + ", ewmaDecay="
+        + ewmaDecay
+        + ", circuitBreakDuration="
+        + circuitBreakDuration
+        + ", authBreakDuration="
+        + authBreakDuration
+        + ", misconfiguredCoolDown="
+        + misconfiguredCoolDown
+        + ", throttleFallbackCoolDown="
+        + throttleFallbackCoolDown
+        + ", lapBackoff="
+        + lapBackoff
+        + ", quotaWindow="
+        + quotaWindow
+        + "]";
+  }
+
+  /**
+   * Builds {@link PoolSettings}. Each setter checks its value and throws {@link
+   * IllegalArgumentException} naming the setting; a {@code null} duration throws {@link
+   * NullPointerException}. Not thread-safe.
+   */
+  public static final class Builder {
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+    private Duration streamAttemptTimeout = DEFAULT_STREAM_ATTEMPT_TIMEOUT;
+    private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+    private int maxAttempts;
+    private Duration maxWait;
+    private long defaultMaxOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
+    private Duration ewmaDecay = DEFAULT_EWMA_DECAY;
+    private Duration circuitBreakDuration = DEFAULT_CIRCUIT_BREAK;
+    private Duration authBreakDuration = DEFAULT_AUTH_BREAK;
+    private Duration misconfiguredCoolDown = DEFAULT_MISCONFIGURED_COOL_DOWN;
+    private Duration throttleFallbackCoolDown = DEFAULT_THROTTLE_FALLBACK;
+    private Duration lapBackoff = DEFAULT_LAP_BACKOFF;
+    private Duration quotaWindow = DEFAULT_QUOTA_WINDOW;
+
+    private Builder() {}
+
+    private Builder(PoolSettings s) {
+      timeout = s.timeout;
+      attemptTimeout = s.attemptTimeout;
+      streamAttemptTimeout = s.streamAttemptTimeout;
+      streamIdleTimeout = s.streamIdleTimeout;
+      maxAttempts = s.maxAttempts;
+      maxWait = s.maxWait;
+      defaultMaxOutputTokens = s.defaultMaxOutputTokens;
+      ewmaDecay = s.ewmaDecay;
+      circuitBreakDuration = s.circuitBreakDuration;
+      authBreakDuration = s.authBreakDuration;
+      misconfiguredCoolDown = s.misconfiguredCoolDown;
+      throttleFallbackCoolDown = s.throttleFallbackCoolDown;
+      lapBackoff = s.lapBackoff;
+      quotaWindow = s.quotaWindow;
     }
-    return value;
+
+    /**
+     * Call deadline (default 120 s); waits count against it.
+     *
+     * @param timeout the deadline, greater than 0
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Time to the first response byte of a plain attempt (default 60 s).
+     *
+     * @param attemptTimeout the timeout, greater than 0
+     * @return this builder
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      this.attemptTimeout = positive(attemptTimeout, "attemptTimeout");
+      return this;
+    }
+
+    /**
+     * Time to the first response byte of a streaming attempt (default 30 s).
+     *
+     * @param streamAttemptTimeout the timeout, greater than 0
+     * @return this builder
+     */
+    public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
+      this.streamAttemptTimeout = positive(streamAttemptTimeout, "streamAttemptTimeout");
+      return this;
+    }
+
+    /**
+     * Longest gap between two chunks of a stream (default 30 s); the transport fails the stream.
+     *
+     * @param streamIdleTimeout the timeout, greater than 0
+     * @return this builder
+     */
+    public Builder streamIdleTimeout(Duration streamIdleTimeout) {
+      this.streamIdleTimeout = positive(streamIdleTimeout, "streamIdleTimeout");
+      return this;
+    }
+
+    /**
+     * Attempts per call (default twice the number of candidate routes).
+     *
+     * @param maxAttempts at least 1
+     * @return this builder
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Longest single wait for a route to become available (default: the rest of the deadline).
+     *
+     * @param maxWait the limit, or {@code null} for the default; zero fails at once when every
+     *     route is cooling
+     * @return this builder
+     */
+    public Builder maxWait(Duration maxWait) {
+      if (maxWait != null && maxWait.isNegative()) {
+        throw new IllegalArgumentException("maxWait must be >= 0, was " + maxWait);
+      }
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    /**
+     * Output tokens assumed for calls without {@code max_tokens} (default 1,024).
+     *
+     * @param tokens 0 or more
+     * @return this builder
+     */
+    public Builder defaultMaxOutputTokens(long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("defaultMaxOutputTokens must be >= 0, was " + tokens);
+      }
+      this.defaultMaxOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * τ of the peak-EWMA latency estimate (default 10 s).
+     *
+     * @param ewmaDecay τ, greater than 0
+     * @return this builder
+     */
+    public Builder ewmaDecay(Duration ewmaDecay) {
+      this.ewmaDecay = positive(ewmaDecay, "ewmaDecay");
+      return this;
+    }
+
+    /**
+     * First open period of a circuit after 5 consecutive transient failures (default 5 s, doubling
+     * up to 60×).
+     *
+     * @param duration the period, greater than 0
+     * @return this builder
+     */
+    public Builder circuitBreakDuration(Duration duration) {
+      this.circuitBreakDuration = positive(duration, "circuitBreakDuration");
+      return this;
+    }
+
+    /**
+     * First open period after a 401/403 (default 5 min, doubling up to 12×).
+     *
+     * @param duration the period, greater than 0
+     * @return this builder
+     */
+    public Builder authBreakDuration(Duration duration) {
+      this.authBreakDuration = positive(duration, "authBreakDuration");
+      return this;
+    }
+
+    /**
+     * Cool-down of a route answering 404 DeploymentNotFound or 400 OperationNotSupported (default 5
+     * min).
+     *
+     * @param duration the cool-down, greater than 0
+     * @return this builder
+     */
+    public Builder misconfiguredCoolDown(Duration duration) {
+      this.misconfiguredCoolDown = positive(duration, "misconfiguredCoolDown");
+      return this;
+    }
+
+    /**
+     * Cool-down of a throttle without a usable hint (default 1 s, doubling per consecutive throttle
+     * up to 60×).
+     *
+     * @param duration the cool-down, greater than 0
+     * @return this builder
+     */
+    public Builder throttleFallbackCoolDown(Duration duration) {
+      this.throttleFallbackCoolDown = positive(duration, "throttleFallbackCoolDown");
+      return this;
+    }
+
+    /**
+     * Backoff after a lap with no success and nothing to wait for (default 100 ms, doubling per lap
+     * up to 50×, jittered).
+     *
+     * @param duration the backoff, greater than 0
+     * @return this builder
+     */
+    public Builder lapBackoff(Duration duration) {
+      this.lapBackoff = positive(duration, "lapBackoff");
+      return this;
+    }
+
+    /**
+     * The service's quota window (default 1 minute, as Azure counts TPM, RPM and PTU utilization):
+     * remembered remaining tokens and requests refill over it, PTU utilization drains over it. Only
+     * a time-compressed test service (a simulator) needs another value.
+     *
+     * @param duration the window, greater than 0
+     * @return this builder
+     */
+    public Builder quotaWindow(Duration duration) {
+      this.quotaWindow = positive(duration, "quotaWindow");
+      return this;
+    }
+
+    /**
+     * Builds the settings. Every value was checked when it was set.
+     *
+     * @return the settings
+     */
+    public PoolSettings build() {
+      return new PoolSettings(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, () -> "'" + name + "' cannot be null.");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
   }
 }

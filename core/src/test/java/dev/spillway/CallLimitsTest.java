@@ -84,7 +84,10 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void configuredMaxAttemptsIsExact(Mode mode) {
-    pool(b -> b.maxAttempts(3), Pools.backend("a", 0), Pools.backend("b", 0));
+    pool(
+        b -> b.settings(PoolSettings.builder().maxAttempts(3).build()),
+        Pools.backend("a", 0),
+        Pools.backend("b", 0));
     t.byDefault("a", at -> status(500));
     t.byDefault("b", at -> status(500));
 
@@ -99,7 +102,7 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void waitsCountAgainstTheCallDeadline(Mode mode) {
-    pool(b -> b.maxAttempts(10), Pools.backend("only", 0));
+    pool(b -> b.settings(PoolSettings.builder().maxAttempts(10).build()), Pools.backend("only", 0));
     t.on("only", throttled(4000), throttled(4000), throttled(4000));
     long start = time.read();
 
@@ -143,7 +146,7 @@ class CallLimitsTest extends ManualPoolTest {
   @Test
   void asyncAttemptTimeoutIsEnforcedByCancellingTheTransportFutureAndFailingOver() {
     pool(
-        b -> b.attemptTimeout(Duration.ofSeconds(5)),
+        b -> b.settings(PoolSettings.builder().attemptTimeout(Duration.ofSeconds(5)).build()),
         Pools.backend("ptu", 0),
         Pools.backend("paygo", 1));
     t.on("ptu", hang());
@@ -267,7 +270,9 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void maxWaitZeroFailsAtOnceInsteadOfWaiting(Mode mode) {
-    pool(b -> b.maxWait(Duration.ZERO), Pools.backend("only", 0));
+    pool(
+        b -> b.settings(PoolSettings.builder().maxWait(Duration.ZERO).build()),
+        Pools.backend("only", 0));
     t.on("only", throttled(1_000));
     long start = time.read();
 
@@ -281,7 +286,7 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void lapBackoffIs100MsTimesTwoToTheLapJitteredBetweenHalfAndAll(Mode mode) {
-    pool(b -> b.maxAttempts(4), Pools.backend("only", 0));
+    pool(b -> b.settings(PoolSettings.builder().maxAttempts(4).build()), Pools.backend("only", 0));
     List<Double> fractions = new ArrayList<>();
     for (int call = 0; call < 10; call++) {
       t.clearSent();

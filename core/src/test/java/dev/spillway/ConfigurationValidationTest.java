@@ -153,9 +153,8 @@ class ConfigurationValidationTest {
     }
   }
 
-  private static void rejects(UnaryOperator<BackendPool.Builder> setting, String message) {
-    assertThatThrownBy(
-            () -> setting.apply(BackendPool.builder().backend(valid("a").build())).build())
+  private static void rejects(UnaryOperator<PoolSettings.Builder> setting, String message) {
+    assertThatThrownBy(() -> setting.apply(PoolSettings.builder()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
@@ -175,8 +174,7 @@ class ConfigurationValidationTest {
     rejects(b -> b.misconfiguredCoolDown(Duration.ZERO), "misconfiguredCoolDown must be > 0");
     rejects(b -> b.throttleFallbackCoolDown(Duration.ZERO), "throttleFallbackCoolDown must be > 0");
     rejects(b -> b.lapBackoff(Duration.ZERO), "lapBackoff must be > 0");
-    assertThatThrownBy(
-            () -> BackendPool.builder().backend(valid("a").build()).timeout(null).build())
+    assertThatThrownBy(() -> PoolSettings.builder().timeout(null).build())
         .hasMessageContaining("'timeout'");
   }
 
@@ -193,6 +191,42 @@ class ConfigurationValidationTest {
     assertThat(PoolSettings.DEFAULTS.authBreakDuration()).isEqualTo(Duration.ofMinutes(5));
     assertThat(PoolSettings.DEFAULTS.misconfiguredCoolDown()).isEqualTo(Duration.ofMinutes(5));
     assertThat(PoolSettings.DEFAULTS.lapBackoff()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void settingsKeepEveryValueThroughToBuilderAndComeWholeIntoThePool() {
+    PoolSettings custom =
+        PoolSettings.builder()
+            .timeout(Duration.ofSeconds(9))
+            .attemptTimeout(Duration.ofSeconds(8))
+            .streamAttemptTimeout(Duration.ofSeconds(7))
+            .streamIdleTimeout(Duration.ofSeconds(6))
+            .maxAttempts(5)
+            .maxWait(Duration.ofSeconds(4))
+            .defaultMaxOutputTokens(3)
+            .ewmaDecay(Duration.ofSeconds(2))
+            .circuitBreakDuration(Duration.ofMillis(900))
+            .authBreakDuration(Duration.ofMillis(800))
+            .misconfiguredCoolDown(Duration.ofMillis(700))
+            .throttleFallbackCoolDown(Duration.ofMillis(600))
+            .lapBackoff(Duration.ofMillis(500))
+            .quotaWindow(Duration.ofMillis(400))
+            .build();
+    assertThat(custom.toBuilder().build()).isEqualTo(custom).hasSameHashCodeAs(custom);
+    assertThat(custom).isNotEqualTo(PoolSettings.DEFAULTS);
+    assertThat(custom.toBuilder().quotaWindow(Duration.ofMillis(401)).build()).isNotEqualTo(custom);
+    assertThat(custom.toString())
+        .contains("timeout=PT9S", "maxAttempts=5", "maxWait=PT4S", "quotaWindow=PT0.4S");
+    assertThat(PoolSettings.builder().build()).isEqualTo(PoolSettings.DEFAULTS);
+    assertThat(PoolSettings.DEFAULTS.maxAttempts()).isZero();
+    assertThat(PoolSettings.DEFAULTS.maxWait()).isNull();
+    assertThat(PoolSettings.builder().maxWait(Duration.ZERO).build().maxWait()).isZero();
+    try (BackendPool pool =
+        BackendPool.builder().backend(valid("a").build()).settings(custom).build()) {
+      assertThat(pool.settings()).isSameAs(custom);
+    }
+    assertThatThrownBy(() -> BackendPool.builder().settings(null))
+        .hasMessage("'settings' cannot be null.");
   }
 
   @Test

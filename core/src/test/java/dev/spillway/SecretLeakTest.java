@@ -287,7 +287,7 @@ class SecretLeakTest {
             new Scenario(
                 "every route cooling",
                 t -> {
-                  t.build(b -> b.maxWait(Duration.ZERO));
+                  t.build(b -> b.settings(PoolSettings.builder().maxWait(Duration.ZERO).build()));
                   t.everyBackend(a -> throttled(30_000));
                   t.call(chat());
                   t.call(chat()); // nothing to try at all
@@ -296,7 +296,7 @@ class SecretLeakTest {
             new Scenario(
                 "attempts exhausted",
                 t -> {
-                  t.build(b -> b.maxAttempts(3));
+                  t.build(b -> b.settings(PoolSettings.builder().maxAttempts(3).build()));
                   t.everyBackend(
                       a -> failure(new ConnectException("refused by " + a.backend().id())));
                   t.call(chat());
@@ -305,7 +305,7 @@ class SecretLeakTest {
             new Scenario(
                 "circuit opens and recovers",
                 t -> {
-                  t.build(b -> b.maxAttempts(6));
+                  t.build(b -> b.settings(PoolSettings.builder().maxAttempts(6).build()));
                   t.everyBackend(a -> status(500));
                   for (int i = 0; i < 3; i++) {
                     t.call(chat());

@@ -262,7 +262,7 @@ class SelectionTest extends ManualPoolTest {
   void remainingTokensRefillOverTheConfiguredQuotaWindow(Mode mode) {
     pool =
         Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
-            .quotaWindow(java.time.Duration.ofSeconds(3))
+            .settings(PoolSettings.builder().quotaWindow(java.time.Duration.ofSeconds(3)).build())
             .build();
     // limit 60,000 per 3 s window refills 20,000 tokens/s; 1,500 left, calls of 2,000: 25 ms
     t.on(

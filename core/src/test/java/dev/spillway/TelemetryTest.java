@@ -481,7 +481,11 @@ class TelemetryTest {
   @EnumSource(Mode.class)
   void failedCallHasErrorTypeOnItsSpanAndOnTheDurationMetricOnly(Mode mode) {
     BackendPool pool =
-        track(Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
+        track(
+            Pools.manual(time, PTU, PAYGO)
+                .openTelemetry(otel)
+                .settings(PoolSettings.builder().maxAttempts(2).build())
+                .build());
     ScriptedTransport t =
         new ScriptedTransport(time).on("ptu", status(500)).on("paygo", status(502));
     Throwable thrown = catchThrowable(() -> call(mode, pool, chat(), t));
@@ -553,7 +557,11 @@ class TelemetryTest {
   @EnumSource(Mode.class)
   void callWithNoRouteAvailableHasACallSpanWithoutAttemptSpans(Mode mode) {
     BackendPool pool =
-        track(Pools.manual(time, PTU).openTelemetry(otel).maxWait(Duration.ZERO).build());
+        track(
+            Pools.manual(time, PTU)
+                .openTelemetry(otel)
+                .settings(PoolSettings.builder().maxWait(Duration.ZERO).build())
+                .build());
     ScriptedTransport t = new ScriptedTransport(time).on("ptu", throttled(30_000));
     assertThat(catchThrowable(() -> call(mode, pool, chat(), t)))
         .isInstanceOf(NoBackendAvailableException.class);
@@ -583,7 +591,11 @@ class TelemetryTest {
   @EnumSource(Mode.class)
   void attemptWithoutResponseHasTheExceptionClassAsErrorTypeAndNoStatusCode(Mode mode) {
     BackendPool pool =
-        track(Pools.manual(time, PTU, PAYGO).openTelemetry(otel).maxAttempts(2).build());
+        track(
+            Pools.manual(time, PTU, PAYGO)
+                .openTelemetry(otel)
+                .settings(PoolSettings.builder().maxAttempts(2).build())
+                .build());
     ScriptedTransport t =
         new ScriptedTransport(time)
             .on("ptu", failure(new ConnectException("connection refused")))

@@ -1,7 +1,7 @@
 package dev.spillway.azure;
 
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.internal.Endpoints;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,27 +28,21 @@ import java.util.Set;
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
  * }</pre>
  *
- * <p>YAML keys are the kebab-case component names; {@code null} means the default of {@link
- * dev.spillway.PoolSettings}. Validated on construction: at least one backend, unique ids, https
- * endpoints (plain http only to loopback, or when {@code allow-insecure-http} is set), a known home
- * backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ * <p>YAML keys are kebab-case: the pool's limits ({@code timeout}, {@code attempt-timeout}, {@code
+ * stream-attempt-timeout}, {@code stream-idle-timeout}, {@code max-attempts}) are bound onto one
+ * {@link PoolSettings}, which holds their defaults and checks; the other keys are the components
+ * below. Validated on construction: at least one backend, unique ids, https endpoints (plain http
+ * only to loopback, or when {@code allow-insecure-http} is set), a known home backend. Immutable
+ * and thread-safe; {@link #toString()} shows no API key.
  *
- * @param timeout call deadline; waits count against it
- * @param attemptTimeout time to the first response byte of a plain attempt
- * @param streamAttemptTimeout time to the first response byte of a streaming attempt
- * @param streamIdleTimeout longest gap between two chunks of a stream
- * @param maxAttempts attempts per call ({@code null}: twice the number of candidate routes)
+ * @param settings the limits and time constants ({@code null}: {@link PoolSettings#DEFAULTS})
  * @param homeBackend the backend for stateful operations ({@code null}: the first backend of the
  *     lowest tier)
  * @param allowInsecureHttp whether plain http is allowed to hosts other than loopback
  * @param backends the backends, at least one
  */
 public record PoolConfig(
-    Duration timeout,
-    Duration attemptTimeout,
-    Duration streamAttemptTimeout,
-    Duration streamIdleTimeout,
-    Integer maxAttempts,
+    PoolSettings settings,
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends) {
@@ -59,12 +53,8 @@ public record PoolConfig(
    * @throws IllegalArgumentException naming the backend and field when a value is invalid
    */
   public PoolConfig {
-    positive(timeout, "timeout");
-    positive(attemptTimeout, "attempt-timeout");
-    positive(streamAttemptTimeout, "stream-attempt-timeout");
-    positive(streamIdleTimeout, "stream-idle-timeout");
-    if (maxAttempts != null && maxAttempts < 1) {
-      throw new IllegalArgumentException("max-attempts must be >= 1, was " + maxAttempts);
+    if (settings == null) {
+      settings = PoolSettings.DEFAULTS;
     }
     if (backends == null || backends.isEmpty()) {
       throw new IllegalArgumentException("backends must list at least one backend.");
@@ -91,12 +81,6 @@ public record PoolConfig(
    * @return the configuration
    */
   public static PoolConfig of(List<BackendConfig> backends) {
-    return new PoolConfig(null, null, null, null, null, null, false, backends);
-  }
-
-  private static void positive(Duration value, String name) {
-    if (value != null && (value.isNegative() || value.isZero())) {
-      throw new IllegalArgumentException(name + " must be > 0, was " + value);
-    }
+    return new PoolConfig(null, null, false, backends);
   }
 }

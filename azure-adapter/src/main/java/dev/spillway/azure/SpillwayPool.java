@@ -10,19 +10,22 @@ import dev.spillway.BackendPool;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
 import dev.spillway.PoolSnapshot;
+import dev.spillway.Ticker;
 import dev.spillway.azure.internal.BackendAuth;
 import dev.spillway.azure.internal.Endpoints;
 import dev.spillway.azure.internal.NoRetryPolicy;
 import dev.spillway.azure.internal.SpillwayHttpClient;
 import io.opentelemetry.api.OpenTelemetry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A pool of Azure OpenAI backends that the standard {@code OpenAIClient} and {@code
@@ -137,13 +140,19 @@ public final class SpillwayPool implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link SpillwayPool}. Settings not set here keep the {@link dev.spillway.PoolSettings}
-   * defaults. Not thread-safe.
+   * Builds a {@link SpillwayPool}. The limits and time constants come whole as {@link PoolSettings}
+   * (default {@link PoolSettings#DEFAULTS}). Not thread-safe.
    */
   public static final class Builder {
     private final BackendPool.Builder core = BackendPool.builder();
-    private final List<Object> backends = new ArrayList<>();
-    private final List<Consumer<BackendPool.Builder>> engineSettings = new ArrayList<>();
+
+    /**
+     * The backends in the order they were added; a configured backend gets its credential when the
+     * pool is built, from the Entra credential then known.
+     */
+    private final List<Function<Supplier<TokenCredential>, Backend>> backends = new ArrayList<>();
+
+    private PoolSettings settings = PoolSettings.DEFAULTS;
     private boolean allowInsecureHttp;
     private HttpClient httpClient;
     private TokenCredential entraCredential;
@@ -151,33 +160,22 @@ public final class SpillwayPool implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Applies a configuration: its settings and backends. Backends add to those already added.
+     * Applies a configuration: its settings, home backend, {@code allow-insecure-http} and
+     * backends. Backends add to those already added.
      *
      * @param config the configuration
      * @return this builder
      */
     public Builder config(PoolConfig config) {
       Objects.requireNonNull(config, "'config' cannot be null.");
-      if (config.timeout() != null) {
-        core.timeout(config.timeout());
-      }
-      if (config.attemptTimeout() != null) {
-        core.attemptTimeout(config.attemptTimeout());
-      }
-      if (config.streamAttemptTimeout() != null) {
-        core.streamAttemptTimeout(config.streamAttemptTimeout());
-      }
-      if (config.streamIdleTimeout() != null) {
-        core.streamIdleTimeout(config.streamIdleTimeout());
-      }
-      if (config.maxAttempts() != null) {
-        core.maxAttempts(config.maxAttempts());
-      }
+      settings = config.settings();
       if (config.homeBackend() != null) {
         core.homeBackend(config.homeBackend());
       }
       allowInsecureHttp |= config.allowInsecureHttp();
-      backends.addAll(config.backends());
+      for (BackendConfig backend : config.backends()) {
+        backends.add(entra -> toBackend(backend, entra));
+      }
       return this;
     }
 
@@ -190,63 +188,40 @@ public final class SpillwayPool implements AutoCloseable {
      * @return this builder
      */
     public Builder backend(Backend backend) {
-      backends.add(Objects.requireNonNull(backend, "'backend' cannot be null."));
+      Objects.requireNonNull(backend, "'backend' cannot be null.");
+      backends.add(entra -> backend);
       return this;
     }
 
     /**
-     * Call deadline (default 120 s); waits count against it. A call can set its own with {@link
+     * The limits and time constants (default {@link PoolSettings#DEFAULTS}); replaces those of a
+     * configuration applied before. A call can set its own deadline with {@link
      * SpillwayContext#TIMEOUT}.
      *
-     * @param timeout the deadline
+     * @param settings the settings
      * @return this builder
      */
-    public Builder timeout(Duration timeout) {
-      core.timeout(timeout);
+    public Builder settings(PoolSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
       return this;
     }
 
     /**
-     * Time to the response of a plain attempt (default 60 s).
+     * Changes some of the settings and keeps the others (those of a configuration applied before,
+     * or the defaults), as a {@code SpillwayPoolCustomizer} does:
      *
-     * @param attemptTimeout the timeout
+     * <pre>{@code
+     * builder.settings(s -> s.lapBackoff(Duration.ofMillis(50)));
+     * }</pre>
+     *
+     * @param changes applied to a builder holding the current settings
      * @return this builder
      */
-    public Builder attemptTimeout(Duration attemptTimeout) {
-      core.attemptTimeout(attemptTimeout);
-      return this;
-    }
-
-    /**
-     * Time to the response headers of a streaming attempt (default 30 s).
-     *
-     * @param streamAttemptTimeout the timeout
-     * @return this builder
-     */
-    public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
-      core.streamAttemptTimeout(streamAttemptTimeout);
-      return this;
-    }
-
-    /**
-     * Longest gap between two chunks of a stream (default 30 s); the stream then fails.
-     *
-     * @param streamIdleTimeout the timeout
-     * @return this builder
-     */
-    public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      core.streamIdleTimeout(streamIdleTimeout);
-      return this;
-    }
-
-    /**
-     * Attempts per call (default twice the number of candidate routes).
-     *
-     * @param maxAttempts at least 1
-     * @return this builder
-     */
-    public Builder maxAttempts(int maxAttempts) {
-      core.maxAttempts(maxAttempts);
+    public Builder settings(Consumer<PoolSettings.Builder> changes) {
+      Objects.requireNonNull(changes, "'changes' cannot be null.");
+      PoolSettings.Builder b = settings.toBuilder();
+      changes.accept(b);
+      settings = b.build();
       return this;
     }
 
@@ -296,6 +271,29 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
+     * Seeds the random source of selection and jitter, for reproducible runs (default: unseeded).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
+    public Builder randomSeed(long seed) {
+      core.randomSeed(seed);
+      return this;
+    }
+
+    /**
+     * The ticker the engine reads every interval from (default {@link System#nanoTime()}); for
+     * tests that drive time.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      core.ticker(ticker);
+      return this;
+    }
+
+    /**
      * The HTTP client that sends the attempts (default: azure-core's default, Netty). Its own
      * retries, if any, should be off.
      *
@@ -321,52 +319,18 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * Sets what this builder does not expose on the engine's builder: the other time constants
-     * (cool-downs, circuit breaks, lap backoff, max wait), the ticker, clock, scheduler, random
-     * seed and state store. Applied last, at {@link #build()}.
-     *
-     * @param settings configures the engine's builder; must not add backends
-     * @return this builder
-     */
-    public Builder engine(Consumer<BackendPool.Builder> settings) {
-      engineSettings.add(Objects.requireNonNull(settings, "'settings' cannot be null."));
-      return this;
-    }
-
-    /**
      * Builds the pool.
      *
      * @return the pool
      * @throws IllegalStateException if no backend was added, ids repeat, the home backend is
      *     unknown, a backend uses plain http to a host other than loopback without {@link
      *     #allowInsecureHttp}, or a credential is neither an API key nor an {@link EntraCredential}
-     * @throws IllegalArgumentException if a setting is invalid (the message names it)
      */
     public SpillwayPool build() {
-      List<Backend> resolved = new ArrayList<>();
-      TokenCredential entra = null;
-      for (Object entry : backends) {
-        if (entry instanceof Backend backend) {
-          resolved.add(backend);
-        } else {
-          BackendConfig config = (BackendConfig) entry;
-          Credential credential;
-          if (config.usesEntra()) {
-            if (entra == null) {
-              entra =
-                  entraCredential != null
-                      ? entraCredential
-                      : new DefaultAzureCredentialBuilder().build();
-            }
-            credential = EntraCredential.of(entra);
-          } else {
-            credential = Credential.apiKey(config.apiKey());
-          }
-          resolved.add(toBackend(config, credential));
-        }
-      }
+      Supplier<TokenCredential> entra = new EntraSupplier(entraCredential);
       Map<String, BackendAuth> auth = new LinkedHashMap<>();
-      for (Backend backend : resolved) {
+      for (Function<Supplier<TokenCredential>, Backend> entry : backends) {
+        Backend backend = entry.apply(entra);
         try {
           Endpoints.requireValid(backend.id(), backend.endpoint());
           Endpoints.requireSecure(backend.id(), backend.endpoint(), allowInsecureHttp);
@@ -376,17 +340,14 @@ public final class SpillwayPool implements AutoCloseable {
         auth.put(backend.id(), BackendAuth.of(backend));
         core.backend(backend);
       }
-      engineSettings.forEach(settings -> settings.accept(core));
-      BackendPool pool = core.build();
-      if (pool.backends().size() != resolved.size()) {
-        pool.close();
-        throw new IllegalStateException("engine(...) must not add backends; use backend(...)");
-      }
+      BackendPool pool = core.settings(settings).build();
       HttpClient delegate = httpClient != null ? httpClient : HttpClient.createDefault();
       return new SpillwayPool(pool, new SpillwayHttpClient(pool, delegate, auth));
     }
 
-    private static Backend toBackend(BackendConfig config, Credential credential) {
+    private static Backend toBackend(BackendConfig config, Supplier<TokenCredential> entra) {
+      Credential credential =
+          config.usesEntra() ? EntraCredential.of(entra.get()) : Credential.apiKey(config.apiKey());
       Backend.Builder b =
           Backend.builder(config.id())
               .endpoint(config.endpoint().trim())
@@ -404,6 +365,23 @@ public final class SpillwayPool implements AutoCloseable {
                 d.rpm() == null ? 0 : d.rpm()));
       }
       return b.build();
+    }
+  }
+
+  /** The Entra credential of configured backends: the given one, or one default, made once. */
+  private static final class EntraSupplier implements Supplier<TokenCredential> {
+    private TokenCredential credential;
+
+    EntraSupplier(TokenCredential given) {
+      this.credential = given;
+    }
+
+    @Override
+    public TokenCredential get() {
+      if (credential == null) {
+        credential = new DefaultAzureCredentialBuilder().build();
+      }
+      return credential;
     }
   }
 }

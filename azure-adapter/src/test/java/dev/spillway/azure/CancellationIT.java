@@ -24,7 +24,7 @@ class CancellationIT {
 
   /** Timeouts far beyond the PTU's delay: only the caller ends these calls. */
   private static void patient(SpillwayPool.Builder b) {
-    b.timeout(Duration.ofSeconds(60)).attemptTimeout(Duration.ofSeconds(30));
+    b.settings(s -> s.timeout(Duration.ofSeconds(60)).attemptTimeout(Duration.ofSeconds(30)));
   }
 
   @Test

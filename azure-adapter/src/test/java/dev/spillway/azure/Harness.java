@@ -29,6 +29,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +129,16 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
     server.stubFor(post(urlPathEqualTo(chatPath(deployment))).willReturn(response));
   }
 
+  /** The settings of the default pool: short timeouts and laps, for tests on a local server. */
+  static final PoolSettings SETTINGS =
+      PoolSettings.builder()
+          .timeout(Duration.ofSeconds(5))
+          .attemptTimeout(Duration.ofMillis(1500))
+          .streamAttemptTimeout(Duration.ofMillis(1500))
+          .streamIdleTimeout(Duration.ofMillis(1500))
+          .lapBackoff(Duration.ofMillis(20))
+          .build();
+
   /** The default pool: PTU (gpt-4o and text-embedding, tier 0) and PAYG (gpt-4o, tier 1). */
   SpillwayPool.Builder builder() {
     return SpillwayPool.builder()
@@ -154,11 +165,8 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
               }
             })
         .httpClient(HTTP)
-        .timeout(Duration.ofSeconds(5))
-        .attemptTimeout(Duration.ofMillis(1500))
-        .streamAttemptTimeout(Duration.ofMillis(1500))
-        .streamIdleTimeout(Duration.ofMillis(1500))
-        .engine(b -> b.lapBackoff(Duration.ofMillis(20)).randomSeed(7));
+        .settings(SETTINGS)
+        .randomSeed(7);
   }
 
   SpillwayPool pool() {

@@ -61,7 +61,10 @@ class LoggingIT {
   private static Logged run(ResponseDefinitionBuilder fault) throws Exception {
     H.stubChat(H.ptu, PTU_DEPLOYMENT, fault.withFixedDelay(300));
     SpillwayPool pool =
-        H.pool(b -> b.timeout(Duration.ofSeconds(20)).attemptTimeout(Duration.ofSeconds(10)));
+        H.pool(
+            b ->
+                b.settings(
+                    s -> s.timeout(Duration.ofSeconds(20)).attemptTimeout(Duration.ofSeconds(10))));
     OpenAIAsyncClient async = pool.openAIClientBuilder().buildAsyncClient();
     OpenAIClient sync = pool.openAIClientBuilder().buildClient();
     Logged logged = new Logged();

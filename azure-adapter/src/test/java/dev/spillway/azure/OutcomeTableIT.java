@@ -69,7 +69,7 @@ class OutcomeTableIT {
   @EnumSource(Mode.class)
   void ptuRetryAfterMsCoolsDownThenReturnsToPtu(Mode mode) {
     ManualTime time = new ManualTime();
-    SpillwayPool pool = H.pool(b -> b.engine(e -> e.ticker(time)));
+    SpillwayPool pool = H.pool(b -> b.ticker(time));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "400"));
 
     chat(pool, mode);
@@ -100,7 +100,7 @@ class OutcomeTableIT {
   @EnumSource(Mode.class)
   void standard429WithRetryAfterAndResetTokensIsServedByPayg(Mode mode) {
     ManualTime time = new ManualTime();
-    SpillwayPool pool = H.pool(b -> b.engine(e -> e.ticker(time)));
+    SpillwayPool pool = H.pool(b -> b.ticker(time));
     // The real standard-deployment 429 (azure-recordings, file 11): no retry-after-ms.
     H.stubChat(
         H.ptu,
@@ -133,7 +133,7 @@ class OutcomeTableIT {
   @EnumSource(Mode.class)
   void endOfCoolDownLetsASingleProbeThrough(Mode mode) throws Exception {
     ManualTime time = new ManualTime();
-    SpillwayPool pool = H.pool(b -> b.engine(e -> e.ticker(time)));
+    SpillwayPool pool = H.pool(b -> b.ticker(time));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "300"));
     chat(pool, mode);
     assertThat(count(H.ptu)).isEqualTo(1);
@@ -184,7 +184,7 @@ class OutcomeTableIT {
   @EnumSource(Mode.class)
   void serviceUnavailableWithRetryHintIsAThrottle(Mode mode) {
     ManualTime time = new ManualTime();
-    SpillwayPool pool = H.pool(b -> b.engine(e -> e.ticker(time)));
+    SpillwayPool pool = H.pool(b -> b.ticker(time));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(503, "busy").withHeader("retry-after-ms", "2000"));
 
     chat(pool, mode);

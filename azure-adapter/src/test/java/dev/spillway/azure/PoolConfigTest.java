@@ -9,6 +9,7 @@ import dev.spillway.Backend;
 import dev.spillway.BackendSnapshot;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
+import dev.spillway.PoolSettings;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,11 +35,11 @@ class PoolConfigTest {
   void buildsAPoolWithDefaultsFromTheSchema() {
     PoolConfig config =
         new PoolConfig(
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(10),
-            null,
-            null,
-            3,
+            PoolSettings.builder()
+                .timeout(Duration.ofSeconds(30))
+                .attemptTimeout(Duration.ofSeconds(10))
+                .maxAttempts(3)
+                .build(),
             "eastus-paygo",
             false,
             List.of(
@@ -66,7 +67,7 @@ class PoolConfigTest {
       assertThat(pool.backendPool().settings().timeout()).isEqualTo(Duration.ofSeconds(30));
       assertThat(pool.backendPool().settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
       assertThat(pool.backendPool().settings().streamIdleTimeout())
-          .isEqualTo(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
+          .isEqualTo(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
       assertThat(pool.backendPool().settings().maxAttempts()).isEqualTo(3);
       assertThat(pool.backendPool().homeBackend().id()).isEqualTo("eastus-paygo");
       Backend ptu = pool.backendPool().backends().get(0);
@@ -163,23 +164,36 @@ class PoolConfigTest {
     assertThatThrownBy(
             () -> PoolConfig.of(List.of(keyed("a", "https://x"), keyed("a", "https://y"))))
         .hasMessage("backend id 'a' is used twice.");
-    assertThatThrownBy(
-            () ->
-                new PoolConfig(
-                    null,
-                    Duration.ZERO,
-                    null,
-                    null,
-                    null,
-                    null,
-                    false,
-                    List.of(keyed("a", "https://x"))))
-        .hasMessage("attempt-timeout must be > 0, was PT0S");
-    assertThatThrownBy(
-            () ->
-                new PoolConfig(
-                    null, null, null, null, null, "nope", false, List.of(keyed("a", "https://x"))))
+    assertThat(PoolConfig.of(List.of(keyed("a", "https://x"))).settings())
+        .isEqualTo(PoolSettings.DEFAULTS);
+    assertThatThrownBy(() -> new PoolConfig(null, "nope", false, List.of(keyed("a", "https://x"))))
         .hasMessageContaining("home-backend 'nope' is not a backend id");
+  }
+
+  @Test
+  void settingsChangesKeepTheConfiguredSettings() {
+    PoolConfig config =
+        new PoolConfig(
+            PoolSettings.builder().timeout(Duration.ofSeconds(30)).build(),
+            null,
+            false,
+            List.of(keyed("a", "https://x")));
+    try (SpillwayPool pool =
+        SpillwayPool.builder()
+            .config(config)
+            .settings(s -> s.lapBackoff(Duration.ofMillis(7)))
+            .build()) {
+      assertThat(pool.backendPool().settings())
+          .isEqualTo(
+              PoolSettings.builder()
+                  .timeout(Duration.ofSeconds(30))
+                  .lapBackoff(Duration.ofMillis(7))
+                  .build());
+    }
+    PoolSettings whole = PoolSettings.builder().maxAttempts(2).build();
+    try (SpillwayPool pool = SpillwayPool.builder().config(config).settings(whole).build()) {
+      assertThat(pool.backendPool().settings()).isSameAs(whole);
+    }
   }
 
   @Test
@@ -193,16 +207,7 @@ class PoolConfigTest {
         .isNotNull();
     assertThatThrownBy(() -> PoolConfig.of(List.of(keyed("a", "http://example.com"))))
         .hasMessageContaining("backend 'a': endpoint must use https");
-    assertThat(
-            new PoolConfig(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                List.of(keyed("a", "http://example.com"))))
+    assertThat(new PoolConfig(null, null, true, List.of(keyed("a", "http://example.com"))))
         .isNotNull();
 
     SpillwayPool.Builder code =

@@ -16,6 +16,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
+import dev.spillway.PoolSettings;
 import dev.spillway.RouteState;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.io.IOException;
@@ -143,7 +144,7 @@ class ReliabilityIT {
         Harness.ok().withHeader("azure-openai-deployment-utilization", "5833"));
     try (SpillwayPool pool =
         pool(
-            b -> b.engine(e -> e.quotaWindow(Duration.ofSeconds(6))),
+            b -> b.settings(s -> s.quotaWindow(Duration.ofSeconds(6))),
             ptuBackend(),
             backend("eastus-paygo", 1, Harness.url(H.payg), PAYG_DEPLOYMENT))) {
       chat(pool, mode);
@@ -168,7 +169,7 @@ class ReliabilityIT {
         Harness.ok().withHeader("azure-openai-deployment-utilization", "150"));
     try (SpillwayPool pool =
         pool(
-            b -> b.engine(e -> e.quotaWindow(Duration.ofSeconds(6))),
+            b -> b.settings(s -> s.quotaWindow(Duration.ofSeconds(6))),
             ptuBackend(),
             backend("eastus-paygo", 1, Harness.url(H.payg), PAYG_DEPLOYMENT))) {
       chat(pool, mode);
@@ -203,7 +204,7 @@ class ReliabilityIT {
                 .bindAddress("127.0.0.1"));
     try (SpillwayPool pool =
         pool(
-            b -> b.engine(e -> e.circuitBreakDuration(Duration.ofSeconds(1))),
+            b -> b.settings(s -> s.circuitBreakDuration(Duration.ofSeconds(1))),
             backend("ptu-a", 0, "http://127.0.0.1:" + port, Harness.PTU_DEPLOYMENT),
             backend("eastus-paygo", 1, Harness.url(H.payg), PAYG_DEPLOYMENT))) {
       long start = System.nanoTime();
@@ -252,7 +253,7 @@ class ReliabilityIT {
   }
 
   static SpillwayPool pool(Duration attemptTimeout, Backend... backends) {
-    return pool(b -> b.attemptTimeout(attemptTimeout), backends);
+    return pool(b -> b.settings(s -> s.attemptTimeout(attemptTimeout)), backends);
   }
 
   /** A pool over {@code backends} with the harness's listener and client, deadline 8 s. */
@@ -268,9 +269,13 @@ class ReliabilityIT {
                   }
                 })
             .httpClient(Harness.HTTP)
-            .timeout(Duration.ofSeconds(8))
-            .attemptTimeout(Duration.ofSeconds(5))
-            .engine(e -> e.lapBackoff(Duration.ofMillis(20)).randomSeed(7));
+            .settings(
+                PoolSettings.builder()
+                    .timeout(Duration.ofSeconds(8))
+                    .attemptTimeout(Duration.ofSeconds(5))
+                    .lapBackoff(Duration.ofMillis(20))
+                    .build())
+            .randomSeed(7);
     for (Backend backend : backends) {
       b.backend(backend);
     }

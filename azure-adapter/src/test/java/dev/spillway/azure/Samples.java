@@ -13,6 +13,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.spillway.Backend;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
+import dev.spillway.PoolSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class Samples {
                     .credential(EntraCredential.of(new DefaultAzureCredentialBuilder().build()))
                     .deployment("gpt-4o", "gpt-4o")
                     .build())
-            .timeout(Duration.ofSeconds(60))
+            .settings(PoolSettings.builder().timeout(Duration.ofSeconds(60)).build())
             .build();
 
     OpenAIClient client =

@@ -29,6 +29,7 @@ import com.azure.core.util.Context;
 import dev.spillway.Backend;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
+import dev.spillway.PoolSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -94,7 +95,7 @@ class SecretLeakIT {
                   }
                 })
             .httpClient(Harness.HTTP)
-            .timeout(Duration.ofSeconds(3))
+            .settings(PoolSettings.builder().timeout(Duration.ofSeconds(3)).build())
             .build();
     evidence.add(pool.toString());
     evidence.add(pool.backendPool().backends().toString());

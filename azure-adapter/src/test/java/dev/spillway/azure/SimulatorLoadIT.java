@@ -12,6 +12,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
 import dev.spillway.simulator.DeploymentConfig;
 import dev.spillway.simulator.DeploymentStats;
 import dev.spillway.simulator.LatencyModel;
@@ -202,8 +203,16 @@ class SimulatorLoadIT {
                 .credential(Credential.apiKey("key-paygo-2"))
                 .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
                 .build())
-        .timeout(scaled(Duration.ofSeconds(120)))
-        .attemptTimeout(scaled(Duration.ofSeconds(60)))
+        .settings(
+            PoolSettings.builder()
+                .timeout(scaled(Duration.ofSeconds(120)))
+                .attemptTimeout(scaled(Duration.ofSeconds(60)))
+                .ewmaDecay(scaled(Duration.ofSeconds(10)))
+                .circuitBreakDuration(scaled(Duration.ofSeconds(5)))
+                .throttleFallbackCoolDown(scaled(Duration.ofSeconds(1)))
+                .lapBackoff(scaled(Duration.ofMillis(100)))
+                .quotaWindow(scaled(Duration.ofMinutes(1)))
+                .build())
         .listener(
             new PoolListener() {
               @Override
@@ -211,14 +220,6 @@ class SimulatorLoadIT {
                 outcomes.add(outcome);
               }
             })
-        .engine(
-            engine ->
-                engine
-                    .ewmaDecay(scaled(Duration.ofSeconds(10)))
-                    .circuitBreakDuration(scaled(Duration.ofSeconds(5)))
-                    .throttleFallbackCoolDown(scaled(Duration.ofSeconds(1)))
-                    .lapBackoff(scaled(Duration.ofMillis(100)))
-                    .quotaWindow(scaled(Duration.ofMinutes(1))))
         .build();
   }
 

@@ -24,6 +24,7 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.Credential;
+import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.nio.ByteBuffer;
@@ -204,7 +205,7 @@ class StreamingIT {
                     .deployment(MODEL, PAYG_DEPLOYMENT)
                     .build())
             .httpClient(Harness.HTTP)
-            .streamIdleTimeout(Duration.ofMillis(500))
+            .settings(PoolSettings.builder().streamIdleTimeout(Duration.ofMillis(500)).build())
             .listener(
                 new dev.spillway.PoolListener() {
                   @Override

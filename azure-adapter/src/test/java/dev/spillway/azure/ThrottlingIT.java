@@ -113,7 +113,7 @@ class ThrottlingIT {
   void everyRouteCoolingAndNothingSentIsA429WithRetryAfter(Mode mode) {
     // Time stands still on this ticker: the PTU's 5 s cool-down is whole when the second call asks.
     ManualTime time = new ManualTime();
-    SpillwayPool pool = H.pool(b -> b.engine(e -> e.ticker(time)));
+    SpillwayPool pool = H.pool(b -> b.ticker(time));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "5000"));
     H.stubChat(H.payg, PAYG_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "6000"));
     assertThatThrownBy(

@@ -15,6 +15,7 @@ import dev.spillway.AttemptsExhaustedException;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.Credential;
+import dev.spillway.PoolSettings;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -95,7 +96,11 @@ class TransportFailureIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void stallPastTheAttemptTimeoutFailsOver(Mode mode) {
-    SpillwayPool pool = H.pool(b -> b.attemptTimeout(Duration.ofMillis(400)));
+    SpillwayPool pool =
+        H.pool(
+            b ->
+                b.settings(
+                    Harness.SETTINGS.toBuilder().attemptTimeout(Duration.ofMillis(400)).build()));
     H.stubChat(H.ptu, PTU_DEPLOYMENT, Harness.ok().withFixedDelay(3000));
 
     long start = System.nanoTime();
@@ -117,8 +122,11 @@ class TransportFailureIT {
         SpillwayPool.builder()
             .backend(backend("a", 0, closedPortUrl()))
             .backend(backend("b", 1, closedPortUrl()))
-            .timeout(Duration.ofSeconds(2))
-            .engine(b -> b.lapBackoff(Duration.ofMillis(10)))
+            .settings(
+                PoolSettings.builder()
+                    .timeout(Duration.ofSeconds(2))
+                    .lapBackoff(Duration.ofMillis(10))
+                    .build())
             .httpClient(Harness.HTTP)
             .build();
     try (pool) {

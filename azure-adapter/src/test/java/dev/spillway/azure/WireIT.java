@@ -153,7 +153,7 @@ class WireIT {
 
   private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg, ManualTime time) {
     return SpillwayPool.builder()
-        .engine(e -> e.ticker(time))
+        .ticker(time)
         .backend(
             Backend.builder("sweden-ptu")
                 .endpoint(Harness.url(H.ptu))

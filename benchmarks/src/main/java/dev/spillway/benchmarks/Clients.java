@@ -16,6 +16,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.SpillwayContext;
 import dev.spillway.azure.SpillwayPool;
 import dev.spillway.simulator.SimulatedResource;
@@ -175,13 +176,26 @@ final class Clients {
           SpillwayPool.builder()
               .httpClient(http)
               .openTelemetry(OpenTelemetry.noop())
-              .timeout(scaled(Clients.DEADLINE, timeScale))
-              .attemptTimeout(scaled(dev.spillway.PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
-              .streamAttemptTimeout(
-                  scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
-              .streamIdleTimeout(
-                  scaled(dev.spillway.PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
-              .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
+              .settings(
+                  PoolSettings.builder()
+                      .timeout(scaled(Clients.DEADLINE, timeScale))
+                      .attemptTimeout(scaled(PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
+                      .streamAttemptTimeout(
+                          scaled(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
+                      .streamIdleTimeout(
+                          scaled(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
+                      .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
+                      .ewmaDecay(scaled(PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
+                      .circuitBreakDuration(scaled(PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
+                      .authBreakDuration(scaled(PoolSettings.DEFAULT_AUTH_BREAK, timeScale))
+                      .misconfiguredCoolDown(
+                          scaled(PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN, timeScale))
+                      .throttleFallbackCoolDown(
+                          scaled(PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
+                      .lapBackoff(scaled(PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
+                      .quotaWindow(scaled(PoolSettings.DEFAULT_QUOTA_WINDOW, timeScale))
+                      .build())
+              .randomSeed(seed)
               .listener(
                   new PoolListener() {
                     @Override
@@ -190,27 +204,7 @@ final class Clients {
                         outcomes.put(outcome.consumerId(), outcome);
                       }
                     }
-                  })
-              .engine(
-                  core ->
-                      core.ewmaDecay(
-                              scaled(dev.spillway.PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
-                          .circuitBreakDuration(
-                              scaled(dev.spillway.PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
-                          .authBreakDuration(
-                              scaled(dev.spillway.PoolSettings.DEFAULT_AUTH_BREAK, timeScale))
-                          .misconfiguredCoolDown(
-                              scaled(
-                                  dev.spillway.PoolSettings.DEFAULT_MISCONFIGURED_COOL_DOWN,
-                                  timeScale))
-                          .throttleFallbackCoolDown(
-                              scaled(
-                                  dev.spillway.PoolSettings.DEFAULT_THROTTLE_FALLBACK, timeScale))
-                          .lapBackoff(
-                              scaled(dev.spillway.PoolSettings.DEFAULT_LAP_BACKOFF, timeScale))
-                          .quotaWindow(
-                              scaled(dev.spillway.PoolSettings.DEFAULT_QUOTA_WINDOW, timeScale))
-                          .randomSeed(seed));
+                  });
       for (Target t : targets) {
         // What a user writes in the pool configuration: tier, capacity weight, the capacity hints.
         Deployment deployment =

@@ -1,5 +1,6 @@
 package dev.spillway.cli;
 
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
 import dev.spillway.azure.DeploymentConfig;
 import dev.spillway.azure.PoolConfig;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -35,9 +37,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads a pool configuration file (YAML) into the {@link PoolConfig} records of the Azure adapter:
- * the schema of docs/design.md "Configuration schema", under a top-level {@code spillway:} key or
- * bare.
+ * Reads a pool configuration file (YAML) into the {@link PoolConfig} records of the Azure adapter
+ * (the pool's limits into one {@link PoolSettings}, which checks them): the schema of
+ * docs/design.md "Configuration schema", under a top-level {@code spillway:} key or bare.
  *
  * <pre>{@code
  * spillway:
@@ -199,16 +201,29 @@ public final class PoolConfigLoader {
       }
       backends.add(backend);
     }
+    PoolSettings.Builder settings = PoolSettings.builder();
+    setting(m, path, "timeout", duration(m, path, "timeout"), settings::timeout);
+    setting(
+        m, path, "attempt-timeout", duration(m, path, "attempt-timeout"), settings::attemptTimeout);
+    setting(
+        m,
+        path,
+        "stream-attempt-timeout",
+        duration(m, path, "stream-attempt-timeout"),
+        settings::streamAttemptTimeout);
+    setting(
+        m,
+        path,
+        "stream-idle-timeout",
+        duration(m, path, "stream-idle-timeout"),
+        settings::streamIdleTimeout);
+    setting(m, path, "max-attempts", integer(m, path, "max-attempts"), settings::maxAttempts);
     return validated(
         path,
         node,
         () ->
             new PoolConfig(
-                duration(m, path, "timeout"),
-                duration(m, path, "attempt-timeout"),
-                duration(m, path, "stream-attempt-timeout"),
-                duration(m, path, "stream-idle-timeout"),
-                integer(m, path, "max-attempts"),
+                settings.build(),
                 text(m, path, "home-backend"),
                 Boolean.TRUE.equals(bool(m, path, "allow-insecure-http")),
                 backends));
@@ -252,6 +267,19 @@ public final class PoolConfigLoader {
                 bool(m, path, "ptu"),
                 whole(m, path, "tpm"),
                 whole(m, path, "rpm")));
+  }
+
+  /** Hands a value to its {@link PoolSettings} setter, reporting its error at the key's line. */
+  private <T> void setting(
+      Map<String, NodeTuple> m, String path, String key, T value, Consumer<T> setter) {
+    if (value == null) {
+      return;
+    }
+    try {
+      setter.accept(value);
+    } catch (IllegalArgumentException e) {
+      throw error(child(path, key), m.get(key).getKeyNode(), oneLine(e.getMessage()), e);
+    }
   }
 
   /** Builds a record, reporting its validation error at the record's path and line. */

@@ -3,6 +3,7 @@ package dev.spillway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
 import dev.spillway.azure.DeploymentConfig;
 import dev.spillway.azure.PoolConfig;
@@ -61,11 +62,11 @@ class PoolConfigLoaderTest {
   void readsEveryPropertyOfTheDesignSchema() {
     PoolConfig config = PoolConfigLoader.load(DESIGN_EXAMPLE, "pool.yaml", ENV);
 
-    assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(config.attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.maxAttempts()).isEqualTo(6);
+    assertThat(config.settings().timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.settings().streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.settings().maxAttempts()).isEqualTo(6);
     assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
     assertThat(config.allowInsecureHttp()).isFalse();
     assertThat(config.backends())
@@ -113,8 +114,7 @@ class PoolConfigLoaderTest {
             "bare.yaml",
             ENV);
 
-    assertThat(config.timeout()).isNull();
-    assertThat(config.maxAttempts()).isNull();
+    assertThat(config.settings()).isEqualTo(PoolSettings.DEFAULTS);
     assertThat(config.backends())
         .singleElement()
         .satisfies(b -> assertThat(b.tier()).isNull())
@@ -168,6 +168,16 @@ class PoolConfigLoaderTest {
     assertThat(e.property()).isEqualTo("spillway.backends[0].endpoint");
     assertThat(e.line()).isEqualTo(3);
     assertThat(e.getMessage()).isEqualTo("pool.yaml:3: spillway.backends[0].endpoint: is required");
+  }
+
+  @Test
+  void invalidPoolSettingIsReportedAtItsKeyWithTheSettingsCheck() {
+    PoolConfigException e =
+        failure("spillway:\n  attempt-timeout: 0s\n" + backend("region: x").substring(10));
+
+    assertThat(e.property()).isEqualTo("spillway.attempt-timeout");
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.problem()).isEqualTo("attemptTimeout must be > 0, was PT0S");
   }
 
   @Test
@@ -327,6 +337,7 @@ class PoolConfigLoaderTest {
                 + backend("region: x").substring("spillway:\n".length()),
             "pool.yaml",
             ENV)
+        .settings()
         .timeout();
   }
 

@@ -1,11 +1,9 @@
 package dev.spillway.internal;
 
 import dev.spillway.AttemptOutcome;
-import dev.spillway.AttemptRecord;
-import dev.spillway.AttemptsExhaustedException;
-import dev.spillway.CallOutcome;
 import dev.spillway.CallRequest;
 import dev.spillway.NoBackendAvailableException;
+import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTimeoutException;
@@ -15,117 +13,92 @@ import io.opentelemetry.context.Context;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One call's attempt loop as a state machine, shared by the sync and the async driver: {@link
- * #next} decides the next step (an attempt, a wait, or the end), {@link #onResult} applies an
- * attempt's outcome (docs/design.md "Outcomes of an attempt") and decides whether the call goes on.
+ * One call's attempt loop as a state machine, shared by {@link SyncDriver} and {@link AsyncDriver}:
+ * {@link #next} decides the next {@link Step} (send an attempt, wait, or done), and {@link
+ * #onResult} applies an attempt's outcome (docs/design.md "Outcomes of an attempt") and returns the
+ * step after it. The call reports every attempt and its outcome through its {@link CallHistory}.
  *
  * <p>A driver calls {@code next} and {@code onResult} from one logical thread at a time; {@link
  * #cancel} and the completion of an admitted attempt may come from any thread.
  *
+ * <p>Longer than most files (about 400 lines): the loop's decisions and the outcome table read and
+ * write the same per-call state (laps, the last response, the attempt in flight); split, each half
+ * would reach into the other's fields. Recording (records, outcome) is in {@link CallHistory}.
+ *
  * @param <R> the transport's response type
  */
 final class Call<R> {
-  private static final Logger LOG = LoggerFactory.getLogger(Call.class);
-
   /** Jitter keeps the laps of many failing calls from lining up: a delay in [½, 1] × backoff. */
   private static final double JITTER = 0.5;
 
   /** Backoff between laps doubles up to this many times its base (100 ms → 5 s). */
   private static final int LAP_BACKOFF_MAX_FACTOR = 50;
 
-  enum Step {
-    ATTEMPT,
-    WAIT,
-    DONE
-  }
-
-  enum Decision {
-    /** The call got its answer: hand {@link #payload} to the caller. */
-    RETURN,
-    /** The call ended without success: {@link #payload} or {@link #failure} goes to the caller. */
-    DONE,
-    /** Go on with {@link #next}. */
-    CONTINUE
-  }
-
-  final Engine engine;
   final CallRequest request;
   final String callId;
   final long cost;
+  private final CallServices services;
+  private final PoolSettings settings;
   private final ModelRoutes routes;
   private final Selector.Selection selection;
   private final Consumer<R> discard;
-  private final long startNanos;
   private final long deadlineNanos;
   private final int maxAttempts;
   private final Span span;
-  private final List<AttemptRecord> attempts = new ArrayList<>();
-  private final List<Throwable> causes = new ArrayList<>();
-  private final AtomicBoolean finished = new AtomicBoolean();
+  private final CallHistory history;
   private int attemptsMade;
   private int lap;
   private R lastResponse;
   private Integer lastStatus;
   private volatile boolean cancelled;
 
-  /** The attempt {@link #next} started. */
-  volatile AttemptImpl current;
-
-  /** How long {@link #next} asks the driver to wait. */
-  long waitNanos;
-
-  /** What goes back to the caller after {@link Decision#RETURN} or a {@link Step#DONE}. */
-  R payload;
-
-  /** The exception for the caller when the call ended without a response to return. */
-  RuntimeException failure;
+  /** The attempt {@link #next} started last, which a cancel or an abort settles. */
+  private volatile InFlightAttempt current;
 
   Call(
-      Engine engine, CallRequest request, ModelRoutes routes, Consumer<R> discard, Context parent) {
-    this.engine = engine;
+      CallServices services,
+      CallRequest request,
+      ModelRoutes routes,
+      Consumer<R> discard,
+      Context parent) {
+    this.services = services;
+    this.settings = services.settings;
     this.request = request;
     this.routes = routes;
     this.discard = discard;
-    this.callId = engine.nextCallId();
+    this.callId = services.nextCallId();
     long maxOutput =
         request.maxOutputTokens() > 0
             ? request.maxOutputTokens()
-            : engine.settings.defaultMaxOutputTokens();
+            : settings.defaultMaxOutputTokens();
     this.cost = request.promptTokens() + maxOutput;
     this.selection = new Selector.Selection(routes.routes.length);
-    this.startNanos = engine.ticker.read();
-    Duration timeout = request.timeout() != null ? request.timeout() : engine.settings.timeout();
+    long startNanos = services.ticker.read();
+    Duration timeout = request.timeout() != null ? request.timeout() : settings.timeout();
     this.deadlineNanos = Nanos.plus(startNanos, timeout.toNanos());
-    int configured = engine.settings.maxAttempts();
+    int configured = settings.maxAttempts();
     this.maxAttempts = configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
-    this.span = engine.telemetry.startCall(request, parent);
+    this.span = services.events.callStarted(request, parent);
+    this.history = new CallHistory(callId, request, startNanos, span, services.events);
   }
 
   /** Decides the next step at {@code nowNanos}. */
-  Step next(long nowNanos) {
+  Step<R> next(long nowNanos) {
     if (cancelled) {
-      finishCancelled(nowNanos);
-      return Step.DONE;
+      return settleCancelled(nowNanos);
     }
     if (attemptsMade >= maxAttempts) {
-      end("its " + maxAttempts + " attempts ran out", nowNanos);
-      return Step.DONE;
+      return end("its " + maxAttempts + " attempts ran out", nowNanos);
     }
     if (nowNanos >= deadlineNanos) {
-      end("its deadline passed", nowNanos);
-      return Step.DONE;
+      return end("its deadline passed", nowNanos);
     }
     for (int guard = 0; guard <= routes.routes.length; guard++) {
-      int i = engine.selector.select(routes, selection, cost, nowNanos);
+      int i = services.selector.select(routes, selection, cost, nowNanos);
       if (i == Selector.NONE) {
         break;
       }
@@ -135,13 +108,13 @@ final class Call<R> {
         selection.markTried(i); // another call took the probe slot; look again
         continue;
       }
-      engine.telemetry.outstanding(route, 1);
+      Span attemptSpan = services.events.attemptStarted(span, route);
       long attemptTimeout =
           request.streaming()
-              ? engine.settings.streamAttemptTimeout().toNanos()
-              : engine.settings.attemptTimeout().toNanos();
-      current =
-          new AttemptImpl(
+              ? settings.streamAttemptTimeout().toNanos()
+              : settings.attemptTimeout().toNanos();
+      InFlightAttempt attempt =
+          new InFlightAttempt(
               this,
               route,
               i,
@@ -149,65 +122,64 @@ final class Call<R> {
               flags,
               nowNanos,
               Math.min(attemptTimeout, deadlineNanos - nowNanos),
-              engine.telemetry.startAttempt(span, route));
-      return Step.ATTEMPT;
+              attemptSpan,
+              services.events);
+      current = attempt;
+      return new Step.Send<>(attempt);
     }
     return planWait(nowNanos);
   }
 
-  private Step planWait(long nowNanos) {
+  private Step<R> planWait(long nowNanos) {
     long earliest = selection.earliestNanos;
     boolean backoff = selection.triedAvailable;
     if (!backoff && earliest == RouteRuntime.NEVER) {
-      end(null, nowNanos); // every route disabled: nothing to wait for
-      return Step.DONE;
+      return end(null, nowNanos); // every route disabled: nothing to wait for
     }
     long wait = earliest == RouteRuntime.NEVER ? Long.MAX_VALUE : earliest - nowNanos;
     if (backoff) {
       wait = Math.min(wait, lapBackoff());
     }
     long limit = deadlineNanos - nowNanos;
-    if (engine.settings.maxWait() != null) {
-      limit = Math.min(limit, engine.settings.maxWait().toNanos());
+    if (settings.maxWait() != null) {
+      limit = Math.min(limit, settings.maxWait().toNanos());
     }
     if (wait > limit) {
-      end(backoff ? "its deadline passed" : null, nowNanos);
-      return Step.DONE;
+      return end(backoff ? "its deadline passed" : null, nowNanos);
     }
     lap++;
     selection.newLap();
-    engine.telemetry.waited(span, wait);
-    waitNanos = wait;
-    return Step.WAIT;
+    services.events.waited(span, wait);
+    return new Step.Wait<>(wait);
   }
 
   private long lapBackoff() {
-    long base = Nanos.doubled(engine.settings.lapBackoff().toNanos(), lap, LAP_BACKOFF_MAX_FACTOR);
-    return (long) (base * (1 - JITTER + JITTER * engine.random.nextDouble()));
+    long base = Nanos.doubled(settings.lapBackoff().toNanos(), lap, LAP_BACKOFF_MAX_FACTOR);
+    return (long) (base * (1 - JITTER + JITTER * services.random.nextDouble()));
   }
 
-  /** Applies the outcome of {@code attempt}: a response, or the exception of a failed send. */
-  Decision onResult(
-      AttemptImpl attempt, AttemptResponse<R> response, Throwable error, long nowNanos) {
+  /**
+   * Applies the outcome of {@code attempt} (a response, or the exception of a failed send) and
+   * decides the step after it.
+   */
+  Step<R> onResult(
+      InFlightAttempt attempt, AttemptResponse<R> response, Throwable error, long nowNanos) {
     long latency = nowNanos - attempt.startNanos;
-    RouteRuntime route = attempt.route;
-    int flags = attempt.claimFlags;
     if (response == null) {
       return onFailure(attempt, error, latency, nowNanos);
     }
+    RouteRuntime route = attempt.route;
+    int flags = attempt.claimFlags;
     int status = response.status();
     ResponseHeaders headers = response.headers();
     if (status >= 200 && status < 300) {
       route.onSuccess(latency, headers, flags, nowNanos);
-      attempt.admittedStatus = status;
-      attempt.latencyNanos = latency;
-      payload = response.payload();
       discardLast();
-      attempt.admit();
-      return Decision.RETURN;
+      attempt.completion.admit(new AttemptCompletion.Admission(status, latency));
+      return Step.Done.answered(response.payload());
     }
     Classification kind =
-        Classification.of(status, response.errorCode(), headers, engine.clock.millis());
+        Classification.of(status, response.errorCode(), headers, services.clock.millis());
     switch (kind.outcome) {
       case THROTTLED:
         {
@@ -216,38 +188,26 @@ final class Call<R> {
                   latency,
                   headers,
                   kind.hintNanos,
-                  engine.settings.throttleFallbackCoolDown().toNanos(),
+                  settings.throttleFallbackCoolDown().toNanos(),
                   flags,
                   nowNanos);
           settle(attempt, AttemptOutcome.THROTTLED, status, null, applied, latency);
           break;
         }
       case MISCONFIGURED:
-        // ERROR once per state change (the circuit opening, the route starting to cool); the
+        // logged once per state change (the circuit opening, the route starting to cool); the
         // calls that meet the same fault meanwhile are in the attempt's DEBUG line.
         if (kind.backendWide) {
           if (route.onBackendMisconfigured(flags, nowNanos)) {
-            LOG.error(
-                "backend '{}' refused the request with HTTP {}: check its credential and"
-                    + " endpoint; its circuit is open",
-                route.backendId(),
-                status);
+            services.events.backendMisconfigured(route, status);
           }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
           boolean wasCooling = route.coolingAt(nowNanos);
           long applied =
-              route.onMisconfigured(
-                  engine.settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
+              route.onMisconfigured(settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
           if (!wasCooling) {
-            LOG.error(
-                "backend '{}' deployment '{}' for model '{}' answered HTTP {} {}: check the"
-                    + " deployment mapping; the route cools down",
-                route.backendId(),
-                route.deployment.name(),
-                route.deployment.model(),
-                status,
-                response.errorCode());
+            services.events.deploymentMisconfigured(route, status, response.errorCode());
           }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
         }
@@ -255,10 +215,9 @@ final class Call<R> {
       case CALLER_ERROR:
         route.onCallerError(headers, flags, nowNanos);
         settle(attempt, AttemptOutcome.CALLER_ERROR, status, null, -1, latency);
-        payload = response.payload();
         discardLast();
-        finish(status, null, zeroUsage(), route, null, nowNanos);
-        return Decision.RETURN;
+        history.finish(status, null, zeroUsage(), route, null, nowNanos);
+        return Step.Done.answered(response.payload());
       default:
         route.onTransientFailure(latency, flags, nowNanos, false);
         settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
@@ -266,91 +225,70 @@ final class Call<R> {
     }
     selection.markTried(attempt.groupIndex);
     keepLast(response.payload(), status);
-    return afterFailedAttempt(nowNanos);
+    return next(nowNanos);
   }
 
-  private Decision onFailure(AttemptImpl attempt, Throwable error, long latency, long nowNanos) {
+  private Step<R> onFailure(InFlightAttempt attempt, Throwable error, long latency, long nowNanos) {
     RouteRuntime route = attempt.route;
     boolean cancellation =
         error instanceof CancellationException || error instanceof InterruptedException;
-    if (cancellation && !attempt.timedOut) {
+    if (cancellation && !attempt.timedOut()) {
       route.onCancelled(attempt.claimFlags, nowNanos);
       settle(attempt, AttemptOutcome.CANCELLED, null, error.getClass().getName(), -1, latency);
       cancelled = true;
-      finishCancelled(nowNanos);
-      return Decision.DONE;
+      return settleCancelled(nowNanos);
     }
     Throwable cause =
-        attempt.timedOut
+        attempt.timedOut()
             ? new AttemptTimeoutException(route.backendId(), attempt.timeout())
             : error;
     boolean refused =
-        !attempt.timedOut
+        !attempt.timedOut()
             && latency < route.backend.refusalMaxNanos()
             && hasCause(error, ConnectException.class);
     route.onTransientFailure(latency, attempt.claimFlags, nowNanos, refused);
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
-    causes.add(cause);
+    history.cause(cause);
     selection.markTried(attempt.groupIndex);
-    return afterFailedAttempt(nowNanos);
+    return next(nowNanos);
   }
 
-  private Decision afterFailedAttempt(long nowNanos) {
-    if (cancelled) {
-      finishCancelled(nowNanos);
-      return Decision.DONE;
-    }
-    return Decision.CONTINUE;
-  }
-
-  /** The transport settled an admitted attempt. */
-  void onCompletion(AttemptImpl attempt, AttemptImpl.Settle settle) {
-    long nowNanos = engine.ticker.read();
+  /** The transport settled an admitted attempt (through its {@link AttemptCompletion}). */
+  void onCompletion(
+      InFlightAttempt attempt,
+      AttemptCompletion.Admission admitted,
+      AttemptCompletion.Settle settle) {
+    long nowNanos = services.ticker.read();
     RouteRuntime route = attempt.route;
     Usage usage =
         settle.usage() != null ? settle.usage() : Usage.estimated(request.promptTokens(), 0);
+    long latency = admitted.latencyNanos();
+    Throwable error = null;
     switch (settle.kind()) {
       case COMPLETE:
-        settle(
-            attempt,
-            AttemptOutcome.SUCCESS,
-            attempt.admittedStatus,
-            null,
-            -1,
-            attempt.latencyNanos);
+        settle(attempt, AttemptOutcome.SUCCESS, admitted.status(), null, -1, latency);
         break;
       case FAIL:
-        route.onTransientFailure(attempt.latencyNanos, 0, nowNanos, false);
+        error = settle.error();
+        route.onTransientFailure(latency, 0, nowNanos, false);
         settle(
             attempt,
             AttemptOutcome.FAILED,
-            attempt.admittedStatus,
-            settle.error().getClass().getName(),
+            admitted.status(),
+            error.getClass().getName(),
             -1,
-            attempt.latencyNanos);
+            latency);
         break;
       default:
-        settle(
-            attempt,
-            AttemptOutcome.CANCELLED,
-            attempt.admittedStatus,
-            null,
-            -1,
-            attempt.latencyNanos);
+        settle(attempt, AttemptOutcome.CANCELLED, admitted.status(), null, -1, latency);
         break;
     }
     route.inputTokens.add(usage.inputTokens());
     route.outputTokens.add(usage.outputTokens());
-    finish(
-        attempt.admittedStatus,
-        settle.kind() == AttemptImpl.Settle.Kind.FAIL ? settle.error() : null,
-        usage,
-        route,
-        settle.responseModel(),
-        nowNanos);
+    history.finish(admitted.status(), error, usage, route, settle.responseModel(), nowNanos);
   }
 
-  /** Cancels the call from any thread; the driver settles the attempt in flight. */
+  /** Cancels the call from any thread; its driver settles it at its next step. */
   void cancel() {
     cancelled = true;
   }
@@ -359,20 +297,37 @@ final class Call<R> {
     return cancelled;
   }
 
-  /** Settles the attempt the call is abandoning because of an unexpected error of the driver. */
-  void abort(Throwable error) {
-    AttemptImpl attempt = current;
-    long now = engine.ticker.read();
-    if (attempt != null && attempt.release()) {
-      attempt.close();
-      attempt.route.onCancelled(attempt.claimFlags, now);
-      attempt.span.end();
-    }
-    finish(lastStatus, error, zeroUsage(), null, null, now);
+  /**
+   * Ends a cancelled call: settles the attempt no driver will report on any more (one waited on or
+   * never reported) and reports the outcome.
+   */
+  Step.Done<R> settleCancelled(long nowNanos) {
+    abandonCurrent(nowNanos);
+    discardLast();
+    CancellationException failure = new CancellationException("call " + callId + " cancelled");
+    history.finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
+    return Step.Done.cancelled(failure);
   }
 
+  /** Settles the attempt the call is abandoning because of an unexpected error of the driver. */
+  void abort(Throwable error) {
+    long nowNanos = services.ticker.read();
+    abandonCurrent(nowNanos);
+    history.finish(lastStatus, error, zeroUsage(), null, null, nowNanos);
+  }
+
+  private void abandonCurrent(long nowNanos) {
+    InFlightAttempt attempt = current;
+    if (attempt != null && attempt.release()) {
+      attempt.completion.close();
+      attempt.route.onCancelled(attempt.claimFlags, nowNanos);
+      services.events.attemptAbandoned(attempt.span);
+    }
+  }
+
+  /** Settles {@code attempt} once: gives back its claim, closes its handle, records it. */
   private void settle(
-      AttemptImpl attempt,
+      InFlightAttempt attempt,
       AttemptOutcome outcome,
       Integer status,
       String errorType,
@@ -381,38 +336,8 @@ final class Call<R> {
     if (!attempt.release()) {
       return;
     }
-    if ((outcome != AttemptOutcome.SUCCESS && outcome != AttemptOutcome.CANCELLED)
-        || attempt.admittedStatus == 0) {
-      attempt.close();
-    }
-    RouteRuntime route = attempt.route;
-    AttemptRecord record =
-        new AttemptRecord(
-            attempt.number,
-            route.backendId(),
-            route.tier,
-            route.deployment.name(),
-            outcome,
-            status,
-            errorType,
-            coolDownNanos >= 0 ? Duration.ofNanos(coolDownNanos) : null,
-            Duration.ofNanos(attempt.startNanos - startNanos),
-            Duration.ofNanos(latencyNanos));
-    synchronized (attempts) {
-      attempts.add(record);
-    }
-    engine.telemetry.endAttempt(attempt.span, record);
-    engine.notifyAttempt(callId, record);
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "call {} attempt {} on '{}'/'{}': {} {}",
-          callId,
-          attempt.number,
-          route.backendId(),
-          route.deployment.name(),
-          outcome,
-          status != null ? status : errorType);
-    }
+    attempt.completion.close(); // does nothing when the settle comes through the handle
+    history.attempt(attempt, outcome, status, errorType, coolDownNanos, latencyNanos);
   }
 
   private void keepLast(R response, int status) {
@@ -430,94 +355,35 @@ final class Call<R> {
   }
 
   /** Ends the call without success; {@code reason} null means no route could be reached in time. */
-  private void end(String reason, long nowNanos) {
+  private Step.Done<R> end(String reason, long nowNanos) {
     if (lastResponse != null && request.returnLastResponse()) {
-      payload = lastResponse;
+      R last = lastResponse;
       lastResponse = null;
-      finish(lastStatus, null, zeroUsage(), null, null, nowNanos);
-      return;
+      history.finish(lastStatus, null, zeroUsage(), null, null, nowNanos);
+      return Step.Done.answered(last);
     }
     discardLast();
-    List<AttemptRecord> made = attemptsSoFar();
+    RuntimeException failure;
     if (reason == null) {
       long earliest = selection.earliestNanos;
       Duration retryAfter =
           earliest == RouteRuntime.NEVER
               ? null
               : Duration.ofNanos(Math.max(0, earliest - nowNanos));
-      Instant at = retryAfter == null ? null : engine.clock.instant().plus(retryAfter);
+      Instant at = retryAfter == null ? null : services.clock.instant().plus(retryAfter);
       failure =
           new NoBackendAvailableException(
-              request.model(), retryAfter, at, engine.backendSnapshots(routes), made, causes);
+              request.model(),
+              retryAfter,
+              at,
+              services.snapshots.backends(routes),
+              history.attempts(),
+              history.causes());
     } else {
-      failure =
-          new AttemptsExhaustedException(
-              "call "
-                  + callId
-                  + " for model '"
-                  + request.model()
-                  + "' failed: "
-                  + reason
-                  + " after "
-                  + made.size()
-                  + " attempt(s)"
-                  + describe(made),
-              made,
-              causes);
+      failure = history.exhausted(reason);
     }
-    finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
-  }
-
-  private void finishCancelled(long nowNanos) {
-    AttemptImpl attempt = current;
-    if (attempt != null && attempt.release()) {
-      // a wait or an attempt whose driver has not reported yet
-      attempt.close();
-      attempt.route.onCancelled(attempt.claimFlags, nowNanos);
-      attempt.span.end();
-    }
-    discardLast();
-    failure = new CancellationException("call " + callId + " cancelled");
-    finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
-  }
-
-  private void finish(
-      Integer status,
-      Throwable error,
-      Usage usage,
-      RouteRuntime finalRoute,
-      String responseModel,
-      long nowNanos) {
-    if (!finished.compareAndSet(false, true)) {
-      return;
-    }
-    CallOutcome outcome =
-        new CallOutcome(
-            callId,
-            request.operation(),
-            request.model(),
-            request.consumerId(),
-            request.tags(),
-            request.streaming(),
-            finalRoute != null ? finalRoute.backendId() : null,
-            finalRoute != null ? finalRoute.deployment.name() : null,
-            attemptsSoFar(),
-            status,
-            error,
-            usage,
-            Duration.ofNanos(Math.max(0, nowNanos - startNanos)));
-    engine.telemetry.endCall(span, outcome, finalRoute, responseModel);
-    engine.notifyCallComplete(outcome);
-  }
-
-  private Usage zeroUsage() {
-    return Usage.estimated(0, 0);
-  }
-
-  private List<AttemptRecord> attemptsSoFar() {
-    synchronized (attempts) {
-      return List.copyOf(attempts);
-    }
+    history.finish(lastStatus, failure, zeroUsage(), null, null, nowNanos);
+    return Step.Done.failed(failure);
   }
 
   private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
@@ -530,16 +396,7 @@ final class Call<R> {
     return false;
   }
 
-  private static String describe(List<AttemptRecord> made) {
-    StringBuilder s = new StringBuilder();
-    for (AttemptRecord a : made) {
-      s.append(s.length() == 0 ? ": " : ", ")
-          .append(a.backendId())
-          .append('/')
-          .append(a.deployment())
-          .append(' ')
-          .append(a.status() != null ? "HTTP " + a.status() : a.errorType());
-    }
-    return s.toString();
+  private static Usage zeroUsage() {
+    return Usage.estimated(0, 0);
   }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live state of one route (a deployment on a backend): cool-down with its single probe, latency
- * estimate, outstanding attempts, quota memory, admission ledger and counters.
+ * estimate, outstanding attempts, quota memory, admission ledger and counters. About 320 lines:
+ * every outcome's effect on the route (the outcome table's route column) is here, beside the state
+ * it changes.
  *
  * <p>Thread-safe; the availability check is lock-free and allocation-free.
  */

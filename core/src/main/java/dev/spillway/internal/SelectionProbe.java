@@ -1,17 +1,21 @@
 package dev.spillway.internal;
 
+import dev.spillway.Ticker;
+
 /**
  * Runs the engine's route selection alone, with the per-call state of one call, so micro-benchmarks
  * can measure a pick. Not API. Not thread-safe: one per thread.
  */
 public final class SelectionProbe {
-  private final Engine engine;
+  private final Selector selector;
+  private final Ticker ticker;
   private final ModelRoutes routes;
   private final Selector.Selection selection;
   private final long cost;
 
-  SelectionProbe(Engine engine, ModelRoutes routes, long cost) {
-    this.engine = engine;
+  SelectionProbe(Selector selector, Ticker ticker, ModelRoutes routes, long cost) {
+    this.selector = selector;
+    this.ticker = ticker;
     this.routes = routes;
     this.selection = new Selector.Selection(routes.routes.length);
     this.cost = cost;
@@ -24,6 +28,6 @@ public final class SelectionProbe {
    */
   public int select() {
     selection.newLap();
-    return engine.selector.select(routes, selection, cost, engine.ticker.read());
+    return selector.select(routes, selection, cost, ticker.read());
   }
 }

@@ -24,11 +24,11 @@ final class SyncAttemptTimer {
   private static final int FIRED = 3;
 
   private final AtomicInteger state = new AtomicInteger(RUNNING);
-  private final AttemptImpl attempt;
+  private final InFlightAttempt attempt;
   private final Thread caller;
   private final DelayScheduler.Cancellable task;
 
-  SyncAttemptTimer(DelayScheduler scheduler, AttemptImpl attempt) {
+  SyncAttemptTimer(DelayScheduler scheduler, InFlightAttempt attempt) {
     this.attempt = attempt;
     this.caller = Thread.currentThread();
     this.task = scheduler.schedule(this::fire, attempt.timeoutNanos);
@@ -36,7 +36,7 @@ final class SyncAttemptTimer {
 
   private void fire() {
     if (state.compareAndSet(RUNNING, FIRING)) {
-      attempt.timedOut = true;
+      attempt.markTimedOut();
       caller.interrupt();
       state.set(FIRED);
     }

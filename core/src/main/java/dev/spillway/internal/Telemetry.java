@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * Spans and metrics of the telemetry table in docs/design.md, through the OpenTelemetry API only.
  * The {@link OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after
  * the pool was built is still picked up. Prompt and completion text are never recorded; consumer id
- * and tags go on spans only.
+ * and tags go on spans only. About 300 lines: that table's every instrument, in one file.
  *
  * <p>Thread-safe.
  */

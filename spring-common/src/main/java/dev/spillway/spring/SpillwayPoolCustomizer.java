@@ -11,7 +11,7 @@ import dev.spillway.azure.SpillwayPool;
  * <pre>{@code
  * @Bean
  * SpillwayPoolCustomizer engineTimings() {
- *   return builder -> builder.engine(engine -> engine.throttleFallbackCoolDown(Duration.ofSeconds(2)));
+ *   return builder -> builder.settings(settings -> settings.throttleFallbackCoolDown(Duration.ofSeconds(2)));
  * }
  * }</pre>
  *

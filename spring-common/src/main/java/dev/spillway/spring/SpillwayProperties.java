@@ -1,16 +1,19 @@
 package dev.spillway.spring;
 
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
 import dev.spillway.azure.PoolConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code spillway.*} properties: the Azure adapter's {@link PoolConfig} schema, component for
- * component, so that Spring binds the same document the CLI loads. Backends and deployments bind
- * straight to the adapter's {@link BackendConfig} and {@link dev.spillway.azure.DeploymentConfig}
- * records; unknown properties are rejected.
+ * The {@code spillway.*} properties: the Azure adapter's {@link PoolConfig} schema, so that Spring
+ * binds the same document the CLI loads. The limits ({@code timeout} … {@code max-attempts}) are
+ * handed to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments
+ * bind straight to the adapter's {@link BackendConfig} and {@link
+ * dev.spillway.azure.DeploymentConfig} records; unknown properties are rejected.
  *
  * <pre>{@code
  * spillway:
@@ -73,7 +76,7 @@ public record SpillwayProperties(
   }
 
   /**
-   * The adapter's configuration with these values.
+   * The adapter's configuration with these values, the limits bound onto one {@link PoolSettings}.
    *
    * @return the configuration
    */
@@ -98,14 +101,24 @@ public record SpillwayProperties(
       String homeBackend,
       boolean allowInsecureHttp,
       List<BackendConfig> backends) {
-    return new PoolConfig(
-        timeout,
-        attemptTimeout,
-        streamAttemptTimeout,
-        streamIdleTimeout,
-        maxAttempts,
-        homeBackend,
-        allowInsecureHttp,
-        backends);
+    PoolSettings.Builder settings = PoolSettings.builder();
+    set("timeout", timeout, settings::timeout);
+    set("attempt-timeout", attemptTimeout, settings::attemptTimeout);
+    set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
+    set("stream-idle-timeout", streamIdleTimeout, settings::streamIdleTimeout);
+    set("max-attempts", maxAttempts, settings::maxAttempts);
+    return new PoolConfig(settings.build(), homeBackend, allowInsecureHttp, backends);
+  }
+
+  /** Hands a set property to its {@link PoolSettings} setter, naming the property on error. */
+  private static <T> void set(String property, T value, Consumer<T> setter) {
+    if (value == null) {
+      return;
+    }
+    try {
+      setter.accept(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spillway." + property + ": " + e.getMessage(), e);
+    }
   }
 }

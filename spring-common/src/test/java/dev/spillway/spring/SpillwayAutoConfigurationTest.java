@@ -309,7 +309,7 @@ class SpillwayAutoConfigurationTest {
     SpillwayPoolCustomizer second() {
       return builder -> {
         calls.add("second");
-        builder.maxAttempts(7);
+        builder.settings(s -> s.maxAttempts(7));
       };
     }
 
@@ -318,7 +318,7 @@ class SpillwayAutoConfigurationTest {
     SpillwayPoolCustomizer first() {
       return builder -> {
         calls.add("first");
-        builder.maxAttempts(5);
+        builder.settings(s -> s.maxAttempts(5));
       };
     }
   }

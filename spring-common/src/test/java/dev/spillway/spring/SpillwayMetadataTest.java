@@ -55,18 +55,46 @@ class SpillwayMetadataTest {
   }
 
   @Test
-  void listsEveryComponentOfThePoolConfig() {
+  void listsEveryProperty() {
     assertThat(properties.keySet())
         .filteredOn(n -> n.startsWith("spillway."))
         .containsExactlyInAnyOrderElementsOf(
-            Arrays.stream(PoolConfig.class.getRecordComponents())
+            Arrays.stream(SpillwayProperties.class.getRecordComponents())
                 .map(c -> "spillway." + kebab(c.getName()))
                 .toList());
   }
 
   @Test
-  void propertiesMirrorThePoolConfigComponentForComponent() {
-    assertThat(signature(SpillwayProperties.class)).isEqualTo(signature(PoolConfig.class));
+  void propertiesAreThePoolConfigWithItsSettingsSpelledOut() {
+    List<String> properties = signature(SpillwayProperties.class);
+    List<String> config = signature(PoolConfig.class);
+    assertThat(config).contains("settings:" + PoolSettings.class.getName());
+    config.stream()
+        .filter(c -> !c.startsWith("settings:"))
+        .forEach(c -> assertThat(properties).contains(c));
+    properties.stream()
+        .filter(p -> !config.contains(p))
+        .forEach(
+            p -> {
+              String name = p.substring(0, p.indexOf(':'));
+              Class<?> type =
+                  Arrays.stream(SpillwayProperties.class.getRecordComponents())
+                      .filter(c -> c.getName().equals(name))
+                      .findFirst()
+                      .orElseThrow()
+                      .getType();
+              assertThat(Arrays.stream(PoolSettings.class.getMethods()))
+                  .as("PoolSettings setting for property " + name)
+                  .anyMatch(
+                      m ->
+                          m.getName().equals(name)
+                              && m.getParameterCount() == 0
+                              && boxed(m.getReturnType()) == type);
+            });
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    return type == int.class ? Integer.class : type;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
 import dev.spillway.Deployment;
+import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
 import dev.spillway.azure.DeploymentConfig;
 import dev.spillway.azure.PoolConfig;
@@ -44,11 +45,12 @@ class SpillwayPropertiesTest {
               assertThat(config)
                   .isEqualTo(
                       new PoolConfig(
-                          Duration.ofSeconds(120),
-                          Duration.ofSeconds(60),
-                          null,
-                          Duration.ofSeconds(30),
-                          6,
+                          PoolSettings.builder()
+                              .timeout(Duration.ofSeconds(120))
+                              .attemptTimeout(Duration.ofSeconds(60))
+                              .streamIdleTimeout(Duration.ofSeconds(30))
+                              .maxAttempts(6)
+                              .build(),
                           "sweden-ptu",
                           false,
                           List.of(
@@ -182,7 +184,9 @@ class SpillwayPropertiesTest {
   @Test
   void failsOnANonPositiveTimeout() {
     assertStartupFails(
-        valid("spillway.attempt-timeout=0s"), "'spillway'", "attempt-timeout must be > 0");
+        valid("spillway.attempt-timeout=0s"),
+        "'spillway'",
+        "spillway.attempt-timeout: attemptTimeout must be > 0");
   }
 
   @Test

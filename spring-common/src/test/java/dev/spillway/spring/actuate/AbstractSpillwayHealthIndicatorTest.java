@@ -217,7 +217,7 @@ public abstract class AbstractSpillwayHealthIndicatorTest {
   static class FastLaps {
     @Bean
     SpillwayPoolCustomizer fastLaps() {
-      return builder -> builder.engine(engine -> engine.lapBackoff(Duration.ofMillis(1)));
+      return builder -> builder.settings(s -> s.lapBackoff(Duration.ofMillis(1)));
     }
   }
 }

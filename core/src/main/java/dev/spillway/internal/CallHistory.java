@@ -1,0 +1,142 @@
+package dev.spillway.internal;
+
+import dev.spillway.AttemptOutcome;
+import dev.spillway.AttemptRecord;
+import dev.spillway.AttemptsExhaustedException;
+import dev.spillway.CallOutcome;
+import dev.spillway.CallRequest;
+import dev.spillway.Usage;
+import io.opentelemetry.api.trace.Span;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What one call has done so far: the record of each attempt, the causes of failed sends, and its
+ * one outcome. Each entry is reported to the {@link EventSink} as it is made; {@link Call} decides,
+ * this keeps the account.
+ *
+ * <p>Thread-safe: an admitted attempt is recorded from the transport's thread.
+ */
+final class CallHistory {
+  private final String callId;
+  private final CallRequest request;
+  private final long startNanos;
+  private final Span span;
+  private final EventSink events;
+  private final List<AttemptRecord> attempts = new ArrayList<>();
+  private final List<Throwable> causes = new ArrayList<>();
+  private final AtomicBoolean finished = new AtomicBoolean();
+
+  CallHistory(String callId, CallRequest request, long startNanos, Span span, EventSink events) {
+    this.callId = callId;
+    this.request = request;
+    this.startNanos = startNanos;
+    this.span = span;
+    this.events = events;
+  }
+
+  /** Records how {@code attempt} ended; {@code coolDownNanos} is negative when none applied. */
+  void attempt(
+      InFlightAttempt attempt,
+      AttemptOutcome outcome,
+      Integer status,
+      String errorType,
+      long coolDownNanos,
+      long latencyNanos) {
+    RouteRuntime route = attempt.route;
+    AttemptRecord record =
+        new AttemptRecord(
+            attempt.number,
+            route.backendId(),
+            route.tier,
+            route.deployment.name(),
+            outcome,
+            status,
+            errorType,
+            coolDownNanos >= 0 ? Duration.ofNanos(coolDownNanos) : null,
+            Duration.ofNanos(attempt.startNanos - startNanos),
+            Duration.ofNanos(latencyNanos));
+    synchronized (attempts) {
+      attempts.add(record);
+    }
+    events.attemptEnded(callId, attempt.span, record);
+  }
+
+  /** Keeps the exception of a failed send, for the caller's exception. */
+  void cause(Throwable cause) {
+    causes.add(cause);
+  }
+
+  List<Throwable> causes() {
+    return causes;
+  }
+
+  List<AttemptRecord> attempts() {
+    synchronized (attempts) {
+      return List.copyOf(attempts);
+    }
+  }
+
+  /** The exception of a call that ran out of attempts or time for {@code reason}. */
+  AttemptsExhaustedException exhausted(String reason) {
+    List<AttemptRecord> made = attempts();
+    StringBuilder message =
+        new StringBuilder("call ")
+            .append(callId)
+            .append(" for model '")
+            .append(request.model())
+            .append("' failed: ")
+            .append(reason)
+            .append(" after ")
+            .append(made.size())
+            .append(" attempt(s)");
+    String separator = ": ";
+    for (AttemptRecord a : made) {
+      message
+          .append(separator)
+          .append(a.backendId())
+          .append('/')
+          .append(a.deployment())
+          .append(' ')
+          .append(a.status() != null ? "HTTP " + a.status() : a.errorType());
+      separator = ", ";
+    }
+    return new AttemptsExhaustedException(message.toString(), made, causes);
+  }
+
+  /**
+   * Reports the call's outcome, once; later calls do nothing.
+   *
+   * @param finalRoute the route that answered, or {@code null}
+   * @param responseModel the model the response named, or {@code null}
+   */
+  void finish(
+      Integer status,
+      Throwable error,
+      Usage usage,
+      RouteRuntime finalRoute,
+      String responseModel,
+      long nowNanos) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    CallOutcome outcome =
+        new CallOutcome(
+            callId,
+            request.operation(),
+            request.model(),
+            request.consumerId(),
+            request.tags(),
+            request.streaming(),
+            finalRoute != null ? finalRoute.backendId() : null,
+            finalRoute != null ? finalRoute.deployment.name() : null,
+            attempts(),
+            status,
+            error,
+            usage,
+            Duration.ofNanos(Math.max(0, nowNanos - startNanos)));
+    events.callEnded(span, outcome, finalRoute, responseModel);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.spillway.internal;
+
+import dev.spillway.CallInterruptedException;
+import dev.spillway.DelayScheduler;
+import dev.spillway.Ticker;
+import dev.spillway.spi.AttemptResponse;
+import dev.spillway.spi.AttemptTransport;
+
+/**
+ * Runs a {@link Call} on the caller's thread: sends each attempt with the blocking transport,
+ * bounded by a {@link SyncAttemptTimer}, and sleeps through waits, honouring interrupts (the
+ * caller's interrupt cancels the call, and the thread stays interrupted).
+ *
+ * <p>Thread-safe (stateless); one instance serves every sync call of an engine.
+ */
+final class SyncDriver {
+  private final Ticker ticker;
+  private final DelayScheduler scheduler;
+
+  SyncDriver(Ticker ticker, DelayScheduler scheduler) {
+    this.ticker = ticker;
+    this.scheduler = scheduler;
+  }
+
+  <R> R execute(Call<R> call, AttemptTransport<R> transport) {
+    try {
+      Step<R> step = call.next(ticker.read());
+      while (true) {
+        if (step instanceof Step.Send<R> send) {
+          step = send(call, send.attempt(), transport);
+        } else if (step instanceof Step.Wait<R> wait) {
+          try {
+            scheduler.sleep(wait.nanos());
+          } catch (InterruptedException e) {
+            call.cancel();
+            call.settleCancelled(ticker.read());
+            Thread.currentThread().interrupt();
+            throw new CallInterruptedException(e);
+          }
+          step = call.next(ticker.read());
+        } else {
+          return result((Step.Done<R>) step);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      call.abort(e);
+      throw e;
+    }
+  }
+
+  private <R> Step<R> send(Call<R> call, InFlightAttempt attempt, AttemptTransport<R> transport) {
+    AttemptResponse<R> response = null;
+    Throwable error = null;
+    SyncAttemptTimer timer = new SyncAttemptTimer(scheduler, attempt);
+    try {
+      response = transport.send(attempt);
+    } catch (Exception e) {
+      error = e;
+    }
+    if (!timer.disarm() && error instanceof InterruptedException) {
+      call.cancel(); // the caller's interrupt, not the attempt timer's
+    }
+    return call.onResult(attempt, response, error, ticker.read());
+  }
+
+  private static <R> R result(Step.Done<R> done) {
+    switch (done.ending()) {
+      case ANSWERED:
+        return done.response();
+      case CANCELLED:
+        Thread.currentThread().interrupt();
+        throw new CallInterruptedException(new InterruptedException(done.failure().getMessage()));
+      default:
+        throw done.failure();
+    }
+  }
+}
