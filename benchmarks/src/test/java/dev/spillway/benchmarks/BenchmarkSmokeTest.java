@@ -190,6 +190,10 @@ class BenchmarkSmokeTest {
       if (status.startsWith("pending")) {
         pending.add(target.get("figure").asText());
         assertThat(target.get("met").isNull()).isTrue();
+      } else if (status.startsWith("invalid: ")) {
+        // the short smoke run on a busy machine may fall behind its schedule: no verdict then
+        assertThat(status).startsWith("invalid: harness fell behind: ");
+        assertThat(target.get("met").isNull()).isTrue();
       } else {
         assertThat(status).isIn("met", "not met", "not measured");
         assertThat(target.get("met").isNull()).isEqualTo(status.equals("not measured"));
