@@ -1,9 +1,9 @@
 package dev.spillway.cli;
 
 import dev.spillway.PoolSettings;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.DeploymentConfig;
-import dev.spillway.azure.PoolConfig;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.DeploymentConfig;
+import dev.spillway.pool.PoolConfig;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
