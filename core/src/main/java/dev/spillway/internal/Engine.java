@@ -46,7 +46,7 @@ public final class Engine {
    * @param backends the backends, ids unique
    * @param settings the settings
    * @param ticker the ticker
-   * @param clock the wall clock (HTTP dates, snapshot instants)
+   * @param clock the wall clock (HTTP dates, snapshot instants, the state store's instants)
    * @param scheduler the scheduler
    * @param random the random source
    * @param openTelemetry resolved on first use
@@ -75,7 +75,7 @@ public final class Engine {
     Map<String, List<RouteRuntime>> grouped = new LinkedHashMap<>();
     for (Backend backend : backends) {
       BackendRuntime runtime =
-          new BackendRuntime(backend, store.circuit(backend.id()), settings, events);
+          new BackendRuntime(backend, store.circuit(backend.id()), settings, clock, now, events);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
         RouteRuntime route =
@@ -87,6 +87,7 @@ public final class Engine {
                 settings.ewmaDecay().toNanos(),
                 settings.quotaWindow().toNanos(),
                 settings.attemptTimeout().toNanos(),
+                clock,
                 now,
                 events);
         routes.add(route);
