@@ -259,7 +259,10 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * The wall clock, used only to read HTTP dates and to date snapshots (default UTC system).
+     * The wall clock (default UTC system), used only to read HTTP dates, to date snapshots and to
+     * write the instants of the {@link #stateStore state store}'s records (epoch milliseconds, so
+     * pools in processes whose clocks agree can share them); intervals come from the {@link #ticker
+     * ticker}.
      *
      * @param clock the clock
      * @return this builder

@@ -46,9 +46,9 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,17 +123,18 @@ class WireIT {
     assertThat(Harness.HTTP.send.get() - send).isEqualTo(mode == Mode.ASYNC ? 1 : 0);
   }
 
-  /** Issues tokens with a fixed lifetime and counts the requests. */
+  /** Issues tokens with a fixed lifetime, dated by the test's clock, and counts the requests. */
   static final class CountingTokenCredential implements TokenCredential {
     final String name;
     final Duration lifetime;
+    final Clock clock;
     final AtomicInteger requests = new AtomicInteger();
     final List<String> scopes = new CopyOnWriteArrayList<>();
-    final List<OffsetDateTime> issued = new CopyOnWriteArrayList<>();
 
-    CountingTokenCredential(String name, Duration lifetime) {
+    CountingTokenCredential(String name, Duration lifetime, Clock clock) {
       this.name = name;
       this.lifetime = lifetime;
+      this.clock = clock;
     }
 
     @Override
@@ -148,8 +149,7 @@ class WireIT {
 
     private AccessToken issue(TokenRequestContext request) {
       scopes.addAll(request.getScopes());
-      OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-      issued.add(now);
+      OffsetDateTime now = OffsetDateTime.now(clock);
       return new AccessToken(name + "-" + requests.incrementAndGet(), now.plus(lifetime));
     }
   }
@@ -157,6 +157,7 @@ class WireIT {
   private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg, ManualTime time) {
     return SpillwayPool.builder()
         .ticker(time)
+        .clock(time.clock())
         .backend(
             Backend.builder("sweden-ptu")
                 .endpoint(Harness.url(H.ptu))
@@ -177,9 +178,11 @@ class WireIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void entraTokenIsFetchedOncePerBackendUntilItExpires(Mode mode) {
-    CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", Duration.ofHours(1));
-    CountingTokenCredential paygTokens = new CountingTokenCredential("payg", Duration.ofHours(1));
     ManualTime time = new ManualTime();
+    CountingTokenCredential ptuTokens =
+        new CountingTokenCredential("ptu", Duration.ofHours(1), time.clock());
+    CountingTokenCredential paygTokens =
+        new CountingTokenCredential("payg", Duration.ofHours(1), time.clock());
     try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, time)) {
       H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "200"));
       chat(pool, mode);
@@ -206,22 +209,20 @@ class WireIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void entraTokenIsFetchedAgainOnceItExpires(Mode mode) {
-    // The token cache reads the wall clock: a 4 s token serves the first two calls even on a loaded
-    // machine (within 30 s a valid token is not fetched again), and is replaced once it expired.
-    Duration lifetime = Duration.ofSeconds(4);
-    CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", lifetime);
-    CountingTokenCredential paygTokens = new CountingTokenCredential("payg", Duration.ofHours(1));
-    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, new ManualTime())) {
+  void entraTokenIsRefreshedFiveMinutesBeforeItExpires(Mode mode) {
+    // Token expiry is read against the pool's clock, here the test's manual time: no real waits.
+    ManualTime time = new ManualTime();
+    CountingTokenCredential ptuTokens =
+        new CountingTokenCredential("ptu", Duration.ofHours(1), time.clock());
+    CountingTokenCredential paygTokens =
+        new CountingTokenCredential("payg", Duration.ofHours(1), time.clock());
+    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, time)) {
       chat(pool, mode);
+      time.advance(Duration.ofMinutes(54).toNanos()); // six minutes left: still fresh
       chat(pool, mode);
       assertThat(ptuTokens.requests).hasValue(1);
-      // azure-core's SimpleTokenCache keeps a valid token for 30 s after a fetch, even inside its
-      // five-minute refresh window, and always fetches once the token has expired.
-      OffsetDateTime expired = ptuTokens.issued.get(0).plus(lifetime).plus(Duration.ofMillis(250));
-      await()
-          .atMost(lifetime.multipliedBy(2))
-          .until(() -> OffsetDateTime.now(ZoneOffset.UTC).isAfter(expired));
+      time.advance(
+          Duration.ofMinutes(2).toNanos()); // four minutes left: inside the five-minute margin
       chat(pool, mode);
 
       assertThat(ptuTokens.requests).hasValue(2);

@@ -5,6 +5,7 @@ import dev.spillway.CircuitState;
 import dev.spillway.PoolSettings;
 import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.Circuit;
+import java.time.Clock;
 
 /**
  * The live state of one backend: its circuit (authentication and connection health) and whether it
@@ -37,16 +38,22 @@ final class BackendRuntime {
   static final int REFUSAL_PROBE_DIVISOR = 10;
 
   final Backend backend;
-  private final Cell<Circuit> circuit;
+  private final TimedCell<Circuit> circuit;
   private final long breakNanos;
   private final long authBreakNanos;
   private final long refusalProbeNanos;
   private final PoolEvents events;
   private volatile boolean enabled = true;
 
-  BackendRuntime(Backend backend, Cell<Circuit> circuit, PoolSettings settings, PoolEvents events) {
+  BackendRuntime(
+      Backend backend,
+      Cell<Circuit> circuit,
+      PoolSettings settings,
+      Clock clock,
+      long nowNanos,
+      PoolEvents events) {
     this.backend = backend;
-    this.circuit = circuit;
+    this.circuit = new TimedCell<>(circuit, Circuit::openUntilEpochMillis, clock, nowNanos);
     this.breakNanos = settings.circuitBreakDuration().toNanos();
     this.authBreakNanos = settings.authBreakDuration().toNanos();
     this.refusalProbeNanos = breakNanos / REFUSAL_PROBE_DIVISOR;
@@ -65,8 +72,9 @@ final class BackendRuntime {
     enabled = value;
   }
 
-  Circuit circuit() {
-    return circuit.get();
+  /** The circuit, with the end of its open period on the ticker. */
+  TimedCell.Seen<Circuit> circuit(long nowNanos) {
+    return circuit.get(nowNanos);
   }
 
   /**
@@ -75,12 +83,12 @@ final class BackendRuntime {
    * half-open probe is in flight.
    */
   long nanosUntilAdmits(long nowNanos, long probeRecheckNanos) {
-    Circuit c = circuit.get();
-    switch (c.state()) {
+    TimedCell.Seen<Circuit> c = circuit.get(nowNanos);
+    switch (c.value.state()) {
       case CLOSED:
         return 0;
       case OPEN:
-        return Math.max(0, c.openUntilNanos() - nowNanos);
+        return c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
       default:
         return probeRecheckNanos;
     }
@@ -92,21 +100,22 @@ final class BackendRuntime {
    */
   int tryAdmit(long nowNanos) {
     while (true) {
-      Circuit c = circuit.get();
+      TimedCell.Seen<Circuit> seen = circuit.get(nowNanos);
+      Circuit c = seen.value;
       if (c.state() == CircuitState.CLOSED) {
         return 1;
       }
-      if (c.state() == CircuitState.HALF_OPEN || c.openUntilNanos() > nowNanos) {
+      if (c.state() == CircuitState.HALF_OPEN || seen.untilNanos > nowNanos) {
         return 0;
       }
-      Circuit probing =
-          new Circuit(
-              CircuitState.HALF_OPEN,
-              c.openUntilNanos(),
-              c.openings(),
-              c.consecutiveFailures(),
-              c.authFailure());
-      if (circuit.compareAndSet(c, probing)) {
+      if (swap(
+          seen,
+          CircuitState.HALF_OPEN,
+          seen.untilNanos,
+          c.openings(),
+          c.consecutiveFailures(),
+          c.authFailure(),
+          nowNanos)) {
         events.onCircuitStateChange(this, CircuitState.OPEN, CircuitState.HALF_OPEN);
         return 2;
       }
@@ -115,16 +124,17 @@ final class BackendRuntime {
 
   /** The backend answered (any status showing it is reachable and accepts the credential). */
   @SuppressWarnings("ReferenceEquality") // identity with the sentinel, as compareAndSet compares
-  void onReachable() {
+  void onReachable(long nowNanos) {
     while (true) {
-      Circuit c = circuit.get();
+      TimedCell.Seen<Circuit> seen = circuit.get(nowNanos);
+      Circuit c = seen.value;
       if (c == Circuit.CLOSED
           || (c.state() == CircuitState.CLOSED
               && c.consecutiveFailures() == 0
               && c.openings() == 0)) {
         return;
       }
-      if (circuit.compareAndSet(c, Circuit.CLOSED)) {
+      if (circuit.compareAndSet(seen, Circuit.CLOSED, TimedCell.NONE)) {
         if (c.state() != CircuitState.CLOSED) {
           events.onCircuitStateChange(this, c.state(), CircuitState.CLOSED);
         }
@@ -147,40 +157,35 @@ final class BackendRuntime {
    */
   void onTransientFailure(long nowNanos, boolean refused) {
     while (true) {
-      Circuit c = circuit.get();
-      Circuit next;
+      TimedCell.Seen<Circuit> seen = circuit.get(nowNanos);
+      Circuit c = seen.value;
+      int failures = c.consecutiveFailures() + 1;
+      CircuitState next;
+      boolean swapped;
       if (c.state() == CircuitState.OPEN) {
         return; // already open; failures of attempts begun before it opened change nothing
-      } else if (c.state() == CircuitState.HALF_OPEN
-          || c.consecutiveFailures() + 1 >= FAILURE_THRESHOLD) {
+      } else if (c.state() == CircuitState.HALF_OPEN || failures >= FAILURE_THRESHOLD) {
         int openings = c.authFailure() ? 0 : c.openings();
-        next =
+        next = CircuitState.OPEN;
+        swapped =
             refused
-                ? new Circuit(
-                    CircuitState.OPEN,
+                ? swap(
+                    seen,
+                    next,
                     Nanos.plus(nowNanos, refusalProbeNanos),
                     openings,
-                    c.consecutiveFailures() + 1,
-                    false)
-                : open(
-                    nowNanos,
-                    openings,
-                    breakNanos,
-                    BREAK_MAX_FACTOR,
+                    failures,
                     false,
-                    c.consecutiveFailures() + 1);
+                    nowNanos)
+                : open(seen, openings, breakNanos, BREAK_MAX_FACTOR, false, failures, nowNanos);
       } else {
-        next =
-            new Circuit(
-                CircuitState.CLOSED,
-                c.openUntilNanos(),
-                c.openings(),
-                c.consecutiveFailures() + 1,
-                c.authFailure());
+        next = CircuitState.CLOSED;
+        swapped =
+            swap(seen, next, seen.untilNanos, c.openings(), failures, c.authFailure(), nowNanos);
       }
-      if (circuit.compareAndSet(c, next)) {
-        if (next.state() != c.state()) {
-          events.onCircuitStateChange(this, c.state(), next.state());
+      if (swapped) {
+        if (next != c.state()) {
+          events.onCircuitStateChange(this, c.state(), next);
         }
         return;
       }
@@ -194,20 +199,20 @@ final class BackendRuntime {
    */
   boolean onAuthFailure(long nowNanos) {
     while (true) {
-      Circuit c = circuit.get();
+      TimedCell.Seen<Circuit> seen = circuit.get(nowNanos);
+      Circuit c = seen.value;
       if (c.state() == CircuitState.OPEN && c.authFailure()) {
         return false;
       }
       int openings = c.authFailure() ? c.openings() : 0;
-      Circuit next =
-          open(
-              nowNanos,
-              openings,
-              authBreakNanos,
-              AUTH_BREAK_MAX_FACTOR,
-              true,
-              c.consecutiveFailures());
-      if (circuit.compareAndSet(c, next)) {
+      if (open(
+          seen,
+          openings,
+          authBreakNanos,
+          AUTH_BREAK_MAX_FACTOR,
+          true,
+          c.consecutiveFailures(),
+          nowNanos)) {
         if (c.state() != CircuitState.OPEN) {
           events.onCircuitStateChange(this, c.state(), CircuitState.OPEN);
           return true;
@@ -220,24 +225,57 @@ final class BackendRuntime {
   /** The half-open probe was cancelled before it told anything: let the next call probe. */
   void onProbeAbandoned(long nowNanos) {
     while (true) {
-      Circuit c = circuit.get();
+      TimedCell.Seen<Circuit> seen = circuit.get(nowNanos);
+      Circuit c = seen.value;
       if (c.state() != CircuitState.HALF_OPEN) {
         return;
       }
-      Circuit next =
-          new Circuit(
-              CircuitState.OPEN, nowNanos, c.openings(), c.consecutiveFailures(), c.authFailure());
-      if (circuit.compareAndSet(c, next)) {
+      if (swap(
+          seen,
+          CircuitState.OPEN,
+          nowNanos,
+          c.openings(),
+          c.consecutiveFailures(),
+          c.authFailure(),
+          nowNanos)) {
         events.onCircuitStateChange(this, CircuitState.HALF_OPEN, CircuitState.OPEN);
         return;
       }
     }
   }
 
-  private static Circuit open(
-      long nowNanos, int openings, long baseNanos, int maxFactor, boolean auth, int failures) {
+  /** Opens the circuit for {@code base × 2^openings}, at most {@code base × maxFactor}. */
+  private boolean open(
+      TimedCell.Seen<Circuit> seen,
+      int openings,
+      long baseNanos,
+      int maxFactor,
+      boolean auth,
+      int failures,
+      long nowNanos) {
     long duration = Nanos.doubled(baseNanos, openings, maxFactor);
-    return new Circuit(
-        CircuitState.OPEN, Nanos.plus(nowNanos, duration), openings + 1, failures, auth);
+    return swap(
+        seen,
+        CircuitState.OPEN,
+        Nanos.plus(nowNanos, duration),
+        openings + 1,
+        failures,
+        auth,
+        nowNanos);
+  }
+
+  /** Sets the circuit if it is still {@code seen}; {@code untilNanos} is its open-until. */
+  private boolean swap(
+      TimedCell.Seen<Circuit> seen,
+      CircuitState state,
+      long untilNanos,
+      int openings,
+      int failures,
+      boolean auth,
+      long nowNanos) {
+    Circuit next =
+        new Circuit(
+            state, circuit.epochMillis(seen, untilNanos, nowNanos), openings, failures, auth);
+    return circuit.compareAndSet(seen, next, untilNanos);
   }
 }

@@ -123,20 +123,19 @@ final class CallHistory {
       return;
     }
     CallOutcome outcome =
-        new CallOutcome(
-            callId,
-            request.operation(),
-            request.model(),
-            request.consumerId(),
-            request.tags(),
-            request.streaming(),
-            finalRoute != null ? finalRoute.backendId() : null,
-            finalRoute != null ? finalRoute.deployment.name() : null,
-            attempts(),
-            status,
-            error,
-            usage,
-            Duration.ofNanos(Math.max(0, nowNanos - startNanos)));
+        CallOutcome.builder(callId, request.operation(), request.model())
+            .consumerId(request.consumerId())
+            .tags(request.tags())
+            .streamed(request.streaming())
+            .finalRoute(
+                finalRoute != null ? finalRoute.backendId() : null,
+                finalRoute != null ? finalRoute.deployment.name() : null)
+            .attempts(attempts())
+            .status(status)
+            .error(error)
+            .usage(usage)
+            .latency(Duration.ofNanos(Math.max(0, nowNanos - startNanos)))
+            .build();
     events.callEnded(span, outcome, finalRoute, responseModel);
   }
 }

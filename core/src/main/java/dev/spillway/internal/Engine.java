@@ -55,7 +55,7 @@ public final class Engine {
    * @param backends the backends, ids unique
    * @param settings the settings
    * @param ticker the ticker
-   * @param clock the wall clock (HTTP dates, snapshot instants)
+   * @param clock the wall clock (HTTP dates, snapshot instants, the state store's instants)
    * @param scheduler the scheduler
    * @param random the random source
    * @param openTelemetry resolved on first use
@@ -84,7 +84,7 @@ public final class Engine {
     Map<String, List<RouteRuntime>> grouped = new LinkedHashMap<>();
     for (Backend backend : backends) {
       BackendRuntime runtime =
-          new BackendRuntime(backend, store.circuit(backend.id()), settings, events);
+          new BackendRuntime(backend, store.circuit(backend.id()), settings, clock, now, events);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
         RouteRuntime route =
@@ -96,6 +96,7 @@ public final class Engine {
                 settings.ewmaDecay().toNanos(),
                 settings.quotaWindow().toNanos(),
                 settings.attemptTimeout().toNanos(),
+                clock,
                 now,
                 events);
         routes.add(route);
@@ -110,6 +111,7 @@ public final class Engine {
               settings.ewmaDecay().toNanos(),
               settings.quotaWindow().toNanos(),
               settings.attemptTimeout().toNanos(),
+              clock,
               now,
               events);
       pinned.put(backend.id(), new ModelRoutes(STATEFUL.model(), List.of(stateful)));

@@ -4,10 +4,13 @@ package dev.spillway.internal;
 final class Nanos {
   private Nanos() {}
 
-  /** {@code instant + duration}, saturating instead of overflowing. */
+  /** {@code instant + duration}, saturating instead of overflowing (either way). */
   static long plus(long instant, long duration) {
     long sum = instant + duration;
-    return ((instant ^ sum) & (duration ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    if (((instant ^ sum) & (duration ^ sum)) < 0) {
+      return duration < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return sum;
   }
 
   /** {@code base × 2^doublings}, at most {@code base × maxFactor}, saturating. */

@@ -6,6 +6,7 @@ import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.ResponseHeaders;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +67,7 @@ final class RouteRuntime {
   final LongAdder callerErrors = new LongAdder();
   final LongAdder inputTokens = new LongAdder();
   final LongAdder outputTokens = new LongAdder();
-  private final Cell<CoolDown> coolDown;
+  private final TimedCell<CoolDown> coolDown;
   private final Ledger ledger;
   private final AtomicBoolean probeInFlight = new AtomicBoolean();
   private final long holdBoundNanos;
@@ -88,13 +89,14 @@ final class RouteRuntime {
       long ewmaDecayNanos,
       long quotaWindowNanos,
       long penaltyCapNanos,
+      Clock clock,
       long nowNanos,
       PoolEvents events) {
     this.backend = backend;
     this.deployment = deployment;
     this.tier = backend.backend.tier();
     this.weight = backend.backend.weight();
-    this.coolDown = coolDown;
+    this.coolDown = new TimedCell<>(coolDown, CoolDown::untilEpochMillis, clock, nowNanos);
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
@@ -111,8 +113,9 @@ final class RouteRuntime {
     return backend.id();
   }
 
-  CoolDown coolDown() {
-    return coolDown.get();
+  /** The cool-down, with its end on the ticker. */
+  TimedCell.Seen<CoolDown> coolDown(long nowNanos) {
+    return coolDown.get(nowNanos);
   }
 
   Ledger ledger() {
@@ -127,9 +130,9 @@ final class RouteRuntime {
     if (!backend.enabled()) {
       return NEVER;
     }
-    CoolDown c = coolDown.get();
-    long wait = c.untilNanos() > nowNanos ? c.untilNanos() - nowNanos : 0;
-    if (c.probeRequired() && probeInFlight.get()) {
+    TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
+    long wait = c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
+    if (c.value.probeRequired() && probeInFlight.get()) {
       wait = Math.max(wait, PROBE_RECHECK_NANOS);
     }
     wait = Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
@@ -174,7 +177,7 @@ final class RouteRuntime {
       return 0;
     }
     int flags = CLAIMED | (admitted == 2 ? CIRCUIT_PROBE : 0);
-    if (coolDown.get().probeRequired()) {
+    if (coolDown.get(nowNanos).value.probeRequired()) {
       if (!probeInFlight.compareAndSet(false, true)) {
         if ((flags & CIRCUIT_PROBE) != 0) {
           backend.onProbeAbandoned(nowNanos);
@@ -211,17 +214,17 @@ final class RouteRuntime {
     successes.increment();
     ewma.observe(latencyNanos, nowNanos);
     quota.update(headers, nowNanos);
-    clearCoolDown();
+    clearCoolDown(nowNanos);
     releaseProbe(flags, nowNanos);
-    backend.onReachable();
+    backend.onReachable(nowNanos);
   }
 
   void onCallerError(ResponseHeaders headers, int flags, long nowNanos) {
     callerErrors.increment();
     quota.update(headers, nowNanos);
-    clearCoolDown();
+    clearCoolDown(nowNanos);
     releaseProbe(flags, nowNanos);
-    backend.onReachable();
+    backend.onReachable(nowNanos);
   }
 
   /**
@@ -240,7 +243,7 @@ final class RouteRuntime {
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     long applied = coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos);
     releaseProbe(flags, nowNanos);
-    backend.onReachable();
+    backend.onReachable(nowNanos);
     return applied;
   }
 
@@ -249,7 +252,7 @@ final class RouteRuntime {
     long applied =
         coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
     releaseProbe(flags, nowNanos);
-    backend.onReachable();
+    backend.onReachable(nowNanos);
     return applied;
   }
 
@@ -262,7 +265,7 @@ final class RouteRuntime {
 
   /** Whether the route is cooling down at {@code nowNanos}. */
   boolean coolingAt(long nowNanos) {
-    return coolDown.get().untilNanos() > nowNanos;
+    return coolDown.get(nowNanos).untilNanos > nowNanos;
   }
 
   void onTransientFailure(long latencyNanos, int flags, long nowNanos, boolean refused) {
@@ -282,13 +285,14 @@ final class RouteRuntime {
   private long coolDownFor(
       long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
     while (true) {
-      CoolDown c = coolDown.get();
-      long duration =
-          hintNanos >= 0 ? hintNanos : fallback(fallbackNanos, c.consecutiveThrottles());
-      long until = Math.max(c.untilNanos(), Nanos.plus(nowNanos, duration));
-      CoolDown next = new CoolDown(until, c.consecutiveThrottles() + 1, true, reason);
-      if (coolDown.compareAndSet(c, next)) {
-        events.onCoolDown(this, duration, reason, c.untilNanos() <= nowNanos);
+      TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
+      int throttles = c.value.consecutiveThrottles();
+      long duration = hintNanos >= 0 ? hintNanos : fallback(fallbackNanos, throttles);
+      long until = Math.max(c.untilNanos, Nanos.plus(nowNanos, duration));
+      CoolDown next =
+          new CoolDown(coolDown.epochMillis(c, until, nowNanos), throttles + 1, true, reason);
+      if (coolDown.compareAndSet(c, next, until)) {
+        events.onCoolDown(this, duration, reason, c.untilNanos <= nowNanos);
         return duration;
       }
     }
@@ -299,13 +303,14 @@ final class RouteRuntime {
   }
 
   @SuppressWarnings("ReferenceEquality") // identity with the sentinel, as compareAndSet compares
-  private void clearCoolDown() {
+  private void clearCoolDown(long nowNanos) {
     while (true) {
-      CoolDown c = coolDown.get();
+      TimedCell.Seen<CoolDown> seen = coolDown.get(nowNanos);
+      CoolDown c = seen.value;
       if (c == CoolDown.NONE || (!c.probeRequired() && c.consecutiveThrottles() == 0)) {
         return;
       }
-      if (coolDown.compareAndSet(c, CoolDown.NONE)) {
+      if (coolDown.compareAndSet(seen, CoolDown.NONE, TimedCell.NONE)) {
         return;
       }
     }

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * Read-only views of the live state: the pool's {@link PoolSnapshot}, and the backends of one model
- * for a {@code NoBackendAvailableException}. Ticker instants become wall-clock instants.
+ * for a {@code NoBackendAvailableException}. States are judged on the ticker; the instants shown
+ * are the state store's wall-clock ones.
  *
  * <p>Thread-safe; a snapshot reads each atomic once but is not one consistent cut of the pool.
  */
@@ -73,7 +74,7 @@ final class Snapshots {
 
   private BackendSnapshot backend(
       BackendRuntime backend, Predicate<RouteRuntime> include, long now, Instant wallNow) {
-    Circuit circuit = backend.circuit();
+    Circuit circuit = backend.circuit(now).value;
     List<RouteSnapshot> routeSnapshots = new ArrayList<>();
     for (RouteRuntime route : routes) {
       if (route.backend == backend && include.test(route)) {
@@ -89,12 +90,12 @@ final class Snapshots {
         b.region(),
         backend.enabled(),
         circuit.state(),
-        circuit.state() == CircuitState.CLOSED ? null : at(circuit.openUntilNanos(), now, wallNow),
+        circuit.state() == CircuitState.CLOSED ? null : at(circuit.openUntilEpochMillis(), wallNow),
         routeSnapshots);
   }
 
   private RouteSnapshot route(RouteRuntime route, Circuit circuit, long now, Instant wallNow) {
-    CoolDown coolDown = route.coolDown();
+    TimedCell.Seen<CoolDown> coolDown = route.coolDown(now);
     long ledgerTokens = route.ledger().tokens();
     long headroom = route.quota.headroomTokens(ledgerTokens, now);
     RouteState state;
@@ -102,9 +103,9 @@ final class Snapshots {
       state = RouteState.DISABLED;
     } else if (circuit.state() != CircuitState.CLOSED) {
       state = RouteState.CIRCUIT_OPEN;
-    } else if (coolDown.untilNanos() > now) {
+    } else if (coolDown.untilNanos > now) {
       state = RouteState.COOLING;
-    } else if (coolDown.probeRequired()) {
+    } else if (coolDown.value.probeRequired()) {
       state = RouteState.PROBING;
     } else if (route.heldBeyondBound(now)) {
       state = RouteState.HELD;
@@ -120,7 +121,7 @@ final class Snapshots {
         route.deployment.name(),
         route.deployment.ptu(),
         state,
-        coolDown.untilNanos() > now ? at(coolDown.untilNanos(), now, wallNow) : null,
+        coolDown.untilNanos > now ? at(coolDown.value.untilEpochMillis(), wallNow) : null,
         Double.isNaN(ewma) ? null : Duration.ofNanos((long) ewma),
         route.outstanding.get(),
         headroom == QuotaMemory.UNKNOWN ? null : headroom,
@@ -134,7 +135,9 @@ final class Snapshots {
         route.outputTokens.sum());
   }
 
-  private static Instant at(long tickerInstant, long now, Instant wallNow) {
-    return wallNow.plusNanos(Math.max(0, tickerInstant - now));
+  /** A stored instant, never before now (a half-open circuit's open period has ended). */
+  private static Instant at(long epochMillis, Instant wallNow) {
+    Instant at = Instant.ofEpochMilli(epochMillis);
+    return at.isBefore(wallNow) ? wallNow : at;
   }
 }

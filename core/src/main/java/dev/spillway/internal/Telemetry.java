@@ -3,8 +3,9 @@ package dev.spillway.internal;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
 import dev.spillway.CoolDownReason;
-import dev.spillway.Usage;
 import dev.spillway.spi.CallRequest;
+import dev.spillway.telemetry.SpillwayMetrics;
+import dev.spillway.telemetry.SpillwayMetrics.Instrument;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -27,9 +28,11 @@ import java.util.function.Supplier;
 
 /**
  * Spans and metrics of the telemetry table in docs/design.md, through the OpenTelemetry API only.
- * The {@link OpenTelemetry} instance is resolved on first use, so an agent or SDK installed after
- * the pool was built is still picked up. Prompt and completion text are never recorded; consumer id
- * and tags go on spans only. About 300 lines: that table's every instrument, in one file.
+ * What each metric records (names, units, attributes, the error-type and token rules) comes from
+ * {@link SpillwayMetrics}, which other meter bindings share. The {@link OpenTelemetry} instance is
+ * resolved on first use, so an agent or SDK installed after the pool was built is still picked up.
+ * Prompt and completion text are never recorded; consumer id and tags go on spans only. About 300
+ * lines: that table's every instrument, in one file.
  *
  * <p>Thread-safe.
  */
@@ -120,7 +123,7 @@ final class Telemetry {
   }
 
   void outstanding(RouteRuntime route, long delta) {
-    instruments().outstanding.add(delta, Attributes.of(Semconv.BACKEND_ID, route.backendId()));
+    instruments().outstanding.add(delta, SpillwayMetrics.backendAttributes(route.backendId()));
   }
 
   void coolDown(RouteRuntime route, CoolDownReason reason) {
@@ -128,10 +131,7 @@ final class Telemetry {
         .coolDowns
         .add(
             1,
-            Attributes.of(
-                Semconv.BACKEND_ID, route.backendId(),
-                Semconv.DEPLOYMENT, route.deployment.name(),
-                Semconv.COOLDOWN_REASON, reason.attributeValue()));
+            SpillwayMetrics.coolDownAttributes(route.backendId(), route.deployment.name(), reason));
   }
 
   void endAttempt(Span span, AttemptRecord attempt) {
@@ -152,10 +152,8 @@ final class Telemetry {
         .attempts
         .add(
             1,
-            Attributes.of(
-                Semconv.BACKEND_ID, attempt.backendId(),
-                Semconv.BACKEND_TIER, (long) attempt.tier(),
-                Semconv.ATTEMPT_OUTCOME, attempt.outcome().attributeValue()));
+            SpillwayMetrics.attemptAttributes(
+                attempt.backendId(), attempt.tier(), attempt.outcome()));
   }
 
   void endCall(Span span, CallOutcome outcome, RouteRuntime finalRoute, String responseModel) {
@@ -174,37 +172,21 @@ final class Telemetry {
       span.setAttribute(Semconv.INPUT_TOKENS, outcome.usage().inputTokens());
       span.setAttribute(Semconv.OUTPUT_TOKENS, outcome.usage().outputTokens());
     }
-    String errorType = errorType(outcome);
-    AttributesBuilder metricAttributes =
-        Attributes.builder()
-            .put(Semconv.OPERATION_NAME, outcome.operation())
-            .put(Semconv.PROVIDER_NAME, Semconv.PROVIDER)
-            .put(Semconv.REQUEST_MODEL, outcome.model());
+    String errorType = SpillwayMetrics.errorType(outcome);
     if (errorType != null) {
       span.setAttribute(Semconv.ERROR_TYPE, errorType);
       span.setStatus(StatusCode.ERROR);
-      metricAttributes.put(Semconv.ERROR_TYPE, errorType);
     }
     span.end();
-    Attributes attributes = metricAttributes.build();
-    i.duration.record(outcome.latency().toNanos() / 1e9, attributes);
-    if (admittedTokens(outcome)) {
+    i.duration.record(outcome.latency().toNanos() / 1e9, SpillwayMetrics.callAttributes(outcome));
+    if (SpillwayMetrics.recordsTokens(outcome)) {
       i.tokens.record(
           outcome.usage().inputTokens(),
-          attributes.toBuilder().put(Semconv.TOKEN_TYPE, "input").build());
+          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_INPUT));
       i.tokens.record(
           outcome.usage().outputTokens(),
-          attributes.toBuilder().put(Semconv.TOKEN_TYPE, "output").build());
+          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
     }
-  }
-
-  /**
-   * Whether the call has tokens to record: a call that nothing admitted (a caller error, a failure)
-   * carries an estimated zero, which would only skew the token histogram.
-   */
-  private static boolean admittedTokens(CallOutcome outcome) {
-    Usage usage = outcome.usage();
-    return usage != null && !(usage.estimated() && usage.totalTokens() == 0);
   }
 
   private static int port(RouteRuntime route) {
@@ -228,16 +210,6 @@ final class Telemetry {
     }
   }
 
-  private static String errorType(CallOutcome outcome) {
-    if (outcome.error() != null) {
-      return outcome.error().getClass().getName();
-    }
-    if (outcome.status() != null && outcome.status() >= 400) {
-      return String.valueOf(outcome.status());
-    }
-    return null;
-  }
-
   private final class Instruments {
     final Tracer tracer;
     final TextMapPropagator propagator;
@@ -254,43 +226,41 @@ final class Telemetry {
       this.propagator =
           configured.fields().isEmpty() ? W3CTraceContextPropagator.getInstance() : configured;
       Meter meter = otel.getMeter(SCOPE);
+      Instrument d = SpillwayMetrics.OPERATION_DURATION;
       this.duration =
           meter
-              .histogramBuilder(Semconv.DURATION_METRIC)
-              .setUnit("s")
-              .setDescription("Duration of GenAI operations, across all attempts")
+              .histogramBuilder(d.name())
+              .setUnit(d.unit())
+              .setDescription(d.description())
               .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
               .build();
+      Instrument t = SpillwayMetrics.TOKEN_USAGE;
       this.tokens =
           meter
-              .histogramBuilder(Semconv.TOKEN_USAGE_METRIC)
+              .histogramBuilder(t.name())
               .ofLongs()
-              .setUnit("{token}")
-              .setDescription("Tokens used by GenAI operations")
+              .setUnit(t.unit())
+              .setDescription(t.description())
               .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
               .build();
+      Instrument a = SpillwayMetrics.ATTEMPTS;
       this.attempts =
-          meter
-              .counterBuilder(Semconv.ATTEMPTS_METRIC)
-              .setUnit("{attempt}")
-              .setDescription("Attempts sent to backends, by outcome")
-              .build();
+          meter.counterBuilder(a.name()).setUnit(a.unit()).setDescription(a.description()).build();
+      Instrument c = SpillwayMetrics.COOLDOWNS;
       this.coolDowns =
-          meter
-              .counterBuilder(Semconv.COOLDOWNS_METRIC)
-              .setUnit("{cooldown}")
-              .setDescription("Route cool-downs started, by reason")
-              .build();
+          meter.counterBuilder(c.name()).setUnit(c.unit()).setDescription(c.description()).build();
+      Instrument o = SpillwayMetrics.OUTSTANDING;
       this.outstanding =
           meter
-              .upDownCounterBuilder(Semconv.OUTSTANDING_METRIC)
-              .setUnit("{request}")
-              .setDescription("Attempts in flight per backend (streams until they end)")
+              .upDownCounterBuilder(o.name())
+              .setUnit(o.unit())
+              .setDescription(o.description())
               .build();
+      Instrument e = SpillwayMetrics.ROUTE_LATENCY_EWMA;
       meter
-          .gaugeBuilder(Semconv.EWMA_METRIC)
-          .setUnit("s")
-          .setDescription("Peak-EWMA latency estimate per route")
+          .gaugeBuilder(e.name())
+          .setUnit(e.unit())
+          .setDescription(e.description())
           .buildWithCallback(
               measurement -> {
                 long now = ticker.read();
@@ -299,9 +269,8 @@ final class Telemetry {
                   if (!Double.isNaN(value)) {
                     measurement.record(
                         value / 1e9,
-                        Attributes.of(
-                            Semconv.BACKEND_ID, route.backendId(),
-                            Semconv.DEPLOYMENT, route.deployment.name()));
+                        SpillwayMetrics.routeAttributes(
+                            route.backendId(), route.deployment.name()));
                   }
                 }
               });

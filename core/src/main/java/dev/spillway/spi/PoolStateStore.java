@@ -6,9 +6,13 @@ import dev.spillway.CoolDownReason;
 /**
  * Where the state that a fleet of processes could share is kept: route cool-downs, backend circuits
  * and the admission ledger. The engine reads the cells on every pick, so they must be cheap,
- * thread-safe and non-blocking. The default keeps them in memory ({@link #inMemory()}); a shared
- * store must translate the engine's ticker instants (nanoseconds from an arbitrary origin) to its
- * own clock.
+ * thread-safe and non-blocking. The default keeps them in memory ({@link #inMemory()}).
+ *
+ * <p>Instants in the records are wall-clock epoch milliseconds from the pool's injected {@link
+ * java.time.Clock} ({@code BackendPool.Builder.clock}), so processes whose clocks agree can share
+ * them; {@link Long#MIN_VALUE} means "none". The engine measures intervals with its own ticker: it
+ * translates a record's instant to its ticker once, when it first sees that record, so a shared
+ * store only has to keep the values.
  */
 public interface PoolStateStore {
 
@@ -93,13 +97,17 @@ public interface PoolStateStore {
   /**
    * A route's cool-down.
    *
-   * @param untilNanos ticker instant the cool-down ends
+   * @param untilEpochMillis when the cool-down ends, epoch milliseconds ({@link Long#MIN_VALUE} for
+   *     none)
    * @param consecutiveThrottles throttles since the last success
    * @param probeRequired whether the next call must be a single probe
    * @param reason why, or {@code null} for {@link #NONE}
    */
   record CoolDown(
-      long untilNanos, int consecutiveThrottles, boolean probeRequired, CoolDownReason reason) {
+      long untilEpochMillis,
+      int consecutiveThrottles,
+      boolean probeRequired,
+      CoolDownReason reason) {
     /** No cool-down. */
     public static final CoolDown NONE = new CoolDown(Long.MIN_VALUE, 0, false, null);
   }
@@ -108,14 +116,15 @@ public interface PoolStateStore {
    * A backend's circuit.
    *
    * @param state the state
-   * @param openUntilNanos when an open circuit admits a probe
+   * @param openUntilEpochMillis when an open circuit admits a probe, epoch milliseconds ({@link
+   *     Long#MIN_VALUE} for a circuit that never opened)
    * @param openings consecutive openings (the open period doubles with each)
    * @param consecutiveFailures transient failures since the last success
    * @param authFailure whether the circuit opened for authentication (401/403)
    */
   record Circuit(
       CircuitState state,
-      long openUntilNanos,
+      long openUntilEpochMillis,
       int openings,
       int consecutiveFailures,
       boolean authFailure) {

@@ -2,16 +2,43 @@ package dev.spillway.testing;
 
 import dev.spillway.DelayScheduler;
 import dev.spillway.Ticker;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.PriorityQueue;
 
 /**
- * A fake clock and scheduler: time moves only when a test (or a sync call's sleep) advances it, and
- * scheduled tasks run in time order as it passes them. Thread-safe.
+ * A fake ticker, wall clock and scheduler: time moves only when a test (or a sync call's sleep)
+ * advances it, and scheduled tasks run in time order as it passes them. The {@link #clock()} moves
+ * in step with the ticker, from {@link #WALL_START}. Thread-safe.
  */
 public final class ManualTime implements Ticker, DelayScheduler {
+  /** The wall-clock instant of a new {@code ManualTime}. */
+  public static final Instant WALL_START = Instant.parse("2026-11-23T12:00:00Z");
+
+  private static final long DEFAULT_START_NANOS = 1_000_000_000L;
+
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
-  private long now = 1_000_000_000L;
+  private final long startNanos;
+  private long now;
   private long sequence;
+
+  /** Starts at ticker instant 1 s and at {@link #WALL_START}. */
+  public ManualTime() {
+    this(DEFAULT_START_NANOS);
+  }
+
+  /**
+   * Starts at ticker instant {@code startNanos} and at {@link #WALL_START}: two of these with
+   * different ticker origins stand for two processes whose wall clocks agree.
+   *
+   * @param startNanos the ticker's first reading
+   */
+  public ManualTime(long startNanos) {
+    this.startNanos = startNanos;
+    this.now = startNanos;
+  }
 
   @Override
   public synchronized long read() {
@@ -83,9 +110,37 @@ public final class ManualTime implements Ticker, DelayScheduler {
     }
   }
 
+  /** The wall clock: {@link #WALL_START} plus the time advanced, to the nanosecond. */
+  public Clock clock() {
+    return new WallClock(ZoneOffset.UTC);
+  }
+
   /** Tasks waiting to run. */
   public synchronized int pendingTasks() {
     return tasks.size();
+  }
+
+  private final class WallClock extends Clock {
+    private final ZoneId zone;
+
+    WallClock(ZoneId zone) {
+      this.zone = zone;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId other) {
+      return new WallClock(other);
+    }
+
+    @Override
+    public Instant instant() {
+      return WALL_START.plusNanos(read() - startNanos);
+    }
   }
 
   private static final class Task implements Comparable<Task> {

@@ -28,9 +28,10 @@ public final class Pools {
     return backend(id, tier, 1.0);
   }
 
-  /** A pool builder on manual time with a fixed seed. */
+  /** A pool builder on manual time (ticker, clock and scheduler) with a fixed seed. */
   public static BackendPool.Builder manual(ManualTime time, Backend... backends) {
-    BackendPool.Builder b = BackendPool.builder().ticker(time).scheduler(time).randomSeed(42);
+    BackendPool.Builder b =
+        BackendPool.builder().ticker(time).clock(time.clock()).scheduler(time).randomSeed(42);
     for (Backend backend : backends) {
       b.backend(backend);
     }

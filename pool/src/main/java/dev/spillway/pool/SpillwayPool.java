@@ -149,6 +149,7 @@ public final class SpillwayPool implements AutoCloseable {
     private PoolSettings settings = PoolSettings.DEFAULTS;
     private boolean allowInsecureHttp;
     private TokenCredential entraCredential;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -289,13 +290,14 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * The wall clock, used to read HTTP dates and to date snapshots (default UTC system); for tests
-     * that drive time.
+     * The wall clock (default UTC system): HTTP dates, the instants of shared state, snapshot dates
+     * and when an Entra ID token is due for refresh; for tests that drive time.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
       core.clock(clock);
       return this;
     }
@@ -355,7 +357,7 @@ public final class SpillwayPool implements AutoCloseable {
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException(e.getMessage(), e);
         }
-        auth.put(backend.id(), Auths.of(member.credential));
+        auth.put(backend.id(), Auths.of(member.credential, clock));
         core.backend(backend);
       }
       return new SpillwayPool(core.settings(settings).build(), auth);

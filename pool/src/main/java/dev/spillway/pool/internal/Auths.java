@@ -2,6 +2,7 @@ package dev.spillway.pool.internal;
 
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.spi.BackendAuth;
+import java.time.Clock;
 
 /** Makes the authentication of a credential. Not API. */
 public final class Auths {
@@ -12,11 +13,12 @@ public final class Auths {
    * cached for this backend alone.
    *
    * @param credential the credential
+   * @param clock the pool's wall clock, against which a token's expiry is read
    * @return the authentication
    */
-  public static BackendAuth of(Credential credential) {
+  public static BackendAuth of(Credential credential, Clock clock) {
     return credential.tokenCredential() != null
-        ? new EntraAuth(credential.tokenCredential())
+        ? new EntraAuth(credential.tokenCredential(), clock)
         : new ApiKeyAuth(credential);
   }
 }

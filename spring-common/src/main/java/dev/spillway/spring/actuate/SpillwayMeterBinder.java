@@ -10,14 +10,19 @@ import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.RouteSnapshot;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.telemetry.SpillwayMetrics;
+import dev.spillway.telemetry.SpillwayMetrics.Instrument;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * The pool's meters in Micrometer, with the names, units and tags of the OpenTelemetry metrics the
- * core records (docs/design.md "Telemetry"):
+ * The pool's meters in Micrometer: the metrics the core records in OpenTelemetry, with the names,
+ * units, attributes (as tags) and rules of {@link SpillwayMetrics}, which both use:
  *
  * <table>
  *   <caption>Meters</caption>
@@ -50,33 +55,16 @@ import java.util.function.Supplier;
  *       <td>{@code spillway.backend.id}, {@code spillway.route.deployment}</td></tr>
  * </table>
  *
- * <p>The gauges read the pool's snapshot. The counters and distributions come from the pool's
- * events: this binder is also a {@link PoolListener}, which the auto-configured pool picks up like
- * every {@code PoolListener} bean; a pool built by the application must add it with {@code
- * SpillwayPool.Builder.listener}. Consumer ids and tags are never used as tags. Thread-safe.
+ * <p>Where the registries differ in kind, the Micrometer meter says the same thing: a timer's total
+ * time is the histogram's sum in seconds; the two counters are registered for every backend,
+ * outcome, route and reason up front (at zero); the gauges read the pool's snapshot.
+ *
+ * <p>The counters and distributions come from the pool's events: this binder is also a {@link
+ * PoolListener}, which the auto-configured pool picks up like every {@code PoolListener} bean; a
+ * pool built by the application must add it with {@code SpillwayPool.Builder.listener}. Consumer
+ * ids and tags are never used as tags. Thread-safe.
  */
 public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
-  static final String DURATION = "gen_ai.client.operation.duration";
-  static final String TOKEN_USAGE = "gen_ai.client.token.usage";
-  static final String ATTEMPTS = "spillway.attempts";
-  static final String COOLDOWNS = "spillway.cooldowns";
-  static final String OUTSTANDING = "spillway.outstanding";
-  static final String EWMA = "spillway.route.latency.ewma";
-
-  static final String OPERATION_NAME = "gen_ai.operation.name";
-  static final String PROVIDER_NAME = "gen_ai.provider.name";
-  static final String REQUEST_MODEL = "gen_ai.request.model";
-  static final String ERROR_TYPE = "error.type";
-  static final String TOKEN_TYPE = "gen_ai.token.type";
-  static final String BACKEND_ID = "spillway.backend.id";
-  static final String BACKEND_TIER = "spillway.backend.tier";
-  static final String ATTEMPT_OUTCOME = "spillway.attempt.outcome";
-  static final String DEPLOYMENT = "spillway.route.deployment";
-  static final String COOLDOWN_REASON = "spillway.cooldown.reason";
-
-  /** The provider every Spillway call goes to (OpenTelemetry GenAI conventions). */
-  static final String PROVIDER = "azure.ai.openai";
-
   private final Supplier<SpillwayPool> pool;
   private final Map<Tags, LongAdder> attempts = new ConcurrentHashMap<>();
   private final Map<Tags, LongAdder> coolDowns = new ConcurrentHashMap<>();
@@ -95,39 +83,40 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
   @Override
   public void bindTo(MeterRegistry registry) {
     registries.add(registry);
+    Instrument outstanding = SpillwayMetrics.OUTSTANDING;
+    Instrument ewma = SpillwayMetrics.ROUTE_LATENCY_EWMA;
     for (Backend backend : pool.get().backendPool().backends()) {
       String id = backend.id();
-      Gauge.builder(OUTSTANDING, () -> backend(id).outstanding())
-          .description("Attempts in flight per backend (streams until they end)")
-          .baseUnit("{request}")
-          .tag(BACKEND_ID, id)
+      Gauge.builder(outstanding.name(), () -> backend(id).outstanding())
+          .description(outstanding.description())
+          .baseUnit(outstanding.unit())
+          .tags(tags(SpillwayMetrics.backendAttributes(id)))
           .register(registry);
       for (AttemptOutcome outcome : AttemptOutcome.values()) {
-        Tags tags = attemptTags(id, backend.tier(), outcome);
-        FunctionCounter.builder(ATTEMPTS, counter(attempts, tags), LongAdder::doubleValue)
-            .description("Attempts sent to backends, by outcome")
-            .baseUnit("{attempt}")
-            .tags(tags)
-            .register(registry);
+        counter(
+            registry, SpillwayMetrics.ATTEMPTS, attempts, attemptTags(id, backend.tier(), outcome));
       }
       for (Deployment deployment : backend.deployments()) {
         String name = deployment.name();
-        String model = deployment.model();
-        Gauge.builder(EWMA, () -> ewmaSeconds(id, model))
-            .description("Peak-EWMA latency estimate per route")
-            .baseUnit("s")
-            .tags(BACKEND_ID, id, DEPLOYMENT, name)
+        Gauge.builder(ewma.name(), () -> ewmaSeconds(id, name))
+            .description(ewma.description())
+            .baseUnit(ewma.unit())
+            .tags(tags(SpillwayMetrics.routeAttributes(id, name)))
             .register(registry);
         for (CoolDownReason reason : CoolDownReason.values()) {
-          Tags tags = coolDownTags(id, name, reason);
-          FunctionCounter.builder(COOLDOWNS, counter(coolDowns, tags), LongAdder::doubleValue)
-              .description("Route cool-downs started, by reason")
-              .baseUnit("{cooldown}")
-              .tags(tags)
-              .register(registry);
+          counter(registry, SpillwayMetrics.COOLDOWNS, coolDowns, coolDownTags(id, name, reason));
         }
       }
     }
+  }
+
+  private static void counter(
+      MeterRegistry registry, Instrument instrument, Map<Tags, LongAdder> counts, Tags tags) {
+    FunctionCounter.builder(instrument.name(), counter(counts, tags), LongAdder::doubleValue)
+        .description(instrument.description())
+        .baseUnit(instrument.unit())
+        .tags(tags)
+        .register(registry);
   }
 
   @Override
@@ -144,59 +133,52 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
 
   @Override
   public void onCallComplete(CallOutcome outcome) {
-    Tags tags =
-        Tags.of(
-            OPERATION_NAME,
-            outcome.operation(),
-            PROVIDER_NAME,
-            PROVIDER,
-            REQUEST_MODEL,
-            outcome.model());
-    String errorType = errorType(outcome);
-    if (errorType != null) {
-      tags = tags.and(ERROR_TYPE, errorType);
-    }
+    Instrument duration = SpillwayMetrics.OPERATION_DURATION;
+    Tags callTags = tags(SpillwayMetrics.callAttributes(outcome));
+    boolean recordsTokens = SpillwayMetrics.recordsTokens(outcome);
     for (MeterRegistry registry : registries) {
-      Timer.builder(DURATION)
-          .description("Duration of GenAI operations, across all attempts")
-          .tags(tags)
+      Timer.builder(duration.name())
+          .description(duration.description())
+          .tags(callTags)
           .register(registry)
           .record(outcome.latency());
-      if (outcome.usage() != null && outcome.backendId() != null) {
-        tokens(registry, tags, "input").record(outcome.usage().inputTokens());
-        tokens(registry, tags, "output").record(outcome.usage().outputTokens());
+      if (recordsTokens) {
+        tokens(registry, outcome, SpillwayMetrics.TOKEN_TYPE_INPUT)
+            .record(outcome.usage().inputTokens());
+        tokens(registry, outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT)
+            .record(outcome.usage().outputTokens());
       }
     }
   }
 
-  private static DistributionSummary tokens(MeterRegistry registry, Tags tags, String type) {
-    return DistributionSummary.builder(TOKEN_USAGE)
-        .description("Tokens used by GenAI operations")
-        .baseUnit("{token}")
-        .tags(tags.and(TOKEN_TYPE, type))
+  private static DistributionSummary tokens(
+      MeterRegistry registry, CallOutcome outcome, String tokenType) {
+    Instrument tokens = SpillwayMetrics.TOKEN_USAGE;
+    return DistributionSummary.builder(tokens.name())
+        .description(tokens.description())
+        .baseUnit(tokens.unit())
+        .tags(tags(SpillwayMetrics.tokenAttributes(outcome, tokenType)))
         .register(registry);
   }
 
-  /** As the core's telemetry: the exception's class for failures, else the HTTP status ≥ 400. */
-  private static String errorType(CallOutcome outcome) {
-    if (outcome.error() != null) {
-      return outcome.error().getClass().getName();
-    }
-    if (outcome.status() != null && outcome.status() >= 400) {
-      return String.valueOf(outcome.status());
-    }
-    return null;
+  /** OpenTelemetry attributes as Micrometer tags: each key's name, each value as a string. */
+  static Tags tags(Attributes attributes) {
+    List<Tag> tags = new ArrayList<>(attributes.size());
+    attributes.forEach((key, value) -> tags.add(Tag.of(key.getKey(), String.valueOf(value))));
+    return Tags.of(tags);
   }
 
   private BackendSnapshot backend(String id) {
     return pool.get().snapshot().backend(id);
   }
 
-  private double ewmaSeconds(String backendId, String model) {
-    RouteSnapshot route = backend(backendId).route(model);
-    return route == null || route.peakEwma() == null
-        ? Double.NaN
-        : route.peakEwma().toNanos() / 1e9;
+  private double ewmaSeconds(String backendId, String deployment) {
+    for (RouteSnapshot route : backend(backendId).routes()) {
+      if (route.deployment().equals(deployment)) {
+        return route.peakEwma() == null ? Double.NaN : route.peakEwma().toNanos() / 1e9;
+      }
+    }
+    return Double.NaN;
   }
 
   private static LongAdder counter(Map<Tags, LongAdder> counters, Tags tags) {
@@ -204,17 +186,10 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
   }
 
   private static Tags attemptTags(String backendId, int tier, AttemptOutcome outcome) {
-    return Tags.of(
-        BACKEND_ID,
-        backendId,
-        BACKEND_TIER,
-        String.valueOf(tier),
-        ATTEMPT_OUTCOME,
-        outcome.attributeValue());
+    return tags(SpillwayMetrics.attemptAttributes(backendId, tier, outcome));
   }
 
   private static Tags coolDownTags(String backendId, String deployment, CoolDownReason reason) {
-    return Tags.of(
-        BACKEND_ID, backendId, DEPLOYMENT, deployment, COOLDOWN_REASON, reason.attributeValue());
+    return tags(SpillwayMetrics.coolDownAttributes(backendId, deployment, reason));
   }
 }

@@ -1,0 +1,253 @@
+package dev.spillway.telemetry;
+
+import dev.spillway.AttemptOutcome;
+import dev.spillway.CallOutcome;
+import dev.spillway.CoolDownReason;
+import dev.spillway.Usage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+
+/**
+ * The metrics of docs/design.md "Telemetry", defined once: each instrument's name, unit and
+ * description, the attribute keys, and the attributes each measurement carries, with the rules that
+ * decide them ({@link #errorType}, {@link #recordsTokens}). The engine's OpenTelemetry metrics are
+ * recorded from this class, and so must any other binding (the Spring starters' Micrometer meters
+ * are), so the two cannot drift apart.
+ *
+ * <table>
+ *   <caption>Instruments</caption>
+ *   <tr><th>instrument</th><th>kind</th><th>attributes</th></tr>
+ *   <tr><td>{@link #OPERATION_DURATION}</td><td>histogram of each call's latency, in seconds</td>
+ *       <td>{@link #callAttributes}</td></tr>
+ *   <tr><td>{@link #TOKEN_USAGE}</td><td>histogram of a call's input and output tokens, when
+ *       {@link #recordsTokens}</td><td>{@link #tokenAttributes}</td></tr>
+ *   <tr><td>{@link #ATTEMPTS}</td><td>counter, one per attempt that ended</td>
+ *       <td>{@link #attemptAttributes}</td></tr>
+ *   <tr><td>{@link #COOLDOWNS}</td><td>counter, one per cool-down started or extended</td>
+ *       <td>{@link #coolDownAttributes}</td></tr>
+ *   <tr><td>{@link #OUTSTANDING}</td><td>attempts in flight (up-down counter or gauge)</td>
+ *       <td>{@link #backendAttributes}</td></tr>
+ *   <tr><td>{@link #ROUTE_LATENCY_EWMA}</td><td>gauge of the peak-EWMA estimate, in seconds,
+ *       for routes with a sample</td><td>{@link #routeAttributes}</td></tr>
+ * </table>
+ *
+ * <p>Attributes are OpenTelemetry {@link Attributes} (core's telemetry API); a binding to another
+ * registry uses each key's {@link AttributeKey#getKey() name} and the value's {@code toString()}.
+ * No metric carries a consumer id or a tag: only ids of consumers declared in configuration may
+ * become metric attributes (docs/design.md), and none can be declared yet. Spans, which are not
+ * aggregated, carry both.
+ *
+ * <p>Thread-safe; not instantiable.
+ */
+public final class SpillwayMetrics {
+
+  /**
+   * One instrument.
+   *
+   * @param name the metric name
+   * @param unit its unit, as OpenTelemetry writes it ({@code s}, {@code {token}})
+   * @param description its description
+   */
+  public record Instrument(String name, String unit, String description) {}
+
+  /** {@code gen_ai.client.operation.duration}: each call, across all its attempts. */
+  public static final Instrument OPERATION_DURATION =
+      new Instrument(
+          "gen_ai.client.operation.duration",
+          "s",
+          "Duration of GenAI operations, across all attempts");
+
+  /** {@code gen_ai.client.token.usage}: input and output tokens of each call. */
+  public static final Instrument TOKEN_USAGE =
+      new Instrument("gen_ai.client.token.usage", "{token}", "Tokens used by GenAI operations");
+
+  /** {@code spillway.attempts}: attempts sent to backends, by outcome. */
+  public static final Instrument ATTEMPTS =
+      new Instrument("spillway.attempts", "{attempt}", "Attempts sent to backends, by outcome");
+
+  /** {@code spillway.cooldowns}: route cool-downs, by reason. */
+  public static final Instrument COOLDOWNS =
+      new Instrument("spillway.cooldowns", "{cooldown}", "Route cool-downs started, by reason");
+
+  /** {@code spillway.outstanding}: attempts in flight per backend. */
+  public static final Instrument OUTSTANDING =
+      new Instrument(
+          "spillway.outstanding",
+          "{request}",
+          "Attempts in flight per backend (streams until they end)");
+
+  /** {@code spillway.route.latency.ewma}: the peak-EWMA latency estimate of each route. */
+  public static final Instrument ROUTE_LATENCY_EWMA =
+      new Instrument("spillway.route.latency.ewma", "s", "Peak-EWMA latency estimate per route");
+
+  /** {@code gen_ai.operation.name}, such as {@code chat}. */
+  public static final AttributeKey<String> OPERATION_NAME =
+      AttributeKey.stringKey("gen_ai.operation.name");
+
+  /** {@code gen_ai.provider.name}: always {@link #PROVIDER}. */
+  public static final AttributeKey<String> PROVIDER_NAME =
+      AttributeKey.stringKey("gen_ai.provider.name");
+
+  /** {@code gen_ai.request.model}: the logical model the caller asked for. */
+  public static final AttributeKey<String> REQUEST_MODEL =
+      AttributeKey.stringKey("gen_ai.request.model");
+
+  /** {@code error.type}: present on failed calls only (see {@link #errorType}). */
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  /** {@code gen_ai.token.type}: {@link #TOKEN_TYPE_INPUT} or {@link #TOKEN_TYPE_OUTPUT}. */
+  public static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+
+  /** {@code spillway.backend.id}. */
+  public static final AttributeKey<String> BACKEND_ID =
+      AttributeKey.stringKey("spillway.backend.id");
+
+  /** {@code spillway.backend.tier}: 0 for the first tier. */
+  public static final AttributeKey<Long> BACKEND_TIER =
+      AttributeKey.longKey("spillway.backend.tier");
+
+  /** {@code spillway.route.deployment}: the deployment name of a route. */
+  public static final AttributeKey<String> DEPLOYMENT =
+      AttributeKey.stringKey("spillway.route.deployment");
+
+  /** {@code spillway.attempt.outcome}: {@link AttemptOutcome#attributeValue()}. */
+  public static final AttributeKey<String> ATTEMPT_OUTCOME =
+      AttributeKey.stringKey("spillway.attempt.outcome");
+
+  /** {@code spillway.cooldown.reason}: {@link CoolDownReason#attributeValue()}. */
+  public static final AttributeKey<String> COOLDOWN_REASON =
+      AttributeKey.stringKey("spillway.cooldown.reason");
+
+  /** The provider of every call (OpenTelemetry GenAI conventions): {@code azure.ai.openai}. */
+  public static final String PROVIDER = "azure.ai.openai";
+
+  /** {@link #TOKEN_TYPE} of prompt tokens. */
+  public static final String TOKEN_TYPE_INPUT = "input";
+
+  /** {@link #TOKEN_TYPE} of completion tokens. */
+  public static final String TOKEN_TYPE_OUTPUT = "output";
+
+  private SpillwayMetrics() {}
+
+  /**
+   * The attributes of a call's {@link #OPERATION_DURATION}: operation, provider, request model, and
+   * {@link #ERROR_TYPE} when the call failed.
+   *
+   * @param outcome the call
+   * @return the attributes
+   */
+  public static Attributes callAttributes(CallOutcome outcome) {
+    String errorType = errorType(outcome);
+    return errorType == null
+        ? Attributes.of(
+            OPERATION_NAME, outcome.operation(),
+            PROVIDER_NAME, PROVIDER,
+            REQUEST_MODEL, outcome.model())
+        : Attributes.of(
+            OPERATION_NAME,
+            outcome.operation(),
+            PROVIDER_NAME,
+            PROVIDER,
+            REQUEST_MODEL,
+            outcome.model(),
+            ERROR_TYPE,
+            errorType);
+  }
+
+  /**
+   * The attributes of one {@link #TOKEN_USAGE} measurement: {@link #callAttributes} and the token
+   * type.
+   *
+   * @param outcome the call
+   * @param tokenType {@link #TOKEN_TYPE_INPUT} or {@link #TOKEN_TYPE_OUTPUT}
+   * @return the attributes
+   */
+  public static Attributes tokenAttributes(CallOutcome outcome, String tokenType) {
+    return callAttributes(outcome).toBuilder().put(TOKEN_TYPE, tokenType).build();
+  }
+
+  /**
+   * The {@code error.type} of a call: the exception's class name when it failed with one, else the
+   * HTTP status when the response passed on was 400 or above, else {@code null} (a success).
+   *
+   * @param outcome the call
+   * @return the error type, or {@code null}
+   */
+  public static String errorType(CallOutcome outcome) {
+    if (outcome.error() != null) {
+      return outcome.error().getClass().getName();
+    }
+    if (outcome.status() != null && outcome.status() >= 400) {
+      return String.valueOf(outcome.status());
+    }
+    return null;
+  }
+
+  /**
+   * Whether a call records {@link #TOKEN_USAGE} (its input and output tokens): when it has usage,
+   * reported or estimated, unless that usage is the estimated zero of a call nothing admitted (a
+   * caller error, a failure), which would only skew the histogram.
+   *
+   * @param outcome the call
+   * @return whether to record its tokens
+   */
+  public static boolean recordsTokens(CallOutcome outcome) {
+    Usage usage = outcome.usage();
+    return usage != null && !(usage.estimated() && usage.totalTokens() == 0);
+  }
+
+  /**
+   * The attributes of an {@link #ATTEMPTS} increment.
+   *
+   * @param backendId the backend
+   * @param tier its tier
+   * @param outcome how the attempt ended
+   * @return the attributes
+   */
+  public static Attributes attemptAttributes(String backendId, int tier, AttemptOutcome outcome) {
+    return Attributes.of(
+        BACKEND_ID,
+        backendId,
+        BACKEND_TIER,
+        (long) tier,
+        ATTEMPT_OUTCOME,
+        outcome.attributeValue());
+  }
+
+  /**
+   * The attributes of a {@link #COOLDOWNS} increment.
+   *
+   * @param backendId the backend
+   * @param deployment the route's deployment
+   * @param reason why it cools down
+   * @return the attributes
+   */
+  public static Attributes coolDownAttributes(
+      String backendId, String deployment, CoolDownReason reason) {
+    return Attributes.of(
+        BACKEND_ID, backendId,
+        DEPLOYMENT, deployment,
+        COOLDOWN_REASON, reason.attributeValue());
+  }
+
+  /**
+   * The attributes of {@link #OUTSTANDING}.
+   *
+   * @param backendId the backend
+   * @return the attributes
+   */
+  public static Attributes backendAttributes(String backendId) {
+    return Attributes.of(BACKEND_ID, backendId);
+  }
+
+  /**
+   * The attributes of {@link #ROUTE_LATENCY_EWMA}.
+   *
+   * @param backendId the backend
+   * @param deployment the route's deployment
+   * @return the attributes
+   */
+  public static Attributes routeAttributes(String backendId, String deployment) {
+    return Attributes.of(BACKEND_ID, backendId, DEPLOYMENT, deployment);
+  }
+}
