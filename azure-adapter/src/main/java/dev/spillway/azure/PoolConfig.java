@@ -50,27 +50,33 @@ public record PoolConfig(
   /**
    * Validates the configuration and copies the backends.
    *
-   * @throws IllegalArgumentException naming the backend and field when a value is invalid
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
    */
   public PoolConfig {
     if (settings == null) {
       settings = PoolSettings.DEFAULTS;
     }
     if (backends == null || backends.isEmpty()) {
-      throw new IllegalArgumentException("backends must list at least one backend.");
+      throw new InvalidPropertyException("backends", "backends must list at least one backend.");
     }
     backends = List.copyOf(backends);
     Set<String> ids = new HashSet<>();
-    for (BackendConfig backend : backends) {
+    for (int i = 0; i < backends.size(); i++) {
+      BackendConfig backend = backends.get(i);
       if (!ids.add(backend.id())) {
-        throw new IllegalArgumentException("backend id '" + backend.id() + "' is used twice.");
+        throw new InvalidPropertyException(
+            "backends[" + i + "].id", "backend id '" + backend.id() + "' is used twice.");
       }
-      Endpoints.requireSecure(
-          backend.id(), Endpoints.parse(backend.id(), backend.endpoint()), allowInsecureHttp);
+      try {
+        Endpoints.requireSecure(
+            backend.id(), Endpoints.parse(backend.id(), backend.endpoint()), allowInsecureHttp);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPropertyException("backends[" + i + "].endpoint", e.getMessage());
+      }
     }
     if (homeBackend != null && !ids.contains(homeBackend)) {
-      throw new IllegalArgumentException(
-          "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
+      throw new InvalidPropertyException(
+          "home-backend", "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
     }
   }
 

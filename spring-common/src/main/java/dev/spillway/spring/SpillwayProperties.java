@@ -2,6 +2,7 @@ package dev.spillway.spring;
 
 import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
+import dev.spillway.azure.InvalidPropertyException;
 import dev.spillway.azure.PoolConfig;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +28,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
  * }</pre>
  *
- * <p>Validated while binding: an invalid value fails startup with a message naming the property and
- * the backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ * <p>Validated while binding by the records' own checks: an invalid value fails startup with an
+ * {@link InvalidSpillwayPropertyException} naming the property at fault, where it was set and the
+ * backend. Immutable and thread-safe; {@link #toString()} shows no API key.
  *
  * @param timeout Call deadline; waits for a cooling route count against it.
  * @param attemptTimeout Time to the first response byte of a plain (non-streaming) attempt.
@@ -118,7 +120,7 @@ public record SpillwayProperties(
     try {
       setter.accept(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spillway." + property + ": " + e.getMessage(), e);
+      throw new InvalidPropertyException(property, e.getMessage());
     }
   }
 }
