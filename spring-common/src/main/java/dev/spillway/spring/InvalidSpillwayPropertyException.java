@@ -16,8 +16,8 @@ public final class InvalidSpillwayPropertyException extends IllegalArgumentExcep
   private final transient Origin origin;
 
   InvalidSpillwayPropertyException(
-      ConfigurationPropertyName property, Origin origin, String problem) {
-    super(property + ": " + problem + (origin == null ? "" : " (" + origin + ")"));
+      ConfigurationPropertyName property, Origin origin, String problem, Throwable cause) {
+    super(property + ": " + problem + (origin == null ? "" : " (" + origin + ")"), cause);
     this.property = property;
     this.origin = origin;
   }

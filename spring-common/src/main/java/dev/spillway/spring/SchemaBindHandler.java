@@ -4,6 +4,7 @@ import dev.spillway.azure.InvalidPropertyException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.boot.origin.Origin;
+import org.springframework.core.convert.ConversionException;
 
 /**
  * Rejects any {@code spillway.*} property that is not in the schema, at any depth, before binding;
@@ -95,9 +97,28 @@ final class SchemaBindHandler extends AbstractBindHandler {
     if (invalid != null && cause(error, InvalidSpillwayPropertyException.class) == null) {
       ConfigurationPropertyName at = ConfigurationPropertyName.of(name + "." + invalid.property());
       throw new InvalidSpillwayPropertyException(
-          at, origin(at, context), mask(invalid.getMessage()));
+          at, origin(at, context), mask(invalid.getMessage()), null);
+    }
+    if (error instanceof ConversionException) {
+      // Spring's own message quotes the value, which may be a key put in the wrong field.
+      throw new InvalidSpillwayPropertyException(
+          name, origin(name, context), "expected " + expected(target), null);
     }
     return super.onFailure(name, target, context, error);
+  }
+
+  private static String expected(Bindable<?> target) {
+    Class<?> type = target.getType().resolve(Object.class);
+    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return type == Duration.class ? "a duration such as 500ms, 120s or 2m" : type.getSimpleName();
   }
 
   private String mask(String message) {

@@ -311,6 +311,26 @@ class SpillwayPropertiesTest {
             });
   }
 
+  @Test
+  void aSecretThatCannotBeConvertedIsNeitherQuotedNorChained() {
+    runner
+        .withPropertyValues(
+            valid(
+                "SPILLWAY_TEST_CANARY=canary-spring-5d1e",
+                "spillway.backends[0].tier=${SPILLWAY_TEST_CANARY}"))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              StringBuilder messages = new StringBuilder();
+              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.append(t).append('\n');
+              }
+              assertThat(messages.toString())
+                  .doesNotContain("canary-spring-5d1e")
+                  .contains("spillway.backends[0].tier: expected a whole number");
+            });
+  }
+
   private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
