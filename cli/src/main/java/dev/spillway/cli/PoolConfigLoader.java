@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
 import dev.spillway.azure.InvalidPropertyException;
 import dev.spillway.azure.PoolConfig;
@@ -25,20 +24,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads a pool configuration file (YAML) into the {@link PoolConfig} records of the Azure adapter
- * (the pool's limits into one {@link PoolSettings}, which checks them): the schema of
+ * (the pool's limits into one {@link dev.spillway.PoolSettings}, which checks them): the schema of
  * docs/design.md "Configuration schema", under a top-level {@code spillway:} key or bare.
  *
  * <pre>{@code
@@ -170,37 +167,20 @@ public final class PoolConfigLoader {
       List<BackendConfig> backends) {
 
     PoolConfig toPoolConfig(LocatedTree tree, String base) {
-      PoolSettings.Builder settings = PoolSettings.builder();
-      set(tree, child(base, "timeout"), timeout, settings::timeout);
-      set(tree, child(base, "attempt-timeout"), attemptTimeout, settings::attemptTimeout);
-      set(
-          tree,
-          child(base, "stream-attempt-timeout"),
-          streamAttemptTimeout,
-          settings::streamAttemptTimeout);
-      set(tree, child(base, "stream-idle-timeout"), streamIdleTimeout, settings::streamIdleTimeout);
-      set(tree, child(base, "max-attempts"), maxAttempts, settings::maxAttempts);
       try {
-        return new PoolConfig(
-            settings.build(),
+        return PoolConfig.of(
+            timeout,
+            attemptTimeout,
+            streamAttemptTimeout,
+            streamIdleTimeout,
+            maxAttempts,
             homeBackend,
             Boolean.TRUE.equals(allowInsecureHttp),
-            backends == null ? List.of() : new ArrayList<>(backends));
+            backends);
       } catch (InvalidPropertyException e) {
         throw tree.error(child(base, e.property()), e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw tree.error(base, e.getMessage());
-      }
-    }
-
-    /** Hands a value to its {@link PoolSettings} setter, reporting its error at the key. */
-    private static <T> void set(LocatedTree tree, String path, T value, Consumer<T> setter) {
-      if (value != null) {
-        try {
-          setter.accept(value);
-        } catch (IllegalArgumentException e) {
-          throw tree.error(path, e.getMessage());
-        }
       }
     }
   }

@@ -2,11 +2,9 @@ package dev.spillway.spring;
 
 import dev.spillway.PoolSettings;
 import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.InvalidPropertyException;
 import dev.spillway.azure.PoolConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -66,7 +64,7 @@ public record SpillwayProperties(
    * @throws IllegalArgumentException naming the property (and backend) when a value is invalid
    */
   public SpillwayProperties {
-    toPoolConfig(
+    PoolConfig.of(
         timeout,
         attemptTimeout,
         streamAttemptTimeout,
@@ -83,7 +81,7 @@ public record SpillwayProperties(
    * @return the configuration
    */
   public PoolConfig toPoolConfig() {
-    return toPoolConfig(
+    return PoolConfig.of(
         timeout,
         attemptTimeout,
         streamAttemptTimeout,
@@ -92,35 +90,5 @@ public record SpillwayProperties(
         homeBackend,
         allowInsecureHttp,
         backends);
-  }
-
-  private static PoolConfig toPoolConfig(
-      Duration timeout,
-      Duration attemptTimeout,
-      Duration streamAttemptTimeout,
-      Duration streamIdleTimeout,
-      Integer maxAttempts,
-      String homeBackend,
-      boolean allowInsecureHttp,
-      List<BackendConfig> backends) {
-    PoolSettings.Builder settings = PoolSettings.builder();
-    set("timeout", timeout, settings::timeout);
-    set("attempt-timeout", attemptTimeout, settings::attemptTimeout);
-    set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
-    set("stream-idle-timeout", streamIdleTimeout, settings::streamIdleTimeout);
-    set("max-attempts", maxAttempts, settings::maxAttempts);
-    return new PoolConfig(settings.build(), homeBackend, allowInsecureHttp, backends);
-  }
-
-  /** Hands a set property to its {@link PoolSettings} setter, naming the property on error. */
-  private static <T> void set(String property, T value, Consumer<T> setter) {
-    if (value == null) {
-      return;
-    }
-    try {
-      setter.accept(value);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidPropertyException(property, e.getMessage());
-    }
   }
 }

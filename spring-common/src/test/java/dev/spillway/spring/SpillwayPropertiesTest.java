@@ -36,7 +36,7 @@ class SpillwayPropertiesTest {
   @Test
   void bindsTheDesignDocumentsYamlToThePoolConfig() {
     runner
-        .withInitializer(SpillwayPropertiesTest::loadDesignExample)
+        .withInitializer(context -> load(context, "design-example.yaml"))
         .withPropertyValues("AOAI_PTU_KEY=ptu-secret", "AOAI_PAYGO_KEY=paygo-secret")
         .run(
             context -> {
@@ -299,11 +299,7 @@ class SpillwayPropertiesTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              StringBuilder messages = new StringBuilder();
-              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                messages.append(t).append('\n');
-              }
-              assertThat(messages.toString())
+              assertThat(chain(context.getStartupFailure()))
                   .doesNotContain("canary-spring-5d1e")
                   .contains(
                       "spillway.backends[0].credential: backend 'a': credential must be 'entra',"
@@ -321,14 +317,19 @@ class SpillwayPropertiesTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              StringBuilder messages = new StringBuilder();
-              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                messages.append(t).append('\n');
-              }
-              assertThat(messages.toString())
+              assertThat(chain(context.getStartupFailure()))
                   .doesNotContain("canary-spring-5d1e")
                   .contains("spillway.backends[0].tier: expected a whole number");
             });
+  }
+
+  /** Every exception of a failure's cause chain, with its message, one a line. */
+  private static String chain(Throwable failure) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.append(t).append('\n');
+    }
+    return messages.toString();
   }
 
   private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
@@ -371,23 +372,9 @@ class SpillwayPropertiesTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              StringBuilder messages = new StringBuilder();
-              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-              }
-              assertThat(messages.toString()).contains(messageParts).doesNotContain("secret-key");
+              assertThat(chain(context.getStartupFailure()))
+                  .contains(messageParts)
+                  .doesNotContain("secret-key");
             });
-  }
-
-  private static void loadDesignExample(ConfigurableApplicationContext context) {
-    try {
-      for (PropertySource<?> source :
-          new YamlPropertySourceLoader()
-              .load("design-example", new ClassPathResource("design-example.yaml"))) {
-        context.getEnvironment().getPropertySources().addLast(source);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
