@@ -7,30 +7,24 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One Azure OpenAI resource endpoint with its credential, tier, weight and deployments.
+ * One Azure OpenAI resource endpoint with its tier, weight and deployments. How it authenticates is
+ * not the engine's business: SDK adapters keep each backend's credential, keyed by its id.
  *
  * <p>Tier 0 is used first (typically provisioned throughput); a higher tier gets traffic only while
  * every route of the tiers above is unavailable. Inside a tier, traffic is spread by latency and
  * load, in proportion to {@code weight}.
  *
- * <p>Immutable and thread-safe; {@code toString()} never shows the credential's secret.
+ * <p>Immutable and thread-safe. Holds no secret.
  *
  * @param id unique, human-readable id used in logs, metrics and snapshots
  * @param endpoint the resource endpoint, such as {@code https://name.openai.azure.com}
  * @param tier priority tier, 0 first
  * @param weight relative share inside the tier, greater than 0
  * @param region optional region label, or {@code null}
- * @param credential how the transport authenticates
  * @param deployments the deployments (routes) on this backend, at least one
  */
 public record Backend(
-    String id,
-    URI endpoint,
-    int tier,
-    double weight,
-    String region,
-    Credential credential,
-    List<Deployment> deployments) {
+    String id, URI endpoint, int tier, double weight, String region, List<Deployment> deployments) {
 
   /** Weight of a backend that does not set one. */
   public static final double DEFAULT_WEIGHT = 1.0;
@@ -59,9 +53,6 @@ public record Backend(
     }
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw new IllegalArgumentException("backend '" + id + "': weight must be > 0, was " + weight);
-    }
-    if (credential == null) {
-      throw new IllegalArgumentException("backend '" + id + "': credential cannot be null.");
     }
     if (deployments == null || deployments.isEmpty()) {
       throw new IllegalArgumentException(
@@ -165,7 +156,6 @@ public record Backend(
     private int tier;
     private double weight = DEFAULT_WEIGHT;
     private String region;
-    private Credential credential;
     private final List<Deployment> deployments = new ArrayList<>();
 
     private Builder(String id) {
@@ -234,17 +224,6 @@ public record Backend(
     }
 
     /**
-     * Sets the credential.
-     *
-     * @param credential the credential
-     * @return this builder
-     */
-    public Builder credential(Credential credential) {
-      this.credential = credential;
-      return this;
-    }
-
-    /**
      * Adds a deployment.
      *
      * @param deployment the deployment
@@ -273,7 +252,7 @@ public record Backend(
      * @throws IllegalArgumentException naming the backend and field when a value is invalid
      */
     public Backend build() {
-      return new Backend(id, endpoint, tier, weight, region, credential, deployments);
+      return new Backend(id, endpoint, tier, weight, region, deployments);
     }
   }
 }

@@ -1,10 +1,9 @@
 package dev.spillway;
 
 import dev.spillway.internal.Engine;
+import dev.spillway.internal.PoolEngines;
 import dev.spillway.internal.RandomSource;
 import dev.spillway.internal.SystemScheduler;
-import dev.spillway.spi.AsyncAttemptTransport;
-import dev.spillway.spi.AttemptTransport;
 import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -14,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -27,20 +25,23 @@ import java.util.function.Supplier;
  * <pre>{@code
  * BackendPool pool = BackendPool.builder()
  *     .backend(Backend.builder("sweden-ptu").endpoint("https://a.openai.azure.com").tier(0)
- *         .credential(Credential.apiKey(System.getenv("PTU_KEY")))
  *         .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000)).build())
  *     .backend(Backend.builder("eastus-paygo").endpoint("https://b.openai.azure.com").tier(1)
- *         .credential(Credential.apiKey(System.getenv("PAYGO_KEY")))
  *         .deployment("gpt-4o", "gpt-4o").build())
  *     .build();
  * }</pre>
  *
- * Applications use it through an adapter, such as the Azure adapter's {@code OpenAIClient}.
+ * Applications use it through an SDK adapter, which runs calls through {@link
+ * dev.spillway.spi.CallExecutor} and keeps each backend's credential.
  *
  * <p>Longer than most files (about 370 lines) because every public method and builder setter is
  * documented; the limits and time constants are in {@link PoolSettings}.
  */
 public final class BackendPool implements AutoCloseable {
+  static {
+    PoolEngines.register(pool -> pool.engine);
+  }
+
   private final Engine engine;
   private final List<Backend> backends;
   private final Backend home;
@@ -80,42 +81,6 @@ public final class BackendPool implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Runs one call synchronously: picks a route per attempt, applies each outcome, waits when every
-   * route is cooling, and returns the first admitted response (or a caller error unchanged).
-   *
-   * @param <R> the transport's response type
-   * @param request the call
-   * @param transport sends each attempt
-   * @return the response
-   * @throws UnknownModelException if no route serves the model (before any attempt)
-   * @throws NoBackendAvailableException if no route became available within the deadline
-   * @throws AttemptsExhaustedException if the attempts or the deadline ran out
-   * @throws CallInterruptedException if the thread was interrupted
-   */
-  public <R> R execute(CallRequest request, AttemptTransport<R> transport) {
-    return engine.execute(
-        Objects.requireNonNull(request, "'request' cannot be null."),
-        Objects.requireNonNull(transport, "'transport' cannot be null."));
-  }
-
-  /**
-   * Runs one call without blocking a thread; waits are scheduled. Cancelling the returned future
-   * cancels the call and the attempt in flight. Failures complete the future exceptionally with the
-   * exceptions {@link #execute} throws.
-   *
-   * @param <R> the transport's response type
-   * @param request the call
-   * @param transport sends each attempt
-   * @return the response
-   */
-  public <R> CompletableFuture<R> executeAsync(
-      CallRequest request, AsyncAttemptTransport<R> transport) {
-    return engine.executeAsync(
-        Objects.requireNonNull(request, "'request' cannot be null."),
-        Objects.requireNonNull(transport, "'transport' cannot be null."));
   }
 
   /**

@@ -6,14 +6,13 @@ import java.util.List;
 /**
  * The state of one backend and its routes at a point in time.
  *
- * <p>Immutable and thread-safe. Shows the credential's kind, never its secret.
+ * <p>Immutable and thread-safe.
  *
  * @param id the backend id
  * @param endpoint the endpoint URL
  * @param tier the tier
  * @param weight the weight
  * @param region the region label, or {@code null}
- * @param credentialKind such as {@code api-key}
  * @param enabled whether the backend takes traffic
  * @param circuit the circuit state
  * @param circuitOpenUntil when an open circuit lets a probe through, or {@code null}
@@ -25,7 +24,6 @@ public record BackendSnapshot(
     int tier,
     double weight,
     String region,
-    String credentialKind,
     boolean enabled,
     CircuitState circuit,
     Instant circuitOpenUntil,

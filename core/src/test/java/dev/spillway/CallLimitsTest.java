@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.spi.AttemptTimeoutException;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
@@ -152,7 +154,8 @@ class CallLimitsTest extends ManualPoolTest {
     t.on("ptu", hang());
     long start = time.read();
 
-    CompletableFuture<ScriptedTransport.Reply> f = pool.executeAsync(chat().build(), t.async());
+    CompletableFuture<ScriptedTransport.Reply> f =
+        CallExecutor.of(pool).executeAsync(chat().build(), t.async());
     time.advance(TimeUnit.SECONDS.toNanos(5) - 1);
     assertThat(f).isNotDone();
     time.advance(1);
@@ -331,7 +334,8 @@ class CallLimitsTest extends ManualPoolTest {
   @Test
   void syncUnknownModelThrowsFromExecute() {
     pool(Pools.backend("a", 0));
-    assertThatThrownBy(() -> pool.execute(CallRequest.builder("chat", "nope").build(), t))
+    assertThatThrownBy(
+            () -> CallExecutor.of(pool).execute(CallRequest.builder("chat", "nope").build(), t))
         .isInstanceOf(UnknownModelException.class);
     assertThat(t.sent()).isEmpty();
   }

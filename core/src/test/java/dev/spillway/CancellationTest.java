@@ -8,6 +8,8 @@ import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Pools;
@@ -44,7 +46,8 @@ class CancellationTest extends ManualPoolTest {
   void cancellingTheFutureDuringAnAttemptEndsTheCallAtOnceAndSettlesTheAttemptAsCancelled() {
     ptuAndPaygo();
     t.on("ptu", ok().latencyMillis(1000));
-    CompletableFuture<ScriptedTransport.Reply> f = pool.executeAsync(chat(), t.async());
+    CompletableFuture<ScriptedTransport.Reply> f =
+        CallExecutor.of(pool).executeAsync(chat(), t.async());
     time.advanceMillis(500);
     assertThat(outstanding()).isEqualTo(1);
     assertThat(events.outcomes()).isEmpty();
@@ -71,7 +74,8 @@ class CancellationTest extends ManualPoolTest {
   void cancellingTheFutureWhileTheCallWaitsEndsItAtOnceAndCancelsTheWait() {
     pool = Pools.manual(time, Pools.backend("only", 0)).listener(events).build();
     t.on("only", throttled(10_000));
-    CompletableFuture<ScriptedTransport.Reply> f = pool.executeAsync(chat(), t.async());
+    CompletableFuture<ScriptedTransport.Reply> f =
+        CallExecutor.of(pool).executeAsync(chat(), t.async());
     time.advance(0); // the 429 arrives; the call now waits 10 s for the route
     assertThat(f).isNotDone();
     assertThat(time.pendingTasks()).isEqualTo(1);
@@ -91,7 +95,8 @@ class CancellationTest extends ManualPoolTest {
   @Test
   void cancellingAnAlreadyCompletedCallChangesNothing() {
     ptuAndPaygo();
-    CompletableFuture<ScriptedTransport.Reply> f = pool.executeAsync(chat(), t.async());
+    CompletableFuture<ScriptedTransport.Reply> f =
+        CallExecutor.of(pool).executeAsync(chat(), t.async());
     time.advance(0);
     assertThat(f).isCompleted();
 
@@ -106,7 +111,7 @@ class CancellationTest extends ManualPoolTest {
     t.on("ptu", failure(new InterruptedException("stop")));
 
     try {
-      assertThatThrownBy(() -> pool.execute(chat(), t))
+      assertThatThrownBy(() -> CallExecutor.of(pool).execute(chat(), t))
           .isInstanceOf(CallInterruptedException.class)
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
@@ -153,7 +158,7 @@ class CancellationTest extends ManualPoolTest {
         new Thread(
             () -> {
               try {
-                pool.execute(chat(), t);
+                CallExecutor.of(pool).execute(chat(), t);
               } catch (Throwable e) {
                 thrown.set(e);
                 flagSet.set(Thread.currentThread().isInterrupted());

@@ -11,6 +11,8 @@ import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTransport;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.spi.ResponseHeaders;
 import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
@@ -172,10 +174,10 @@ class CompletionHandleTest extends ManualPoolTest {
 
   private String run(Mode mode, SettlesFirst transport) {
     if (mode == Mode.SYNC) {
-      return pool.execute(stream(), (AttemptTransport<String>) transport);
+      return CallExecutor.of(pool).execute(stream(), (AttemptTransport<String>) transport);
     }
     AsyncAttemptTransport<String> async = transport::sendAsync;
-    return pool.executeAsync(stream(), async).join();
+    return CallExecutor.of(pool).executeAsync(stream(), async).join();
   }
 
   @ParameterizedTest

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.spillway.spi.AttemptTimeoutException;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.LogCapture;
 import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
@@ -326,11 +328,12 @@ class OutcomeTableTest extends ManualPoolTest {
     t.clearSent();
 
     java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
-        pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+        CallExecutor.of(pool)
+            .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
     time.advance(0);
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
     for (int i = 0; i < 3; i++) {
-      pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+      CallExecutor.of(pool).executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
       time.advance(0);
     }
 

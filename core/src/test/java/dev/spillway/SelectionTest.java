@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.spillway.spi.Attempt;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.ClosedLoop;
 import dev.spillway.testing.ManualPoolTest;
 import dev.spillway.testing.Mode;
@@ -67,7 +69,7 @@ class SelectionTest extends ManualPoolTest {
     pool(Pools.backend("ptu", 0), Pools.backend("paygo", 1));
     long t0 = time.read();
     t.on("ptu", throttled(2000));
-    assertThat(pool.execute(chat(0, 0), t).backendId()).isEqualTo("paygo");
+    assertThat(CallExecutor.of(pool).execute(chat(0, 0), t).backendId()).isEqualTo("paygo");
     // the probe at 2.0 s is throttled again (2 s); the probe at 4.1 s succeeds
     t.on("ptu", throttled(2000).latencyMillis(100));
     t.byDefault("ptu", a -> ok().latencyMillis(100));
@@ -160,14 +162,14 @@ class SelectionTest extends ManualPoolTest {
     t.byDefault("warm", x -> ok().latencyMillis(100));
     t.byDefault("new", x -> ok().latencyMillis(100));
     for (int i = 0; i < 10; i++) {
-      pool.execute(chat(0, 0), t);
+      CallExecutor.of(pool).execute(chat(0, 0), t);
     }
     pool.enableBackend("new");
     t.clearSent();
 
     // ten calls arrive at the same instant, before any answer
     for (int i = 0; i < 10; i++) {
-      pool.executeAsync(chat(0, 0), t.async());
+      CallExecutor.of(pool).executeAsync(chat(0, 0), t.async());
     }
 
     // the new route costs the tier's median latency: about half, neither none nor all

@@ -3,6 +3,8 @@ package dev.spillway;
 import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Pools;
 import dev.spillway.testing.ScriptedTransport;
@@ -27,14 +29,19 @@ class SmokeTest {
             .build()) {
       ScriptedTransport t = new ScriptedTransport(time);
       t.on("ptu", throttled(2000));
-      ScriptedTransport.Reply r = pool.execute(CallRequest.builder("chat", "gpt-4o").build(), t);
+      ScriptedTransport.Reply r =
+          CallExecutor.of(pool).execute(CallRequest.builder("chat", "gpt-4o").build(), t);
       assertThat(r.backendId()).isEqualTo("paygo");
       assertThat(t.sentBackends()).containsExactly("ptu", "paygo");
-      var f = pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+      var f =
+          CallExecutor.of(pool)
+              .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
       time.runAll(1_000_000_000L);
       assertThat(f.get().backendId()).isEqualTo("paygo");
       time.advanceMillis(2000);
-      var g = pool.executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+      var g =
+          CallExecutor.of(pool)
+              .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
       time.runAll(1_000_000_000L);
       assertThat(g.get().backendId()).isEqualTo("ptu");
       assertThat(outcomes).hasSize(3);

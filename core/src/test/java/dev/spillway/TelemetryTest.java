@@ -15,6 +15,8 @@ import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTimeoutException;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Pools;
 import dev.spillway.testing.ScriptedTransport;
@@ -140,7 +142,6 @@ class TelemetryTest {
       Backend.builder("paygo")
           .endpoint("https://paygo.example.test:8443")
           .tier(1)
-          .credential(Credential.apiKey("key-paygo"))
           .deployment("gpt-4o", "paygo-gpt4o")
           .build();
 
@@ -678,12 +679,12 @@ class TelemetryTest {
       ScriptedTransport t =
           new ScriptedTransport(time)
               .on("ptu", failure(new InterruptedException("caller interrupted")));
-      assertThat(catchThrowable(() -> pool.execute(chat(), t)))
+      assertThat(catchThrowable(() -> CallExecutor.of(pool).execute(chat(), t)))
           .isInstanceOf(CallInterruptedException.class);
       assertThat(Thread.interrupted()).isTrue(); // the engine restored the interrupt; clear it
     } else {
       ScriptedTransport t = new ScriptedTransport(time).on("ptu", ok().latencyMillis(5_000));
-      CompletableFuture<Reply> f = pool.executeAsync(chat(), t.async());
+      CompletableFuture<Reply> f = CallExecutor.of(pool).executeAsync(chat(), t.async());
       time.advanceMillis(1_000);
       f.cancel(true);
       time.runAll(TEN_MINUTES);
@@ -885,7 +886,7 @@ class TelemetryTest {
             discarded.add(response);
           }
         };
-    CompletableFuture<Reply> f = pool.executeAsync(stream(), transport);
+    CompletableFuture<Reply> f = CallExecutor.of(pool).executeAsync(stream(), transport);
     result.set(f);
     time.runAll(TEN_MINUTES);
 
@@ -1024,7 +1025,7 @@ class TelemetryTest {
     BackendPool pool = track(Pools.manual(time, PTU, PAYGO).build());
     GlobalOpenTelemetry.set(otel); // an agent or the application installs the SDK later
 
-    pool.execute(chat(), new ScriptedTransport(time));
+    CallExecutor.of(pool).execute(chat(), new ScriptedTransport(time));
 
     assertThat(callSpan()).hasAttribute(BACKEND_ID, "ptu");
     assertThat(metric("spillway.attempts"))
@@ -1047,9 +1048,9 @@ class TelemetryTest {
 
   private Reply call(Mode mode, BackendPool pool, CallRequest request, ScriptedTransport t) {
     if (mode == Mode.SYNC) {
-      return pool.execute(request, t);
+      return CallExecutor.of(pool).execute(request, t);
     }
-    CompletableFuture<Reply> f = pool.executeAsync(request, t.async());
+    CompletableFuture<Reply> f = CallExecutor.of(pool).executeAsync(request, t.async());
     time.runAll(TEN_MINUTES);
     assertThat(f).isDone();
     try {

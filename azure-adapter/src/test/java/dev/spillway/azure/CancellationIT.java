@@ -11,6 +11,7 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallInterruptedException;
 import dev.spillway.CallOutcome;
+import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,7 +35,7 @@ class CancellationIT {
     H.stubChat(H.ptu, PTU_DEPLOYMENT, Harness.ok().withFixedDelay(10_000));
 
     Disposable call =
-        pool.openAIClientBuilder()
+        SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP)
             .buildAsyncClient()
             .getChatCompletions(MODEL, chatOptions())
             .subscribe();

@@ -26,10 +26,11 @@ import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,17 +147,17 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
             Backend.builder("sweden-ptu")
                 .endpoint(url(ptu))
                 .tier(0)
-                .credential(Credential.apiKey(PTU_KEY))
                 .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
                 .deployment(EMBEDDING_MODEL, PTU_EMBEDDING_DEPLOYMENT)
-                .build())
+                .build(),
+            Credential.apiKey(PTU_KEY))
         .backend(
             Backend.builder("eastus-paygo")
                 .endpoint(url(payg))
                 .tier(1)
-                .credential(Credential.apiKey(PAYG_KEY))
                 .deployment(MODEL, PAYG_DEPLOYMENT)
-                .build())
+                .build(),
+            Credential.apiKey(PAYG_KEY))
         .listener(
             new PoolListener() {
               @Override
@@ -164,7 +165,6 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
                 outcomes.add(outcome);
               }
             })
-        .httpClient(HTTP)
         .settings(SETTINGS)
         .randomSeed(7);
   }
@@ -188,7 +188,12 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
 
   /** One chat call through the SDK's sync or async client. */
   static ChatCompletions chat(SpillwayPool pool, Mode mode) {
-    return chat(pool.openAIClientBuilder(), mode, MODEL, chatOptions(), new RequestOptions());
+    return chat(
+        SpillwayAzure.openAIClientBuilder(pool, HTTP),
+        mode,
+        MODEL,
+        chatOptions(),
+        new RequestOptions());
   }
 
   static ChatCompletions chat(

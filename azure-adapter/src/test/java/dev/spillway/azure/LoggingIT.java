@@ -12,6 +12,7 @@ import com.azure.ai.openai.OpenAIAsyncClient;
 import com.azure.ai.openai.OpenAIClient;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.spillway.CallOutcome;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,8 +66,9 @@ class LoggingIT {
             b ->
                 b.settings(
                     s -> s.timeout(Duration.ofSeconds(20)).attemptTimeout(Duration.ofSeconds(10))));
-    OpenAIAsyncClient async = pool.openAIClientBuilder().buildAsyncClient();
-    OpenAIClient sync = pool.openAIClientBuilder().buildClient();
+    OpenAIAsyncClient async =
+        SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP).buildAsyncClient();
+    OpenAIClient sync = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP).buildClient();
     Logged logged = new Logged();
     try (LogCapture spillway = LogCapture.of("dev.spillway");
         LogCapture azure = LogCapture.of("com.azure");

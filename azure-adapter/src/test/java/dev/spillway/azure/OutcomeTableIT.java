@@ -18,6 +18,7 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
 import dev.spillway.Usage;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -238,7 +239,7 @@ class OutcomeTableIT {
 
     chat(pool, mode);
     chat(pool, mode);
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
     EmbeddingsOptions embeddings = new EmbeddingsOptions(List.of("hello"));
     int vectors =
         mode == Mode.SYNC

@@ -24,9 +24,10 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
-import dev.spillway.Credential;
 import dev.spillway.RouteState;
 import dev.spillway.Usage;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,19 +53,19 @@ class RecordingsIT {
                 Backend.builder("sweden-ptu")
                     .endpoint(Harness.url(H.ptu))
                     .tier(0)
-                    .credential(Credential.apiKey(Harness.PTU_KEY))
                     .deployment(CHAT, "gpt-4o-0806")
                     .deployment(INSTRUCT, "gpt-35-turbo-instruct")
                     .deployment(ADA, "text-embedding-ada-002")
-                    .build())
+                    .build(),
+                Credential.apiKey(Harness.PTU_KEY))
             .backend(
                 Backend.builder("eastus-paygo")
                     .endpoint(Harness.url(H.payg))
                     .tier(1)
-                    .credential(Credential.apiKey(Harness.PAYG_KEY))
                     .deployment(CHAT, "gpt-4o-payg")
                     .deployment(INSTRUCT, "instruct-payg")
-                    .build())
+                    .build(),
+                Credential.apiKey(Harness.PAYG_KEY))
             .listener(
                 new dev.spillway.PoolListener() {
                   @Override
@@ -72,7 +73,6 @@ class RecordingsIT {
                     H.outcomes.add(outcome);
                   }
                 })
-            .httpClient(Harness.HTTP)
             .build();
   }
 
@@ -91,7 +91,7 @@ class RecordingsIT {
   private ChatCompletions chat(Mode mode, String message) {
     ChatCompletionsOptions options =
         new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(message)));
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
     return mode == Mode.SYNC
         ? builder.buildClient().getChatCompletions(CHAT, options)
         : builder.buildAsyncClient().getChatCompletions(CHAT, options).block();
@@ -100,7 +100,7 @@ class RecordingsIT {
   private Completions complete(Mode mode) {
     CompletionsOptions options =
         new CompletionsOptions(List.of("Say this is a test")).setMaxTokens(3);
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
     return mode == Mode.SYNC
         ? builder.buildClient().getCompletions(INSTRUCT, options)
         : builder.buildAsyncClient().getCompletions(INSTRUCT, options).block();
@@ -158,7 +158,7 @@ class RecordingsIT {
         "SimpleEmbeddingWithTopLevelClient.json",
         0);
     EmbeddingsOptions options = new EmbeddingsOptions(List.of("sample text to embed"));
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
 
     Embeddings result =
         mode == Mode.SYNC

@@ -14,10 +14,11 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
 import dev.spillway.RouteState;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -247,7 +248,6 @@ class ReliabilityIT {
     return Backend.builder("sweden-ptu")
         .endpoint(Harness.url(H.ptu))
         .tier(0)
-        .credential(Credential.apiKey("k"))
         .deployment(new Deployment(MODEL, Harness.PTU_DEPLOYMENT, true, 0, 0))
         .build();
   }
@@ -268,7 +268,6 @@ class ReliabilityIT {
                     H.outcomes.add(outcome);
                   }
                 })
-            .httpClient(Harness.HTTP)
             .settings(
                 PoolSettings.builder()
                     .timeout(Duration.ofSeconds(8))
@@ -277,7 +276,7 @@ class ReliabilityIT {
                     .build())
             .randomSeed(7);
     for (Backend backend : backends) {
-      b.backend(backend);
+      b.backend(backend, Credential.apiKey("k"));
     }
     customize.accept(b);
     return b.build();
@@ -287,7 +286,6 @@ class ReliabilityIT {
     return Backend.builder(id)
         .endpoint(url)
         .tier(tier)
-        .credential(Credential.apiKey("k"))
         .deployment(Deployment.of(MODEL, deployment))
         .build();
   }

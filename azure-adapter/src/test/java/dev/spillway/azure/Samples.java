@@ -11,9 +11,11 @@ import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,25 +32,26 @@ final class Samples {
                 Backend.builder("sweden-ptu")
                     .endpoint("https://example-ptu.openai.azure.com")
                     .tier(0)
-                    .credential(Credential.apiKey(() -> System.getenv("AOAI_PTU_KEY")))
                     .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000))
-                    .build())
+                    .build(),
+                Credential.apiKey(() -> System.getenv("AOAI_PTU_KEY")))
             .backend(
                 Backend.builder("eastus-paygo")
                     .endpoint("https://example-paygo.openai.azure.com")
                     .tier(1)
-                    .credential(EntraCredential.of(new DefaultAzureCredentialBuilder().build()))
                     .deployment("gpt-4o", "gpt-4o")
-                    .build())
+                    .build(),
+                Credential.entra(new DefaultAzureCredentialBuilder().build()))
             .settings(PoolSettings.builder().timeout(Duration.ofSeconds(60)).build())
             .build();
 
     OpenAIClient client =
-        pool.openAIClientBuilder()
+        SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP)
             .serviceVersion(OpenAIServiceVersion.V2025_01_01_PREVIEW)
             .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
             .buildClient();
-    OpenAIAsyncClient asyncClient = pool.openAIClientBuilder().buildAsyncClient();
+    OpenAIAsyncClient asyncClient =
+        SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP).buildAsyncClient();
 
     ChatCompletionsOptions options =
         new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Hello!")));

@@ -27,9 +27,10 @@ import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.util.Context;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -71,16 +72,16 @@ class SecretLeakIT {
                 Backend.builder("sweden-ptu")
                     .endpoint(Harness.url(H.ptu))
                     .tier(0)
-                    .credential(Credential.apiKey(CANARY_KEY))
                     .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 1000))
-                    .build())
+                    .build(),
+                Credential.apiKey(CANARY_KEY))
             .backend(
                 Backend.builder("eastus-paygo")
                     .endpoint(Harness.url(H.payg))
                     .tier(1)
-                    .credential(EntraCredential.of(tokens))
                     .deployment(MODEL, PAYG_DEPLOYMENT)
-                    .build())
+                    .build(),
+                Credential.entra(tokens))
             .listener(
                 new dev.spillway.PoolListener() {
                   @Override
@@ -94,7 +95,6 @@ class SecretLeakIT {
                     evidence.add(attempt.toString());
                   }
                 })
-            .httpClient(Harness.HTTP)
             .settings(PoolSettings.builder().timeout(Duration.ofSeconds(3)).build())
             .build();
     evidence.add(pool.toString());
@@ -103,7 +103,7 @@ class SecretLeakIT {
   }
 
   private static OpenAIClientBuilder client(SpillwayPool pool) {
-    return pool.openAIClientBuilder()
+    return SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP)
         .httpLogOptions(
             new HttpLogOptions()
                 .setLogLevel(HttpLogDetailLevel.BODY_AND_HEADERS)
@@ -248,6 +248,6 @@ class SecretLeakIT {
     // The SDK logged its auth header, allowed above: the placeholder, never a real secret.
     assertThat(String.join("\n", evidence))
         .contains("sweden-ptu")
-        .contains("\"api-key\":\"" + SpillwayPool.PLACEHOLDER_KEY + "\"");
+        .contains("\"api-key\":\"" + SpillwayAzure.PLACEHOLDER_KEY + "\"");
   }
 }

@@ -9,10 +9,11 @@ import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.DeploymentConfig;
 import dev.spillway.simulator.DeploymentStats;
 import dev.spillway.simulator.LatencyModel;
@@ -85,7 +86,7 @@ class SimulatorLoadIT {
     Queue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
     try (Simulator simulator = Simulator.start(config);
         SpillwayPool pool = pool(simulator, outcomes)) {
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();
+      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP).buildClient();
 
       AtomicBoolean running = new AtomicBoolean(true);
       Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -186,23 +187,23 @@ class SimulatorLoadIT {
             Backend.builder("ptu")
                 .endpoint(simulator.resource("ptu").baseUrl())
                 .tier(0)
-                .credential(Credential.apiKey("key-ptu"))
                 .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", PTU_TOKENS_PER_MINUTE))
-                .build())
+                .build(),
+            Credential.apiKey("key-ptu"))
         .backend(
             Backend.builder("paygo-1")
                 .endpoint(simulator.resource("paygo-1").baseUrl())
                 .tier(1)
-                .credential(Credential.apiKey("key-paygo-1"))
                 .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
-                .build())
+                .build(),
+            Credential.apiKey("key-paygo-1"))
         .backend(
             Backend.builder("paygo-2")
                 .endpoint(simulator.resource("paygo-2").baseUrl())
                 .tier(1)
-                .credential(Credential.apiKey("key-paygo-2"))
                 .deployment(Deployment.of("gpt-4o", "gpt-4o").withTpm(PAYGO_TPM).withRpm(PAYGO_RPM))
-                .build())
+                .build(),
+            Credential.apiKey("key-paygo-2"))
         .settings(
             PoolSettings.builder()
                 .timeout(scaled(Duration.ofSeconds(120)))

@@ -23,9 +23,10 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.Credential;
 import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,8 @@ class StreamingIT {
     SpillwayPool pool = H.pool();
     stubRecordedStream("ChatCompletionStreaming.json");
 
-    Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
+    Seen seen =
+        stream(SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP), mode, chatOptions(), null);
 
     assertThat(seen.error).isNull();
     H.ptu.verify(
@@ -130,7 +132,7 @@ class StreamingIT {
 
     Seen seen =
         stream(
-            pool.openAIClientBuilder(),
+            SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
             mode,
             chatOptions(),
             new ChatCompletionStreamOptions().setIncludeUsage(true));
@@ -148,7 +150,8 @@ class StreamingIT {
 
     Seen seen =
         stream(
-            pool.openAIClientBuilder().serviceVersion(OpenAIServiceVersion.V2024_06_01),
+            SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP)
+                .serviceVersion(OpenAIServiceVersion.V2024_06_01),
             mode,
             chatOptions(),
             null);
@@ -174,7 +177,8 @@ class StreamingIT {
     H.stubChat(
         H.payg, PAYG_DEPLOYMENT, Recording.load("ChatCompletionStreaming.json", 0).response());
 
-    Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
+    Seen seen =
+        stream(SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP), mode, chatOptions(), null);
 
     assertThat(seen.error).isNull();
     assertThat(seen.chunks).hasSize(31);
@@ -194,17 +198,16 @@ class StreamingIT {
                 Backend.builder("raw-ptu")
                     .endpoint(raw.url())
                     .tier(0)
-                    .credential(Credential.apiKey("raw-key"))
                     .deployment(MODEL, PTU_DEPLOYMENT)
-                    .build())
+                    .build(),
+                Credential.apiKey("raw-key"))
             .backend(
                 Backend.builder("eastus-paygo")
                     .endpoint(Harness.url(H.payg))
                     .tier(1)
-                    .credential(Credential.apiKey("payg-key"))
                     .deployment(MODEL, PAYG_DEPLOYMENT)
-                    .build())
-            .httpClient(Harness.HTTP)
+                    .build(),
+                Credential.apiKey("payg-key"))
             .settings(PoolSettings.builder().streamIdleTimeout(Duration.ofMillis(500)).build())
             .listener(
                 new dev.spillway.PoolListener() {
@@ -229,7 +232,8 @@ class StreamingIT {
   void resetMidStreamDeliversTheChunksThenTheErrorWithoutResuming(Mode mode) throws Exception {
     try (RawServer raw = new RawServer(chunks("Hel", "lo"), 100, RawServer.End.RESET);
         SpillwayPool pool = rawPool(raw)) {
-      Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
+      Seen seen =
+          stream(SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP), mode, chatOptions(), null);
 
       assertThat(seen.chunks).hasSizeGreaterThanOrEqualTo(1);
       assertThat(seen.error).isNotNull();
@@ -251,7 +255,8 @@ class StreamingIT {
     try (RawServer raw = new RawServer(chunks("Hel"), 0, RawServer.End.STALL);
         SpillwayPool pool = rawPool(raw)) {
       long start = System.nanoTime();
-      Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
+      Seen seen =
+          stream(SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP), mode, chatOptions(), null);
 
       assertThat(seen.chunks).hasSize(1);
       assertThat(seen.error).isNotNull();
@@ -268,7 +273,8 @@ class StreamingIT {
     events.add("data: [DONE]\n\n");
     try (RawServer raw = new RawServer(events, 400, RawServer.End.COMPLETE);
         SpillwayPool pool = rawPool(raw)) {
-      Seen seen = stream(pool.openAIClientBuilder(), mode, chatOptions(), null);
+      Seen seen =
+          stream(SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP), mode, chatOptions(), null);
 
       assertThat(seen.error).isNull();
       assertThat(seen.chunks).hasSize(3);
@@ -292,7 +298,7 @@ class StreamingIT {
       BinaryData body =
           BinaryData.fromString(
               "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-      OpenAIClientBuilder builder = pool.openAIClientBuilder();
+      OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
       BinaryData stream =
           mode == Mode.SYNC
               ? builder

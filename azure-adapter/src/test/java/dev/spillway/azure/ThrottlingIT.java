@@ -22,6 +22,7 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
 import dev.spillway.NoBackendAvailableException;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.ManualTime;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,7 +84,7 @@ class ThrottlingIT {
     assertThatThrownBy(
             () ->
                 chat(
-                    pool.openAIClientBuilder(),
+                    SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
                     mode,
                     MODEL,
                     chatOptions(),
@@ -119,7 +120,7 @@ class ThrottlingIT {
     assertThatThrownBy(
             () ->
                 chat(
-                    pool.openAIClientBuilder(),
+                    SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
                     mode,
                     MODEL,
                     chatOptions(),
@@ -129,7 +130,7 @@ class ThrottlingIT {
     assertThatThrownBy(
             () ->
                 chat(
-                    pool.openAIClientBuilder(),
+                    SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
                     mode,
                     MODEL,
                     chatOptions(),

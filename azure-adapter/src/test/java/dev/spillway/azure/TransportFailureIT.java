@@ -14,8 +14,9 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.AttemptsExhaustedException;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.Credential;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spi.AttemptTimeoutException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,12 +37,7 @@ class TransportFailureIT {
   }
 
   private static Backend backend(String id, int tier, String url) {
-    return Backend.builder(id)
-        .endpoint(url)
-        .tier(tier)
-        .credential(Credential.apiKey("k"))
-        .deployment(MODEL, PTU_DEPLOYMENT)
-        .build();
+    return Backend.builder(id).endpoint(url).tier(tier).deployment(MODEL, PTU_DEPLOYMENT).build();
   }
 
   @ParameterizedTest
@@ -50,8 +46,8 @@ class TransportFailureIT {
     String refused = closedPortUrl();
     SpillwayPool pool =
         SpillwayPool.builder()
-            .backend(backend("refused", 0, refused))
-            .backend(backend("payg", 1, Harness.url(H.payg)))
+            .backend(backend("refused", 0, refused), Credential.apiKey("k"))
+            .backend(backend("payg", 1, Harness.url(H.payg)), Credential.apiKey("k"))
             .listener(
                 new dev.spillway.PoolListener() {
                   @Override
@@ -59,7 +55,6 @@ class TransportFailureIT {
                     H.outcomes.add(outcome);
                   }
                 })
-            .httpClient(Harness.HTTP)
             .build();
     try (pool) {
       chat(pool, mode);
@@ -120,14 +115,13 @@ class TransportFailureIT {
   void nothingReachableIsTheCoreException(Mode mode) throws IOException {
     SpillwayPool pool =
         SpillwayPool.builder()
-            .backend(backend("a", 0, closedPortUrl()))
-            .backend(backend("b", 1, closedPortUrl()))
+            .backend(backend("a", 0, closedPortUrl()), Credential.apiKey("k"))
+            .backend(backend("b", 1, closedPortUrl()), Credential.apiKey("k"))
             .settings(
                 PoolSettings.builder()
                     .timeout(Duration.ofSeconds(2))
                     .lapBackoff(Duration.ofMillis(10))
                     .build())
-            .httpClient(Harness.HTTP)
             .build();
     try (pool) {
       assertThatThrownBy(() -> chat(pool, mode))

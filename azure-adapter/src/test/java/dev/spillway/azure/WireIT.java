@@ -32,10 +32,13 @@ import com.azure.core.http.rest.RequestOptions;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
+import dev.spillway.CallOutcome;
 import dev.spillway.Deployment;
 import dev.spillway.UnknownModelException;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.ManualTime;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -158,17 +161,16 @@ class WireIT {
             Backend.builder("sweden-ptu")
                 .endpoint(Harness.url(H.ptu))
                 .tier(0)
-                .credential(EntraCredential.of(ptu))
                 .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 0))
-                .build())
+                .build(),
+            Credential.entra(ptu))
         .backend(
             Backend.builder("eastus-paygo")
                 .endpoint(Harness.url(H.payg))
                 .tier(1)
-                .credential(EntraCredential.of(payg))
                 .deployment(MODEL, PAYG_DEPLOYMENT)
-                .build())
-        .httpClient(Harness.HTTP)
+                .build(),
+            Credential.entra(payg))
         .build();
   }
 
@@ -190,7 +192,7 @@ class WireIT {
       assertThat(count(H.payg)).isEqualTo(2);
       assertThat(ptuTokens.requests).hasValue(1);
       assertThat(paygTokens.requests).hasValue(1);
-      assertThat(ptuTokens.scopes).containsOnly(EntraCredential.SCOPE);
+      assertThat(ptuTokens.scopes).containsOnly(Credential.ENTRA_SCOPE);
       assertThat(requests(H.ptu))
           .allSatisfy(
               r -> {
@@ -204,9 +206,9 @@ class WireIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void entraTokenIsRefreshedShortlyBeforeItExpires(Mode mode) {
-    // The token cache reads the wall clock: a 4 s token is refreshed 2 s after it was issued, long
-    // enough for the first two calls even on a loaded machine.
+  void entraTokenIsFetchedAgainOnceItExpires(Mode mode) {
+    // The token cache reads the wall clock: a 4 s token serves the first two calls even on a loaded
+    // machine (within 30 s a valid token is not fetched again), and is replaced once it expired.
     Duration lifetime = Duration.ofSeconds(4);
     CountingTokenCredential ptuTokens = new CountingTokenCredential("ptu", lifetime);
     CountingTokenCredential paygTokens = new CountingTokenCredential("payg", Duration.ofHours(1));
@@ -214,10 +216,12 @@ class WireIT {
       chat(pool, mode);
       chat(pool, mode);
       assertThat(ptuTokens.requests).hasValue(1);
-      // The cache halves the lifetime left when it stores the token, a moment after it was issued.
-      OffsetDateTime refreshAt =
-          ptuTokens.issued.get(0).plus(lifetime.dividedBy(2)).plus(Duration.ofMillis(250));
-      await().atMost(lifetime).until(() -> OffsetDateTime.now(ZoneOffset.UTC).isAfter(refreshAt));
+      // azure-core's SimpleTokenCache keeps a valid token for 30 s after a fetch, even inside its
+      // five-minute refresh window, and always fetches once the token has expired.
+      OffsetDateTime expired = ptuTokens.issued.get(0).plus(lifetime).plus(Duration.ofMillis(250));
+      await()
+          .atMost(lifetime.multipliedBy(2))
+          .until(() -> OffsetDateTime.now(ZoneOffset.UTC).isAfter(expired));
       chat(pool, mode);
 
       assertThat(ptuTokens.requests).hasValue(2);
@@ -237,10 +241,9 @@ class WireIT {
             .backend(
                 Backend.builder("sweden-ptu")
                     .endpoint(Harness.url(H.ptu))
-                    .credential(Credential.apiKey(key::get))
                     .deployment(MODEL, PTU_DEPLOYMENT)
-                    .build())
-            .httpClient(Harness.HTTP)
+                    .build(),
+                Credential.apiKey(key::get))
             .build()) {
       chat(rotating, mode);
       key.set("key-2");
@@ -263,7 +266,7 @@ class WireIT {
     httpLog.addAppender(logged);
     try {
       OpenAIClientBuilder builder =
-          pool.openAIClientBuilder()
+          SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP)
               .serviceVersion(OpenAIServiceVersion.V2024_10_01_PREVIEW)
               .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.BASIC))
               .addPolicy(
@@ -288,13 +291,21 @@ class WireIT {
     assertThat(request.getHeader("x-added-policy")).isEqualTo("yes");
     assertThat(logged.list)
         .anySatisfy(
-            e -> assertThat(e.getFormattedMessage()).contains(SpillwayPool.PLACEHOLDER_ENDPOINT));
+            e -> assertThat(e.getFormattedMessage()).contains(SpillwayAzure.PLACEHOLDER_ENDPOINT));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void statefulOperationsGoToTheHomeBackendOnlyAndAreNeverRetried(Mode mode) {
-    SpillwayPool pool = H.pool();
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    SpillwayPool pool = H.pool(b -> b.openTelemetry(otel));
     H.ptu.stubFor(
         get(urlPathEqualTo("/openai/files"))
             .willReturn(
@@ -302,7 +313,7 @@ class WireIT {
                     .withStatus(200)
                     .withHeader("Content-Type", "application/json")
                     .withBody("{\"object\":\"list\",\"data\":[]}")));
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
 
     int files =
         mode == Mode.SYNC
@@ -331,7 +342,26 @@ class WireIT {
 
     assertThat(count(H.ptu)).isEqualTo(2);
     assertThat(count(H.payg)).isZero();
-    assertThat(H.outcomes).isEmpty();
+    // each went through the engine as a single-route call: an outcome and a span apiece
+    await().until(() -> H.outcomes.size() == 2);
+    assertThat(H.outcomes)
+        .allSatisfy(
+            o -> {
+              assertThat(o.operation()).isEqualTo("files");
+              assertThat(o.model()).isNull();
+              assertThat(o.attempts())
+                  .singleElement()
+                  .satisfies(a -> assertThat(a.backendId()).isEqualTo("sweden-ptu"));
+            })
+        .extracting(CallOutcome::status)
+        .containsExactly(200, 500);
+    assertThat(spans.getFinishedSpanItems())
+        .filteredOn(span -> span.getName().equals("files"))
+        .extracting(span -> span.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .containsExactly(null, "500");
+    assertThat(spans.getFinishedSpanItems())
+        .filteredOn(span -> span.getName().equals("attempt sweden-ptu"))
+        .hasSize(2);
   }
 
   @ParameterizedTest
@@ -345,7 +375,7 @@ class WireIT {
                     .withStatus(200)
                     .withHeader("Content-Type", "application/json")
                     .withBody("{\"object\":\"list\",\"data\":[]}")));
-    OpenAIClientBuilder builder = pool.openAIClientBuilder();
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
     if (mode == Mode.SYNC) {
       builder.buildClient().listFilesWithResponse(new RequestOptions());
     } else {
@@ -363,7 +393,11 @@ class WireIT {
     assertThatThrownBy(
             () ->
                 chat(
-                    pool.openAIClientBuilder(), mode, "gpt-5", chatOptions(), new RequestOptions()))
+                    SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
+                    mode,
+                    "gpt-5",
+                    chatOptions(),
+                    new RequestOptions()))
         .isInstanceOfSatisfying(
             UnknownModelException.class,
             e -> {
@@ -379,7 +413,7 @@ class WireIT {
     SpillwayPool pool = H.pool();
 
     chat(
-        pool.openAIClientBuilder(),
+        SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
         mode,
         MODEL,
         chatOptions(),

@@ -7,8 +7,9 @@ import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.core.credential.KeyCredential;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -61,8 +62,8 @@ public class CallOverheadBenchmark {
             .credential(new KeyCredential("stub-key"))
             .httpClient(stub)
             .buildClient();
-    pool = pool(stub, OpenTelemetry.noop());
-    spillway = pool.openAIClientBuilder().buildClient();
+    pool = pool(OpenTelemetry.noop());
+    spillway = SpillwayAzure.openAIClientBuilder(pool, stub).buildClient();
     spans = InMemorySpanExporter.create();
     sdk =
         OpenTelemetrySdk.builder()
@@ -75,21 +76,20 @@ public class CallOverheadBenchmark {
                     .registerMetricReader(InMemoryMetricReader.create())
                     .build())
             .build();
-    telemetryPool = pool(stub, sdk);
-    spillwayTelemetry = telemetryPool.openAIClientBuilder().buildClient();
+    telemetryPool = pool(sdk);
+    spillwayTelemetry = SpillwayAzure.openAIClientBuilder(telemetryPool, stub).buildClient();
   }
 
-  static SpillwayPool pool(InstantStubHttpClient stub, OpenTelemetry openTelemetry) {
+  static SpillwayPool pool(OpenTelemetry openTelemetry) {
     return SpillwayPool.builder()
-        .httpClient(stub)
         .openTelemetry(openTelemetry)
         .backend(
             Backend.builder("stub")
                 .endpoint(ENDPOINT)
                 .tier(0)
-                .credential(Credential.apiKey("stub-key"))
                 .deployment("gpt-4o", "gpt-4o")
-                .build())
+                .build(),
+            Credential.apiKey("stub-key"))
         .build();
   }
 

@@ -13,12 +13,13 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.azure.SpillwayContext;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.SimulatedResource;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfigs;
@@ -174,7 +175,6 @@ final class Clients {
       this.connections = connections;
       SpillwayPool.Builder builder =
           SpillwayPool.builder()
-              .httpClient(http)
               .openTelemetry(OpenTelemetry.noop())
               .settings(
                   PoolSettings.builder()
@@ -218,12 +218,12 @@ final class Clients {
                 .endpoint(t.baseUrl())
                 .tier(t.tier())
                 .weight(t.weight())
-                .credential(Credential.apiKey(t.apiKey()))
                 .deployment(deployment)
-                .build());
+                .build(),
+            Credential.apiKey(t.apiKey()));
       }
       this.pool = builder.build();
-      this.client = pool.openAIClientBuilder().buildAsyncClient();
+      this.client = SpillwayAzure.openAIClientBuilder(pool, http).buildAsyncClient();
     }
 
     @Override

@@ -9,8 +9,9 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.DeploymentConfig;
 import dev.spillway.simulator.LatencyModel;
 import dev.spillway.simulator.ResourceConfig;
@@ -81,17 +82,16 @@ public class LoopbackOverheadBenchmark {
             .buildClient();
     pool =
         SpillwayPool.builder()
-            .httpClient(http)
             .openTelemetry(OpenTelemetry.noop())
             .backend(
                 Backend.builder("loopback")
                     .endpoint(resource.baseUrl())
                     .tier(0)
-                    .credential(Credential.apiKey(KEY))
                     .deployment(DEPLOYMENT, DEPLOYMENT)
-                    .build())
+                    .build(),
+                Credential.apiKey(KEY))
             .build();
-    spillway = pool.openAIClientBuilder().buildClient();
+    spillway = SpillwayAzure.openAIClientBuilder(pool, http).buildClient();
   }
 
   @TearDown(Level.Trial)

@@ -1,25 +1,17 @@
 package dev.spillway.benchmarks;
 
 import dev.spillway.Backend;
-import dev.spillway.CallRequest;
-import dev.spillway.Credential;
+import dev.spillway.BackendPool;
 import dev.spillway.Deployment;
-import dev.spillway.PoolListener;
-import dev.spillway.PoolSettings;
-import dev.spillway.Ticker;
-import dev.spillway.internal.Engine;
-import dev.spillway.internal.RandomSource;
-import dev.spillway.internal.SelectionProbe;
-import dev.spillway.internal.SystemScheduler;
 import dev.spillway.spi.AttemptResponse;
-import dev.spillway.spi.PoolStateStore;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.spi.ResponseHeaders;
+import dev.spillway.testing.SelectionProbes;
 import io.opentelemetry.api.OpenTelemetry;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -41,42 +33,30 @@ public class SelectBenchmark {
   static final int ROUTES = 8;
   static final double[] WEIGHTS = {3, 2, 1, 1, 2, 2, 1, 1};
 
-  /** The engine, shared by the benchmark threads as a pool is shared by callers. */
+  /** The pool, shared by the benchmark threads as a pool is shared by callers. */
   @State(Scope.Benchmark)
   public static class Pool {
-    Engine engine;
-    SystemScheduler scheduler;
+    BackendPool pool;
 
     @Setup(Level.Trial)
     public void setUp() {
-      List<Backend> backends = new ArrayList<>();
+      BackendPool.Builder builder = BackendPool.builder().openTelemetry(OpenTelemetry.noop());
       for (int i = 0; i < ROUTES; i++) {
         boolean ptu = i < ROUTES / 2;
-        backends.add(
+        builder.backend(
             Backend.builder("b" + i)
                 .endpoint("https://b" + i + ".openai.azure.com")
                 .tier(ptu ? 0 : 1)
                 .weight(WEIGHTS[i])
-                .credential(Credential.apiKey("k"))
                 .deployment(
                     ptu ? Deployment.ptu("gpt-4o", "d" + i, 0) : Deployment.of("gpt-4o", "d" + i))
                 .build());
       }
-      scheduler = new SystemScheduler();
-      engine =
-          new Engine(
-              backends,
-              PoolSettings.DEFAULTS,
-              Ticker.system(),
-              Clock.systemUTC(),
-              scheduler,
-              RandomSource.threadLocal(),
-              OpenTelemetry::noop,
-              List.<PoolListener>of(),
-              PoolStateStore.inMemory());
+      pool = builder.build();
       // Give every tier-0 route latency samples, as a warm pool has.
+      CallExecutor calls = CallExecutor.of(pool);
       for (int i = 0; i < 200; i++) {
-        engine.execute(
+        calls.execute(
             CallRequest.builder("chat", "gpt-4o").maxOutputTokens(100).build(),
             attempt -> {
               attempt.completion().complete(null);
@@ -87,24 +67,24 @@ public class SelectBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      scheduler.close();
+      pool.close();
     }
   }
 
   /** Per-thread selection state, as each call has its own. */
   @State(Scope.Thread)
   public static class Caller {
-    SelectionProbe probe;
+    IntSupplier probe;
 
     @Setup(Level.Trial)
     public void setUp(Pool pool) {
-      probe = pool.engine.selectionProbe("gpt-4o", 800);
+      probe = SelectionProbes.firstPick(pool.pool, "gpt-4o", 800);
     }
   }
 
   @Benchmark
   public int select(Caller caller) {
-    return caller.probe.select();
+    return caller.probe.getAsInt();
   }
 
   /** The reference: a weighted-random pick over the same 8 weights, no state consulted. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.PoolSettings;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.DeploymentConfig;
-import dev.spillway.azure.PoolConfig;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.DeploymentConfig;
+import dev.spillway.pool.PoolConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.spillway.internal;
 
 import dev.spillway.AttemptOutcome;
-import dev.spillway.CallRequest;
 import dev.spillway.NoBackendAvailableException;
 import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTimeoutException;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -81,7 +81,10 @@ final class Call<R> {
     Duration timeout = request.timeout() != null ? request.timeout() : settings.timeout();
     this.deadlineNanos = Nanos.plus(startNanos, timeout.toNanos());
     int configured = settings.maxAttempts();
-    this.maxAttempts = configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
+    this.maxAttempts =
+        request.pinnedBackend() != null
+            ? 1
+            : configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
     this.span = services.events.callStarted(request, parent);
     this.history = new CallHistory(callId, request, startNanos, span, services.events);
   }
@@ -110,9 +113,11 @@ final class Call<R> {
       }
       Span attemptSpan = services.events.attemptStarted(span, route);
       long attemptTimeout =
-          request.streaming()
-              ? settings.streamAttemptTimeout().toNanos()
-              : settings.attemptTimeout().toNanos();
+          request.pinnedBackend() != null
+              ? Long.MAX_VALUE // a stateful operation (an upload) has the call's whole deadline
+              : request.streaming()
+                  ? settings.streamAttemptTimeout().toNanos()
+                  : settings.attemptTimeout().toNanos();
       InFlightAttempt attempt =
           new InFlightAttempt(
               this,

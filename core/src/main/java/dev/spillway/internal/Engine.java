@@ -1,7 +1,6 @@
 package dev.spillway.internal;
 
 import dev.spillway.Backend;
-import dev.spillway.CallRequest;
 import dev.spillway.DelayScheduler;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
@@ -11,6 +10,7 @@ import dev.spillway.Ticker;
 import dev.spillway.UnknownModelException;
 import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.AttemptTransport;
+import dev.spillway.spi.CallRequest;
 import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
@@ -32,6 +32,12 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class Engine {
+  /**
+   * The pseudo-deployment of a backend's stateful route: its path is the caller's, unchanged. Its
+   * name is not a valid Azure deployment name, so it cannot clash with a configured one.
+   */
+  static final Deployment STATEFUL = Deployment.of("(stateful)", "(stateful)");
+
   private final Ticker ticker;
   private final DelayScheduler scheduler;
   private final CallServices services;
@@ -39,6 +45,9 @@ public final class Engine {
   private final EventSink events;
   private final List<BackendRuntime> backends = new ArrayList<>();
   private final Map<String, ModelRoutes> byModel = new LinkedHashMap<>();
+
+  /** Each backend's single route for stateful operations, which name no deployment. */
+  private final Map<String, ModelRoutes> pinned = new LinkedHashMap<>();
 
   /**
    * Builds the engine; the public builder has validated every argument.
@@ -92,6 +101,18 @@ public final class Engine {
         routes.add(route);
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }
+      RouteRuntime stateful =
+          new RouteRuntime(
+              runtime,
+              STATEFUL,
+              store.coolDown(backend.id(), STATEFUL.name()),
+              store.ledger(backend.id(), STATEFUL.name()),
+              settings.ewmaDecay().toNanos(),
+              settings.quotaWindow().toNanos(),
+              settings.attemptTimeout().toNanos(),
+              now,
+              events);
+      pinned.put(backend.id(), new ModelRoutes(STATEFUL.model(), List.of(stateful)));
     }
     grouped.forEach((model, list) -> byModel.put(model, new ModelRoutes(model, list)));
     Snapshots snapshots =
@@ -116,6 +137,19 @@ public final class Engine {
     return new SelectionProbe(services.selector, ticker, routesFor(model), cost);
   }
 
+  private ModelRoutes routesFor(CallRequest request) {
+    String backendId = request.pinnedBackend();
+    if (backendId != null) {
+      ModelRoutes route = pinned.get(backendId);
+      if (route == null) {
+        throw new IllegalArgumentException(
+            "call pinned to '" + backendId + "', which is not a backend of the pool");
+      }
+      return route;
+    }
+    return routesFor(request.model());
+  }
+
   private ModelRoutes routesFor(String model) {
     ModelRoutes group = byModel.get(model);
     if (group == null) {
@@ -133,7 +167,7 @@ public final class Engine {
    * @return the response
    */
   public <R> R execute(CallRequest request, AttemptTransport<R> transport) {
-    ModelRoutes group = routesFor(request.model());
+    ModelRoutes group = routesFor(request);
     return syncDriver.execute(
         new Call<>(services, request, group, transport::discard, Context.current()), transport);
   }
@@ -151,8 +185,8 @@ public final class Engine {
       CallRequest request, AsyncAttemptTransport<R> transport) {
     ModelRoutes group;
     try {
-      group = routesFor(request.model());
-    } catch (UnknownModelException e) {
+      group = routesFor(request);
+    } catch (UnknownModelException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
     Call<R> call = new Call<>(services, request, group, transport::discard, Context.current());

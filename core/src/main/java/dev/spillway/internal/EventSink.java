@@ -2,10 +2,10 @@ package dev.spillway.internal;
 
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
-import dev.spillway.CallRequest;
 import dev.spillway.CircuitState;
 import dev.spillway.CoolDownReason;
 import dev.spillway.PoolListener;
+import dev.spillway.spi.CallRequest;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;

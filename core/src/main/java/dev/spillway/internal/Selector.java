@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Allocation-free and lock-free: scratch space lives in the {@link Selection} of the call.
  */
-public final class Selector {
+final class Selector {
   /** Returned by {@link #select} when no route is available now. */
   public static final int NONE = -1;
 

@@ -87,7 +87,6 @@ final class Snapshots {
         b.tier(),
         b.weight(),
         b.region(),
-        b.credential().kind(),
         backend.enabled(),
         circuit.state(),
         circuit.state() == CircuitState.CLOSED ? null : at(circuit.openUntilNanos(), now, wallNow),

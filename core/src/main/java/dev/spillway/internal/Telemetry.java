@@ -2,9 +2,9 @@ package dev.spillway.internal;
 
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
-import dev.spillway.CallRequest;
 import dev.spillway.CoolDownReason;
 import dev.spillway.Usage;
+import dev.spillway.spi.CallRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -83,7 +83,10 @@ final class Telemetry {
     request.tags().forEach((k, v) -> attributes.put(Semconv.TAG_PREFIX + k, v));
     return instruments()
         .tracer
-        .spanBuilder(request.operation() + " " + request.model())
+        .spanBuilder(
+            request.model() == null
+                ? request.operation()
+                : request.operation() + " " + request.model())
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parent)
         .setAllAttributes(attributes.build())

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the class is stateless.
  */
-public final class ThrottleHints {
+final class ThrottleHints {
 
   /**
    * Upper clamp on any hint: 5 minutes. Azure's own hints are seconds to a minute; a longer wait is

@@ -42,9 +42,11 @@ public interface Attempt {
 
   /**
    * Time allowed to the first response byte: the pool's attempt timeout (stream first-byte timeout
-   * for streams), shortened to what is left of the call's deadline. A synchronous transport must
-   * enforce it and throw {@link AttemptTimeoutException}; for an asynchronous transport the engine
-   * enforces it by cancelling the returned future.
+   * for streams; the call's whole remaining deadline for a pinned call), shortened to what is left
+   * of the call's deadline. The engine enforces it on both paths: a synchronous attempt by
+   * interrupting the caller's thread (the transport must honour interrupts and then throw, and may
+   * report {@link AttemptTimeoutException} itself), an asynchronous one by cancelling the returned
+   * future. A transport may hand it to its HTTP client as well, as a second line.
    *
    * @return the timeout
    */

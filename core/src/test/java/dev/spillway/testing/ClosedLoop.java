@@ -1,7 +1,8 @@
 package dev.spillway.testing;
 
 import dev.spillway.BackendPool;
-import dev.spillway.CallRequest;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -63,7 +64,8 @@ public final class ClosedLoop {
       return;
     }
     issued.incrementAndGet();
-    pool.executeAsync(request.get(), transport.async())
+    CallExecutor.of(pool)
+        .executeAsync(request.get(), transport.async())
         .whenComplete(
             (r, e) -> {
               completed.incrementAndGet();

@@ -1,7 +1,8 @@
 package dev.spillway.testing;
 
 import dev.spillway.BackendPool;
-import dev.spillway.CallRequest;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The two drivers of the attempt loop. {@link #call} runs one call through {@link
- * BackendPool#execute} or {@link BackendPool#executeAsync} on {@link ManualTime} and returns what
+ * CallExecutor#execute} or {@link CallExecutor#executeAsync} on {@link ManualTime} and returns what
  * the caller got, so one test body covers both paths.
  */
 public enum Mode {
@@ -35,12 +36,13 @@ public enum Mode {
       BackendPool pool, CallRequest request, ScriptedTransport transport, ManualTime time) {
     if (this == SYNC) {
       try {
-        return new Result(pool.execute(request, transport), null);
+        return new Result(CallExecutor.of(pool).execute(request, transport), null);
       } catch (RuntimeException e) {
         return new Result(null, e);
       }
     }
-    CompletableFuture<ScriptedTransport.Reply> f = pool.executeAsync(request, transport.async());
+    CompletableFuture<ScriptedTransport.Reply> f =
+        CallExecutor.of(pool).executeAsync(request, transport.async());
     time.runAll(MAX_CALL_NANOS);
     if (!f.isDone()) {
       throw new AssertionError("the async call did not end within an hour of manual time");

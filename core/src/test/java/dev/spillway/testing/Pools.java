@@ -2,7 +2,6 @@ package dev.spillway.testing;
 
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 
 /** Small pools for tests. */
@@ -15,8 +14,7 @@ public final class Pools {
         Backend.builder(id)
             .endpoint("https://" + id + ".openai.azure.com")
             .tier(tier)
-            .weight(weight)
-            .credential(Credential.apiKey("key-" + id));
+            .weight(weight);
     if (deployments.length == 0) {
       b.deployment("gpt-4o", id + "-gpt4o");
     }

@@ -13,10 +13,11 @@ import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.core.util.BinaryData;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
+import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.azure.SpillwayContext;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.util.List;
 import java.util.Map;
 
@@ -41,21 +42,21 @@ public final class AuditExample {
                     Backend.builder("sweden-ptu")
                         .endpoint(env.get(PTU_ENDPOINT))
                         .tier(0)
-                        .credential(Credential.apiKey(env.get(PTU_KEY)))
                         .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
-                        .build())
+                        .build(),
+                    Credential.apiKey(env.get(PTU_KEY)))
                 .backend(
                     Backend.builder("eastus-paygo")
                         .endpoint(env.get(PAYGO_ENDPOINT))
                         .tier(1)
-                        .credential(Credential.apiKey(env.get(PAYGO_KEY)))
                         .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
-                        .build())
+                        .build(),
+                    Credential.apiKey(env.get(PAYGO_KEY)))
                 .listener(new AuditListener(line -> System.out.println("AUDIT " + line)))
                 .build()
         // end::audit-pool[]
         ) {
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();
+      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
       for (String team : List.of("search", "support", "search")) {
         // tag::consumer[]
         ChatCompletionsOptions options =

@@ -10,8 +10,9 @@ import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.spillway.Backend;
-import dev.spillway.azure.EntraCredential;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.util.List;
 
 /**
@@ -47,20 +48,19 @@ public final class EntraExample {
               .backend(
                   Backend.builder("sweden-ptu")
                       .endpoint(env.get(PTU_ENDPOINT))
-                      .credential(
-                          EntraCredential.of(credential)) // scope cognitiveservices.azure.com
                       .deployment("gpt-4o", env.get(PTU_DEPLOYMENT))
-                      .build())
+                      .build(),
+                  Credential.entra(credential)) // scope cognitiveservices.azure.com
               .build();
       // end::entra-pool[]
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();
+      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
       ChatCompletions answer =
           client.getChatCompletions(
               "gpt-4o",
               new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Say hello.")))
                   .setMaxTokens(30));
       System.out.println(answer.getChoices().get(0).getMessage().getContent());
-      System.out.println("authenticated as " + pool.snapshot().backends().get(0).credentialKind());
+      System.out.println("authenticated as " + pool.credentialKind("sweden-ptu"));
       pool.close();
     }
   }

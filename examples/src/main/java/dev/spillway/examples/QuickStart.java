@@ -12,9 +12,10 @@ import com.azure.ai.openai.models.ChatCompletions;
 import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import dev.spillway.Backend;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import java.util.List;
 
 /**
@@ -37,19 +38,19 @@ public final class QuickStart {
                   Backend.builder("sweden-ptu")
                       .endpoint(env.get(PTU_ENDPOINT))
                       .tier(0)
-                      .credential(
-                          Credential.apiKey(() -> env.get(PTU_KEY))) // read on every attempt
                       .deployment(Deployment.ptu("gpt-4o", env.get(PTU_DEPLOYMENT), 0))
-                      .build())
+                      .build(),
+                  Credential.apiKey(() -> env.get(PTU_KEY))) // read on every attempt
               .backend(
                   Backend.builder("eastus-paygo")
                       .endpoint(env.get(PAYGO_ENDPOINT))
                       .tier(1)
-                      .credential(Credential.apiKey(() -> env.get(PAYGO_KEY)))
                       .deployment("gpt-4o", env.get(PAYGO_DEPLOYMENT))
-                      .build())
+                      .build(),
+                  Credential.apiKey(() -> env.get(PAYGO_KEY)))
               .build();
-      OpenAIClient client = pool.openAIClientBuilder().buildClient(); // one pool per application
+      OpenAIClient client =
+          SpillwayAzure.openAIClientBuilder(pool).buildClient(); // one pool per application
 
       ChatCompletions answer =
           client.getChatCompletions(

@@ -14,10 +14,11 @@ import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.ai.openai.models.CompletionsUsage;
 import com.azure.core.util.IterableStream;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.DeploymentConfig;
-import dev.spillway.azure.PoolConfig;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.DeploymentConfig;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import java.util.List;
 
 /**
@@ -58,7 +59,7 @@ public final class StreamingExample {
                             env.get(PAYGO_KEY),
                             null,
                             List.of(DeploymentConfig.of("gpt-4o", env.get(PAYGO_DEPLOYMENT)))))))) {
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();
+      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
       // tag::streaming[]
       ChatCompletionsOptions options =
           new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Tell a short story.")))

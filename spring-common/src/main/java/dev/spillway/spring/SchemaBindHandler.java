@@ -1,6 +1,6 @@
 package dev.spillway.spring;
 
-import dev.spillway.azure.InvalidPropertyException;
+import dev.spillway.pool.InvalidPropertyException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;

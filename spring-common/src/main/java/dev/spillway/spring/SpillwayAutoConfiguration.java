@@ -4,9 +4,10 @@ import com.azure.ai.openai.OpenAIAsyncClient;
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.core.credential.TokenCredential;
 import dev.spillway.PoolListener;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.PoolConfig;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -45,7 +46,7 @@ public final class SpillwayAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnSingleCandidate(SpillwayPool.class)
   public OpenAIClient openAIClient(SpillwayPool pool) {
-    return pool.openAIClientBuilder().buildClient();
+    return SpillwayAzure.openAIClientBuilder(pool).buildClient();
   }
 
   /**
@@ -59,7 +60,7 @@ public final class SpillwayAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnSingleCandidate(SpillwayPool.class)
   public OpenAIAsyncClient openAIAsyncClient(SpillwayPool pool) {
-    return pool.openAIClientBuilder().buildAsyncClient();
+    return SpillwayAzure.openAIClientBuilder(pool).buildAsyncClient();
   }
 
   /** Whether the backend sets {@code credential} (validated to be {@code entra}). */

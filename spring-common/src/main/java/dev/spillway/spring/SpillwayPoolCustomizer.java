@@ -1,6 +1,6 @@
 package dev.spillway.spring;
 
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 
 /**
  * Tweaks the auto-configured {@link SpillwayPool} in code, after the {@code spillway.*} properties,

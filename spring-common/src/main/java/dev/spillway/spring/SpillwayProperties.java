@@ -1,8 +1,8 @@
 package dev.spillway.spring;
 
 import dev.spillway.PoolSettings;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.PoolConfig;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.PoolConfig;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * binds the same document the CLI loads. The limits ({@code timeout} … {@code max-attempts}) are
  * handed to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments
  * bind straight to the adapter's {@link BackendConfig} and {@link
- * dev.spillway.azure.DeploymentConfig} records; unknown properties are rejected.
+ * dev.spillway.pool.DeploymentConfig} records; unknown properties are rejected.
  *
  * <pre>{@code
  * spillway:

@@ -1,6 +1,6 @@
 /**
  * Spring Boot auto-configuration for Spillway: binds {@code spillway.*} to the Azure adapter's
- * configuration schema and provides the shared {@link dev.spillway.azure.SpillwayPool} with the
+ * configuration schema and provides the shared {@link dev.spillway.pool.SpillwayPool} with the
  * {@code OpenAIClient} and {@code OpenAIAsyncClient} built from it.
  */
 package dev.spillway.spring;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.ChatCompletions;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.actuate.BootLineHealth;
 import dev.spillway.spring.actuate.SpillwayEndpoint;
 import dev.spillway.spring.actuate.SpillwayMeterBinder;

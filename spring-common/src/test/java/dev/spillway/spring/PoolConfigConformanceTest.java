@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
-import dev.spillway.azure.PoolConfig;
-import dev.spillway.azure.SpillwayPool;
 import dev.spillway.cli.PoolConfigLoader;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +51,11 @@ class PoolConfigConformanceTest {
               PoolConfig fromSpring = context.getBean(SpillwayProperties.class).toPoolConfig();
               assertThat(fromSpring).isEqualTo(fromCli);
 
-              BackendPool springPool = context.getBean(SpillwayPool.class).backendPool();
+              SpillwayPool springSpillway = context.getBean(SpillwayPool.class);
+              BackendPool springPool = springSpillway.backendPool();
               try (SpillwayPool cliPool = SpillwayPool.fromConfig(fromCli)) {
                 BackendPool pool = cliPool.backendPool();
+                assertThat(kinds(springSpillway)).isEqualTo(kinds(cliPool)).hasSize(3);
                 assertThat(springPool.settings()).isEqualTo(pool.settings());
                 assertThat(springPool.homeBackend().id()).isEqualTo(pool.homeBackend().id());
                 assertThat(shape(springPool.backends()))
@@ -64,7 +66,14 @@ class PoolConfigConformanceTest {
             });
   }
 
-  /** Everything of a backend but the credential object, whose kind stands for it. */
+  /** Each backend's credential kind, which stands for the credential. */
+  private static List<String> kinds(SpillwayPool pool) {
+    return pool.backendPool().backends().stream()
+        .map(b -> b.id() + "=" + pool.credentialKind(b.id()))
+        .toList();
+  }
+
+  /** Everything of a backend. */
   private static List<String> shape(List<Backend> backends) {
     return backends.stream()
         .map(
@@ -76,7 +85,6 @@ class PoolConfigConformanceTest {
                     String.valueOf(b.tier()),
                     String.valueOf(b.weight()),
                     String.valueOf(b.region()),
-                    b.credential().kind(),
                     b.deployments().toString()))
         .toList();
   }

@@ -12,8 +12,9 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredential;
 import dev.spillway.CallOutcome;
 import dev.spillway.PoolListener;
-import dev.spillway.azure.EntraCredential;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.spi.AdapterSupport;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -191,13 +192,8 @@ class SpillwayAutoConfigurationTest {
             context -> {
               chat(context.getBean(OpenAIClient.class), 5);
               assertThat(StaticToken.requests).hasPositiveValue();
-              assertThat(
-                      context
-                          .getBean(SpillwayPool.class)
-                          .snapshot()
-                          .backends()
-                          .get(0)
-                          .credentialKind())
+              SpillwayPool pool = context.getBean(SpillwayPool.class);
+              assertThat(pool.credentialKind(pool.backendPool().backends().get(0).id()))
                   .isEqualTo("entra");
             });
   }
@@ -208,15 +204,11 @@ class SpillwayAutoConfigurationTest {
         .withPropertyValues(backends.backend(0, "credential=entra").toArray(String[]::new))
         .run(
             context -> {
-              EntraCredential credential =
-                  (EntraCredential)
-                      context
-                          .getBean(SpillwayPool.class)
-                          .backendPool()
-                          .backends()
-                          .get(0)
-                          .credential();
-              assertThat(credential.tokenCredential()).isInstanceOf(DefaultAzureCredential.class);
+              SpillwayPool pool = context.getBean(SpillwayPool.class);
+              String id = pool.backendPool().backends().get(0).id();
+              // the token source shows by its class name, and only there
+              assertThat(AdapterSupport.of(pool).auth(id))
+                  .hasToString("EntraAuth[" + DefaultAzureCredential.class.getSimpleName() + "]");
             });
   }
 
@@ -263,7 +255,7 @@ class SpillwayAutoConfigurationTest {
                           null,
                           false,
                           List.of(
-                              new dev.spillway.azure.BackendConfig(
+                              new dev.spillway.pool.BackendConfig(
                                   "own",
                                   backends.simulator().resource("sim-0").baseUrl(),
                                   0,
@@ -272,7 +264,7 @@ class SpillwayAutoConfigurationTest {
                                   "key-sim-0",
                                   null,
                                   List.of(
-                                      dev.spillway.azure.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
+                                      dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
                       .toPoolConfig())
               .build();
       return pool;
@@ -285,7 +277,7 @@ class SpillwayAutoConfigurationTest {
 
     @Bean
     OpenAIClient ownClient(SpillwayPool pool) {
-      client = pool.openAIClientBuilder().buildClient();
+      client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
       return client;
     }
   }

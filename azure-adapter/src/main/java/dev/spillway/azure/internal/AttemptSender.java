@@ -6,6 +6,8 @@ import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
+import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.spi.BackendAuth;
 import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
@@ -16,7 +18,6 @@ import dev.spillway.spi.ResponseHeaders;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import reactor.core.Disposable;
@@ -40,19 +41,19 @@ abstract class AttemptSender {
 
   final InterceptedCall call;
   final HttpClient delegate;
-  final Map<String, BackendAuth> auth;
+  final AdapterSupport support;
   final Context context;
   final Duration idleTimeout;
 
   AttemptSender(
       InterceptedCall call,
       HttpClient delegate,
-      Map<String, BackendAuth> auth,
+      AdapterSupport support,
       Context context,
       Duration idleTimeout) {
     this.call = call;
     this.delegate = delegate;
-    this.auth = auth;
+    this.support = support;
     this.context = context;
     this.idleTimeout = idleTimeout;
   }
@@ -65,12 +66,12 @@ abstract class AttemptSender {
   }
 
   BackendAuth auth(Attempt attempt) {
-    return auth.get(attempt.backend().id());
+    return support.auth(attempt.backend().id());
   }
 
   Context attemptContext(Attempt attempt) {
     Context c = context.addData(RESPONSE_TIMEOUT_KEY, attempt.timeout());
-    return attempt.streaming() ? c.addData(EAGERLY_READ_KEY, false) : c;
+    return attempt.streaming() || !call.balanced() ? c.addData(EAGERLY_READ_KEY, false) : c;
   }
 
   static boolean success(int status) {
@@ -91,8 +92,15 @@ abstract class AttemptSender {
     return new AttemptResponse<>(status, view(headers), facts.errorCode(), relayed);
   }
 
-  /** A 2xx stream: relayed chunk by chunk, the handle settled when it ends. */
+  /**
+   * A 2xx stream, or the 2xx answer of a stateful operation (a file's content): relayed chunk by
+   * chunk, the handle settled when it ends. Only a balanced stream is read as server-sent events
+   * for its usage.
+   */
   AttemptResponse<HttpResponse> streamed(Attempt attempt, HttpResponse response) {
+    if (!call.balanced()) {
+      return passedThrough(attempt, response);
+    }
     CompletionHandle handle = attempt.completion();
     String backendId = attempt.backend().id();
     long promptTokens = call.facts.promptTokens();
@@ -117,8 +125,27 @@ abstract class AttemptSender {
             call.original, response, body, call.injectedUsage, handle::cancelled));
   }
 
+  private AttemptResponse<HttpResponse> passedThrough(Attempt attempt, HttpResponse response) {
+    CompletionHandle handle = attempt.completion();
+    String backendId = attempt.backend().id();
+    Flux<ByteBuffer> body =
+        response
+            .getBody()
+            .timeout(
+                idleTimeout,
+                Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
+            .doOnComplete(() -> handle.complete(null))
+            .doOnError(handle::fail)
+            .doOnCancel(handle::cancelled);
+    return new AttemptResponse<>(
+        response.getStatusCode(),
+        view(response.getHeaders()),
+        null,
+        RelayedHttpResponse.streamed(call.original, response, body, false, handle::cancelled));
+  }
+
   boolean streams(Attempt attempt, HttpResponse response) {
-    return attempt.streaming() && success(response.getStatusCode());
+    return (attempt.streaming() || !call.balanced()) && success(response.getStatusCode());
   }
 
   static ResponseHeaders view(HttpHeaders headers) {
@@ -157,17 +184,17 @@ abstract class AttemptSender {
     Sync(
         InterceptedCall call,
         HttpClient delegate,
-        Map<String, BackendAuth> auth,
+        AdapterSupport support,
         Context context,
         Duration idleTimeout) {
-      super(call, delegate, auth, context, idleTimeout);
+      super(call, delegate, support, context, idleTimeout);
     }
 
     @Override
     public AttemptResponse<HttpResponse> send(Attempt attempt) throws Exception {
       long start = System.nanoTime();
       HttpRequest request = prepare(attempt);
-      auth(attempt).applySync(request.getHeaders());
+      AzureAuth.applySync(auth(attempt), request.getHeaders());
       HttpResponse response;
       try {
         response = delegate.sendSync(request, attemptContext(attempt));
@@ -213,10 +240,10 @@ abstract class AttemptSender {
     Async(
         InterceptedCall call,
         HttpClient delegate,
-        Map<String, BackendAuth> auth,
+        AdapterSupport support,
         Context context,
         Duration idleTimeout) {
-      super(call, delegate, auth, context, idleTimeout);
+      super(call, delegate, support, context, idleTimeout);
     }
 
     @Override
@@ -225,8 +252,7 @@ abstract class AttemptSender {
           Mono.defer(
                   () -> {
                     HttpRequest request = prepare(attempt);
-                    return auth(attempt)
-                        .apply(request.getHeaders())
+                    return AzureAuth.apply(auth(attempt), request.getHeaders())
                         .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
                   })
               .flatMap(

@@ -6,9 +6,10 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import dev.spillway.Backend;
-import dev.spillway.CallRequest;
 import dev.spillway.Deployment;
 import dev.spillway.azure.SpillwayContext;
+import dev.spillway.pool.spi.Operation;
+import dev.spillway.spi.CallRequest;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLDecoder;
@@ -19,17 +20,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One request from the SDK's pipeline, read once: the logical model (the deployment segment of
- * {@code /openai/deployments/{model}/…}), the operation, the body (buffered, replayed per attempt,
- * with {@code include_usage} added when the adapter asks for stream usage) and the call settings
- * from the context. Immutable once built.
+ * One request from the SDK's pipeline, read once: its {@link Operation} (the logical model is the
+ * deployment segment of {@code /openai/deployments/{model}/…}), the body (buffered, replayed per
+ * attempt, with {@code include_usage} added when the adapter asks for stream usage) and the call
+ * settings from the context. Immutable once built.
+ *
+ * <p>azure-ai-openai sends balanced operations on deployment paths only; any other request (files,
+ * batches, assistants, and v1 paths, which this SDK does not build) is pinned to the home backend.
  */
 final class InterceptedCall {
-  static final String DEPLOYMENTS = "/openai/deployments/";
+  static final String DEPLOYMENTS = Operation.DEPLOYMENTS;
 
   final HttpRequest original;
 
-  /** The logical model, or {@code null} for a path outside {@link #DEPLOYMENTS}. */
+  /** What the request asks for. */
+  final Operation operation;
+
+  /** The logical model, or {@code null} for a call pinned to the home backend. */
   final String model;
 
   /**
@@ -49,6 +56,7 @@ final class InterceptedCall {
   private InterceptedCall(
       HttpRequest original,
       Context context,
+      Operation operation,
       String model,
       String tail,
       String rawQuery,
@@ -57,6 +65,7 @@ final class InterceptedCall {
       boolean injectedUsage) {
     this.original = original;
     this.context = context;
+    this.operation = operation;
     this.model = model;
     this.tail = tail;
     this.rawQuery = rawQuery;
@@ -71,17 +80,13 @@ final class InterceptedCall {
     String query = url.getQuery();
     BinaryData data = request.getBodyAsBinaryData();
     byte[] body = data == null ? null : data.toBytes();
-    if (!path.startsWith(DEPLOYMENTS) || path.length() == DEPLOYMENTS.length()) {
+    Operation operation = Operation.of(request.getHttpMethod().name(), path);
+    if (operation.placement() != Operation.Placement.DEPLOYMENT_IN_PATH) {
       return new InterceptedCall(
-          request, context, null, path, query, body, RequestBody.NONE, false);
+          request, context, operation, null, path, query, body, RequestBody.NONE, false);
     }
-    int end = path.indexOf('/', DEPLOYMENTS.length());
-    if (end < 0) {
-      end = path.length();
-    }
-    String model =
-        URLDecoder.decode(path.substring(DEPLOYMENTS.length(), end), StandardCharsets.UTF_8);
-    String tail = path.substring(end);
+    String model = operation.pathModel();
+    String tail = operation.tail();
     String contentType = request.getHeaders().getValue(HttpHeaderName.CONTENT_TYPE);
     boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
     RequestBody facts = json ? RequestBody.inspect(body) : RequestBody.NONE;
@@ -93,6 +98,7 @@ final class InterceptedCall {
     return new InterceptedCall(
         request,
         context,
+        operation,
         model,
         tail,
         query,
@@ -106,23 +112,13 @@ final class InterceptedCall {
     return model != null;
   }
 
-  /** The GenAI operation name of the call. */
-  String operation() {
-    switch (tail) {
-      case "/chat/completions":
-        return "chat";
-      case "/completions":
-        return "text_completion";
-      case "/embeddings":
-        return "embeddings";
-      default:
-        return tail.isEmpty() ? "unknown" : tail.substring(1).replace('/', '.');
-    }
-  }
-
-  CallRequest callRequest() {
+  /**
+   * The engine's view of the call; a call that is not balanced is pinned to {@code homeBackendId}.
+   */
+  CallRequest callRequest(String homeBackendId) {
     CallRequest.Builder b =
-        CallRequest.builder(operation(), model)
+        CallRequest.builder(operation.name(), model)
+            .pinnedTo(balanced() ? null : homeBackendId)
             .streaming(facts.streaming())
             .promptTokens(facts.promptTokens())
             .maxOutputTokens(facts.maxOutputTokens())
@@ -152,8 +148,14 @@ final class InterceptedCall {
     return b.build();
   }
 
-  /** The request of one attempt: the route's backend and deployment, the buffered body. */
+  /**
+   * The request of one attempt: the route's backend and deployment, the buffered body; for a pinned
+   * call, the path unchanged on that backend.
+   */
   HttpRequest attemptRequest(Backend backend, Deployment deployment) {
+    if (!balanced()) {
+      return copy(base(backend) + tail);
+    }
     return copy(
         base(backend)
             + DEPLOYMENTS
@@ -161,14 +163,9 @@ final class InterceptedCall {
             + tail);
   }
 
-  /** The request to the home backend, path unchanged. */
-  HttpRequest homeRequest(Backend home) {
-    return copy(base(home) + tail);
-  }
-
   private HttpRequest copy(String pathUrl) {
     HttpHeaders headers = new HttpHeaders(original.getHeaders());
-    headers.remove(BackendAuth.API_KEY);
+    headers.remove(AzureAuth.API_KEY);
     headers.remove(HttpHeaderName.AUTHORIZATION);
     HttpRequest request =
         new HttpRequest(

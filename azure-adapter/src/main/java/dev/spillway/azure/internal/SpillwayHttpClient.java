@@ -4,41 +4,39 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
-import dev.spillway.Backend;
-import dev.spillway.BackendPool;
 import dev.spillway.NoBackendAvailableException;
 import dev.spillway.azure.SpillwayThrottledException;
+import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.CallRequest;
 import java.time.Duration;
-import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
  * The azure-core {@link HttpClient} the pool's SDK clients use. The SDK's pipeline (user agent,
  * request id, user policies, logging) runs once per call; this client then runs the pool's attempt
- * loop over the real HTTP client: {@link #sendSync} through {@link BackendPool#execute} on the
- * caller's thread, {@link #send} through {@link BackendPool#executeAsync} without blocking.
+ * loop over the real HTTP client: {@link #sendSync} through {@link CallExecutor#execute} on the
+ * caller's thread, {@link #send} through {@link CallExecutor#executeAsync} without blocking.
  *
- * <p>Requests outside {@code /openai/deployments/{model}/…} (files, batches, assistants…) go to the
- * home backend once, with its auth, and are never retried elsewhere. Thread-safe.
+ * <p>Requests outside {@code /openai/deployments/{model}/…} (files, batches, assistants…) are
+ * pinned to the home backend: one attempt through the engine (an outcome, a span, the circuit),
+ * with its auth, never retried elsewhere. Thread-safe.
  */
 public final class SpillwayHttpClient implements HttpClient {
-  private final BackendPool pool;
+  private final AdapterSupport support;
   private final HttpClient delegate;
-  private final Map<String, BackendAuth> auth;
   private final Duration idleTimeout;
 
   /**
    * Creates the client.
    *
-   * @param pool the pool
+   * @param support the pool's engine and auth
    * @param delegate the real HTTP client
-   * @param auth the authentication of each backend, by id
    */
-  public SpillwayHttpClient(BackendPool pool, HttpClient delegate, Map<String, BackendAuth> auth) {
-    this.pool = pool;
+  public SpillwayHttpClient(AdapterSupport support, HttpClient delegate) {
+    this.support = support;
     this.delegate = delegate;
-    this.auth = Map.copyOf(auth);
-    this.idleTimeout = pool.settings().streamIdleTimeout();
+    this.idleTimeout = support.streamIdleTimeout();
   }
 
   @Override
@@ -51,17 +49,10 @@ public final class SpillwayHttpClient implements HttpClient {
     return Mono.defer(
         () -> {
           InterceptedCall call = InterceptedCall.of(request, context);
-          if (!call.balanced()) {
-            Backend home = pool.homeBackend();
-            HttpRequest homeRequest = call.homeRequest(home);
-            return auth.get(home.id())
-                .apply(homeRequest.getHeaders())
-                .then(Mono.defer(() -> delegate.send(homeRequest, homeContext(context))))
-                .map(response -> relay(call, response));
-          }
           AttemptSender.Async transport =
-              new AttemptSender.Async(call, delegate, auth, context, idleTimeout);
-          return Mono.fromFuture(() -> pool.executeAsync(call.callRequest(), transport))
+              new AttemptSender.Async(call, delegate, support, context, idleTimeout);
+          CallRequest callRequest = call.callRequest(support.homeBackend().id());
+          return Mono.fromFuture(() -> support.calls().executeAsync(callRequest, transport))
               .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e));
         });
   }
@@ -69,29 +60,13 @@ public final class SpillwayHttpClient implements HttpClient {
   @Override
   public HttpResponse sendSync(HttpRequest request, Context context) {
     InterceptedCall call = InterceptedCall.of(request, context);
-    if (!call.balanced()) {
-      Backend home = pool.homeBackend();
-      HttpRequest homeRequest = call.homeRequest(home);
-      auth.get(home.id()).applySync(homeRequest.getHeaders());
-      return relay(call, delegate.sendSync(homeRequest, homeContext(context)));
-    }
     AttemptSender.Sync transport =
-        new AttemptSender.Sync(call, delegate, auth, context, idleTimeout);
+        new AttemptSender.Sync(call, delegate, support, context, idleTimeout);
     try {
-      return pool.execute(call.callRequest(), transport);
+      return support.calls().execute(call.callRequest(support.homeBackend().id()), transport);
     } catch (NoBackendAvailableException e) {
       throw throttled(request, e);
     }
-  }
-
-  private Context homeContext(Context context) {
-    return context.addData(AttemptSender.RESPONSE_TIMEOUT_KEY, pool.settings().timeout());
-  }
-
-  /** The home backend's response, attached to the SDK's request (never the credentialed one). */
-  private static HttpResponse relay(InterceptedCall call, HttpResponse response) {
-    return RelayedHttpResponse.streamed(
-        call.original, response, response.getBody(), false, () -> {});
   }
 
   /**
@@ -107,6 +82,6 @@ public final class SpillwayHttpClient implements HttpClient {
 
   @Override
   public String toString() {
-    return "SpillwayHttpClient[" + pool + "]";
+    return "SpillwayHttpClient[" + support.backendPool() + "]";
   }
 }

@@ -1,8 +1,9 @@
 package dev.spillway.cli.internal;
 
 import com.azure.ai.openai.OpenAIClient;
-import dev.spillway.azure.PoolConfig;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.Simulator;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -84,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
       PoolConfig config = DemoPool.pool(simulator);
       warmUp(config);
       try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build()) {
-        OpenAIClient client = pool.openAIClientBuilder().buildClient();
+        OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
         LoadDriver driver = new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config));
         if (!json) {
           out.println(
@@ -149,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build()) {
       new LoadDriver(
-              pool.openAIClientBuilder().buildClient(),
+              SpillwayAzure.openAIClientBuilder(pool).buildClient(),
               DemoPool.MODEL,
               correlator,
               Secrets.of(config))

@@ -3,8 +3,8 @@ package dev.spillway.cli.internal;
 import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestSystemMessage;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.PoolConfig;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.PoolConfig;
 import dev.spillway.simulator.DeploymentConfig;
 import dev.spillway.simulator.LatencyModel;
 import dev.spillway.simulator.ResourceConfig;
@@ -121,7 +121,7 @@ final class DemoPool {
                       resource.apiKey(),
                       null,
                       List.of(
-                          new dev.spillway.azure.DeploymentConfig(
+                          new dev.spillway.pool.DeploymentConfig(
                               MODEL, MODEL, ptu, resource.deployments().get(0).tpm(), null)));
                 })
             .toList());

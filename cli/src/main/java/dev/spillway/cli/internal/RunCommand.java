@@ -3,9 +3,10 @@ package dev.spillway.cli.internal;
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
-import dev.spillway.azure.PoolConfig;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.cli.PoolConfigLoader;
+import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             "--model '" + model + "': no backend of " + config + " serves it; they serve " + models,
             null);
       }
-      OpenAIClient client = pool.openAIClientBuilder().buildClient();
+      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
       LoadDriver driver = new LoadDriver(client, model, correlator, Secrets.of(poolConfig));
       LoadDriver.Plan plan =
           rate == null

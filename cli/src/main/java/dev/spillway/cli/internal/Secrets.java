@@ -1,7 +1,7 @@
 package dev.spillway.cli.internal;
 
-import dev.spillway.azure.BackendConfig;
-import dev.spillway.azure.PoolConfig;
+import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.PoolConfig;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;

@@ -65,7 +65,7 @@ class DemoDisplayTest {
   private static BackendSnapshot backend(
       String id, int tier, CircuitState circuit, RouteSnapshot route) {
     return new BackendSnapshot(
-        id, "http://127.0.0.1:1", tier, 1, null, "api-key", true, circuit, null, List.of(route));
+        id, "http://127.0.0.1:1", tier, 1, null, true, circuit, null, List.of(route));
   }
 
   private static RouteSnapshot route(

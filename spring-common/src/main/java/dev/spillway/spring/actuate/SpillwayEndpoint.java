@@ -5,7 +5,7 @@ import dev.spillway.CircuitState;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.RouteSnapshot;
 import dev.spillway.RouteState;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -52,7 +52,7 @@ public final class SpillwayEndpoint {
    */
   @ReadOperation
   public PoolDescriptor snapshot() {
-    return PoolDescriptor.of(pool.snapshot());
+    return PoolDescriptor.of(pool.snapshot(), pool);
   }
 
   /**
@@ -66,7 +66,7 @@ public final class SpillwayEndpoint {
     return pool.snapshot().backends().stream()
         .filter(b -> b.id().equals(backendId))
         .findFirst()
-        .map(BackendDescriptor::of)
+        .map(b -> BackendDescriptor.of(b, pool))
         .orElse(null);
   }
 
@@ -101,9 +101,9 @@ public final class SpillwayEndpoint {
    */
   public record PoolDescriptor(String takenAt, Counters totals, List<BackendDescriptor> backends) {
 
-    static PoolDescriptor of(PoolSnapshot snapshot) {
+    static PoolDescriptor of(PoolSnapshot snapshot, SpillwayPool pool) {
       List<BackendDescriptor> backends =
-          snapshot.backends().stream().map(BackendDescriptor::of).toList();
+          snapshot.backends().stream().map(b -> BackendDescriptor.of(b, pool)).toList();
       Counters totals =
           backends.stream()
               .flatMap(b -> b.routes().stream())
@@ -141,14 +141,14 @@ public final class SpillwayEndpoint {
       int outstanding,
       List<RouteDescriptor> routes) {
 
-    static BackendDescriptor of(BackendSnapshot backend) {
+    static BackendDescriptor of(BackendSnapshot backend, SpillwayPool pool) {
       return new BackendDescriptor(
           backend.id(),
           backend.endpoint(),
           backend.tier(),
           backend.weight(),
           backend.region(),
-          backend.credentialKind(),
+          pool.credentialKind(backend.id()),
           backend.enabled(),
           backend.circuit(),
           text(backend.circuitOpenUntil()),

@@ -9,7 +9,7 @@ import dev.spillway.CoolDownReason;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.RouteSnapshot;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package dev.spillway.spring.actuate;
 
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.SpillwayAutoConfiguration;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.ai.openai.OpenAIClient;
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.SimulatedBackends;
 import dev.spillway.spring.SpillwayAutoConfiguration;
 import dev.spillway.spring.SpillwayPoolCustomizer;

@@ -1,6 +1,6 @@
 package dev.spillway.spring.boot4;
 
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.internal.PoolHealth;
 import java.util.Objects;
 import org.springframework.boot.health.contributor.Health;

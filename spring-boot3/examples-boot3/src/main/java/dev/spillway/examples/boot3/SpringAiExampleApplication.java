@@ -1,6 +1,7 @@
 package dev.spillway.examples.boot3;
 
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.SpillwayPool;
 import org.springframework.ai.azure.openai.AzureOpenAiChatModel;
 import org.springframework.ai.azure.openai.AzureOpenAiChatOptions;
 import org.springframework.ai.chat.model.ChatModel;
@@ -43,7 +44,7 @@ public class SpringAiExampleApplication {
   @Bean
   AzureOpenAiChatModel chatModel(SpillwayPool pool) {
     return AzureOpenAiChatModel.builder()
-        .openAIClientBuilder(pool.openAIClientBuilder())
+        .openAIClientBuilder(SpillwayAzure.openAIClientBuilder(pool))
         .defaultOptions(
             AzureOpenAiChatOptions.builder().deploymentName("gpt-4o").build()) // logical model
         .build();

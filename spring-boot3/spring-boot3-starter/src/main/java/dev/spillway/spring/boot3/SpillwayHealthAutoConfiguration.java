@@ -1,6 +1,6 @@
 package dev.spillway.spring.boot3;
 
-import dev.spillway.azure.SpillwayPool;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.SpillwayAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;

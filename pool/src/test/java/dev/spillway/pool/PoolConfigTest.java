@@ -1,4 +1,4 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import dev.spillway.Backend;
-import dev.spillway.BackendSnapshot;
-import dev.spillway.Credential;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.spi.AdapterSupport;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -77,10 +76,8 @@ class PoolConfigTest {
           .containsExactly(new Deployment("gpt-4o", "gpt4o-ptu", true, 300_000, 0));
       Backend payg = pool.backendPool().backends().get(1);
       assertThat(payg.weight()).isEqualTo(Backend.DEFAULT_WEIGHT);
-      assertThat(payg.credential()).isInstanceOf(EntraCredential.class);
-      assertThat(pool.snapshot().backends())
-          .extracting(BackendSnapshot::credentialKind)
-          .containsExactly("api-key", "entra");
+      assertThat(pool.credentialKind("sweden-ptu")).isEqualTo("api-key");
+      assertThat(pool.credentialKind("eastus-paygo")).isEqualTo("entra");
     }
   }
 
@@ -215,9 +212,9 @@ class PoolConfigTest {
             .backend(
                 Backend.builder("a")
                     .endpoint("http://example.com")
-                    .credential(Credential.apiKey("k"))
                     .deployment("gpt-4o", "d")
-                    .build());
+                    .build(),
+                Credential.apiKey("k"));
     assertThatThrownBy(code::build)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("backend 'a': endpoint must use https");
@@ -227,27 +224,51 @@ class PoolConfigTest {
   }
 
   @Test
-  void unknownCredentialKindsAreRefused() {
-    Credential custom = () -> "custom";
-    assertThatThrownBy(
-            () ->
-                SpillwayPool.builder()
-                    .backend(
-                        Backend.builder("a")
-                            .endpoint("https://a")
-                            .credential(custom)
-                            .deployment("gpt-4o", "d")
-                            .build())
-                    .build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("backend 'a': credential kind 'custom' is not supported");
+  void entraCredentialShowsNoSecret() {
+    assertThat(Credential.entra(TOKENS).toString()).startsWith("Entra[").doesNotContain("t]");
+    assertThat(Credential.entra(TOKENS).kind()).isEqualTo("entra");
+  }
+
+  private static final String SECRET = "sk-very-secret-0123456789";
+
+  @Test
+  void noToStringShowsTheKey() {
+    Credential key = Credential.apiKey(SECRET);
+    Credential supplied = Credential.apiKey(() -> SECRET);
+    Backend backend =
+        Backend.builder("a")
+            .endpoint("https://a.openai.azure.com")
+            .deployment("gpt-4o", "d")
+            .build();
+
+    assertThat(key).hasToString("ApiKey[***]");
+    assertThat(supplied).hasToString("ApiKey[***]");
+    assertThat(key.currentKey()).isEqualTo(SECRET);
+    try (SpillwayPool pool = SpillwayPool.builder().backend(backend, key).build()) {
+      AdapterSupport support = AdapterSupport.of(pool);
+      for (Object o :
+          List.of(
+              backend,
+              key,
+              supplied,
+              pool,
+              pool.snapshot(),
+              support,
+              support.auth("a"),
+              support.auth("a").header())) {
+        assertThat(o.toString()).doesNotContain(SECRET).doesNotContain("very-secret");
+      }
+      assertThat(support.auth("a").header().value()).isEqualTo(SECRET);
+    }
   }
 
   @Test
-  void entraCredentialShowsNoSecret() {
-    assertThat(EntraCredential.of(TOKENS).toString())
-        .startsWith("EntraCredential[")
-        .doesNotContain("t]");
-    assertThat(EntraCredential.of(TOKENS).kind()).isEqualTo("entra");
+  void aBlankKeyIsRejectedWithoutEchoingIt() {
+    assertThatThrownBy(() -> Credential.apiKey("  "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'key' cannot be null or blank.");
+    assertThatThrownBy(() -> Credential.apiKey(() -> "").currentKey())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("API key supplier returned no key.");
   }
 }

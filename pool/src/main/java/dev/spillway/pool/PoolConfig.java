@@ -1,7 +1,7 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
 import dev.spillway.PoolSettings;
-import dev.spillway.azure.internal.Endpoints;
+import dev.spillway.pool.internal.Endpoints;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

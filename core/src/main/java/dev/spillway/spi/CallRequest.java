@@ -1,4 +1,4 @@
-package dev.spillway;
+package dev.spillway.spi;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,6 +21,7 @@ public final class CallRequest {
   private final Map<String, String> tags;
   private final Duration timeout;
   private final boolean returnLastResponse;
+  private final String pinnedBackend;
 
   private CallRequest(Builder b) {
     this.operation = b.operation;
@@ -32,6 +33,7 @@ public final class CallRequest {
     this.tags = Map.copyOf(b.tags);
     this.timeout = b.timeout;
     this.returnLastResponse = b.returnLastResponse;
+    this.pinnedBackend = b.pinnedBackend;
   }
 
   /**
@@ -39,7 +41,8 @@ public final class CallRequest {
    *
    * @param operation the GenAI operation name: {@code chat}, {@code text_completion}, {@code
    *     embeddings}
-   * @param model the logical model
+   * @param model the logical model; may be {@code null} only for a call {@linkplain
+   *     Builder#pinnedTo pinned} to one backend (a stateful operation names no model)
    * @return a builder
    */
   public static Builder builder(String operation, String model) {
@@ -54,7 +57,7 @@ public final class CallRequest {
   }
 
   /**
-   * @return the logical model
+   * @return the logical model, or {@code null} for a pinned call that names none
    */
   public String model() {
     return model;
@@ -115,12 +118,22 @@ public final class CallRequest {
     return returnLastResponse;
   }
 
+  /**
+   * The backend a stateful operation is pinned to: the call is a single-route call on that backend,
+   * one attempt, never retried elsewhere.
+   *
+   * @return the backend id, or {@code null} for a load-balanced call
+   */
+  public String pinnedBackend() {
+    return pinnedBackend;
+  }
+
   @Override
   public String toString() {
     return "CallRequest["
         + operation
         + " "
-        + model
+        + (pinnedBackend == null ? model : model + " pinned to " + pinnedBackend)
         + (streaming ? " stream" : "")
         + ", promptTokens="
         + promptTokens
@@ -140,10 +153,11 @@ public final class CallRequest {
     private final Map<String, String> tags = new LinkedHashMap<>();
     private Duration timeout;
     private boolean returnLastResponse;
+    private String pinnedBackend;
 
     private Builder(String operation, String model) {
       this.operation = Objects.requireNonNull(operation, "'operation' cannot be null.");
-      this.model = Objects.requireNonNull(model, "'model' cannot be null.");
+      this.model = model;
     }
 
     /**
@@ -247,11 +261,28 @@ public final class CallRequest {
     }
 
     /**
+     * Pins the call to one backend, as for a stateful operation (files, batches, assistants…): one
+     * attempt on that backend's single route, with the call's whole deadline to the first byte, its
+     * circuit honoured, never retried elsewhere.
+     *
+     * @param backendId the backend, or {@code null} for a load-balanced call
+     * @return this builder
+     */
+    public Builder pinnedTo(String backendId) {
+      this.pinnedBackend = backendId;
+      return this;
+    }
+
+    /**
      * Builds the request.
      *
      * @return the request
+     * @throws IllegalStateException if the call is load-balanced and names no model
      */
     public CallRequest build() {
+      if (model == null && pinnedBackend == null) {
+        throw new IllegalStateException("a load-balanced call needs a model");
+      }
       return new CallRequest(this);
     }
   }

@@ -1,4 +1,4 @@
-package dev.spillway.azure.internal;
+package dev.spillway.pool.internal;
 
 import java.net.InetAddress;
 import java.net.URI;

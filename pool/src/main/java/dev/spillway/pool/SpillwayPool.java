@@ -1,23 +1,25 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
-import com.azure.ai.openai.OpenAIClientBuilder;
-import com.azure.core.credential.KeyCredential;
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
-import dev.spillway.Credential;
+import dev.spillway.DelayScheduler;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.Ticker;
-import dev.spillway.azure.internal.BackendAuth;
-import dev.spillway.azure.internal.Endpoints;
-import dev.spillway.azure.internal.NoRetryPolicy;
-import dev.spillway.azure.internal.SpillwayHttpClient;
+import dev.spillway.pool.internal.Auths;
+import dev.spillway.pool.internal.Endpoints;
+import dev.spillway.pool.internal.PoolParts;
+import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.spi.BackendAuth;
+import dev.spillway.spi.CallExecutor;
+import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,44 +30,38 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A pool of Azure OpenAI backends that the standard {@code OpenAIClient} and {@code
- * OpenAIAsyncClient} use as one endpoint.
+ * A pool of Azure OpenAI backends, with each backend's credential, that SDK clients use as one
+ * endpoint. Build one per application and share it: the clients of every SDK adapter built from it
+ * (the Azure adapter's {@code OpenAIClient}, openai-java's) share its cool-downs, latency, circuits
+ * and counters.
  *
  * <pre>{@code
  * SpillwayPool pool = SpillwayPool.builder()
  *     .backend(Backend.builder("sweden-ptu").endpoint("https://a.openai.azure.com").tier(0)
- *         .credential(Credential.apiKey(() -> System.getenv("PTU_KEY")))
- *         .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000)).build())
+ *         .deployment(Deployment.ptu("gpt-4o", "gpt4o-ptu", 300_000)).build(),
+ *         Credential.apiKey(() -> System.getenv("PTU_KEY")))
  *     .backend(Backend.builder("eastus-paygo").endpoint("https://b.openai.azure.com").tier(1)
- *         .credential(EntraCredential.of(new DefaultAzureCredentialBuilder().build()))
- *         .deployment("gpt-4o", "gpt-4o").build())
+ *         .deployment("gpt-4o", "gpt-4o").build(),
+ *         Credential.entra(new DefaultAzureCredentialBuilder().build()))
  *     .build();                                   // or SpillwayPool.fromConfig(poolConfig)
- * OpenAIClient client = pool.openAIClientBuilder().buildClient();
- * client.getChatCompletions("gpt-4o", options);   // "gpt-4o" is the logical model
+ * OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
  * }</pre>
  *
- * <p>The deployment name in the SDK call is the <em>logical model</em>: each attempt goes to a
- * route serving it, with that route's deployment name, and the backend's own credential. Calls
- * outside {@code /openai/deployments/{model}/…} (files, batches, assistants…) go to the {@linkplain
- * BackendPool#homeBackend() home backend} only.
- *
- * <p>Build one pool per application and share it; every client built from it shares its state.
- * Thread-safe. {@link #close()} stops the pool's scheduler thread; it does not close the HTTP
- * client.
+ * <p>Thread-safe. {@link #close()} stops the pool's scheduler thread; it closes no HTTP client.
  */
 public final class SpillwayPool implements AutoCloseable {
-  /** The endpoint the returned client builders carry; every attempt replaces it. */
-  static final String PLACEHOLDER_ENDPOINT = "https://spillway.invalid";
-
-  /** The key the returned client builders carry; every attempt replaces its header. */
-  static final String PLACEHOLDER_KEY = "spillway-placeholder-key";
+  static {
+    PoolParts.register(pool -> pool.support);
+  }
 
   private final BackendPool pool;
-  private final SpillwayHttpClient httpClient;
+  private final Map<String, BackendAuth> auth;
+  private final AdapterSupport support;
 
-  private SpillwayPool(BackendPool pool, SpillwayHttpClient httpClient) {
+  private SpillwayPool(BackendPool pool, Map<String, BackendAuth> auth) {
     this.pool = pool;
-    this.httpClient = httpClient;
+    this.auth = Map.copyOf(auth);
+    this.support = new Support(pool, this.auth);
   }
 
   /**
@@ -90,27 +86,6 @@ public final class SpillwayPool implements AutoCloseable {
   }
 
   /**
-   * A new {@link OpenAIClientBuilder} bound to this pool: a placeholder https endpoint, this pool's
-   * HTTP client, the SDK's retry step replaced by a silent pass-through (Spillway retries: exactly
-   * one HTTP request per attempt) and a placeholder key whose header each attempt replaces with the
-   * chosen backend's credential.
-   *
-   * <p>Every other SDK option ({@code serviceVersion}, {@code httpLogOptions}, {@code addPolicy},
-   * {@code clientOptions}, {@code configuration}) remains available. Do not call {@code endpoint},
-   * {@code credential}, {@code httpClient}, {@code pipeline}, {@code retryOptions} or {@code
-   * retryPolicy} on it: they would take the client out of the pool.
-   *
-   * @return a new builder, one per call
-   */
-  public OpenAIClientBuilder openAIClientBuilder() {
-    return new OpenAIClientBuilder()
-        .endpoint(PLACEHOLDER_ENDPOINT)
-        .credential(new KeyCredential(PLACEHOLDER_KEY))
-        .httpClient(httpClient)
-        .retryPolicy(new NoRetryPolicy());
-  }
-
-  /**
    * The engine: models, settings, {@code disableBackend}/{@code enableBackend}, the home backend.
    *
    * @return the core pool
@@ -126,6 +101,25 @@ public final class SpillwayPool implements AutoCloseable {
    */
   public PoolSnapshot snapshot() {
     return pool.snapshot();
+  }
+
+  /**
+   * How a backend authenticates, without its secret.
+   *
+   * @param backendId the backend
+   * @return {@value Credential#API_KEY} or {@value Credential#ENTRA}
+   * @throws IllegalArgumentException if the pool has no such backend
+   */
+  public String credentialKind(String backendId) {
+    return authOf(auth, backendId).kind();
+  }
+
+  private static BackendAuth authOf(Map<String, BackendAuth> auth, String backendId) {
+    BackendAuth a = auth.get(backendId);
+    if (a == null) {
+      throw new IllegalArgumentException("no backend '" + backendId + "' in the pool");
+    }
+    return a;
   }
 
   /** Stops the pool's scheduler thread. Calls in flight are not interrupted. */
@@ -147,14 +141,13 @@ public final class SpillwayPool implements AutoCloseable {
     private final BackendPool.Builder core = BackendPool.builder();
 
     /**
-     * The backends in the order they were added; a configured backend gets its credential when the
-     * pool is built, from the Entra credential then known.
+     * The backends and their credentials in the order they were added; a configured backend gets
+     * its credential when the pool is built, from the Entra credential then known.
      */
-    private final List<Function<Supplier<TokenCredential>, Backend>> backends = new ArrayList<>();
+    private final List<Function<Supplier<TokenCredential>, Member>> backends = new ArrayList<>();
 
     private PoolSettings settings = PoolSettings.DEFAULTS;
     private boolean allowInsecureHttp;
-    private HttpClient httpClient;
     private TokenCredential entraCredential;
 
     private Builder() {}
@@ -180,23 +173,25 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * Adds a backend. Its credential is a {@link Credential#apiKey(java.util.function.Supplier)
-     * Credential.apiKey} (the supplier is read on every attempt, so a rotated key is used at once)
-     * or an {@link EntraCredential}.
+     * Adds a backend with its credential: {@link Credential#apiKey(Supplier)} (the supplier is read
+     * on every attempt, so a rotated key is used at once) or {@link Credential#entra}.
      *
      * @param backend the backend
+     * @param credential how it authenticates
      * @return this builder
      */
-    public Builder backend(Backend backend) {
-      Objects.requireNonNull(backend, "'backend' cannot be null.");
-      backends.add(entra -> backend);
+    public Builder backend(Backend backend, Credential credential) {
+      Member member =
+          new Member(
+              Objects.requireNonNull(backend, "'backend' cannot be null."),
+              Objects.requireNonNull(credential, "'credential' cannot be null."));
+      backends.add(entra -> member);
       return this;
     }
 
     /**
      * The limits and time constants (default {@link PoolSettings#DEFAULTS}); replaces those of a
-     * configuration applied before. A call can set its own deadline with {@link
-     * SpillwayContext#TIMEOUT}.
+     * configuration applied before. An adapter may let a call set its own deadline.
      *
      * @param settings the settings
      * @return this builder
@@ -294,14 +289,36 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * The HTTP client that sends the attempts (default: azure-core's default, Netty). Its own
-     * retries, if any, should be off.
+     * The wall clock, used to read HTTP dates and to date snapshots (default UTC system); for tests
+     * that drive time.
      *
-     * @param httpClient the client
+     * @param clock the clock
      * @return this builder
      */
-    public Builder httpClient(HttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "'httpClient' cannot be null.");
+    public Builder clock(Clock clock) {
+      core.clock(clock);
+      return this;
+    }
+
+    /**
+     * The scheduler of waits and attempt timeouts (default: one daemon thread owned by the pool).
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(DelayScheduler scheduler) {
+      core.scheduler(scheduler);
+      return this;
+    }
+
+    /**
+     * Where cool-downs, circuits and the admission ledger are kept (default in memory).
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder stateStore(PoolStateStore store) {
+      core.stateStore(store);
       return this;
     }
 
@@ -324,37 +341,35 @@ public final class SpillwayPool implements AutoCloseable {
      * @return the pool
      * @throws IllegalStateException if no backend was added, ids repeat, the home backend is
      *     unknown, a backend uses plain http to a host other than loopback without {@link
-     *     #allowInsecureHttp}, or a credential is neither an API key nor an {@link EntraCredential}
+     *     #allowInsecureHttp}
      */
     public SpillwayPool build() {
       Supplier<TokenCredential> entra = new EntraSupplier(entraCredential);
       Map<String, BackendAuth> auth = new LinkedHashMap<>();
-      for (Function<Supplier<TokenCredential>, Backend> entry : backends) {
-        Backend backend = entry.apply(entra);
+      for (Function<Supplier<TokenCredential>, Member> entry : backends) {
+        Member member = entry.apply(entra);
+        Backend backend = member.backend;
         try {
           Endpoints.requireValid(backend.id(), backend.endpoint());
           Endpoints.requireSecure(backend.id(), backend.endpoint(), allowInsecureHttp);
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException(e.getMessage(), e);
         }
-        auth.put(backend.id(), BackendAuth.of(backend));
+        auth.put(backend.id(), Auths.of(member.credential));
         core.backend(backend);
       }
-      BackendPool pool = core.settings(settings).build();
-      HttpClient delegate = httpClient != null ? httpClient : HttpClient.createDefault();
-      return new SpillwayPool(pool, new SpillwayHttpClient(pool, delegate, auth));
+      return new SpillwayPool(core.settings(settings).build(), auth);
     }
 
-    private static Backend toBackend(BackendConfig config, Supplier<TokenCredential> entra) {
+    private static Member toBackend(BackendConfig config, Supplier<TokenCredential> entra) {
       Credential credential =
-          config.usesEntra() ? EntraCredential.of(entra.get()) : Credential.apiKey(config.apiKey());
+          config.usesEntra() ? Credential.entra(entra.get()) : Credential.apiKey(config.apiKey());
       Backend.Builder b =
           Backend.builder(config.id())
               .endpoint(config.endpoint().trim())
               .tier(config.tier() == null ? 0 : config.tier())
               .weight(config.weight() == null ? Backend.DEFAULT_WEIGHT : config.weight())
-              .region(config.region())
-              .credential(credential);
+              .region(config.region());
       for (DeploymentConfig d : config.deployments()) {
         b.deployment(
             new Deployment(
@@ -364,7 +379,56 @@ public final class SpillwayPool implements AutoCloseable {
                 d.tpm() == null ? 0 : d.tpm(),
                 d.rpm() == null ? 0 : d.rpm()));
       }
-      return b.build();
+      return new Member(b.build(), credential);
+    }
+  }
+
+  /** A backend and its credential. */
+  private static final class Member {
+    final Backend backend;
+    final Credential credential;
+
+    Member(Backend backend, Credential credential) {
+      this.backend = backend;
+      this.credential = credential;
+    }
+  }
+
+  /** What adapters get from the pool; see {@link AdapterSupport#of}. */
+  private static final class Support implements AdapterSupport {
+    private final BackendPool pool;
+    private final CallExecutor calls;
+    private final Map<String, BackendAuth> auth;
+
+    Support(BackendPool pool, Map<String, BackendAuth> auth) {
+      this.pool = pool;
+      this.calls = CallExecutor.of(pool);
+      this.auth = auth;
+    }
+
+    @Override
+    public BackendPool backendPool() {
+      return pool;
+    }
+
+    @Override
+    public CallExecutor calls() {
+      return calls;
+    }
+
+    @Override
+    public BackendAuth auth(String backendId) {
+      return authOf(auth, backendId);
+    }
+
+    @Override
+    public Duration streamIdleTimeout() {
+      return pool.settings().streamIdleTimeout();
+    }
+
+    @Override
+    public String toString() {
+      return "AdapterSupport" + pool.backends().stream().map(Backend::id).toList();
     }
   }
 

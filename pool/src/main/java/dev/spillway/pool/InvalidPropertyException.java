@@ -1,4 +1,4 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
 /**
  * A configuration value the schema refuses, with the property path of the value at fault relative

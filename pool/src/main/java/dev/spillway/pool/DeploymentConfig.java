@@ -1,4 +1,4 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
 /**
  * One deployment of a backend in the configuration schema: {@code

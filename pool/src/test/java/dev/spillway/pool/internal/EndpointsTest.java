@@ -1,4 +1,4 @@
-package dev.spillway.azure.internal;
+package dev.spillway.pool.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

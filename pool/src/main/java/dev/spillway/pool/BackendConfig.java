@@ -1,6 +1,6 @@
-package dev.spillway.azure;
+package dev.spillway.pool;
 
-import dev.spillway.azure.internal.Endpoints;
+import dev.spillway.pool.internal.Endpoints;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
