@@ -10,11 +10,16 @@ import dev.spillway.pool.PoolConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PoolConfigLoaderTest {
   static final String CANARY = "canary-key-7f3a9c";
@@ -167,7 +172,10 @@ class PoolConfigLoaderTest {
     assertThat(e.source()).isEqualTo("pool.yaml");
     assertThat(e.property()).isEqualTo("spillway.backends[0].endpoint");
     assertThat(e.line()).isEqualTo(3);
-    assertThat(e.getMessage()).isEqualTo("pool.yaml:3: spillway.backends[0].endpoint: is required");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "pool.yaml:3: spillway.backends[0].endpoint: backend 'a': endpoint cannot be null or"
+                + " blank.");
   }
 
   @Test
@@ -181,11 +189,11 @@ class PoolConfigLoaderTest {
   }
 
   @Test
-  void negativeTierIsReportedAtItsBackend() {
+  void negativeTierIsReportedAtItsOwnLine() {
     PoolConfigException e = failure(backend("tier: -1"));
 
-    assertThat(e.property()).isEqualTo("spillway.backends[0]");
-    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.property()).isEqualTo("spillway.backends[0].tier");
+    assertThat(e.line()).isEqualTo(7);
     assertThat(e.problem()).isEqualTo("backend 'a': tier must be >= 0, was -1");
   }
 
@@ -218,7 +226,10 @@ class PoolConfigLoaderTest {
 
     assertThat(e.property()).isEqualTo("spillway.backends[1].tierr");
     assertThat(e.line()).isEqualTo(9);
-    assertThat(e.problem()).startsWith("unknown property; expected one of id, endpoint, tier,");
+    assertThat(e.problem())
+        .isEqualTo(
+            "unknown property; expected one of api-key, credential, deployments, endpoint, id,"
+                + " region, tier, weight");
   }
 
   @Test
@@ -258,7 +269,7 @@ class PoolConfigLoaderTest {
 
     assertThat(e.property()).isEqualTo("spillway.backends[1].id");
     assertThat(e.line()).isEqualTo(7);
-    assertThat(e.problem()).isEqualTo("backend id 'same' is already used by spillway.backends[0]");
+    assertThat(e.problem()).isEqualTo("backend id 'same' is used twice.");
   }
 
   @Test
@@ -273,9 +284,11 @@ class PoolConfigLoaderTest {
   @Test
   void structuralMistakesAreNamed() {
     assertThat(failure("spillway:\n  backends: none\n").problem())
-        .isEqualTo("expected a list, found a single value");
+        .isEqualTo("expected a list, was 'none'");
     assertThat(failure("spillway:\n  backends: []\n").problem())
-        .isEqualTo("must list at least one entry");
+        .isEqualTo("backends must list at least one backend.");
+    assertThat(failure("spillway:\n  backends:\n    - id: a\n      region: [x]\n").problem())
+        .isEqualTo("expected a single value, found a list");
     assertThat(failure("").problem()).isEqualTo("the document is empty");
     assertThat(failure(backend("deployments: [{ model: m, deployment: d, ptu: maybe }]")).problem())
         .isEqualTo("expected true or false, was 'maybe'");
@@ -305,10 +318,148 @@ class PoolConfigLoaderTest {
 
     assertThatThrownBy(() -> PoolConfigLoader.load(file))
         .isInstanceOf(PoolConfigException.class)
-        .hasMessage(file + ":3: spillway.backends[0].endpoint: is required");
+        .hasMessage(
+            file
+                + ":3: spillway.backends[0].endpoint: backend 'a': endpoint cannot be null or"
+                + " blank.");
     assertThatThrownBy(() -> PoolConfigLoader.load(dir.resolve("missing.yaml")))
         .isInstanceOf(PoolConfigException.class)
         .hasMessageContaining("missing.yaml: cannot read the file (NoSuchFileException)");
+  }
+
+  @Test
+  void eachKindOfErrorPointsAtTheLineOfTheValueAtFault() {
+    String twoBackends =
+        """
+        spillway:
+          timeout: 30s
+          backends:
+            - id: a
+              endpoint: https://a.openai.azure.com
+              api-key: ${AOAI_PTU_KEY}
+              deployments: [{ model: gpt-4o, deployment: d }]
+            - id: b
+              tier: 1
+              endpoint: http://b.example.com
+              api-key: ${AOAI_PAYGO_KEY}
+              deployments:
+                - model: gpt-4o
+                  deployment: d
+                  tpm: 1000
+        """;
+
+    // The pool's own check (https), at the endpoint of the second backend.
+    assertThat(failure(twoBackends).getMessage())
+        .isEqualTo(
+            "pool.yaml:10: spillway.backends[1].endpoint: backend 'b': endpoint must use https"
+                + " (plain http is allowed only to loopback, or with allow-insecure-http), was"
+                + " 'http://b.example.com'");
+    String valid = twoBackends.replace("http://b.example", "https://b.example");
+    // A backend's own check.
+    assertThat(failure(valid.replace("tier: 1", "tier: -3")).getMessage())
+        .isEqualTo(
+            "pool.yaml:9: spillway.backends[1].tier: backend 'b': tier must be >= 0, was -3");
+    // A deployment's own check, inside a list inside a list.
+    assertThat(failure(valid.replace("tpm: 1000", "tpm: -1000")).getMessage())
+        .isEqualTo(
+            "pool.yaml:15: spillway.backends[1].deployments[0].tpm: deployment 'd': tpm must be"
+                + " >= 0, was -1000");
+    // A setting's check.
+    assertThat(failure(valid.replace("timeout: 30s", "timeout: -1s")).getMessage())
+        .startsWith("pool.yaml:2: spillway.timeout: timeout must be > 0");
+    // A type error.
+    assertThat(failure(valid.replace("tier: 1", "tier: one")).getMessage())
+        .isEqualTo("pool.yaml:9: spillway.backends[1].tier: expected a whole number, was 'one'");
+    // An unknown key.
+    assertThat(failure(valid.replace("tpm: 1000", "tpn: 1000")).getMessage())
+        .isEqualTo(
+            "pool.yaml:15: spillway.backends[1].deployments[0].tpn: unknown property; expected"
+                + " one of deployment, model, ptu, rpm, tpm");
+    // An unset variable.
+    assertThat(failure(valid.replace("AOAI_PAYGO_KEY", "AOAI_UNSET")).getMessage())
+        .isEqualTo(
+            "pool.yaml:11: spillway.backends[1].api-key: environment variable AOAI_UNSET is not"
+                + " set");
+  }
+
+  /**
+   * The secret {@link #CANARY} (the value of {@code AOAI_PTU_KEY}, also every backend's api-key) is
+   * put in each field of the schema in turn, with whatever else makes the document fail where that
+   * field's value would be quoted: no message, problem or cause ever holds it, and the value at
+   * fault is shown as written.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("canaryInEveryField")
+  void aSecretPutInAnyFieldIsNeverEchoed(String field, String yaml) {
+    PoolConfigException e = failure(yaml);
+
+    StringBuilder everything = new StringBuilder(e.problem()).append('\n');
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      everything.append(t).append('\n');
+    }
+    assertThat(everything.toString()).doesNotContain(CANARY).contains("${AOAI_PTU_KEY}");
+  }
+
+  static Stream<Arguments> canaryInEveryField() {
+    String key = "${AOAI_PTU_KEY}";
+    String pool = backend("region: x").substring("spillway:\n".length());
+    List<Arguments> cases = new ArrayList<>();
+    for (String setting :
+        List.of(
+            "timeout",
+            "attempt-timeout",
+            "stream-attempt-timeout",
+            "stream-idle-timeout",
+            "max-attempts",
+            "home-backend",
+            "allow-insecure-http")) {
+      cases.add(Arguments.of(setting, "spillway:\n  " + setting + ": " + key + "\n" + pool));
+    }
+    cases.add(Arguments.of("backends", "spillway:\n  backends: " + key + "\n"));
+    cases.add(Arguments.of("id", backend("weight: -1").replace("- id: a", "- id: " + key)));
+    cases.add(Arguments.of("endpoint", backend("endpoint: " + key)));
+    cases.add(
+        Arguments.of("endpoint (in a URL)", backend("endpoint: http://" + key + ".example.com")));
+    cases.add(Arguments.of("tier", backend("tier: " + key)));
+    cases.add(Arguments.of("weight", backend("weight: " + key)));
+    cases.add(
+        Arguments.of(
+            "credential",
+            backend("credential: " + key).replace("      api-key: ${AOAI_PTU_KEY}\n", "")));
+    cases.add(Arguments.of("deployments", backend("deployments: " + key)));
+    String deployments = "deployments:\n        - model: m\n          deployment: d\n";
+    for (String field : List.of("ptu", "tpm", "rpm")) {
+      cases.add(Arguments.of(field, backend(deployments + "          " + field + ": " + key)));
+    }
+    cases.add(
+        Arguments.of(
+            "model",
+            backend(
+                deployments.replace("model: m", "model: " + key)
+                    + "        - model: "
+                    + key
+                    + "\n          deployment: e")));
+    cases.add(
+        Arguments.of(
+            "deployment",
+            backend(
+                deployments.replace("deployment: d", "deployment: " + key) + "          tpm: -1")));
+    cases.add(
+        Arguments.of(
+            "api-key itself, as a number",
+            backend("tier: " + key).replace("api-key: ${AOAI_PTU_KEY}", "api-key: " + CANARY)));
+    return cases.stream();
+  }
+
+  @Test
+  void aKeyWrittenInClearIsMaskedInAnyOtherField() {
+    String literal = "sk-literal-canary-0042";
+    PoolConfigException e =
+        failure(
+            backend("tier: " + literal).replace("api-key: ${AOAI_PTU_KEY}", "api-key: " + literal));
+
+    assertThat(e.getMessage())
+        .isEqualTo("pool.yaml:7: spillway.backends[0].tier: expected a whole number, was '***'");
   }
 
   /** A one-backend document with {@code line} added as the backend's last property (line 7). */

@@ -43,23 +43,30 @@ public record BackendConfig(
   /**
    * Validates the fields and copies the deployments.
    *
-   * @throws IllegalArgumentException naming the backend and field when a value is invalid
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
    */
   public BackendConfig {
     if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("backend id cannot be null or blank.");
+      throw new InvalidPropertyException("id", "backend id cannot be null or blank.");
     }
-    Endpoints.parse(id, endpoint);
+    try {
+      Endpoints.parse(id, endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPropertyException("endpoint", e.getMessage());
+    }
     if (tier != null && tier < 0) {
-      throw new IllegalArgumentException("backend '" + id + "': tier must be >= 0, was " + tier);
+      throw new InvalidPropertyException(
+          "tier", "backend '" + id + "': tier must be >= 0, was " + tier);
     }
     if (weight != null && (!(weight > 0) || weight.isInfinite())) {
-      throw new IllegalArgumentException("backend '" + id + "': weight must be > 0, was " + weight);
+      throw new InvalidPropertyException(
+          "weight", "backend '" + id + "': weight must be > 0, was " + weight);
     }
     boolean hasKey = apiKey != null && !apiKey.isBlank();
     boolean hasCredential = credential != null && !credential.isBlank();
     if (hasKey == hasCredential) {
-      throw new IllegalArgumentException(
+      throw new InvalidPropertyException(
+          hasKey ? "credential" : "api-key",
           "backend '"
               + id
               + "': set exactly one of api-key and"
@@ -67,22 +74,23 @@ public record BackendConfig(
               + (hasKey ? "both were set" : "neither was set"));
     }
     if (hasCredential && !ENTRA.equals(credential.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException(
+      throw new InvalidPropertyException(
+          "credential",
           "backend '" + id + "': credential must be '" + ENTRA + "', was '" + credential + "'");
     }
     if (deployments == null || deployments.isEmpty()) {
-      throw new IllegalArgumentException(
-          "backend '" + id + "': deployments must list at least one deployment.");
+      throw new InvalidPropertyException(
+          "deployments", "backend '" + id + "': deployments must list at least one deployment.");
     }
     deployments = List.copyOf(deployments);
-    for (int i = 0; i < deployments.size(); i++) {
-      requireField(id, i, "model", deployments.get(i).model());
-      requireField(id, i, "deployment", deployments.get(i).deployment());
-    }
     Set<String> models = new HashSet<>();
-    for (DeploymentConfig deployment : deployments) {
+    for (int i = 0; i < deployments.size(); i++) {
+      DeploymentConfig deployment = deployments.get(i);
+      requireField(id, i, "model", deployment.model());
+      requireField(id, i, "deployment", deployment.deployment());
       if (!models.add(deployment.model())) {
-        throw new IllegalArgumentException(
+        throw new InvalidPropertyException(
+            "deployments[" + i + "].model",
             "backend '" + id + "': model '" + deployment.model() + "' is mapped twice.");
       }
     }
@@ -90,8 +98,9 @@ public record BackendConfig(
 
   private static void requireField(String id, int index, String field, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(
-          "backend '" + id + "': deployments[" + index + "]." + field + " is required");
+      String property = "deployments[" + index + "]." + field;
+      throw new InvalidPropertyException(
+          property, "backend '" + id + "': " + property + " is required");
     }
   }
 

@@ -21,16 +21,16 @@ public record DeploymentConfig(String model, String deployment, Boolean ptu, Lon
    * <p>A missing {@code model} or {@code deployment} is rejected by the {@link BackendConfig} that
    * lists it, which names the backend and the deployment's index.
    *
-   * @throws IllegalArgumentException naming the deployment and field when a value is invalid
+   * @throws InvalidPropertyException naming the deployment and field when a value is invalid
    */
   public DeploymentConfig {
     if (tpm != null && tpm < 0) {
-      throw new IllegalArgumentException(
-          "deployment '" + deployment + "': tpm must be >= 0, was " + tpm);
+      throw new InvalidPropertyException(
+          "tpm", "deployment '" + deployment + "': tpm must be >= 0, was " + tpm);
     }
     if (rpm != null && rpm < 0) {
-      throw new IllegalArgumentException(
-          "deployment '" + deployment + "': rpm must be >= 0, was " + rpm);
+      throw new InvalidPropertyException(
+          "rpm", "deployment '" + deployment + "': rpm must be >= 0, was " + rpm);
     }
   }
 

@@ -2,9 +2,11 @@ package dev.spillway.pool;
 
 import dev.spillway.PoolSettings;
 import dev.spillway.pool.internal.Endpoints;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The pool configuration schema, {@code spillway.*}: one definition that the CLI's YAML loader and
@@ -50,27 +52,78 @@ public record PoolConfig(
   /**
    * Validates the configuration and copies the backends.
    *
-   * @throws IllegalArgumentException naming the backend and field when a value is invalid
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
    */
   public PoolConfig {
     if (settings == null) {
       settings = PoolSettings.DEFAULTS;
     }
     if (backends == null || backends.isEmpty()) {
-      throw new IllegalArgumentException("backends must list at least one backend.");
+      throw new InvalidPropertyException("backends", "backends must list at least one backend.");
     }
     backends = List.copyOf(backends);
     Set<String> ids = new HashSet<>();
-    for (BackendConfig backend : backends) {
+    for (int i = 0; i < backends.size(); i++) {
+      BackendConfig backend = backends.get(i);
       if (!ids.add(backend.id())) {
-        throw new IllegalArgumentException("backend id '" + backend.id() + "' is used twice.");
+        throw new InvalidPropertyException(
+            "backends[" + i + "].id", "backend id '" + backend.id() + "' is used twice.");
       }
-      Endpoints.requireSecure(
-          backend.id(), Endpoints.parse(backend.id(), backend.endpoint()), allowInsecureHttp);
+      try {
+        Endpoints.requireSecure(
+            backend.id(), Endpoints.parse(backend.id(), backend.endpoint()), allowInsecureHttp);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPropertyException("backends[" + i + "].endpoint", e.getMessage());
+      }
     }
     if (homeBackend != null && !ids.contains(homeBackend)) {
-      throw new IllegalArgumentException(
-          "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
+      throw new InvalidPropertyException(
+          "home-backend", "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
+    }
+  }
+
+  /**
+   * The configuration of the flat schema as binders read it: the limits beside the other
+   * properties, handed to {@link PoolSettings}, which holds their defaults and checks.
+   *
+   * @param timeout {@code timeout}, or {@code null} for the default
+   * @param attemptTimeout {@code attempt-timeout}, or {@code null}
+   * @param streamAttemptTimeout {@code stream-attempt-timeout}, or {@code null}
+   * @param streamIdleTimeout {@code stream-idle-timeout}, or {@code null}
+   * @param maxAttempts {@code max-attempts}, or {@code null}
+   * @param homeBackend {@code home-backend}, or {@code null}
+   * @param allowInsecureHttp {@code allow-insecure-http}
+   * @param backends {@code backends}
+   * @return the validated configuration
+   * @throws InvalidPropertyException naming the property (such as {@code attempt-timeout} or {@code
+   *     backends[1].endpoint}) when a value is invalid
+   */
+  public static PoolConfig of(
+      Duration timeout,
+      Duration attemptTimeout,
+      Duration streamAttemptTimeout,
+      Duration streamIdleTimeout,
+      Integer maxAttempts,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends) {
+    PoolSettings.Builder settings = PoolSettings.builder();
+    set("timeout", timeout, settings::timeout);
+    set("attempt-timeout", attemptTimeout, settings::attemptTimeout);
+    set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
+    set("stream-idle-timeout", streamIdleTimeout, settings::streamIdleTimeout);
+    set("max-attempts", maxAttempts, settings::maxAttempts);
+    return new PoolConfig(settings.build(), homeBackend, allowInsecureHttp, backends);
+  }
+
+  /** Hands a set property to its {@link PoolSettings} setter, naming the property on error. */
+  private static <T> void set(String property, T value, Consumer<T> setter) {
+    if (value != null) {
+      try {
+        setter.accept(value);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPropertyException(property, e.getMessage());
+      }
     }
   }
 

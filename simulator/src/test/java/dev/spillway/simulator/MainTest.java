@@ -62,13 +62,13 @@ class MainTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--config FILE, or all of");
     assertThatThrownBy(() -> Main.parse(new String[] {"--tpm", "lots"}))
-        .hasMessage("--tpm must be an integer, was 'lots'");
+        .hasMessageStartingWith("Invalid value for option '--tpm': 'lots' is not a long");
     assertThatThrownBy(() -> Main.parse(new String[] {"--frobnicate"}))
-        .hasMessage("unknown argument '--frobnicate'");
+        .hasMessage("Unknown option: '--frobnicate'");
     assertThatThrownBy(() -> Main.parse(new String[] {"--config", "x.yaml", "--tpm", "1"}))
         .hasMessageContaining("cannot be combined");
     assertThatThrownBy(() -> Main.parse(new String[] {"--api-key"}))
-        .hasMessage("--api-key needs a value");
+        .hasMessage("Missing required parameter for option '--api-key' (KEY)");
   }
 
   @Test

@@ -5,7 +5,6 @@ import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.PoolConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -27,8 +26,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
  * }</pre>
  *
- * <p>Validated while binding: an invalid value fails startup with a message naming the property and
- * the backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ * <p>Validated while binding by the records' own checks: an invalid value fails startup with an
+ * {@link InvalidSpillwayPropertyException} naming the property at fault, where it was set and the
+ * backend. Immutable and thread-safe; {@link #toString()} shows no API key.
  *
  * @param timeout Call deadline; waits for a cooling route count against it.
  * @param attemptTimeout Time to the first response byte of a plain (non-streaming) attempt.
@@ -64,7 +64,7 @@ public record SpillwayProperties(
    * @throws IllegalArgumentException naming the property (and backend) when a value is invalid
    */
   public SpillwayProperties {
-    toPoolConfig(
+    PoolConfig.of(
         timeout,
         attemptTimeout,
         streamAttemptTimeout,
@@ -81,7 +81,7 @@ public record SpillwayProperties(
    * @return the configuration
    */
   public PoolConfig toPoolConfig() {
-    return toPoolConfig(
+    return PoolConfig.of(
         timeout,
         attemptTimeout,
         streamAttemptTimeout,
@@ -90,35 +90,5 @@ public record SpillwayProperties(
         homeBackend,
         allowInsecureHttp,
         backends);
-  }
-
-  private static PoolConfig toPoolConfig(
-      Duration timeout,
-      Duration attemptTimeout,
-      Duration streamAttemptTimeout,
-      Duration streamIdleTimeout,
-      Integer maxAttempts,
-      String homeBackend,
-      boolean allowInsecureHttp,
-      List<BackendConfig> backends) {
-    PoolSettings.Builder settings = PoolSettings.builder();
-    set("timeout", timeout, settings::timeout);
-    set("attempt-timeout", attemptTimeout, settings::attemptTimeout);
-    set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
-    set("stream-idle-timeout", streamIdleTimeout, settings::streamIdleTimeout);
-    set("max-attempts", maxAttempts, settings::maxAttempts);
-    return new PoolConfig(settings.build(), homeBackend, allowInsecureHttp, backends);
-  }
-
-  /** Hands a set property to its {@link PoolSettings} setter, naming the property on error. */
-  private static <T> void set(String property, T value, Consumer<T> setter) {
-    if (value == null) {
-      return;
-    }
-    try {
-      setter.accept(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("spillway." + property + ": " + e.getMessage(), e);
-    }
   }
 }

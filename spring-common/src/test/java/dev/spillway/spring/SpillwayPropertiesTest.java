@@ -36,7 +36,7 @@ class SpillwayPropertiesTest {
   @Test
   void bindsTheDesignDocumentsYamlToThePoolConfig() {
     runner
-        .withInitializer(SpillwayPropertiesTest::loadDesignExample)
+        .withInitializer(context -> load(context, "design-example.yaml"))
         .withPropertyValues("AOAI_PTU_KEY=ptu-secret", "AOAI_PAYGO_KEY=paygo-secret")
         .run(
             context -> {
@@ -163,8 +163,7 @@ class SpillwayPropertiesTest {
   void failsOnAnInvalidWeightNamingTheBackendAndProperty() {
     assertStartupFails(
         valid("spillway.backends[0].weight=-1"),
-        "spillway.backends[0]",
-        "backend 'a': weight must be > 0, was -1.0");
+        "spillway.backends[0].weight: backend 'a': weight must be > 0, was -1.0");
   }
 
   @Test
@@ -178,7 +177,8 @@ class SpillwayPropertiesTest {
   @Test
   void failsOnPlainHttpToAnotherHost() {
     assertStartupFails(
-        valid("spillway.backends[0].endpoint=http://a.openai.azure.com"), "'spillway'", "'a'");
+        valid("spillway.backends[0].endpoint=http://a.openai.azure.com"),
+        "spillway.backends[0].endpoint: backend 'a': endpoint must use https");
   }
 
   @Test
@@ -201,8 +201,8 @@ class SpillwayPropertiesTest {
   void failsOnAMissingDeploymentName() {
     assertStartupFails(
         valid("spillway.backends[0].deployments[1].model=gpt-4o-mini"),
-        "spillway.backends[0]",
-        "backend 'a': deployments[1].deployment is required");
+        "spillway.backends[0].deployments[1].deployment: backend 'a': deployments[1].deployment"
+            + " is required");
   }
 
   @Test
@@ -260,6 +260,98 @@ class SpillwayPropertiesTest {
                     .doesNotContain("secret-key"));
   }
 
+  @Test
+  void aRefusedValueIsReportedAtItsOwnPropertyAndOrigin() {
+    runner
+        .withInitializer(context -> load(context, "insecure-endpoint.yaml"))
+        .withPropertyValues("SPILLWAY_TEST_CANARY=canary-spring-5d1e")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              InvalidSpillwayPropertyException e =
+                  findCause(context.getStartupFailure(), InvalidSpillwayPropertyException.class);
+              assertThat(e.property().toString()).isEqualTo("spillway.backends[1].endpoint");
+              // Line 10, column 17 of the file (run from a test-jar, the resource names the jar).
+              assertThat(e.origin())
+                  .asString()
+                  .startsWith("class path resource [insecure-endpoint.yaml]")
+                  .endsWith(" - 10:17");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "spillway.backends[1].endpoint: backend 'b': endpoint must use https (plain"
+                          + " http is allowed only to loopback, or with allow-insecure-http), was"
+                          + " 'http://b.example.com' ("
+                          + e.origin()
+                          + ")");
+            });
+  }
+
+  @Test
+  void aSecretInTheWrongFieldIsShownAsItsPlaceholder() {
+    runner
+        .withPropertyValues(
+            "SPILLWAY_TEST_CANARY=canary-spring-5d1e",
+            "spillway.backends[0].id=a",
+            ENDPOINT,
+            "spillway.backends[0].credential=${SPILLWAY_TEST_CANARY}",
+            "spillway.backends[0].deployments[0].model=gpt-4o",
+            "spillway.backends[0].deployments[0].deployment=gpt-4o")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(chain(context.getStartupFailure()))
+                  .doesNotContain("canary-spring-5d1e")
+                  .contains(
+                      "spillway.backends[0].credential: backend 'a': credential must be 'entra',"
+                          + " was '${SPILLWAY_TEST_CANARY}'");
+            });
+  }
+
+  @Test
+  void aSecretThatCannotBeConvertedIsNeitherQuotedNorChained() {
+    runner
+        .withPropertyValues(
+            valid(
+                "SPILLWAY_TEST_CANARY=canary-spring-5d1e",
+                "spillway.backends[0].tier=${SPILLWAY_TEST_CANARY}"))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(chain(context.getStartupFailure()))
+                  .doesNotContain("canary-spring-5d1e")
+                  .contains("spillway.backends[0].tier: expected a whole number");
+            });
+  }
+
+  /** Every exception of a failure's cause chain, with its message, one a line. */
+  private static String chain(Throwable failure) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.append(t).append('\n');
+    }
+    return messages.toString();
+  }
+
+  private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " in " + failure);
+  }
+
+  private static void load(ConfigurableApplicationContext context, String resource) {
+    try {
+      for (PropertySource<?> source :
+          new YamlPropertySourceLoader().load(resource, new ClassPathResource(resource))) {
+        context.getEnvironment().getPropertySources().addLast(source);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A valid single-backend configuration plus {@code extra}. */
   static String[] valid(String... extra) {
     List<String> properties =
@@ -280,23 +372,9 @@ class SpillwayPropertiesTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              StringBuilder messages = new StringBuilder();
-              for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-              }
-              assertThat(messages.toString()).contains(messageParts).doesNotContain("secret-key");
+              assertThat(chain(context.getStartupFailure()))
+                  .contains(messageParts)
+                  .doesNotContain("secret-key");
             });
-  }
-
-  private static void loadDesignExample(ConfigurableApplicationContext context) {
-    try {
-      for (PropertySource<?> source :
-          new YamlPropertySourceLoader()
-              .load("design-example", new ClassPathResource("design-example.yaml"))) {
-        context.getEnvironment().getPropertySources().addLast(source);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

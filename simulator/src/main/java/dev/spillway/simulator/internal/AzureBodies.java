@@ -494,17 +494,6 @@ public final class AzureBodies {
             + " milliseconds.");
   }
 
-  /**
-   * Azure's {@code DeploymentNotFound} body, byte for byte as recording 10 (ending with a newline,
-   * as its {@code Content-Length} shows).
-   *
-   * @param message the message
-   * @return the body
-   */
-  public static byte[] deploymentNotFound(String message) {
-    return withNewline(error("DeploymentNotFound", message));
-  }
-
   private static byte[] withNewline(byte[] json) {
     byte[] body = Arrays.copyOf(json, json.length + 1);
     body[json.length] = '\n';

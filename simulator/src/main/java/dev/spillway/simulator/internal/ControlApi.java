@@ -3,6 +3,7 @@ package dev.spillway.simulator.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spillway.simulator.DeploymentStats;
 import dev.spillway.simulator.Faults;
 import dev.spillway.simulator.SimulatorStats;
@@ -45,6 +46,7 @@ import java.util.Set;
 final class ControlApi {
   static final String PREFIX = "/_sim/";
   private static final JsonFactory JSON = new JsonFactory();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> REQUEST_KEYS =
       Set.of("resource", "deployment", "faults", "refuseConnections", "recoverAfterMs");
   private static final Set<String> UTILIZATION_KEYS =
@@ -147,7 +149,7 @@ final class ControlApi {
   private static JsonNode object(FullHttpRequest request) {
     JsonNode body;
     try {
-      body = RequestHandler.MAPPER.readTree(new ByteBufInputStream(request.content()));
+      body = MAPPER.readTree(new ByteBufInputStream(request.content()));
     } catch (IOException e) {
       throw new IllegalArgumentException("the body is not valid JSON: " + e.getMessage(), e);
     }

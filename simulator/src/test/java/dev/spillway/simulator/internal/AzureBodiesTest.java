@@ -90,9 +90,8 @@ class AzureBodiesTest {
     JsonNode notFound =
         entry("OpenAISyncClientTest.testGetCompletionsWithResponseBadDeployment.json", 0);
 
-    byte[] unauthorizedBody = AzureBodies.error("401", RequestHandler.UNAUTHORIZED_MESSAGE);
-    byte[] notFoundBody =
-        AzureBodies.deploymentNotFound(RequestHandler.DEPLOYMENT_NOT_FOUND_MESSAGE);
+    byte[] unauthorizedBody = FixedBodies.UNAUTHORIZED;
+    byte[] notFoundBody = FixedBodies.DEPLOYMENT_NOT_FOUND;
 
     assertThat(utf8(unauthorizedBody)).isEqualTo(compact(unauthorized.path("ResponseBody")));
     assertThat(unauthorizedBody)

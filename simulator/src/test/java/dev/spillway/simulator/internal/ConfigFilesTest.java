@@ -94,14 +94,75 @@ class ConfigFilesTest {
 
     assertThatThrownBy(() -> ConfigFiles.load(unknown))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("a.yaml")
-        .hasMessageContaining("resources[0].deployments[0]: unknown key 'tmp'");
+        .hasMessageStartingWith(unknown + ":5: resources[0].deployments[0].tmp: unknown key;")
+        .hasMessageContaining(
+            "known keys: [latency, latency-multiplier, min-output-tokens, model,");
     assertThatThrownBy(() -> ConfigFiles.load(missing))
-        .hasMessageContaining("resources[0].deployments[0]: tpm is required");
+        .hasMessage(missing + ":1: resources[0].deployments[0].tpm: is required");
     assertThatThrownBy(() -> ConfigFiles.load(invalid))
-        .hasMessageContaining("deployment 'd': tpm must be > 0, was -5");
+        .hasMessage(
+            invalid + ":1: resources[0].deployments[0]: deployment 'd': tpm must be > 0, was -5");
     assertThatThrownBy(() -> ConfigFiles.load(broken))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot parse");
+        .hasMessageStartingWith(broken + ":1: cannot parse:");
+  }
+
+  @Test
+  void typeErrorsPointAtTheLineOfTheValue() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("types.yaml"),
+            """
+                time-scale: 20
+                resources:
+                  - id: r
+                    api-key: k
+                    port: "8080"
+                    deployments: [{name: d, tpm: 1000}]
+                """);
+    Path fraction =
+        Files.writeString(
+            dir.resolve("fraction.yaml"),
+            """
+                resources:
+                  - id: r
+                    api-key: k
+                    deployments:
+                      - name: d
+                        tpm: 1000.5
+                """);
+    Path twice =
+        Files.writeString(
+            dir.resolve("twice.yaml"),
+            """
+                seed: 1
+                seed: 2
+                resources: []
+                """);
+
+    assertThatThrownBy(() -> ConfigFiles.load(file))
+        .hasMessage(file + ":5: resources[0].port: expected a whole number");
+    assertThatThrownBy(() -> ConfigFiles.load(fraction))
+        .hasMessage(fraction + ":6: resources[0].deployments[0].tpm: expected a whole number");
+    assertThatThrownBy(() -> ConfigFiles.load(twice))
+        .hasMessageStartingWith(twice + ":2: cannot parse: Duplicate field 'seed'");
+  }
+
+  @Test
+  void aValueInTheWrongFieldIsNeverEchoed() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("key.yaml"),
+            """
+                resources:
+                  - id: r
+                    api-key: k
+                    port: sk-canary
+                    deployments: [{name: d, tpm: 1000}]
+                """);
+
+    assertThatThrownBy(() -> ConfigFiles.load(file))
+        .hasMessage(file + ":4: resources[0].port: expected a whole number")
+        .hasNoCause();
   }
 }
