@@ -31,9 +31,6 @@ public final class PoolSettings {
   /** A stream sends headers as soon as the model starts, so its first byte comes sooner. */
   public static final Duration DEFAULT_STREAM_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
 
-  /** A stream silent for this long is treated as dead. */
-  public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
-
   /**
    * Output tokens assumed when a call sets no {@code max_tokens}: Azure's own admission estimate
    * for that case depends on the model; 1,024 keeps the local ledger conservative without reserving
@@ -68,7 +65,6 @@ public final class PoolSettings {
   private final Duration timeout;
   private final Duration attemptTimeout;
   private final Duration streamAttemptTimeout;
-  private final Duration streamIdleTimeout;
   private final int maxAttempts;
   private final Duration maxWait;
   private final long defaultMaxOutputTokens;
@@ -84,7 +80,6 @@ public final class PoolSettings {
     this.timeout = b.timeout;
     this.attemptTimeout = b.attemptTimeout;
     this.streamAttemptTimeout = b.streamAttemptTimeout;
-    this.streamIdleTimeout = b.streamIdleTimeout;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
     this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
@@ -134,13 +129,6 @@ public final class PoolSettings {
    */
   public Duration streamAttemptTimeout() {
     return streamAttemptTimeout;
-  }
-
-  /**
-   * @return the longest gap between two chunks of a stream (enforced by the transport)
-   */
-  public Duration streamIdleTimeout() {
-    return streamIdleTimeout;
   }
 
   /**
@@ -219,7 +207,6 @@ public final class PoolSettings {
         && timeout.equals(s.timeout)
         && attemptTimeout.equals(s.attemptTimeout)
         && streamAttemptTimeout.equals(s.streamAttemptTimeout)
-        && streamIdleTimeout.equals(s.streamIdleTimeout)
         && maxAttempts == s.maxAttempts
         && Objects.equals(maxWait, s.maxWait)
         && defaultMaxOutputTokens == s.defaultMaxOutputTokens
@@ -238,7 +225,6 @@ public final class PoolSettings {
         timeout,
         attemptTimeout,
         streamAttemptTimeout,
-        streamIdleTimeout,
         maxAttempts,
         maxWait,
         defaultMaxOutputTokens,
@@ -259,8 +245,6 @@ public final class PoolSettings {
         + attemptTimeout
         + ", streamAttemptTimeout="
         + streamAttemptTimeout
-        + ", streamIdleTimeout="
-        + streamIdleTimeout
         + ", maxAttempts="
         + maxAttempts
         + ", maxWait="
@@ -293,7 +277,6 @@ public final class PoolSettings {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private Duration streamAttemptTimeout = DEFAULT_STREAM_ATTEMPT_TIMEOUT;
-    private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private int maxAttempts;
     private Duration maxWait;
     private long defaultMaxOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
@@ -311,7 +294,6 @@ public final class PoolSettings {
       timeout = s.timeout;
       attemptTimeout = s.attemptTimeout;
       streamAttemptTimeout = s.streamAttemptTimeout;
-      streamIdleTimeout = s.streamIdleTimeout;
       maxAttempts = s.maxAttempts;
       maxWait = s.maxWait;
       defaultMaxOutputTokens = s.defaultMaxOutputTokens;
@@ -354,17 +336,6 @@ public final class PoolSettings {
      */
     public Builder streamAttemptTimeout(Duration streamAttemptTimeout) {
       this.streamAttemptTimeout = positive(streamAttemptTimeout, "streamAttemptTimeout");
-      return this;
-    }
-
-    /**
-     * Longest gap between two chunks of a stream (default 30 s); the transport fails the stream.
-     *
-     * @param streamIdleTimeout the timeout, greater than 0
-     * @return this builder
-     */
-    public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      this.streamIdleTimeout = positive(streamIdleTimeout, "streamIdleTimeout");
       return this;
     }
 

@@ -148,7 +148,6 @@ class ConfigurationValidationTest {
     rejects(b -> b.timeout(Duration.ZERO), "timeout must be > 0");
     rejects(b -> b.attemptTimeout(Duration.ofSeconds(-1)), "attemptTimeout must be > 0");
     rejects(b -> b.streamAttemptTimeout(Duration.ZERO), "streamAttemptTimeout must be > 0");
-    rejects(b -> b.streamIdleTimeout(Duration.ZERO), "streamIdleTimeout must be > 0");
     rejects(b -> b.maxAttempts(0), "maxAttempts must be >= 1, was 0");
     rejects(b -> b.maxWait(Duration.ofMillis(-1)), "maxWait must be >= 0");
     rejects(b -> b.defaultMaxOutputTokens(-1), "defaultMaxOutputTokens must be >= 0");
@@ -170,7 +169,6 @@ class ConfigurationValidationTest {
     assertThat(PoolSettings.DEFAULTS.timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(PoolSettings.DEFAULTS.attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(PoolSettings.DEFAULTS.streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(PoolSettings.DEFAULTS.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(PoolSettings.DEFAULTS.circuitBreakDuration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(PoolSettings.DEFAULTS.authBreakDuration()).isEqualTo(Duration.ofMinutes(5));
     assertThat(PoolSettings.DEFAULTS.misconfiguredCoolDown()).isEqualTo(Duration.ofMinutes(5));
@@ -184,7 +182,6 @@ class ConfigurationValidationTest {
             .timeout(Duration.ofSeconds(9))
             .attemptTimeout(Duration.ofSeconds(8))
             .streamAttemptTimeout(Duration.ofSeconds(7))
-            .streamIdleTimeout(Duration.ofSeconds(6))
             .maxAttempts(5)
             .maxWait(Duration.ofSeconds(4))
             .defaultMaxOutputTokens(3)

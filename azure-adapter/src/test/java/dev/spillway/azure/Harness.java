@@ -136,7 +136,6 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
           .timeout(Duration.ofSeconds(5))
           .attemptTimeout(Duration.ofMillis(1500))
           .streamAttemptTimeout(Duration.ofMillis(1500))
-          .streamIdleTimeout(Duration.ofMillis(1500))
           .lapBackoff(Duration.ofMillis(20))
           .build();
 
@@ -166,6 +165,7 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
               }
             })
         .settings(SETTINGS)
+        .streamIdleTimeout(Duration.ofMillis(1500))
         .randomSeed(7);
   }
 

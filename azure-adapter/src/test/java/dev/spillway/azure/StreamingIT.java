@@ -23,7 +23,6 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
-import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
@@ -208,7 +207,7 @@ class StreamingIT {
                     .deployment(MODEL, PAYG_DEPLOYMENT)
                     .build(),
                 Credential.apiKey("payg-key"))
-            .settings(PoolSettings.builder().streamIdleTimeout(Duration.ofMillis(500)).build())
+            .streamIdleTimeout(Duration.ofMillis(500))
             .listener(
                 new dev.spillway.PoolListener() {
                   @Override

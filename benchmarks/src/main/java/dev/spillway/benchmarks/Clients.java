@@ -176,14 +176,13 @@ final class Clients {
       SpillwayPool.Builder builder =
           SpillwayPool.builder()
               .openTelemetry(OpenTelemetry.noop())
+              .streamIdleTimeout(scaled(SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
               .settings(
                   PoolSettings.builder()
                       .timeout(scaled(Clients.DEADLINE, timeScale))
                       .attemptTimeout(scaled(PoolSettings.DEFAULT_ATTEMPT_TIMEOUT, timeScale))
                       .streamAttemptTimeout(
                           scaled(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
-                      .streamIdleTimeout(
-                          scaled(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT, timeScale))
                       .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
                       .ewmaDecay(scaled(PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
                       .circuitBreakDuration(scaled(PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))

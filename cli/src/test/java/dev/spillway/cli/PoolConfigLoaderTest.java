@@ -70,7 +70,7 @@ class PoolConfigLoaderTest {
     assertThat(config.settings().timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.settings().streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.settings().maxAttempts()).isEqualTo(6);
     assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
     assertThat(config.allowInsecureHttp()).isFalse();

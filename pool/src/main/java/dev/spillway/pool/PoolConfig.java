@@ -30,14 +30,17 @@ import java.util.function.Consumer;
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
  * }</pre>
  *
- * <p>YAML keys are kebab-case: the pool's limits ({@code timeout}, {@code attempt-timeout}, {@code
- * stream-attempt-timeout}, {@code stream-idle-timeout}, {@code max-attempts}) are bound onto one
- * {@link PoolSettings}, which holds their defaults and checks; the other keys are the components
- * below. Validated on construction: at least one backend, unique ids, https endpoints (plain http
- * only to loopback, or when {@code allow-insecure-http} is set), a known home backend. Immutable
- * and thread-safe; {@link #toString()} shows no API key.
+ * <p>YAML keys are kebab-case: the engine's limits ({@code timeout}, {@code attempt-timeout},
+ * {@code stream-attempt-timeout}, {@code max-attempts}) are bound onto one {@link PoolSettings},
+ * which holds their defaults and checks; {@code stream-idle-timeout}, which only transports
+ * enforce, and the other keys are the components below. Validated on construction: at least one
+ * backend, unique ids, https endpoints (plain http only to loopback, or when {@code
+ * allow-insecure-http} is set), a known home backend. Immutable and thread-safe; {@link
+ * #toString()} shows no API key.
  *
  * @param settings the limits and time constants ({@code null}: {@link PoolSettings#DEFAULTS})
+ * @param streamIdleTimeout the longest gap between two chunks of a stream, which SDK adapters'
+ *     transports enforce ({@code null}: {@link SpillwayPool#DEFAULT_STREAM_IDLE_TIMEOUT})
  * @param homeBackend the backend for stateful operations ({@code null}: the first backend of the
  *     lowest tier)
  * @param allowInsecureHttp whether plain http is allowed to hosts other than loopback
@@ -45,6 +48,7 @@ import java.util.function.Consumer;
  */
 public record PoolConfig(
     PoolSettings settings,
+    Duration streamIdleTimeout,
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends) {
@@ -57,6 +61,13 @@ public record PoolConfig(
   public PoolConfig {
     if (settings == null) {
       settings = PoolSettings.DEFAULTS;
+    }
+    if (streamIdleTimeout == null) {
+      streamIdleTimeout = SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT;
+    }
+    if (streamIdleTimeout.isNegative() || streamIdleTimeout.isZero()) {
+      throw new InvalidPropertyException(
+          "stream-idle-timeout", "streamIdleTimeout must be > 0, was " + streamIdleTimeout);
     }
     if (backends == null || backends.isEmpty()) {
       throw new InvalidPropertyException("backends", "backends must list at least one backend.");
@@ -83,7 +94,24 @@ public record PoolConfig(
   }
 
   /**
-   * The configuration of the flat schema as binders read it: the limits beside the other
+   * A configuration with the default stream idle timeout.
+   *
+   * @param settings as for the canonical constructor
+   * @param homeBackend as for the canonical constructor
+   * @param allowInsecureHttp as for the canonical constructor
+   * @param backends as for the canonical constructor
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
+   */
+  public PoolConfig(
+      PoolSettings settings,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends) {
+    this(settings, null, homeBackend, allowInsecureHttp, backends);
+  }
+
+  /**
+   * The configuration of the flat schema as binders read it: the engine's limits beside the other
    * properties, handed to {@link PoolSettings}, which holds their defaults and checks.
    *
    * @param timeout {@code timeout}, or {@code null} for the default
@@ -111,9 +139,9 @@ public record PoolConfig(
     set("timeout", timeout, settings::timeout);
     set("attempt-timeout", attemptTimeout, settings::attemptTimeout);
     set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
-    set("stream-idle-timeout", streamIdleTimeout, settings::streamIdleTimeout);
     set("max-attempts", maxAttempts, settings::maxAttempts);
-    return new PoolConfig(settings.build(), homeBackend, allowInsecureHttp, backends);
+    return new PoolConfig(
+        settings.build(), streamIdleTimeout, homeBackend, allowInsecureHttp, backends);
   }
 
   /** Hands a set property to its {@link PoolSettings} setter, naming the property on error. */

@@ -50,6 +50,12 @@ import java.util.function.Supplier;
  * <p>Thread-safe. {@link #close()} stops the pool's scheduler thread; it closes no HTTP client.
  */
 public final class SpillwayPool implements AutoCloseable {
+  /**
+   * A stream silent for this long is treated as dead: long enough for a model's pause between
+   * chunks, short enough to free a caller from a connection that stalled.
+   */
+  public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   static {
     PoolParts.register(pool -> pool.support);
   }
@@ -58,10 +64,11 @@ public final class SpillwayPool implements AutoCloseable {
   private final Map<String, BackendAuth> auth;
   private final AdapterSupport support;
 
-  private SpillwayPool(BackendPool pool, Map<String, BackendAuth> auth) {
+  private SpillwayPool(
+      BackendPool pool, Map<String, BackendAuth> auth, Duration streamIdleTimeout) {
     this.pool = pool;
     this.auth = Map.copyOf(auth);
-    this.support = new Support(pool, this.auth);
+    this.support = new Support(pool, this.auth, streamIdleTimeout);
   }
 
   /**
@@ -150,6 +157,7 @@ public final class SpillwayPool implements AutoCloseable {
     private boolean allowInsecureHttp;
     private TokenCredential entraCredential;
     private Clock clock = Clock.systemUTC();
+    private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
 
     private Builder() {}
 
@@ -163,6 +171,7 @@ public final class SpillwayPool implements AutoCloseable {
     public Builder config(PoolConfig config) {
       Objects.requireNonNull(config, "'config' cannot be null.");
       settings = config.settings();
+      streamIdleTimeout = config.streamIdleTimeout();
       if (config.homeBackend() != null) {
         core.homeBackend(config.homeBackend());
       }
@@ -218,6 +227,25 @@ public final class SpillwayPool implements AutoCloseable {
       PoolSettings.Builder b = settings.toBuilder();
       changes.accept(b);
       settings = b.build();
+      return this;
+    }
+
+    /**
+     * The longest gap between two chunks of a stream (default {@link
+     * #DEFAULT_STREAM_IDLE_TIMEOUT}); the SDK adapters' transports fail the stream after it. A
+     * transport setting, not the engine's: it applies after an attempt was admitted.
+     *
+     * @param streamIdleTimeout the timeout, greater than 0
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder streamIdleTimeout(Duration streamIdleTimeout) {
+      Objects.requireNonNull(streamIdleTimeout, "'streamIdleTimeout' cannot be null.");
+      if (streamIdleTimeout.isNegative() || streamIdleTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "streamIdleTimeout must be > 0, was " + streamIdleTimeout);
+      }
+      this.streamIdleTimeout = streamIdleTimeout;
       return this;
     }
 
@@ -360,7 +388,7 @@ public final class SpillwayPool implements AutoCloseable {
         auth.put(backend.id(), Auths.of(member.credential, clock));
         core.backend(backend);
       }
-      return new SpillwayPool(core.settings(settings).build(), auth);
+      return new SpillwayPool(core.settings(settings).build(), auth, streamIdleTimeout);
     }
 
     private static Member toBackend(BackendConfig config, Supplier<TokenCredential> entra) {
@@ -401,11 +429,13 @@ public final class SpillwayPool implements AutoCloseable {
     private final BackendPool pool;
     private final CallExecutor calls;
     private final Map<String, BackendAuth> auth;
+    private final Duration streamIdleTimeout;
 
-    Support(BackendPool pool, Map<String, BackendAuth> auth) {
+    Support(BackendPool pool, Map<String, BackendAuth> auth, Duration streamIdleTimeout) {
       this.pool = pool;
       this.calls = CallExecutor.of(pool);
       this.auth = auth;
+      this.streamIdleTimeout = streamIdleTimeout;
     }
 
     @Override
@@ -425,7 +455,7 @@ public final class SpillwayPool implements AutoCloseable {
 
     @Override
     public Duration streamIdleTimeout() {
-      return pool.settings().streamIdleTimeout();
+      return streamIdleTimeout;
     }
 
     @Override

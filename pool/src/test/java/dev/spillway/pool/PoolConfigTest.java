@@ -65,8 +65,8 @@ class PoolConfigTest {
         SpillwayPool.builder().config(config).entraCredential(TOKENS).build()) {
       assertThat(pool.backendPool().settings().timeout()).isEqualTo(Duration.ofSeconds(30));
       assertThat(pool.backendPool().settings().attemptTimeout()).isEqualTo(Duration.ofSeconds(10));
-      assertThat(pool.backendPool().settings().streamIdleTimeout())
-          .isEqualTo(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
+      assertThat(AdapterSupport.of(pool).streamIdleTimeout())
+          .isEqualTo(SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT);
       assertThat(pool.backendPool().settings().maxAttempts()).isEqualTo(3);
       assertThat(pool.backendPool().homeBackend().id()).isEqualTo("eastus-paygo");
       Backend ptu = pool.backendPool().backends().get(0);

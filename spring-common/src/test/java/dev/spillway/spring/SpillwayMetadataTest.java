@@ -8,6 +8,7 @@ import dev.spillway.PoolSettings;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.DeploymentConfig;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.SpillwayPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
@@ -115,7 +116,7 @@ class SpillwayMetadataTest {
     assertThat(defaultOf("spillway.stream-attempt-timeout"))
         .isEqualTo(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT);
     assertThat(defaultOf("spillway.stream-idle-timeout"))
-        .isEqualTo(PoolSettings.DEFAULT_STREAM_IDLE_TIMEOUT);
+        .isEqualTo(SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT);
   }
 
   private static Duration defaultOf(String name) {

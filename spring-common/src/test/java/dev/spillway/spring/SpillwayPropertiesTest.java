@@ -10,6 +10,7 @@ import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.DeploymentConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.spi.AdapterSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -48,9 +49,9 @@ class SpillwayPropertiesTest {
                           PoolSettings.builder()
                               .timeout(Duration.ofSeconds(120))
                               .attemptTimeout(Duration.ofSeconds(60))
-                              .streamIdleTimeout(Duration.ofSeconds(30))
                               .maxAttempts(6)
                               .build(),
+                          Duration.ofSeconds(30),
                           "sweden-ptu",
                           false,
                           List.of(
@@ -77,7 +78,8 @@ class SpillwayPropertiesTest {
                                       new DeploymentConfig(
                                           "gpt-4o", "gpt-4o", null, 150_000L, null))))));
 
-              BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
+              SpillwayPool spillway = context.getBean(SpillwayPool.class);
+              BackendPool pool = spillway.backendPool();
               assertThat(pool.settings().maxAttempts()).isEqualTo(6);
               assertThat(pool.homeBackend().id()).isEqualTo("sweden-ptu");
               Backend ptu = pool.backends().get(0);
@@ -105,11 +107,13 @@ class SpillwayPropertiesTest {
             "spillway.backends[0].deployments[0].rpm=60")
         .run(
             context -> {
-              BackendPool pool = context.getBean(SpillwayPool.class).backendPool();
+              SpillwayPool spillway = context.getBean(SpillwayPool.class);
+              BackendPool pool = spillway.backendPool();
               assertThat(pool.settings().timeout()).isEqualTo(Duration.ofSeconds(5));
               assertThat(pool.settings().attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
               assertThat(pool.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(2));
-              assertThat(pool.settings().streamIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
+              assertThat(AdapterSupport.of(spillway).streamIdleTimeout())
+                  .isEqualTo(Duration.ofSeconds(3));
               assertThat(pool.backends().get(0).weight()).isEqualTo(2.5);
               assertThat(pool.backends().get(0).deployments().get(0).rpm()).isEqualTo(60);
             });

@@ -12,7 +12,7 @@ package dev.spillway.simulator.internal;
  * @param utilization PTU: bucket level ÷ capacity (1.0 = 100 %)
  * @param limitReduced whether a temporary limit reduction is in force
  */
-public record Admission(
+record Admission(
     Limit limit,
     long retryAfterSimNanos,
     long limitTokens,

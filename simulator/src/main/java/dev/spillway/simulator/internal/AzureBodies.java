@@ -17,7 +17,7 @@ import java.util.List;
  * (core/src/test/resources/azure-recordings): completions with filter results and usage, SSE
  * frames, embeddings and error bodies. Thread-safe (stateless).
  */
-public final class AzureBodies {
+final class AzureBodies {
   private static final JsonFactory JSON = new JsonFactory();
 
   private static final String SAFE = "{\"filtered\":false,\"severity\":\"safe\"}";

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * actual cost when it completes; above 100 % requests are refused with the time until utilization
  * falls back to 100 %. Thread-safe (synchronized).
  */
-public final class PtuQuota implements Quota {
+final class PtuQuota implements Quota {
   private static final double MINUTE = TimeUnit.MINUTES.toNanos(1);
 
   private final long configuredTokensPerMinute;

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * the time scale F. Quota windows and drains run on it; delays and hints are converted back to real
  * time with {@link #toRealNanos(long)}. Thread-safe (immutable; the ticker must be thread-safe).
  */
-public final class SimClock {
+final class SimClock {
   private final LongSupplier ticker;
   private final double timeScale;
   private final long origin;

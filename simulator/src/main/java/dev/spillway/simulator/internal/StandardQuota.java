@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * and 10 s request windows stay fixed). Thread-safe (synchronized; one short critical section per
  * request).
  */
-public final class StandardQuota implements Quota {
+final class StandardQuota implements Quota {
   static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
   static final long SECOND = TimeUnit.SECONDS.toNanos(1);
   static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);

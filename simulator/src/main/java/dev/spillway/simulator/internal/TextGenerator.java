@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * with a space or is a full stop), so the text of {@code n} pieces counts exactly {@code n} tokens.
  * Deterministic for a given random generator. Thread-safe (stateless).
  */
-public final class TextGenerator {
+final class TextGenerator {
   private static final String FIRST = "The";
   private static final String FULL_STOP = ".";
   private static final String[] WORDS = {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * each plus their role, content and name (+1), and 3 more prime the answer. Thread-safe (jtokkit
  * encodings are).
  */
-public final class Tokenizer {
+final class Tokenizer {
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
   private static final int TOKENS_PER_MESSAGE = 3;
   private static final int TOKENS_PER_NAME = 1;
