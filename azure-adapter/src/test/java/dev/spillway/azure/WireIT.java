@@ -154,7 +154,15 @@ class WireIT {
     }
   }
 
-  private SpillwayPool entraPool(TokenCredential ptu, TokenCredential payg, ManualTime time) {
+  /** Manual time for the Entra tests: the pool's clock and the tokens' issue time. */
+  private final ManualTime time = new ManualTime();
+
+  private final CountingTokenCredential ptuTokens =
+      new CountingTokenCredential("ptu", Duration.ofHours(1), time.clock());
+  private final CountingTokenCredential paygTokens =
+      new CountingTokenCredential("payg", Duration.ofHours(1), time.clock());
+
+  private SpillwayPool entraPool() {
     return SpillwayPool.builder()
         .ticker(time)
         .clock(time.clock())
@@ -164,26 +172,21 @@ class WireIT {
                 .tier(0)
                 .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 0))
                 .build(),
-            Credential.entra(ptu))
+            Credential.entra(ptuTokens))
         .backend(
             Backend.builder("eastus-paygo")
                 .endpoint(Harness.url(H.payg))
                 .tier(1)
                 .deployment(MODEL, PAYG_DEPLOYMENT)
                 .build(),
-            Credential.entra(payg))
+            Credential.entra(paygTokens))
         .build();
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void entraTokenIsFetchedOncePerBackendUntilItExpires(Mode mode) {
-    ManualTime time = new ManualTime();
-    CountingTokenCredential ptuTokens =
-        new CountingTokenCredential("ptu", Duration.ofHours(1), time.clock());
-    CountingTokenCredential paygTokens =
-        new CountingTokenCredential("payg", Duration.ofHours(1), time.clock());
-    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, time)) {
+    try (SpillwayPool pool = entraPool()) {
       H.stubChat(H.ptu, PTU_DEPLOYMENT, error(429, "429").withHeader("retry-after-ms", "200"));
       chat(pool, mode);
       chat(pool, mode);
@@ -211,12 +214,7 @@ class WireIT {
   @EnumSource(Mode.class)
   void entraTokenIsRefreshedFiveMinutesBeforeItExpires(Mode mode) {
     // Token expiry is read against the pool's clock, here the test's manual time: no real waits.
-    ManualTime time = new ManualTime();
-    CountingTokenCredential ptuTokens =
-        new CountingTokenCredential("ptu", Duration.ofHours(1), time.clock());
-    CountingTokenCredential paygTokens =
-        new CountingTokenCredential("payg", Duration.ofHours(1), time.clock());
-    try (SpillwayPool pool = entraPool(ptuTokens, paygTokens, time)) {
+    try (SpillwayPool pool = entraPool()) {
       chat(pool, mode);
       time.advance(Duration.ofMinutes(54).toNanos()); // six minutes left: still fresh
       chat(pool, mode);

@@ -87,33 +87,11 @@ public final class Engine {
           new BackendRuntime(backend, store.circuit(backend.id()), settings, clock, now, events);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
-        RouteRuntime route =
-            new RouteRuntime(
-                runtime,
-                deployment,
-                store.coolDown(backend.id(), deployment.name()),
-                store.ledger(backend.id(), deployment.name()),
-                settings.ewmaDecay().toNanos(),
-                settings.quotaWindow().toNanos(),
-                settings.attemptTimeout().toNanos(),
-                clock,
-                now,
-                events);
+        RouteRuntime route = route(runtime, deployment, settings, clock, store, now);
         routes.add(route);
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }
-      RouteRuntime stateful =
-          new RouteRuntime(
-              runtime,
-              STATEFUL,
-              store.coolDown(backend.id(), STATEFUL.name()),
-              store.ledger(backend.id(), STATEFUL.name()),
-              settings.ewmaDecay().toNanos(),
-              settings.quotaWindow().toNanos(),
-              settings.attemptTimeout().toNanos(),
-              clock,
-              now,
-              events);
+      RouteRuntime stateful = route(runtime, STATEFUL, settings, clock, store, now);
       pinned.put(backend.id(), new ModelRoutes(STATEFUL.model(), List.of(stateful)));
     }
     grouped.forEach((model, list) -> byModel.put(model, new ModelRoutes(model, list)));
@@ -121,6 +99,27 @@ public final class Engine {
         new Snapshots(this.backends, routes, ticker, clock, settings.defaultMaxOutputTokens());
     this.services = new CallServices(settings, ticker, clock, random, events, snapshots);
     this.syncDriver = new SyncDriver(ticker, scheduler);
+  }
+
+  private RouteRuntime route(
+      BackendRuntime backend,
+      Deployment deployment,
+      PoolSettings settings,
+      Clock clock,
+      PoolStateStore store,
+      long now) {
+    String id = backend.id();
+    return new RouteRuntime(
+        backend,
+        deployment,
+        store.coolDown(id, deployment.name()),
+        store.ledger(id, deployment.name()),
+        settings.ewmaDecay().toNanos(),
+        settings.quotaWindow().toNanos(),
+        settings.attemptTimeout().toNanos(),
+        clock,
+        now,
+        events);
   }
 
   /** The models the pool serves, sorted. */

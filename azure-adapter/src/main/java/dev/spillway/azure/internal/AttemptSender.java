@@ -102,15 +102,10 @@ abstract class AttemptSender {
       return passedThrough(attempt, response);
     }
     CompletionHandle handle = attempt.completion();
-    String backendId = attempt.backend().id();
     long promptTokens = call.facts.promptTokens();
     SseStream sse = new SseStream(call.injectedUsage);
     Flux<ByteBuffer> body =
-        response
-            .getBody()
-            .timeout(
-                idleTimeout,
-                Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
+        idleBounded(response, attempt)
             .map(sse::accept)
             .concatWith(Mono.fromSupplier(sse::finish))
             .filter(ByteBuffer::hasRemaining)
@@ -127,13 +122,8 @@ abstract class AttemptSender {
 
   private AttemptResponse<HttpResponse> passedThrough(Attempt attempt, HttpResponse response) {
     CompletionHandle handle = attempt.completion();
-    String backendId = attempt.backend().id();
     Flux<ByteBuffer> body =
-        response
-            .getBody()
-            .timeout(
-                idleTimeout,
-                Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))))
+        idleBounded(response, attempt)
             .doOnComplete(() -> handle.complete(null))
             .doOnError(handle::fail)
             .doOnCancel(handle::cancelled);
@@ -142,6 +132,18 @@ abstract class AttemptSender {
         view(response.getHeaders()),
         null,
         RelayedHttpResponse.streamed(call.original, response, body, false, handle::cancelled));
+  }
+
+  /**
+   * The response body, failed with the attempt's timeout error when a gap exceeds the idle limit.
+   */
+  private Flux<ByteBuffer> idleBounded(HttpResponse response, Attempt attempt) {
+    String backendId = attempt.backend().id();
+    return response
+        .getBody()
+        .timeout(
+            idleTimeout,
+            Flux.defer(() -> Flux.error(new AttemptTimeoutException(backendId, idleTimeout))));
   }
 
   boolean streams(Attempt attempt, HttpResponse response) {
