@@ -26,6 +26,12 @@ class PoolConfigTest {
     return new BackendConfig(id, endpoint, null, null, null, apiKey, credential, List.of(GPT4O));
   }
 
+  /** A valid keyed backend {@code sweden-ptu} with the given deployments. */
+  private static BackendConfig withDeployments(List<DeploymentConfig> deployments) {
+    return new BackendConfig(
+        "sweden-ptu", "https://a.openai.azure.com", null, null, null, "k", null, deployments);
+  }
+
   private static BackendConfig keyed(String id, String endpoint) {
     return backend(id, endpoint, "secret-key", null);
   }
@@ -120,27 +126,10 @@ class PoolConfigTest {
         .hasMessage("backend 'b': endpoint cannot be null or blank.");
     assertThatThrownBy(
             () ->
-                new BackendConfig(
-                    "sweden-ptu",
-                    "https://a.openai.azure.com",
-                    null,
-                    null,
-                    null,
-                    "k",
-                    null,
+                withDeployments(
                     List.of(GPT4O, new DeploymentConfig("gpt-4o-mini", " ", null, null, null))))
         .hasMessage("backend 'sweden-ptu': deployments[1].deployment is required");
-    assertThatThrownBy(
-            () ->
-                new BackendConfig(
-                    "sweden-ptu",
-                    "https://a.openai.azure.com",
-                    null,
-                    null,
-                    null,
-                    "k",
-                    null,
-                    List.of(DeploymentConfig.of(null, "d"))))
+    assertThatThrownBy(() -> withDeployments(List.of(DeploymentConfig.of(null, "d"))))
         .hasMessage("backend 'sweden-ptu': deployments[0].model is required");
     assertThatThrownBy(
             () ->
