@@ -91,21 +91,14 @@ final class LoadHarness {
         Simulator.start(
             SimulatorConfigs.benchmarkPool(options.seed(), f)
                 .withSlidingWindow(scenario.slidingWindow()));
-    if (scenario.saturatesPtu()) {
-      // Steady state from the first second: a PTU bucket under more load than it drains sits at
-      // 100 %; a client that sends it less drains it below that within the warm-up.
-      for (SimulatedResource resource : simulator.resources()) {
-        if (resource.config().deployments().get(0).ptu()) {
-          simulator.setUtilization(
-              resource.id(), SimulatorConfigs.BENCHMARK_DEPLOYMENT, Scenario.SATURATED_UTILIZATION);
-        }
-      }
-    }
     LoadClient client = Clients.create(clientKey, simulator, f, options.seed());
     try {
+      // Preset once the client exists (building one may take longer than the warm-up): the
+      // buckets then drain for at most the warm-up before the window starts.
+      presetSaturatedBuckets(scenario, simulator);
       // The window starts after whole quota minutes of warm-up, aligned with the standard
-      // deployments'
-      // minute counters (without warm-up: right away, within a few simulated seconds of the start).
+      // deployments' minute counters (without warm-up: right away, within a few simulated seconds
+      // of the start).
       long lead = TimeUnit.MILLISECONDS.toNanos(20);
       long origin =
           warmup > 0
@@ -177,6 +170,22 @@ final class LoadHarness {
       client.close();
       simulator.close();
       throw e;
+    }
+  }
+
+  /**
+   * Steady state from the first second: a PTU bucket under more load than it drains sits at 100 %;
+   * a client that sends it less drains it below that within the warm-up.
+   */
+  private static void presetSaturatedBuckets(Scenario scenario, Simulator simulator) {
+    if (!scenario.saturatesPtu()) {
+      return;
+    }
+    for (SimulatedResource resource : simulator.resources()) {
+      if (resource.config().deployments().get(0).ptu()) {
+        simulator.setUtilization(
+            resource.id(), SimulatorConfigs.BENCHMARK_DEPLOYMENT, Scenario.SATURATED_UTILIZATION);
+      }
     }
   }
 
