@@ -8,6 +8,8 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.BackendAuth;
+import dev.spillway.pool.spi.EventStream;
+import dev.spillway.pool.spi.ResponseBody;
 import dev.spillway.spi.AsyncAttemptTransport;
 import dev.spillway.spi.Attempt;
 import dev.spillway.spi.AttemptResponse;
@@ -102,8 +104,8 @@ abstract class AttemptSender {
       return passedThrough(attempt, response);
     }
     CompletionHandle handle = attempt.completion();
-    long promptTokens = call.facts.promptTokens();
-    SseStream sse = new SseStream(call.injectedUsage);
+    long promptTokens = call.body.promptTokens();
+    EventStream sse = new EventStream(call.injectedUsage);
     Flux<ByteBuffer> body =
         idleBounded(response, attempt)
             .map(sse::accept)

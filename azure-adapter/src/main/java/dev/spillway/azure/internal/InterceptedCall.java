@@ -9,6 +9,7 @@ import dev.spillway.Backend;
 import dev.spillway.Deployment;
 import dev.spillway.azure.SpillwayContext;
 import dev.spillway.pool.spi.Operation;
+import dev.spillway.pool.spi.RequestBody;
 import dev.spillway.spi.CallRequest;
 import java.net.URI;
 import java.net.URL;
@@ -45,8 +46,11 @@ final class InterceptedCall {
   final String tail;
 
   final String rawQuery;
-  final byte[] body;
-  final RequestBody facts;
+
+  /**
+   * The body to send (with {@code include_usage} when injected) and what the engine reads of it.
+   */
+  final RequestBody body;
 
   /** Whether the adapter added {@code stream_options.include_usage} to the body. */
   final boolean injectedUsage;
@@ -60,8 +64,7 @@ final class InterceptedCall {
       String model,
       String tail,
       String rawQuery,
-      byte[] body,
-      RequestBody facts,
+      RequestBody body,
       boolean injectedUsage) {
     this.original = original;
     this.context = context;
@@ -70,7 +73,6 @@ final class InterceptedCall {
     this.tail = tail;
     this.rawQuery = rawQuery;
     this.body = body;
-    this.facts = facts;
     this.injectedUsage = injectedUsage;
   }
 
@@ -79,20 +81,20 @@ final class InterceptedCall {
     String path = url.getPath();
     String query = url.getQuery();
     BinaryData data = request.getBodyAsBinaryData();
-    byte[] body = data == null ? null : data.toBytes();
+    byte[] bytes = data == null ? null : data.toBytes();
     Operation operation = Operation.of(request.getHttpMethod().name(), path);
     if (operation.placement() != Operation.Placement.DEPLOYMENT_IN_PATH) {
       return new InterceptedCall(
-          request, context, operation, null, path, query, body, RequestBody.NONE, false);
+          request, context, operation, null, path, query, RequestBody.opaque(bytes), false);
     }
     String model = operation.pathModel();
     String tail = operation.tail();
     String contentType = request.getHeaders().getValue(HttpHeaderName.CONTENT_TYPE);
     boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
-    RequestBody facts = json ? RequestBody.inspect(body) : RequestBody.NONE;
+    RequestBody body = json ? RequestBody.of(bytes) : RequestBody.opaque(bytes);
     boolean inject =
-        facts.streaming()
-            && !facts.hasStreamOptions()
+        body.streaming()
+            && !body.hasStreamOptions()
             && tail.equals("/chat/completions")
             && RequestBody.acceptsStreamOptions(queryParameter(query, "api-version"));
     return new InterceptedCall(
@@ -102,8 +104,7 @@ final class InterceptedCall {
         model,
         tail,
         query,
-        inject ? RequestBody.withIncludeUsage(body) : body,
-        facts,
+        inject ? body.withIncludeUsage() : body,
         inject);
   }
 
@@ -119,9 +120,9 @@ final class InterceptedCall {
     CallRequest.Builder b =
         CallRequest.builder(operation.name(), model)
             .pinnedTo(balanced() ? null : homeBackendId)
-            .streaming(facts.streaming())
-            .promptTokens(facts.promptTokens())
-            .maxOutputTokens(facts.maxOutputTokens())
+            .streaming(body.streaming())
+            .promptTokens(body.promptTokens())
+            .maxOutputTokens(body.maxOutputTokens())
             .returnLastResponse(true);
     context
         .getData(SpillwayContext.CONSUMER_ID)
@@ -171,8 +172,8 @@ final class InterceptedCall {
         new HttpRequest(
             original.getHttpMethod(), rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery);
     request.setHeaders(headers);
-    if (body != null) {
-      request.setBody(body);
+    if (body.bytes() != null) {
+      request.setBody(body.bytes());
     }
     return request;
   }

@@ -1,4 +1,4 @@
-package dev.spillway.azure.internal;
+package dev.spillway.pool.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class SseStreamTest {
+class EventStreamTest {
   private static final String CHUNK =
       "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":"
           + "\"abcdefgh\"}}],\"model\":\"gpt-4o-2024-08-06\",\"usage\":null}\n\n";
@@ -17,7 +17,7 @@ class SseStreamTest {
   private static final String DONE = "data: [DONE]\n\n";
 
   /** Feeds the stream in pieces of {@code size} bytes and returns what passes through. */
-  private static String feed(SseStream sse, String stream, int size) {
+  private static String feed(EventStream sse, String stream, int size) {
     byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < bytes.length; i += size) {
@@ -34,7 +34,7 @@ class SseStreamTest {
   @Test
   void stripsTheInjectedUsageChunkWhateverTheChunking() {
     for (int size : new int[] {1, 3, 7, 64, 10_000}) {
-      SseStream sse = new SseStream(true);
+      EventStream sse = new EventStream(true);
       String out = feed(sse, CHUNK + CHUNK + USAGE + DONE, size);
 
       assertThat(out).isEqualTo(CHUNK + CHUNK + DONE);
@@ -45,7 +45,7 @@ class SseStreamTest {
 
   @Test
   void keepsTheUsageChunkTheCallerAskedFor() {
-    SseStream sse = new SseStream(false);
+    EventStream sse = new EventStream(false);
     assertThat(feed(sse, CHUNK + USAGE + DONE, 5)).isEqualTo(CHUNK + USAGE + DONE);
     assertThat(sse.usage(5)).isEqualTo(Usage.reported(22, 28));
   }
@@ -54,14 +54,14 @@ class SseStreamTest {
   void handlesCrlfFramesAndPassesAnUnterminatedTailThrough() {
     String crlf = CHUNK.replace("\n\n", "\r\n\r\n");
     String usage = USAGE.replace("\n\n", "\r\n\r\n");
-    SseStream sse = new SseStream(true);
+    EventStream sse = new EventStream(true);
     assertThat(feed(sse, crlf + usage + "data: [DO", 4)).isEqualTo(crlf + "data: [DO");
     assertThat(sse.usage(0).estimated()).isFalse();
   }
 
   @Test
   void estimatesOutputFromTheGeneratedTextWhenNoUsageCame() {
-    SseStream sse = new SseStream(true);
+    EventStream sse = new EventStream(true);
     feed(sse, CHUNK + CHUNK + CHUNK + DONE, 16);
     // 3 × 8 bytes of content = 24 bytes → 6 tokens
     assertThat(sse.usage(11)).isEqualTo(Usage.estimated(11, 6));

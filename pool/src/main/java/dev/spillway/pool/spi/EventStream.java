@@ -1,4 +1,4 @@
-package dev.spillway.azure.internal;
+package dev.spillway.pool.spi;
 
 import dev.spillway.Usage;
 import java.nio.ByteBuffer;
@@ -11,11 +11,11 @@ import java.util.Arrays;
  * asked for it. Events reach the caller whole, as soon as their terminating blank line arrives.
  *
  * <p>Every buffer it returns is array-backed, starts at offset 0 and is exactly as long as its
- * content, because the SDK's event parser reads {@code ByteBuffer.array()} whole.
+ * content, because azure-ai-openai's event parser reads {@code ByteBuffer.array()} whole.
  *
  * <p>Not thread-safe: one instance per stream, fed in order by one subscriber.
  */
-final class SseStream {
+public final class EventStream {
   private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
 
   private final boolean stripUsageChunk;
@@ -26,18 +26,23 @@ final class SseStream {
   private long textBytes;
 
   /**
+   * Creates a reader for one stream.
+   *
    * @param stripUsageChunk whether the adapter injected {@code include_usage}, so the usage-only
    *     chunk must not reach the caller
    */
-  SseStream(boolean stripUsageChunk) {
+  public EventStream(boolean stripUsageChunk) {
     this.stripUsageChunk = stripUsageChunk;
   }
 
   /**
    * Takes the next bytes of the stream and returns the complete events they finish, minus a
    * stripped usage chunk; possibly empty.
+   *
+   * @param chunk the next bytes, consumed
+   * @return the events to pass on
    */
-  ByteBuffer accept(ByteBuffer chunk) {
+  public ByteBuffer accept(ByteBuffer chunk) {
     append(chunk);
     byte[] out = null;
     int outLength = 0;
@@ -60,15 +65,24 @@ final class SseStream {
         out == null ? new byte[0] : outLength == out.length ? out : Arrays.copyOf(out, outLength));
   }
 
-  /** Returns what is left of an unterminated last event, passed through as it came. */
-  ByteBuffer finish() {
+  /**
+   * Ends the stream.
+   *
+   * @return what is left of an unterminated last event, passed through as it came
+   */
+  public ByteBuffer finish() {
     ByteBuffer rest = ByteBuffer.wrap(Arrays.copyOf(pending, pendingLength));
     pendingLength = 0;
     return rest;
   }
 
-  /** The reported usage, or an estimate from the prompt and the generated text. */
-  Usage usage(long promptTokens) {
+  /**
+   * The usage of the stream so far.
+   *
+   * @param promptTokens the request's prompt estimate
+   * @return the reported usage, or an estimate from the prompt and the generated text
+   */
+  public Usage usage(long promptTokens) {
     if (usage != null) {
       return usage;
     }
@@ -76,7 +90,10 @@ final class SseStream {
         promptTokens, (textBytes + RequestBody.BYTES_PER_TOKEN - 1) / RequestBody.BYTES_PER_TOKEN);
   }
 
-  String model() {
+  /**
+   * @return the first model a chunk named, or {@code null}
+   */
+  public String model() {
     return model;
   }
 

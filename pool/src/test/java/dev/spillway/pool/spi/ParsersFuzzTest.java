@@ -1,4 +1,4 @@
-package dev.spillway.azure.internal;
+package dev.spillway.pool.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -37,6 +37,13 @@ class ParsersFuzzTest {
     "\"just a string\"",
   };
 
+  private static final String[] REQUESTS = {
+    "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}",
+    "{\"input\":[\"a\",\"b\"],\"model\" : \"emb\"}",
+    "{\"messages\":[],\"metadata\":{\"model\":\"x\"}}",
+    " {\"model\":\"\\u0067pt\",\"n\":1}",
+  };
+
   static LongStream seeds() {
     return LongStream.range(0, SEEDS);
   }
@@ -50,7 +57,7 @@ class ParsersFuzzTest {
         () -> {
           for (int i = 0; i < TRIES_PER_SEED; i++) {
             byte[] input = stream(random);
-            SseStream sse = new SseStream(false);
+            EventStream sse = new EventStream(false);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int at = 0;
             while (at < input.length) {
@@ -75,7 +82,7 @@ class ParsersFuzzTest {
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < TRIES_PER_SEED; i++) {
       byte[] input = stream(random);
-      SseStream sse = new SseStream(true);
+      EventStream sse = new EventStream(true);
       long total = sse.accept(ByteBuffer.wrap(input)).remaining() + sse.finish().remaining();
       assertThat(total).isLessThanOrEqualTo(input.length);
       assertThat(sse.usage(0).outputTokens()).isNotNegative();
@@ -103,6 +110,30 @@ class ParsersFuzzTest {
             assertThat(facts.choices()).isGreaterThanOrEqualTo(-1);
           }
         });
+  }
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void modelRewriteOfAnyBodyReadAsJsonGivesJsonWithThatModel(long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    for (int i = 0; i < TRIES_PER_SEED; i++) {
+      byte[] body = mutate(random, REQUESTS[random.nextInt(REQUESTS.length)]);
+      RequestBody read = RequestBody.of(body);
+      if (!read.json()) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.JsonNode original = mapper.readTree(body);
+      com.fasterxml.jackson.databind.node.ObjectNode rewritten =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              mapper.readTree(read.bytesWithModel("d\"é"));
+
+      assertThat(rewritten.get("model").asText()).isEqualTo("d\"é");
+      rewritten.remove("model");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) original).remove("model");
+      assertThat(rewritten).isEqualTo(original);
+    }
   }
 
   private static void write(ByteArrayOutputStream out, ByteBuffer buffer) {
