@@ -53,6 +53,8 @@ class HttpBehaviourIT {
                             DeploymentConfig.standard("gpt-4o", 600_000)
                                 .withLatency(LatencyModel.NONE),
                             DeploymentConfig.standard("tiny", 20_000)
+                                .withLatency(LatencyModel.NONE),
+                            DeploymentConfig.standard("tiny-v1", 20_000)
                                 .withLatency(LatencyModel.NONE))),
                     ResourceConfig.of(
                         "ptu",
@@ -89,6 +91,69 @@ class HttpBehaviourIT {
     assertThat(r.headers().firstValue("x-ratelimit-limit-tokens")).isEmpty();
     assertThat(r.headers().firstValue("retry-after-ms")).isEmpty();
     assertThat(r.headers().firstValue("azure-openai-deployment-utilization")).isEmpty();
+  }
+
+  private static HttpRequest v1(String path, String body) {
+    return HttpRequest.newBuilder(URI.create(standard.baseUrl() + "/openai/v1/" + path))
+        .header("api-key", "paygo-key")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static String withModel(String body, String model) {
+    return "{\"model\":\"" + model + "\"," + body.substring(1);
+  }
+
+  @Test
+  void v1ApiNamesTheDeploymentInTheBodyAndSharesItsQuotaWithTheDeploymentPath() {
+    // 20,000 TPM: 11,000 tokens through the deployment path leave no room for 11,000 through v1
+    HttpResponse<String> legacy = Loopback.chat(standard, "tiny-v1", 10_989);
+    HttpResponse<String> v1 =
+        Loopback.send(
+            v1(
+                "chat/completions",
+                withModel(Loopback.chatBody("hello, world!", 10_989), "tiny-v1")));
+
+    assertThat(legacy.statusCode()).isEqualTo(200);
+    assertThat(v1.statusCode()).isEqualTo(429);
+    assertThat(v1.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("20000");
+    assertThat(Loopback.json(v1.body()).path("error").path("message").asText())
+        .startsWith(
+            "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version v1 ");
+
+    HttpResponse<String> answered =
+        Loopback.send(
+            v1(
+                "chat/completions?api-version=preview",
+                withModel(Loopback.chatBody("hi", 5), "gpt-4o")));
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(Loopback.json(answered.body()).path("object").asText()).isEqualTo("chat.completion");
+    assertThat(answered.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
+    HttpResponse<String> embedded =
+        Loopback.send(v1("embeddings", "{\"model\":\"gpt-4o\",\"input\":\"hi\"}"));
+    assertThat(embedded.statusCode()).isEqualTo(200);
+    assertThat(Loopback.json(embedded.body()).path("data").get(0).path("embedding").isArray())
+        .isTrue();
+  }
+
+  @Test
+  void v1RequestWithoutAModelIs400AndWithAnUnknownOne404() {
+    for (String body :
+        List.of(Loopback.chatBody("hi", 5), "{\"model\":\"\",\"messages\":[]}", "{nope")) {
+      HttpResponse<String> r = Loopback.send(v1("chat/completions", body));
+      assertThat(r.statusCode()).as(body).isEqualTo(400);
+      assertThat(Loopback.json(r.body()).path("error").path("message").asText())
+          .as(body)
+          .isNotBlank();
+    }
+    HttpResponse<String> unknown =
+        Loopback.send(v1("chat/completions", withModel(Loopback.chatBody("hi", 5), "nope")));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(Loopback.json(unknown.body()).path("error").path("code").asText())
+        .isEqualTo("DeploymentNotFound");
+    HttpResponse<String> otherPath = Loopback.send(v1("responses", "{\"model\":\"gpt-4o\"}"));
+    assertThat(otherPath.statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -80,6 +80,30 @@ record RequestBody(JsonNode json, int maxTokens) {
   }
 
   /**
+   * The deployment a v1 API request names: its body's {@code model}.
+   *
+   * @param content the raw body, left unread
+   * @return the non-blank {@code model} string
+   * @throws Invalid with the 400's body when the body is not a JSON object or names no model
+   */
+  static String model(ByteBuf content) throws Invalid {
+    JsonNode body;
+    try {
+      body = MAPPER.readTree(new ByteBufInputStream(content.duplicate()));
+    } catch (IOException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject()) {
+      throw new Invalid(FixedBodies.INVALID_JSON);
+    }
+    JsonNode model = body.path("model");
+    if (!model.isTextual() || model.asText().isBlank()) {
+      throw new Invalid(AzureBodies.invalidRequest("'model' is a required property", "model"));
+    }
+    return model.asText();
+  }
+
+  /**
    * @return why the operation's required field is missing or malformed, or null
    */
   private static String problem(JsonNode body, Operation operation) {

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests of one connection, in order: the gateway's checks ({@link GatewayAuth},
- * {@link Route}, the deployment), the model layer's ({@link RequestBody}), then the {@link
- * AnswerPlanner}'s plan, paced by the latency model. A response that is still being paced holds
- * back the next pipelined request. Not thread-safe: one instance per connection, confined to its
- * event loop.
+ * {@link Route}, the deployment, which a v1 request names as its body's {@code model}), the model
+ * layer's ({@link RequestBody}), then the {@link AnswerPlanner}'s plan, paced by the latency model.
+ * A response that is still being paced holds back the next pipelined request. Not thread-safe: one
+ * instance per connection, confined to its event loop.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -112,6 +112,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (route == null) {
       return gateway(
           HttpResponseStatus.NOT_FOUND, FixedBodies.RESOURCE_NOT_FOUND, false, request, keepAlive);
+    }
+    if (route.v1()) {
+      try {
+        route = route.withDeployment(RequestBody.model(request.content()));
+      } catch (RequestBody.Invalid invalid) {
+        return gateway(HttpResponseStatus.BAD_REQUEST, invalid.body, false, request, keepAlive);
+      }
     }
     DeploymentRuntime deployment = resource.deployments().get(route.deployment());
     if (deployment == null) {

@@ -8,15 +8,25 @@ import java.util.regex.Pattern;
 
 /**
  * Where a request goes, as the gateway reads it: {@code POST
- * /openai/deployments/{deployment}/{operation}?api-version=…}. Immutable.
+ * /openai/deployments/{deployment}/{operation}?api-version=…}, or the v1 API's {@code POST
+ * /openai/v1/{operation}} (api-version optional) with the deployment as the body's {@code model}.
+ * Immutable.
  *
- * @param deployment the deployment name, URL-decoded
+ * @param deployment the deployment name, URL-decoded; {@code null} for a v1 route until the body is
+ *     read ({@link #withDeployment})
  * @param operation the operation
- * @param apiVersion the api-version, not blank
+ * @param apiVersion the api-version, not blank; {@code v1} for a v1 request without one
+ * @param v1 whether the deployment is the body's {@code model}
  */
-record Route(String deployment, Operation operation, String apiVersion) {
+record Route(String deployment, Operation operation, String apiVersion, boolean v1) {
   private static final Pattern DEPLOYMENT_PATH =
       Pattern.compile("^/openai/deployments/([^/]+)/(chat/completions|completions|embeddings)/?$");
+
+  private static final Pattern V1_PATH =
+      Pattern.compile("^/openai/v1/(chat/completions|completions|embeddings)/?$");
+
+  /** What a v1 request's 429 bodies name as its version when it sends none. */
+  static final String V1 = "v1";
 
   /**
    * Reads the route of a request.
@@ -27,13 +37,32 @@ record Route(String deployment, Operation operation, String apiVersion) {
    *     Resource not found)
    */
   static Route of(HttpMethod method, QueryStringDecoder uri) {
-    Matcher path = DEPLOYMENT_PATH.matcher(uri.path());
+    if (!HttpMethod.POST.equals(method)) {
+      return null;
+    }
     List<String> apiVersions = uri.parameters().get("api-version");
     String apiVersion = apiVersions == null || apiVersions.isEmpty() ? "" : apiVersions.get(0);
-    if (!path.matches() || !HttpMethod.POST.equals(method) || apiVersion.isBlank()) {
+    Matcher v1 = V1_PATH.matcher(uri.path());
+    if (v1.matches()) {
+      return new Route(
+          null, Operation.of(v1.group(1)), apiVersion.isBlank() ? V1 : apiVersion, true);
+    }
+    Matcher path = DEPLOYMENT_PATH.matcher(uri.path());
+    if (!path.matches() || apiVersion.isBlank()) {
       return null;
     }
     return new Route(
-        QueryStringDecoder.decodeComponent(path.group(1)), Operation.of(path.group(2)), apiVersion);
+        QueryStringDecoder.decodeComponent(path.group(1)),
+        Operation.of(path.group(2)),
+        apiVersion,
+        false);
+  }
+
+  /**
+   * @param name the deployment a v1 request's body names
+   * @return this route to that deployment
+   */
+  Route withDeployment(String name) {
+    return new Route(name, operation, apiVersion, v1);
   }
 }
