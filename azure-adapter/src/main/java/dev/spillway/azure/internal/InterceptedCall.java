@@ -10,12 +10,9 @@ import dev.spillway.Deployment;
 import dev.spillway.azure.SpillwayContext;
 import dev.spillway.pool.spi.Operation;
 import dev.spillway.pool.spi.RequestBody;
+import dev.spillway.pool.spi.Urls;
 import dev.spillway.spi.CallRequest;
-import java.net.URI;
 import java.net.URL;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +27,6 @@ import java.util.Map;
  * batches, assistants, and v1 paths, which this SDK does not build) is pinned to the home backend.
  */
 final class InterceptedCall {
-  static final String DEPLOYMENTS = Operation.DEPLOYMENTS;
 
   final HttpRequest original;
 
@@ -96,7 +92,7 @@ final class InterceptedCall {
         body.streaming()
             && !body.hasStreamOptions()
             && tail.equals("/chat/completions")
-            && RequestBody.acceptsStreamOptions(queryParameter(query, "api-version"));
+            && RequestBody.acceptsStreamOptions(Urls.queryParameter(query, "api-version"));
     return new InterceptedCall(
         request,
         context,
@@ -154,14 +150,8 @@ final class InterceptedCall {
    * call, the path unchanged on that backend.
    */
   HttpRequest attemptRequest(Backend backend, Deployment deployment) {
-    if (!balanced()) {
-      return copy(base(backend) + tail);
-    }
     return copy(
-        base(backend)
-            + DEPLOYMENTS
-            + URLEncoder.encode(deployment.name(), StandardCharsets.UTF_8).replace("+", "%20")
-            + tail);
+        Urls.base(backend) + (balanced() ? Urls.deploymentPath(deployment.name(), tail) : tail));
   }
 
   private HttpRequest copy(String pathUrl) {
@@ -176,30 +166,5 @@ final class InterceptedCall {
       request.setBody(body.bytes());
     }
     return request;
-  }
-
-  private static String base(Backend backend) {
-    URI endpoint = backend.endpoint();
-    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    return endpoint.getScheme().toLowerCase(Locale.ROOT)
-        + "://"
-        + endpoint.getRawAuthority()
-        + path;
-  }
-
-  private static String queryParameter(String query, String name) {
-    if (query == null) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
   }
 }

@@ -4,6 +4,7 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
+import dev.spillway.pool.spi.ThrottledReply;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The synthetic 429 of {@code SpillwayThrottledException}: {@code Retry-After} in whole seconds
- * (rounded up), {@code retry-after-ms}, and an Azure-style error body. Immutable.
+ * The synthetic 429 of {@code SpillwayThrottledException}: the {@link ThrottledReply} as an
+ * azure-core response. Immutable.
  */
 public final class ThrottledResponse extends HttpResponse {
   static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
@@ -30,35 +31,17 @@ public final class ThrottledResponse extends HttpResponse {
    */
   public ThrottledResponse(HttpRequest request, Duration retryAfter, String model) {
     super(request);
-    long millis = Math.max(0, retryAfter.toMillis());
-    headers.set(HttpHeaderName.RETRY_AFTER, Long.toString((millis + 999) / 1000));
-    headers.set(RETRY_AFTER_MS, Long.toString(millis));
+    ThrottledReply reply = ThrottledReply.of(retryAfter, model);
+    headers.set(HttpHeaderName.RETRY_AFTER, reply.retryAfterSeconds());
+    headers.set(RETRY_AFTER_MS, reply.retryAfterMillis());
     headers.set(HttpHeaderName.CONTENT_TYPE, "application/json");
-    String message =
-        "Spillway: every route for model '"
-            + jsonSafe(model)
-            + "' is cooling down; retry after "
-            + millis
-            + " ms.";
-    this.body =
-        ("{\"error\":{\"code\":\"429\",\"message\":\"" + message + "\"}}")
-            .getBytes(StandardCharsets.UTF_8);
+    this.body = reply.body();
     headers.set(HttpHeaderName.CONTENT_LENGTH, Integer.toString(body.length));
-  }
-
-  private static String jsonSafe(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      if (c >= 0x20 && c != '"' && c != '\\') {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   @Override
   public int getStatusCode() {
-    return 429;
+    return ThrottledReply.STATUS;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.spillway.pool.spi;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What an Azure OpenAI request path asks for, and whether the pool may balance it. The rule is by
@@ -10,7 +11,11 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>a legacy deployment path, {@code /openai/deployments/{deployment}/…}, names the logical
- *       model in its deployment segment and is balanced ({@link Placement#DEPLOYMENT_IN_PATH});
+ *       model in its deployment segment; chat completions, completions, embeddings, audio and image
+ *       generation there are balanced ({@link Placement#DEPLOYMENT_IN_PATH}), a {@code POST
+ *       …/responses} is the Responses API below, and anything else under a deployment (a thread's
+ *       runs, which openai-java's legacy mode puts there when its parameters name a model) is
+ *       stateful;
  *   <li>the v1 API's chat completions, completions and embeddings ({@code /openai/v1/…}) carry the
  *       logical model as the body's {@code model} and are balanced ({@link
  *       Placement#DEPLOYMENT_IN_BODY});
@@ -30,7 +35,7 @@ import java.util.Locale;
  *     audio.transcriptions}); for stateful paths the resource they name ({@code files}, {@code
  *     batches}), never an id
  * @param placement where the request may go
- * @param pathModel the logical model of a deployment path (decoded), or {@code null}
+ * @param pathModel the logical model a deployment path names (decoded), or {@code null}
  * @param tail for a deployment path, what follows the deployment segment (such as {@code
  *     /chat/completions}); otherwise the whole path
  */
@@ -40,6 +45,18 @@ public record Operation(String name, Placement placement, String pathModel, Stri
   public static final String DEPLOYMENTS = "/openai/deployments/";
 
   private static final String V1 = "/openai/v1/";
+
+  /** What a deployment serves without keeping state: these tails are balanced. */
+  private static final Set<String> STATELESS_DEPLOYMENT_TAILS =
+      Set.of(
+          "/chat/completions",
+          "/completions",
+          "/embeddings",
+          "/extensions/chat/completions",
+          "/audio/transcriptions",
+          "/audio/translations",
+          "/audio/speech",
+          "/images/generations");
 
   /** Where a request may go. */
   public enum Placement {
@@ -69,9 +86,15 @@ public record Operation(String name, Placement placement, String pathModel, Stri
       String model =
           URLDecoder.decode(path.substring(DEPLOYMENTS.length(), end), StandardCharsets.UTF_8);
       String tail = path.substring(end);
-      return new Operation(nameOf(tail), Placement.DEPLOYMENT_IN_PATH, model, tail);
+      if (STATELESS_DEPLOYMENT_TAILS.contains(tail)) {
+        return new Operation(nameOf(tail), Placement.DEPLOYMENT_IN_PATH, model, tail);
+      }
+      if (post(method) && tail.equals("/responses")) {
+        return new Operation("responses", Placement.RESPONSES, model, tail);
+      }
+      return new Operation(firstSegment(tail), Placement.HOME, model, tail);
     }
-    boolean post = "POST".equals(method.toUpperCase(Locale.ROOT));
+    boolean post = post(method);
     String rest = path.startsWith(V1) ? path.substring(V1.length() - 1) : null;
     if (rest != null && post) {
       switch (rest) {
@@ -111,6 +134,10 @@ public record Operation(String name, Placement placement, String pathModel, Stri
    */
   public boolean balanced() {
     return placement == Placement.DEPLOYMENT_IN_PATH || placement == Placement.DEPLOYMENT_IN_BODY;
+  }
+
+  private static boolean post(String method) {
+    return "POST".equals(method.toUpperCase(Locale.ROOT));
   }
 
   private static String stripOpenAi(String path) {

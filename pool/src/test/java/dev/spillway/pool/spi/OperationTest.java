@@ -36,6 +36,11 @@ class OperationTest {
     "GET, /openai/v1/vector_stores/vs_1, HOME, vector_stores",
     "GET, /openai/v1/chat/completions, HOME, chat",
     "POST, /openai/deployments/, HOME, deployments",
+    // under a deployment: the Responses API, and state that openai-java's legacy mode puts there
+    "POST, /openai/deployments/gpt-4o/responses, RESPONSES, responses",
+    "GET, /openai/deployments/gpt-4o/responses/resp_1, HOME, responses",
+    "POST, /openai/deployments/gpt-4o/threads/thread_1/runs, HOME, threads",
+    "POST, /openai/deployments/gpt-4o, HOME, unknown",
   })
   void classifiesByOperation(String method, String path, Placement placement, String name) {
     Operation operation = Operation.of(method, path);

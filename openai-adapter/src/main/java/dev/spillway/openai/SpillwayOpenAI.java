@@ -1,0 +1,127 @@
+package dev.spillway.openai;
+
+import com.openai.azure.AzureUrlPathMode;
+import com.openai.azure.credential.AzureApiKeyCredential;
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.client.OpenAIClientAsyncImpl;
+import com.openai.client.OpenAIClientImpl;
+import com.openai.client.okhttp.OkHttpClient;
+import com.openai.core.ClientOptions;
+import com.openai.core.http.HttpClient;
+import dev.spillway.openai.internal.SpillwayHttpClient;
+import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.spi.AdapterSupport;
+import java.util.Objects;
+
+/**
+ * The openai-java adapter: openai-java's standard {@link OpenAIClient} and {@link
+ * OpenAIClientAsync} over a {@link SpillwayPool}.
+ *
+ * <pre>{@code
+ * OpenAIClient client = SpillwayOpenAI.client(pool);
+ * client.chat().completions().create(ChatCompletionCreateParams.builder()
+ *     .model("gpt-4o")                       // the logical model
+ *     .addUserMessage("Hello")
+ *     .build());
+ * }</pre>
+ *
+ * <p>The model a request names is the <em>logical model</em>: each attempt goes to a route serving
+ * it, with that route's deployment name (in the body's {@code model} for the Azure v1 API, in the
+ * path for the legacy {@code /openai/deployments/…} API) and the backend's own credential. The
+ * Responses API is balanced only when it keeps no state ({@code store: false}, no {@code
+ * previous_response_id}, no {@code conversation}); it and every other stateful operation (files,
+ * batches, assistants, vector stores…) go to the pool's home backend only.
+ *
+ * <p>openai-java's own retries are off (Spillway retries: one HTTP request per attempt). Its
+ * request timeout, when set on the client or per request, bounds the whole call; each attempt is
+ * bounded by the pool's attempt timeout and each stream by its idle timeout, both handed to the
+ * transport.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class SpillwayOpenAI {
+  /** The host the returned options carry; every attempt replaces it with a backend's. */
+  static final String PLACEHOLDER_HOST = "https://spillway.invalid";
+
+  /** The key the returned options carry; every attempt replaces its header. */
+  static final String PLACEHOLDER_KEY = "spillway-placeholder-key";
+
+  private SpillwayOpenAI() {}
+
+  /**
+   * A client on {@code pool} that speaks the Azure v1 API ({@code /openai/v1/…}, deployment in the
+   * body) over openai-java's OkHttp transport.
+   *
+   * @param pool the pool
+   * @return a new client; close it to release its transport
+   */
+  public static OpenAIClient client(SpillwayPool pool) {
+    return new OpenAIClientImpl(clientOptions(pool).build());
+  }
+
+  /**
+   * The asynchronous twin of {@link #client(SpillwayPool)}.
+   *
+   * @param pool the pool
+   * @return a new client; close it to release its transport
+   */
+  public static OpenAIClientAsync asyncClient(SpillwayPool pool) {
+    return new OpenAIClientAsyncImpl(clientOptions(pool).build());
+  }
+
+  /**
+   * Client options on {@code pool} for the Azure v1 API over openai-java's OkHttp transport.
+   *
+   * @param pool the pool
+   * @return new options, one per call
+   * @see #clientOptions(SpillwayPool, AzureUrlPathMode, HttpClient)
+   */
+  public static ClientOptions.Builder clientOptions(SpillwayPool pool) {
+    return clientOptions(pool, AzureUrlPathMode.UNIFIED, OkHttpClient.builder().build());
+  }
+
+  /**
+   * Client options bound to {@code pool}: a placeholder https base URL for {@code pathMode}, an
+   * HTTP client that runs the pool's attempts over {@code transport}, the SDK's retries off, and a
+   * placeholder key whose header each attempt replaces with the chosen backend's credential. Build
+   * clients with {@code new OpenAIClientImpl(options.build())} or {@code new
+   * OpenAIClientAsyncImpl(…)}.
+   *
+   * <p>Every other option ({@code azureServiceVersion}, {@code headers}, {@code timeout}, {@code
+   * jsonMapper}, {@code streamHandlerExecutor}…) remains available. Do not call {@code baseUrl},
+   * {@code httpClient}, {@code credential}, {@code apiKey}, {@code azureUrlPathMode} or {@code
+   * maxRetries} on it: they would take the client out of the pool.
+   *
+   * @param pool the pool
+   * @param pathMode {@link AzureUrlPathMode#UNIFIED} for the v1 API ({@code /openai/v1/…}, the
+   *     deployment in the body's {@code model}) or {@link AzureUrlPathMode#LEGACY} for {@code
+   *     /openai/deployments/{deployment}/…?api-version=…}
+   * @param transport the real HTTP client that sends each attempt; the options own it (closing the
+   *     client closes it)
+   * @return new options, one per call
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code pathMode} is {@link AzureUrlPathMode#AUTO}
+   */
+  public static ClientOptions.Builder clientOptions(
+      SpillwayPool pool, AzureUrlPathMode pathMode, HttpClient transport) {
+    AdapterSupport support = AdapterSupport.of(pool);
+    Objects.requireNonNull(pathMode, "'pathMode' cannot be null.");
+    Objects.requireNonNull(transport, "'transport' cannot be null.");
+    String baseUrl =
+        switch (pathMode) {
+          case UNIFIED -> PLACEHOLDER_HOST + "/openai/v1";
+          case LEGACY -> PLACEHOLDER_HOST;
+          default ->
+              throw new IllegalArgumentException(
+                  "pathMode must be UNIFIED (the v1 API) or LEGACY (deployment paths), was "
+                      + pathMode);
+        };
+    return ClientOptions.builder()
+        .httpClient(new SpillwayHttpClient(support, transport))
+        .baseUrl(baseUrl)
+        .azureUrlPathMode(pathMode)
+        .credential(AzureApiKeyCredential.create(PLACEHOLDER_KEY))
+        .maxRetries(0);
+  }
+}

@@ -1,0 +1,426 @@
+package dev.spillway.openai;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.azure.ai.openai.models.ChatCompletionsOptions;
+import com.azure.ai.openai.models.ChatRequestUserMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.azure.AzureUrlPathMode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.client.OpenAIClientImpl;
+import com.openai.client.okhttp.OkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.files.FileListParams;
+import com.openai.models.responses.ResponseCreateParams;
+import dev.spillway.Backend;
+import dev.spillway.CallOutcome;
+import dev.spillway.Deployment;
+import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
+import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * openai-java's real clients over the pool against two WireMock backends (a PTU tier 0 and a PAYG
+ * tier 1): what goes on the wire for each Azure path mode, failover, the SDK's own exceptions,
+ * streams, stateful operations, and one pool serving both SDKs.
+ */
+class WireIT {
+  static final String MODEL = "gpt-4o";
+  static final String PTU_DEPLOYMENT = "gpt4o-ptu";
+  static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
+  static final String PTU_KEY = "ptu-key-3f9a";
+  static final String PAYG_KEY = "payg-key-77c1";
+  static final String CHAT_BODY =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1733358925,"
+          + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          + "\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final WireMockServer ptu =
+      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  static final WireMockServer payg =
+      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+  final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
+  SpillwayPool pool;
+
+  @BeforeAll
+  static void start() {
+    ptu.start();
+    payg.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    ptu.stop();
+    payg.stop();
+  }
+
+  @BeforeEach
+  void reset() {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.resetAll();
+      server.stubFor(any(anyUrl()).willReturn(ok(CHAT_BODY)));
+    }
+    pool =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint("http://127.0.0.1:" + ptu.port())
+                    .tier(0)
+                    .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                    .build(),
+                Credential.apiKey(PTU_KEY))
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint("http://127.0.0.1:" + payg.port())
+                    .tier(1)
+                    .deployment(MODEL, PAYG_DEPLOYMENT)
+                    .build(),
+                Credential.apiKey(PAYG_KEY))
+            .listener(
+                new PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    outcomes.add(outcome);
+                  }
+                })
+            .settings(
+                PoolSettings.builder()
+                    .timeout(Duration.ofSeconds(5))
+                    .attemptTimeout(Duration.ofMillis(1500))
+                    .streamAttemptTimeout(Duration.ofMillis(1500))
+                    .lapBackoff(Duration.ofMillis(20))
+                    .build())
+            .streamIdleTimeout(Duration.ofMillis(1500))
+            .randomSeed(7)
+            .build();
+  }
+
+  final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : clients) {
+      c.close();
+    }
+    clients.clear();
+    pool.close();
+  }
+
+  OpenAIClient track(OpenAIClient client) {
+    clients.add(client::close);
+    return client;
+  }
+
+  static ResponseDefinitionBuilder ok(String body) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
+  }
+
+  static ResponseDefinitionBuilder error(int status, String code) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
+  }
+
+  static ChatCompletionCreateParams chat() {
+    return ChatCompletionCreateParams.builder()
+        .model(MODEL)
+        .addUserMessage("Hello, assistant!")
+        .maxCompletionTokens(100)
+        .build();
+  }
+
+  static List<LoggedRequest> requests(WireMockServer server) {
+    return server.findAll(RequestPatternBuilder.allRequests());
+  }
+
+  static JsonNode body(LoggedRequest request) throws Exception {
+    return JSON.readTree(request.getBodyAsString());
+  }
+
+  CallOutcome awaitOutcome(int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() >= n);
+    return outcomes.get(n - 1);
+  }
+
+  @Test
+  void v1ApiWritesTheRouteDeploymentIntoTheBodyModelAndTheBackendKeyIntoApiKey() throws Exception {
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    {
+      ChatCompletion completion = client.chat().completions().create(chat());
+
+      assertThat(completion.choices().get(0).message().content()).hasValue("Hello");
+    }
+    List<LoggedRequest> sent = requests(ptu);
+    assertThat(sent).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    LoggedRequest request = sent.get(0);
+    assertThat(request.getUrl()).isEqualTo("/openai/v1/chat/completions");
+    assertThat(body(request).get("model").asText()).isEqualTo(PTU_DEPLOYMENT);
+    assertThat(body(request).get("messages").get(0).get("content").asText())
+        .isEqualTo("Hello, assistant!");
+    assertThat(request.getHeader("api-key")).isEqualTo(PTU_KEY);
+    assertThat(request.containsHeader("Authorization")).isFalse();
+    assertThat(request.getHeader("x-stainless-retry-count")).isIn(null, "0");
+    CallOutcome outcome = awaitOutcome(1);
+    assertThat(outcome.backendId()).isEqualTo("sweden-ptu");
+    assertThat(outcome.usage().inputTokens()).isEqualTo(11);
+    assertThat(outcome.usage().outputTokens()).isEqualTo(9);
+    assertThat(outcome.usage().estimated()).isFalse();
+  }
+
+  @Test
+  void legacyModeWritesTheRouteDeploymentIntoThePathAndLeavesTheBodyAsTheSdkWroteIt()
+      throws Exception {
+    OpenAIClient client =
+        track(
+            new OpenAIClientImpl(
+                SpillwayOpenAI.clientOptions(
+                        pool, AzureUrlPathMode.LEGACY, OkHttpClient.builder().build())
+                    .build()));
+    {
+      client.chat().completions().create(chat());
+    }
+    LoggedRequest request = requests(ptu).get(0);
+    assertThat(request.getUrl())
+        .startsWith("/openai/deployments/" + PTU_DEPLOYMENT + "/chat/completions?api-version=");
+    assertThat(body(request).get("model").asText()).isEqualTo(MODEL);
+    assertThat(request.getHeader("api-key")).isEqualTo(PTU_KEY);
+  }
+
+  @Test
+  void aThrottledPtuFailsOverToPaygAndStaysCoolingForTheNextCall() throws Exception {
+    ptu.stubFor(
+        post(urlPathEqualTo("/openai/v1/chat/completions"))
+            .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    {
+      client.chat().completions().create(chat());
+      client.chat().completions().create(chat());
+    }
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(2);
+    assertThat(body(requests(payg).get(0)).get("model").asText()).isEqualTo(PAYG_DEPLOYMENT);
+    assertThat(requests(payg).get(0).getHeader("api-key")).isEqualTo(PAYG_KEY);
+    CallOutcome first = awaitOutcome(1);
+    assertThat(first.backendId()).isEqualTo("eastus-paygo");
+    assertThat(first.attempts()).hasSize(2);
+    assertThat(awaitOutcome(2).attempts()).hasSize(1);
+  }
+
+  @Test
+  void whenEveryRouteIsCoolingAndNothingWasSentTheSdkRaisesItsRateLimitException() {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.stubFor(
+          post(urlPathEqualTo("/openai/v1/chat/completions"))
+              .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    }
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    {
+      // both answer 429: the last backend answer reaches the SDK unchanged
+      assertThatThrownBy(() -> client.chat().completions().create(chat()))
+          .isInstanceOf(RateLimitException.class);
+      int sent = requests(ptu).size() + requests(payg).size();
+
+      // both cooling for a minute, past the call's 5 s deadline: nothing is sent
+      assertThatThrownBy(() -> client.chat().completions().create(chat()))
+          .isInstanceOfSatisfying(
+              RateLimitException.class,
+              e -> {
+                assertThat(e.headers().values("retry-after-ms")).hasSize(1);
+                assertThat(Long.parseLong(e.headers().values("Retry-After").get(0)))
+                    .isBetween(1L, 60L);
+                assertThat(e.getMessage()).contains("cooling down").doesNotContain(PTU_KEY);
+              });
+      assertThat(requests(ptu).size() + requests(payg).size()).isEqualTo(sent);
+    }
+  }
+
+  @Test
+  void aCallerErrorReachesTheSdkUnchangedAndIsNotRetriedElsewhere() {
+    ptu.stubFor(post(urlPathEqualTo("/openai/v1/chat/completions")).willReturn(error(400, "bad")));
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    {
+      assertThatThrownBy(() -> client.chat().completions().create(chat()))
+          .isInstanceOf(BadRequestException.class)
+          .hasMessageContaining("test bad")
+          .hasMessageNotContaining(PTU_KEY);
+    }
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+  }
+
+  @Test
+  void aStreamGetsIncludeUsageAddedItsUsageChunkHiddenAndItsUsageOnTheOutcome() throws Exception {
+    String chunk =
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
+            + "\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
+            + "\"finish_reason\":null}]}\n\n";
+    String usage =
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
+            + "\"gpt-4o-2024-08-06\",\"choices\":[],\"usage\":{\"prompt_tokens\":22,"
+            + "\"completion_tokens\":28,\"total_tokens\":50}}\n\n";
+    ptu.stubFor(
+        post(urlPathEqualTo("/openai/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "text/event-stream")
+                    .withBody(chunk + chunk + usage + "data: [DONE]\n\n")));
+    List<ChatCompletionChunk> chunks;
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(chat())) {
+      chunks = stream.stream().collect(Collectors.toList());
+    }
+    assertThat(chunks).hasSize(2).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+    JsonNode sent = body(requests(ptu).get(0));
+    assertThat(sent.get("stream").asBoolean()).isTrue();
+    assertThat(sent.get("stream_options").get("include_usage").asBoolean()).isTrue();
+    assertThat(sent.get("model").asText()).isEqualTo(PTU_DEPLOYMENT);
+    CallOutcome outcome = awaitOutcome(1);
+    assertThat(outcome.usage().inputTokens()).isEqualTo(22);
+    assertThat(outcome.usage().outputTokens()).isEqualTo(28);
+    assertThat(outcome.usage().estimated()).isFalse();
+  }
+
+  @Test
+  void asyncClientFailsOverLikeTheSyncOne() throws Exception {
+    ptu.stubFor(
+        post(urlPathEqualTo("/openai/v1/chat/completions"))
+            .willReturn(error(503, "ServiceUnavailable")));
+    OpenAIClientAsync client = SpillwayOpenAI.asyncClient(pool);
+    clients.add(client::close);
+    ChatCompletion completion = client.chat().completions().create(chat()).get();
+    assertThat(completion.id()).isEqualTo("chatcmpl-1");
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(1);
+    assertThat(awaitOutcome(1).backendId()).isEqualTo("eastus-paygo");
+  }
+
+  @Test
+  void statefulOperationsGoToTheHomeBackendAndAStatelessResponseIsBalanced() throws Exception {
+    String responseBody =
+        "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,\"model\":\"gpt-4o\","
+            + "\"output\":[],\"parallel_tool_calls\":true,\"tool_choice\":\"auto\",\"tools\":[],"
+            + "\"usage\":{\"input_tokens\":5,\"output_tokens\":2,\"total_tokens\":7,"
+            + "\"input_tokens_details\":{\"cached_tokens\":0},"
+            + "\"output_tokens_details\":{\"reasoning_tokens\":0}}}";
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.stubFor(post(urlPathEqualTo("/openai/v1/responses")).willReturn(ok(responseBody)));
+      server.stubFor(
+          any(urlPathEqualTo("/openai/v1/files"))
+              .willReturn(ok("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
+    }
+    pool.close();
+    pool = poolWithHome("eastus-paygo");
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    client.files().list(FileListParams.builder().build());
+    client.responses().create(ResponseCreateParams.builder().model(MODEL).input("hi").build());
+    client
+        .responses()
+        .create(ResponseCreateParams.builder().model(MODEL).input("hi").store(false).build());
+    // files and the stored response: home (PAYG), body untouched; store=false: PTU, rewritten
+    List<LoggedRequest> home = requests(payg);
+    assertThat(home)
+        .extracting(LoggedRequest::getUrl)
+        .containsExactly("/openai/v1/files", "/openai/v1/responses");
+    assertThat(body(home.get(1)).get("model").asText()).isEqualTo(MODEL);
+    assertThat(home).allSatisfy(r -> assertThat(r.getHeader("api-key")).isEqualTo(PAYG_KEY));
+    List<LoggedRequest> balanced = requests(ptu);
+    assertThat(balanced).hasSize(1);
+    assertThat(body(balanced.get(0)).get("model").asText()).isEqualTo(PTU_DEPLOYMENT);
+    assertThat(body(balanced.get(0)).get("store").asBoolean()).isFalse();
+  }
+
+  private SpillwayPool poolWithHome(String home) {
+    return SpillwayPool.builder()
+        .backend(
+            Backend.builder("sweden-ptu")
+                .endpoint("http://127.0.0.1:" + ptu.port())
+                .tier(0)
+                .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                .build(),
+            Credential.apiKey(PTU_KEY))
+        .backend(
+            Backend.builder("eastus-paygo")
+                .endpoint("http://127.0.0.1:" + payg.port())
+                .tier(1)
+                .deployment(MODEL, PAYG_DEPLOYMENT)
+                .build(),
+            Credential.apiKey(PAYG_KEY))
+        .homeBackend(home)
+        .randomSeed(7)
+        .build();
+  }
+
+  @Test
+  void onePoolServesBothSdksAndA429SeenThroughOneKeepsTheOtherOffThatRoute() {
+    ptu.stubFor(
+        post(urlPathEqualTo("/openai/v1/chat/completions"))
+            .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    OpenAIClient openai = track(SpillwayOpenAI.client(pool));
+    {
+      openai.chat().completions().create(chat());
+    }
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(1);
+
+    com.azure.ai.openai.OpenAIClient azure = SpillwayAzure.openAIClientBuilder(pool).buildClient();
+    azure.getChatCompletions(
+        MODEL,
+        new ChatCompletionsOptions(List.of(new ChatRequestUserMessage("Hello"))).setMaxTokens(10));
+
+    // the azure client went straight to PAYG: the PTU route is still cooling
+    assertThat(requests(ptu)).hasSize(1);
+    List<LoggedRequest> paygRequests = requests(payg);
+    assertThat(paygRequests).hasSize(2);
+    assertThat(paygRequests.get(1).getUrl())
+        .startsWith("/openai/deployments/" + PAYG_DEPLOYMENT + "/chat/completions");
+    assertThat(awaitOutcome(2).backendId()).isEqualTo("eastus-paygo");
+  }
+
+  @Test
+  void noKeyAppearsInTheClientOrItsExceptions() {
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    {
+      assertThat(client.toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+    }
+  }
+}
