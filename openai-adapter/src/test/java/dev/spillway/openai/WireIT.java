@@ -118,12 +118,12 @@ class WireIT {
                 })
             .settings(
                 PoolSettings.builder()
-                    .timeout(Duration.ofSeconds(5))
-                    .attemptTimeout(Duration.ofMillis(1500))
-                    .streamAttemptTimeout(Duration.ofMillis(1500))
+                    .timeout(Duration.ofSeconds(30))
+                    .attemptTimeout(Duration.ofSeconds(10))
+                    .streamAttemptTimeout(Duration.ofSeconds(10))
                     .lapBackoff(Duration.ofMillis(20))
                     .build())
-            .streamIdleTimeout(Duration.ofMillis(1500))
+            .streamIdleTimeout(Duration.ofSeconds(10))
             .randomSeed(7)
             .build();
   }
@@ -258,7 +258,7 @@ class WireIT {
           .isInstanceOf(RateLimitException.class);
       int sent = requests(ptu).size() + requests(payg).size();
 
-      // both cooling for a minute, past the call's 5 s deadline: nothing is sent
+      // both cooling for a minute, past the call's 30 s deadline: nothing is sent
       assertThatThrownBy(() -> client.chat().completions().create(chat()))
           .isInstanceOfSatisfying(
               RateLimitException.class,

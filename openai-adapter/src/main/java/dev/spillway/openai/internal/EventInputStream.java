@@ -111,11 +111,20 @@ final class EventInputStream extends InputStream {
     return timeout;
   }
 
+  /**
+   * Closes the backend's body. A caller that closes after the {@code [DONE]} event has read the
+   * whole answer (openai-java stops there): the call completed, with the usage the stream reported;
+   * before it, the caller cancelled.
+   */
   @Override
   public void close() throws IOException {
     if (!ended) {
       ended = true;
-      handle.cancelled();
+      if (events != null && events.done()) {
+        handle.complete(events.usage(promptTokens), events.model());
+      } else {
+        handle.cancelled();
+      }
     }
     source.close();
   }

@@ -17,6 +17,7 @@ import java.util.Arrays;
  */
 public final class EventStream {
   private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
+  private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
 
   private final boolean stripUsageChunk;
   private byte[] pending = new byte[1024];
@@ -24,6 +25,7 @@ public final class EventStream {
   private Usage usage;
   private String model;
   private long textBytes;
+  private boolean done;
 
   /**
    * Creates a reader for one stream.
@@ -91,6 +93,14 @@ public final class EventStream {
   }
 
   /**
+   * @return whether the {@code data: [DONE]} event has passed: a caller that stops reading after it
+   *     has read the whole answer
+   */
+  public boolean done() {
+    return done;
+  }
+
+  /**
    * @return the first model a chunk named, or {@code null}
    */
   public String model() {
@@ -136,6 +146,9 @@ public final class EventStream {
           from++;
         }
         int to = lineEnd > from && pending[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        if (to - from == DONE.length && startsWith(from, DONE)) {
+          done = true;
+        }
         if (to > from && pending[from] == '{') {
           return read(ResponseBody.parse(pending, from, to - from));
         }
@@ -158,11 +171,12 @@ public final class EventStream {
   }
 
   private boolean startsWithData(int from, int to) {
-    if (to - from < DATA.length) {
-      return false;
-    }
-    for (int i = 0; i < DATA.length; i++) {
-      if (pending[from + i] != DATA[i]) {
+    return to - from >= DATA.length && startsWith(from, DATA);
+  }
+
+  private boolean startsWith(int from, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (pending[from + i] != prefix[i]) {
         return false;
       }
     }

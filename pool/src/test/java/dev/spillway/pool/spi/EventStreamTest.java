@@ -44,6 +44,15 @@ class EventStreamTest {
   }
 
   @Test
+  void knowsWhenTheDoneEventHasPassed() {
+    EventStream sse = new EventStream(true);
+    feed(sse, CHUNK + USAGE, 9);
+    assertThat(sse.done()).isFalse();
+    sse.accept(ByteBuffer.wrap(DONE.getBytes(StandardCharsets.UTF_8)));
+    assertThat(sse.done()).isTrue();
+  }
+
+  @Test
   void keepsTheUsageChunkTheCallerAskedFor() {
     EventStream sse = new EventStream(false);
     assertThat(feed(sse, CHUNK + USAGE + DONE, 5)).isEqualTo(CHUNK + USAGE + DONE);

@@ -1,0 +1,436 @@
+package dev.spillway.adaptertests;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.spillway.Backend;
+import dev.spillway.CallOutcome;
+import dev.spillway.Deployment;
+import dev.spillway.PoolListener;
+import dev.spillway.PoolSettings;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+
+/**
+ * The adapter-neutral scenarios, run by every adapter's tests through its SDK's real clients, sync
+ * and async: rows of the outcome table with exact request counts per backend, streams, auth, key
+ * rotation, stateful operations, cancellation and secrets. Two WireMock backends: a PTU (tier 0)
+ * and a PAYG (tier 1) serving the logical model {@value #MODEL} under deployments of their own.
+ *
+ * <p>A subclass supplies {@link #sdk()}; the scenarios assert only on what reaches the backends
+ * (whichever path shape the SDK uses: the deployment in the path or in the body's {@code model}),
+ * on the pool's {@link CallOutcome}s and on what the SDK raised.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AdapterScenarios {
+  /** The logical model. */
+  public static final String MODEL = "gpt-4o";
+
+  static final String PTU_DEPLOYMENT = "gpt4o-ptu";
+  static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
+  static final String PTU_KEY = "ptu-key-5e1b";
+  static final String PAYG_KEY = "payg-key-a07c";
+  static final String CHAT_BODY =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1733358925,"
+          + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          + "\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final String CHUNK =
+      "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
+          + "\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
+          + "\"finish_reason\":null}]}\n\n";
+  static final String USAGE_CHUNK =
+      "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
+          + "\"gpt-4o-2024-08-06\",\"choices\":[],\"usage\":{\"prompt_tokens\":22,"
+          + "\"completion_tokens\":28,\"total_tokens\":50}}\n\n";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final WireMockServer ptu =
+      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  private final WireMockServer payg =
+      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  private final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /**
+   * @return the SDK under test
+   */
+  protected abstract Sdk sdk();
+
+  @BeforeAll
+  void startBackends() {
+    ptu.start();
+    payg.start();
+  }
+
+  @AfterAll
+  void stopBackends() {
+    ptu.stop();
+    payg.stop();
+  }
+
+  @BeforeEach
+  void answerOk() {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.resetAll();
+      server.stubFor(any(anyUrl()).willReturn(json(200, CHAT_BODY)));
+    }
+    outcomes.clear();
+  }
+
+  @AfterEach
+  void closeClients() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+    opened.clear();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aCallGoesToThePtuWithItsDeploymentItsKeyAndReportedUsage(boolean async) {
+    SdkClient client = client(pool(b -> {}), async);
+
+    assertThat(client.chat(MODEL, "Hello", 100)).isEqualTo("Hello");
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    LoggedRequest sent = requests(ptu).get(0);
+    assertThat(deploymentOf(sent)).isEqualTo(PTU_DEPLOYMENT);
+    assertThat(sent.getHeader("api-key")).isEqualTo(PTU_KEY);
+    assertThat(sent.containsHeader("Authorization")).isFalse();
+    CallOutcome outcome = outcome(1);
+    assertThat(outcome.backendId()).isEqualTo("ptu");
+    assertThat(outcome.usage().inputTokens()).isEqualTo(11);
+    assertThat(outcome.usage().outputTokens()).isEqualTo(9);
+    assertThat(outcome.usage().estimated()).isFalse();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aThrottledPtuSpillsToPaygAndCoolsForItsRetryAfter(boolean async) {
+    ptu.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    SdkClient client = client(pool(b -> {}), async);
+
+    client.chat(MODEL, "one", 10);
+    client.chat(MODEL, "two", 10);
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(2);
+    assertThat(requests(payg))
+        .allSatisfy(r -> assertThat(deploymentOf(r)).isEqualTo(PAYG_DEPLOYMENT));
+    assertThat(requests(payg))
+        .allSatisfy(r -> assertThat(r.getHeader("api-key")).isEqualTo(PAYG_KEY));
+    assertThat(outcome(1).attempts()).hasSize(2);
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+    assertThat(outcome(2).attempts()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aServerErrorFailsOverOnce(boolean async) {
+    ptu.stubFor(chat().willReturn(error(503, "ServiceUnavailable")));
+    SdkClient client = client(pool(b -> {}), async);
+
+    assertThat(client.chat(MODEL, "Hello", 10)).isEqualTo("Hello");
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(1);
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aCallerErrorReachesTheSdkUnchangedAndIsNotRetried(boolean async) {
+    ptu.stubFor(chat().willReturn(error(400, "invalid_request")));
+    SdkClient client = client(pool(b -> {}), async);
+
+    Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
+
+    assertThat(client.status(error)).isEqualTo(400);
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    assertThat(outcome(1).succeeded()).isFalse();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void whenEveryRouteCoolsTheSdkSeesA429WithRetryAfterAndNothingIsSent(boolean async) {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    }
+    SdkClient client = client(pool(b -> {}), async);
+
+    Throwable last = catchThrowable(() -> client.chat(MODEL, "one", 10));
+    assertThat(client.status(last)).as("the last backend answer, unchanged").isEqualTo(429);
+    int sent = requests(ptu).size() + requests(payg).size();
+    assertThat(sent).isEqualTo(2);
+
+    Throwable cooling = catchThrowable(() -> client.chat(MODEL, "two", 10));
+
+    assertThat(client.status(cooling)).isEqualTo(429);
+    assertThat(Long.parseLong(client.header(cooling, "retry-after-ms"))).isPositive();
+    assertThat(Long.parseLong(client.header(cooling, "Retry-After"))).isBetween(1L, 60L);
+    assertThat(requests(ptu).size() + requests(payg).size()).isEqualTo(sent);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStreamGetsIncludeUsageItsUsageChunkHiddenAndItsUsageOnTheOutcome(boolean async) {
+    ptu.stubFor(chat().willReturn(stream(CHUNK + CHUNK + USAGE_CHUNK + "data: [DONE]\n\n")));
+    SdkClient client = client(pool(b -> {}), async);
+
+    SdkClient.Streamed streamed = client.stream(MODEL, "Hello", 100);
+
+    assertThat(streamed.text()).isEqualTo("HelHel");
+    assertThat(streamed.usageChunks()).isZero();
+    JsonNode body = body(requests(ptu).get(0));
+    assertThat(body.path("stream").asBoolean()).isTrue();
+    assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+    CallOutcome outcome = outcome(1);
+    assertThat(outcome.usage().inputTokens()).isEqualTo(22);
+    assertThat(outcome.usage().outputTokens()).isEqualTo(28);
+    assertThat(outcome.usage().estimated()).isFalse();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStreamThePtuRefusesBeforeItsFirstByteFailsOverToPayg(boolean async) {
+    ptu.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    payg.stubFor(chat().willReturn(stream(CHUNK + "data: [DONE]\n\n")));
+    SdkClient client = client(pool(b -> {}), async);
+
+    assertThat(client.stream(MODEL, "Hello", 100).text()).isEqualTo("Hel");
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(1);
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aCallerWhoClosesAStreamEarlySettlesTheCallCancelledWithEstimatedUsage(boolean async) {
+    ptu.stubFor(
+        chat()
+            .willReturn(
+                stream(CHUNK + CHUNK + CHUNK + "data: [DONE]\n\n")
+                    .withChunkedDribbleDelay(3, 300)));
+    SdkClient client = client(pool(b -> {}), async);
+
+    assertThat(client.streamFirstChunkThenClose(MODEL, "Hello")).isEqualTo("Hel");
+
+    CallOutcome outcome = outcome(1);
+    assertThat(outcome.backendId()).isEqualTo("ptu");
+    assertThat(outcome.usage().estimated()).isTrue();
+    assertThat(requests(payg)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStatefulCallGoesToTheHomeBackendOnlyWithItsKey(boolean async) {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.stubFor(
+          any(urlPathMatching("/openai/(v1/)?files"))
+              .willReturn(json(200, "{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
+    }
+    SdkClient client = client(pool(b -> b.homeBackend("payg")), async);
+
+    client.listFiles();
+
+    assertThat(requests(ptu)).isEmpty();
+    assertThat(requests(payg)).hasSize(1);
+    assertThat(requests(payg).get(0).getHeader("api-key")).isEqualTo(PAYG_KEY);
+    CallOutcome outcome = outcome(1);
+    assertThat(outcome.operation()).isEqualTo("files");
+    assertThat(outcome.backendId()).isEqualTo("payg");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void anEntraBackendGetsABearerTokenAndNoKey(boolean async) {
+    TokenCredential entra =
+        request ->
+            Mono.just(
+                new AccessToken(
+                    "entra-token-91d2", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
+    SdkClient client = client(pool(b -> {}, Credential.entra(entra)), async);
+
+    client.chat(MODEL, "Hello", 10);
+
+    LoggedRequest sent = requests(ptu).get(0);
+    assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer entra-token-91d2");
+    assertThat(sent.containsHeader("api-key")).isFalse();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aRotatedKeyIsSentFromTheNextAttemptOn(boolean async) {
+    AtomicReference<String> key = new AtomicReference<>("key-before-rotation");
+    SdkClient client = client(pool(b -> {}, Credential.apiKey(key::get)), async);
+
+    client.chat(MODEL, "one", 10);
+    key.set("key-after-rotation");
+    client.chat(MODEL, "two", 10);
+
+    assertThat(requests(ptu))
+        .extracting(r -> r.getHeader("api-key"))
+        .containsExactly("key-before-rotation", "key-after-rotation");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void noKeyReachesWhatTheCallerSeesWhenABackendRefusesIt(boolean async) {
+    for (WireMockServer server : List.of(ptu, payg)) {
+      server.stubFor(chat().willReturn(error(401, "401")));
+    }
+    SdkClient client = client(pool(b -> {}), async);
+
+    Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
+
+    assertThat(client.status(error)).isEqualTo(401);
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t)).doesNotContain(PTU_KEY, PAYG_KEY);
+    }
+    assertThat(client.toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+    assertThat(outcome(1).toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private SdkClient client(SpillwayPool pool, boolean async) {
+    SdkClient client = sdk().client(pool, async);
+    opened.add(client);
+    return client;
+  }
+
+  private SpillwayPool pool(Consumer<SpillwayPool.Builder> customize) {
+    return pool(customize, Credential.apiKey(PTU_KEY));
+  }
+
+  private SpillwayPool pool(Consumer<SpillwayPool.Builder> customize, Credential ptuCredential) {
+    SpillwayPool.Builder b =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("ptu")
+                    .endpoint("http://127.0.0.1:" + ptu.port())
+                    .tier(0)
+                    .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                    .build(),
+                ptuCredential)
+            .backend(
+                Backend.builder("payg")
+                    .endpoint("http://127.0.0.1:" + payg.port())
+                    .tier(1)
+                    .deployment(MODEL, PAYG_DEPLOYMENT)
+                    .build(),
+                Credential.apiKey(PAYG_KEY))
+            .listener(
+                new PoolListener() {
+                  @Override
+                  public void onCallComplete(CallOutcome outcome) {
+                    outcomes.add(outcome);
+                  }
+                })
+            .settings(
+                PoolSettings.builder()
+                    .timeout(Duration.ofSeconds(30))
+                    .attemptTimeout(Duration.ofSeconds(10))
+                    .streamAttemptTimeout(Duration.ofSeconds(10))
+                    .lapBackoff(Duration.ofMillis(20))
+                    .build())
+            .streamIdleTimeout(Duration.ofSeconds(10))
+            .randomSeed(7);
+    customize.accept(b);
+    SpillwayPool pool = b.build();
+    opened.add(pool);
+    return pool;
+  }
+
+  private CallOutcome outcome(int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() >= n);
+    return outcomes.get(n - 1);
+  }
+
+  private static MappingBuilder chat() {
+    return post(urlPathMatching("/openai/(v1|deployments/[^/]+)/chat/completions"));
+  }
+
+  private static ResponseDefinitionBuilder json(int status, String body) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
+  }
+
+  private static ResponseDefinitionBuilder error(int status, String code) {
+    return json(
+        status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
+  }
+
+  private static ResponseDefinitionBuilder stream(String body) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "text/event-stream")
+        .withBody(body);
+  }
+
+  private static List<LoggedRequest> requests(WireMockServer server) {
+    return server.findAll(RequestPatternBuilder.allRequests());
+  }
+
+  /** The deployment a request names: its path segment, or the v1 body's {@code model}. */
+  private static String deploymentOf(LoggedRequest request) {
+    String path = request.getUrl();
+    String prefix = "/openai/deployments/";
+    if (path.startsWith(prefix)) {
+      String segment = path.substring(prefix.length(), path.indexOf('/', prefix.length()));
+      return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+    return body(request).path("model").asText();
+  }
+
+  private static JsonNode body(LoggedRequest request) {
+    try {
+      return JSON.readTree(request.getBodyAsString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

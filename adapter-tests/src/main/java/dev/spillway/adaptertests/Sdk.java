@@ -1,0 +1,20 @@
+package dev.spillway.adaptertests;
+
+import dev.spillway.pool.SpillwayPool;
+
+/** One SDK as the scenarios drive it: its real clients over a pool, sync or async. */
+public interface Sdk {
+  /**
+   * @return the SDK's name, for test names
+   */
+  String name();
+
+  /**
+   * A client of the SDK on {@code pool}.
+   *
+   * @param pool the pool
+   * @param async whether calls go through the SDK's asynchronous client
+   * @return the client; the scenario closes it
+   */
+  SdkClient client(SpillwayPool pool, boolean async);
+}
