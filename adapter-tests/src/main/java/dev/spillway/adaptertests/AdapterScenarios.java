@@ -19,13 +19,18 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.spillway.AttemptOutcome;
+import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
+import dev.spillway.CircuitState;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.Usage;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.testing.ManualTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -36,14 +41,21 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
@@ -62,7 +74,11 @@ public abstract class AdapterScenarios {
   /** The logical model. */
   public static final String MODEL = "gpt-4o";
 
+  /** A second model, served by the PTU backend only. */
+  public static final String EMBEDDING_MODEL = "text-embedding";
+
   static final String PTU_DEPLOYMENT = "gpt4o-ptu";
+  static final String PTU_EMBEDDING_DEPLOYMENT = "embedding-ptu";
   static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
   static final String PTU_KEY = "ptu-key-5e1b";
   static final String PAYG_KEY = "payg-key-a07c";
@@ -79,6 +95,11 @@ public abstract class AdapterScenarios {
       "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
           + "\"gpt-4o-2024-08-06\",\"choices\":[],\"usage\":{\"prompt_tokens\":22,"
           + "\"completion_tokens\":28,\"total_tokens\":50}}\n\n";
+
+  static final String EMBEDDINGS_BODY =
+      "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+          + "\"embedding\":[0.1,0.2]}],\"model\":\"ada\",\"usage\":{\"prompt_tokens\":4,"
+          + "\"total_tokens\":4}}";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -137,10 +158,11 @@ public abstract class AdapterScenarios {
     assertThat(sent.getHeader("api-key")).isEqualTo(PTU_KEY);
     assertThat(sent.containsHeader("Authorization")).isFalse();
     CallOutcome outcome = outcome(1);
+    assertThat(outcome.succeeded()).isTrue();
     assertThat(outcome.backendId()).isEqualTo("ptu");
-    assertThat(outcome.usage().inputTokens()).isEqualTo(11);
-    assertThat(outcome.usage().outputTokens()).isEqualTo(9);
-    assertThat(outcome.usage().estimated()).isFalse();
+    assertThat(outcome.deployment()).isEqualTo(PTU_DEPLOYMENT);
+    assertThat(outcome.usage()).isEqualTo(Usage.reported(11, 9));
+    assertThat(outcome.operation()).isEqualTo("chat");
   }
 
   @ParameterizedTest(name = "async={0}")
@@ -161,33 +183,6 @@ public abstract class AdapterScenarios {
     assertThat(outcome(1).attempts()).hasSize(2);
     assertThat(outcome(1).backendId()).isEqualTo("payg");
     assertThat(outcome(2).attempts()).hasSize(1);
-  }
-
-  @ParameterizedTest(name = "async={0}")
-  @ValueSource(booleans = {false, true})
-  void aServerErrorFailsOverOnce(boolean async) {
-    ptu.stubFor(chat().willReturn(error(503, "ServiceUnavailable")));
-    SdkClient client = client(pool(b -> {}), async);
-
-    assertThat(client.chat(MODEL, "Hello", 10)).isEqualTo("Hello");
-
-    assertThat(requests(ptu)).hasSize(1);
-    assertThat(requests(payg)).hasSize(1);
-    assertThat(outcome(1).backendId()).isEqualTo("payg");
-  }
-
-  @ParameterizedTest(name = "async={0}")
-  @ValueSource(booleans = {false, true})
-  void aCallerErrorReachesTheSdkUnchangedAndIsNotRetried(boolean async) {
-    ptu.stubFor(chat().willReturn(error(400, "invalid_request")));
-    SdkClient client = client(pool(b -> {}), async);
-
-    Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
-
-    assertThat(client.status(error)).isEqualTo(400);
-    assertThat(requests(ptu)).hasSize(1);
-    assertThat(requests(payg)).isEmpty();
-    assertThat(outcome(1).succeeded()).isFalse();
   }
 
   @ParameterizedTest(name = "async={0}")
@@ -332,7 +327,215 @@ public abstract class AdapterScenarios {
     assertThat(outcome(1).toString()).doesNotContain(PTU_KEY, PAYG_KEY);
   }
 
+  // --- the outcome table (docs/design.md), one row at a time; cool-downs on a ManualTime ticker
+  // that only the test moves, so a loaded machine cannot end one early or late
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void ptuRetryAfterMsCoolsDownForExactlyThatThenReturnsToPtu(boolean async) {
+    ManualTime time = new ManualTime();
+    SdkClient client = client(pool(b -> b.ticker(time)), async);
+    ptu.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "400")));
+
+    client.chat(MODEL, "one", 10);
+    assertThat(counts()).containsExactly(1, 1);
+    assertThat(attempts(outcome(1)))
+        .containsExactly(AttemptOutcome.THROTTLED, AttemptOutcome.SUCCESS);
+    assertThat(outcome(1).attempts().get(0).coolDown()).isEqualTo(Duration.ofMillis(400));
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+
+    client.chat(MODEL, "two", 10); // still cooling: straight to PAYG
+    assertThat(counts()).containsExactly(1, 2);
+
+    ptu.stubFor(chat().willReturn(json(200, CHAT_BODY)));
+    time.advanceMillis(399);
+    client.chat(MODEL, "three", 10); // 1 ms of cool-down left
+    assertThat(counts()).containsExactly(1, 3);
+    time.advanceMillis(1);
+    client.chat(MODEL, "four", 10);
+    client.chat(MODEL, "five", 10);
+    assertThat(counts()).containsExactly(3, 3);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStandard429WithRetryAfterAndResetTokensCoolsForTheRetryAfter(boolean async) {
+    ManualTime time = new ManualTime();
+    SdkClient client = client(pool(b -> b.ticker(time)), async);
+    // the real standard-deployment 429 (recording 11): no retry-after-ms
+    ptu.stubFor(
+        chat()
+            .willReturn(
+                error(429, "429")
+                    .withHeader("Retry-After", "1")
+                    .withHeader("policy-id", "DeploymentRatelimit-Token")
+                    .withHeader("x-ratelimit-limit-requests", "10")
+                    .withHeader("x-ratelimit-limit-tokens", "10000")
+                    .withHeader("x-ratelimit-remaining-requests", "1")
+                    .withHeader("x-ratelimit-reset-tokens", "1")));
+
+    client.chat(MODEL, "one", 10);
+    assertThat(counts()).containsExactly(1, 1);
+    assertThat(outcome(1).attempts().get(0).coolDown()).isEqualTo(Duration.ofSeconds(1));
+    client.chat(MODEL, "two", 10);
+    assertThat(counts()).containsExactly(1, 2);
+
+    ptu.stubFor(chat().willReturn(json(200, CHAT_BODY)));
+    time.advanceMillis(1000);
+    client.chat(MODEL, "three", 10);
+    assertThat(counts()).containsExactly(2, 2);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void theEndOfACoolDownLetsASingleProbeThrough(boolean async) throws Exception {
+    ManualTime time = new ManualTime();
+    SdkClient client = client(pool(b -> b.ticker(time)), async);
+    ptu.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "300")));
+    client.chat(MODEL, "one", 10);
+    assertThat(counts()).containsExactly(1, 1);
+    time.advanceMillis(300);
+    // the probe is slow and throttled again; calls arriving meanwhile must not follow it
+    ptu.stubFor(
+        chat()
+            .willReturn(
+                error(429, "429").withHeader("retry-after-ms", "5000").withFixedDelay(400)));
+
+    ExecutorService executor = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        calls.add(executor.submit(() -> client.chat(MODEL, "concurrent", 10)));
+      }
+      for (Future<String> call : calls) {
+        call.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+    assertThat(counts()).containsExactly(2, 5);
+  }
+
+  static Stream<Arguments> transientStatuses() {
+    return Stream.of(false, true)
+        .flatMap(a -> Stream.of(500, 502, 503, 504, 408).map(s -> Arguments.of(a, s)));
+  }
+
+  @ParameterizedTest(name = "async={0} status={1}")
+  @MethodSource("transientStatuses")
+  void aTransientStatusFailsOverOnce(boolean async, int status) {
+    SdkClient client = client(pool(b -> {}), async);
+    ptu.stubFor(chat().willReturn(error(status, "server_error")));
+
+    assertThat(client.chat(MODEL, "Hello", 10)).isEqualTo("Hello");
+
+    assertThat(counts()).containsExactly(1, 1);
+    assertThat(attempts(outcome(1))).containsExactly(AttemptOutcome.FAILED, AttemptOutcome.SUCCESS);
+    assertThat(outcome(1).attempts().get(0).status()).isEqualTo(status);
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aServiceUnavailableWithARetryHintIsAThrottle(boolean async) {
+    ManualTime time = new ManualTime();
+    SdkClient client = client(pool(b -> b.ticker(time)), async);
+    ptu.stubFor(chat().willReturn(error(503, "busy").withHeader("retry-after-ms", "2000")));
+
+    client.chat(MODEL, "one", 10);
+    client.chat(MODEL, "two", 10);
+
+    assertThat(counts()).containsExactly(1, 2);
+    assertThat(outcome(1).attempts().get(0).outcome()).isEqualTo(AttemptOutcome.THROTTLED);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void anUnauthorizedBackendFailsOverAndIsAvoided(boolean async) {
+    SpillwayPool pool = pool(b -> {});
+    SdkClient client = client(pool, async);
+    ptu.stubFor(chat().willReturn(error(401, "401")));
+
+    client.chat(MODEL, "one", 10);
+    client.chat(MODEL, "two", 10);
+
+    assertThat(counts()).containsExactly(1, 2);
+    assertThat(attempts(outcome(1)))
+        .containsExactly(AttemptOutcome.MISCONFIGURED, AttemptOutcome.SUCCESS);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
+  }
+
+  static Stream<Arguments> misconfiguredRoutes() {
+    return Stream.of(false, true)
+        .flatMap(
+            a ->
+                Stream.of(
+                    Arguments.of(a, 404, "DeploymentNotFound"),
+                    Arguments.of(a, 400, "OperationNotSupported")));
+  }
+
+  @ParameterizedTest(name = "async={0} {1} {2}")
+  @MethodSource("misconfiguredRoutes")
+  void aMisconfiguredRouteIsAvoidedWhileTheBackendsOtherDeploymentsServe(
+      boolean async, int status, String code) {
+    SdkClient client = client(pool(b -> {}), async);
+    ptu.stubFor(chat().willReturn(error(status, code)));
+    ptu.stubFor(
+        post(urlPathMatching("/openai/(v1|deployments/[^/]+)/embeddings"))
+            .willReturn(json(200, EMBEDDINGS_BODY)));
+
+    client.chat(MODEL, "one", 10);
+    client.chat(MODEL, "two", 10);
+    assertThat(client.embed(EMBEDDING_MODEL, "hello")).isEqualTo(1);
+
+    assertThat(requests(ptu))
+        .extracting(AdapterScenarios::deploymentOf)
+        .containsExactly(PTU_DEPLOYMENT, PTU_EMBEDDING_DEPLOYMENT);
+    assertThat(requests(payg))
+        .extracting(AdapterScenarios::deploymentOf)
+        .containsExactly(PAYG_DEPLOYMENT, PAYG_DEPLOYMENT);
+    assertThat(attempts(outcome(1)))
+        .containsExactly(AttemptOutcome.MISCONFIGURED, AttemptOutcome.SUCCESS);
+    assertThat(outcome(3).usage()).isEqualTo(Usage.reported(4, 0));
+    assertThat(outcome(3).operation()).isEqualTo("embeddings");
+  }
+
+  static Stream<Arguments> callerErrors() {
+    return Stream.of(false, true)
+        .flatMap(
+            a ->
+                Stream.of(
+                    Arguments.of(a, 400, "content_filter"),
+                    Arguments.of(a, 400, "invalid_request_error"),
+                    Arguments.of(a, 404, "NotFound"),
+                    Arguments.of(a, 413, "too_large"),
+                    Arguments.of(a, 422, "unprocessable")));
+  }
+
+  @ParameterizedTest(name = "async={0} {1} {2}")
+  @MethodSource("callerErrors")
+  void aCallerErrorIsReturnedOnceUnchangedAndNotRetried(boolean async, int status, String code) {
+    SdkClient client = client(pool(b -> {}), async);
+    ptu.stubFor(chat().willReturn(error(status, code)));
+
+    Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
+
+    assertThat(client.status(error)).isEqualTo(status);
+    assertThat(error).hasMessageContaining("test " + code);
+    assertThat(counts()).containsExactly(1, 0);
+    assertThat(attempts(outcome(1))).containsExactly(AttemptOutcome.CALLER_ERROR);
+    assertThat(outcome(1).status()).isEqualTo(status);
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  private List<Integer> counts() {
+    return List.of(requests(ptu).size(), requests(payg).size());
+  }
+
+  private static List<AttemptOutcome> attempts(CallOutcome outcome) {
+    return outcome.attempts().stream().map(AttemptRecord::outcome).toList();
+  }
 
   private SdkClient client(SpillwayPool pool, boolean async) {
     SdkClient client = sdk().client(pool, async);
@@ -352,6 +555,7 @@ public abstract class AdapterScenarios {
                     .endpoint("http://127.0.0.1:" + ptu.port())
                     .tier(0)
                     .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                    .deployment(EMBEDDING_MODEL, PTU_EMBEDDING_DEPLOYMENT)
                     .build(),
                 ptuCredential)
             .backend(

@@ -34,6 +34,15 @@ public interface SdkClient extends AutoCloseable {
    */
   String streamFirstChunkThenClose(String model, String prompt);
 
+  /**
+   * One embeddings call.
+   *
+   * @param model the logical model
+   * @param input the text
+   * @return the number of vectors returned
+   */
+  int embed(String model, String input);
+
   /** Lists files: a stateful operation. */
   void listFiles();
 

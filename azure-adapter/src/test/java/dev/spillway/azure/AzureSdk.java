@@ -7,6 +7,7 @@ import com.azure.ai.openai.models.ChatCompletions;
 import com.azure.ai.openai.models.ChatCompletionsOptions;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.ai.openai.models.ChatResponseMessage;
+import com.azure.ai.openai.models.EmbeddingsOptions;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.util.IterableStream;
@@ -106,6 +107,11 @@ final class AzureSdk implements Sdk {
     }
 
     @Override
+    public int embed(String model, String input) {
+      return client.getEmbeddings(model, new EmbeddingsOptions(List.of(input))).getData().size();
+    }
+
+    @Override
     public void listFiles() {
       client.listFilesWithResponse(new RequestOptions());
     }
@@ -132,6 +138,15 @@ final class AzureSdk implements Sdk {
     public String streamFirstChunkThenClose(String model, String prompt) {
       Flux<ChatCompletions> stream = client.getChatCompletionsStream(model, options(prompt, 100));
       return text(stream.take(1).blockFirst());
+    }
+
+    @Override
+    public int embed(String model, String input) {
+      return client
+          .getEmbeddings(model, new EmbeddingsOptions(List.of(input)))
+          .block()
+          .getData()
+          .size();
     }
 
     @Override

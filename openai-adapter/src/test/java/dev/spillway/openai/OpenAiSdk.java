@@ -8,6 +8,7 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.files.FileListParams;
 import dev.spillway.adaptertests.Sdk;
 import dev.spillway.adaptertests.SdkClient;
@@ -41,6 +42,10 @@ final class OpenAiSdk implements Sdk {
         .addUserMessage(prompt)
         .maxCompletionTokens(maxTokens)
         .build();
+  }
+
+  private static EmbeddingCreateParams embedding(String model, String input) {
+    return EmbeddingCreateParams.builder().model(model).input(input).build();
   }
 
   private static String text(ChatCompletion completion) {
@@ -120,6 +125,11 @@ final class OpenAiSdk implements Sdk {
     }
 
     @Override
+    public int embed(String model, String input) {
+      return client.embeddings().create(embedding(model, input)).data().size();
+    }
+
+    @Override
     public void listFiles() {
       client.files().list(FileListParams.builder().build());
     }
@@ -168,6 +178,11 @@ final class OpenAiSdk implements Sdk {
       String text = join(first);
       stream.close();
       return text;
+    }
+
+    @Override
+    public int embed(String model, String input) {
+      return join(client.embeddings().create(embedding(model, input))).data().size();
     }
 
     @Override
