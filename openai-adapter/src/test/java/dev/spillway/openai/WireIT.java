@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.ai.openai.models.ChatCompletionsOptions;
@@ -20,14 +19,9 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.azure.AzureUrlPathMode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.OpenAIClientAsync;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.client.okhttp.OkHttpClient;
-import com.openai.core.http.StreamResponse;
-import com.openai.errors.BadRequestException;
-import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.files.FileListParams;
 import com.openai.models.responses.ResponseCreateParams;
@@ -42,7 +36,6 @@ import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,9 +43,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * openai-java's real clients over the pool against two WireMock backends (a PTU tier 0 and a PAYG
- * tier 1): what goes on the wire for each Azure path mode, failover, the SDK's own exceptions,
- * streams, stateful operations, and one pool serving both SDKs.
+ * What only openai-java's clients do, against two WireMock backends (a PTU tier 0 and a PAYG tier
+ * 1): what goes on the wire for each Azure path mode, the Responses API balanced only when
+ * stateless, and one pool serving both SDKs. The scenarios every adapter shares run in {@link
+ * OpenAiScenariosIT}.
  */
 class WireIT {
   static final String MODEL = "gpt-4o";
@@ -93,39 +87,7 @@ class WireIT {
       server.resetAll();
       server.stubFor(any(anyUrl()).willReturn(ok(CHAT_BODY)));
     }
-    pool =
-        SpillwayPool.builder()
-            .backend(
-                Backend.builder("sweden-ptu")
-                    .endpoint("http://127.0.0.1:" + ptu.port())
-                    .tier(0)
-                    .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
-                    .build(),
-                Credential.apiKey(PTU_KEY))
-            .backend(
-                Backend.builder("eastus-paygo")
-                    .endpoint("http://127.0.0.1:" + payg.port())
-                    .tier(1)
-                    .deployment(MODEL, PAYG_DEPLOYMENT)
-                    .build(),
-                Credential.apiKey(PAYG_KEY))
-            .listener(
-                new PoolListener() {
-                  @Override
-                  public void onCallComplete(CallOutcome outcome) {
-                    outcomes.add(outcome);
-                  }
-                })
-            .settings(
-                PoolSettings.builder()
-                    .timeout(Duration.ofSeconds(30))
-                    .attemptTimeout(Duration.ofSeconds(10))
-                    .streamAttemptTimeout(Duration.ofSeconds(10))
-                    .lapBackoff(Duration.ofMillis(20))
-                    .build())
-            .streamIdleTimeout(Duration.ofSeconds(10))
-            .randomSeed(7)
-            .build();
+    pool = pool("sweden-ptu");
   }
 
   final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
@@ -225,116 +187,6 @@ class WireIT {
   }
 
   @Test
-  void aThrottledPtuFailsOverToPaygAndStaysCoolingForTheNextCall() throws Exception {
-    ptu.stubFor(
-        post(urlPathEqualTo("/openai/v1/chat/completions"))
-            .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
-    OpenAIClient client = track(SpillwayOpenAI.client(pool));
-    {
-      client.chat().completions().create(chat());
-      client.chat().completions().create(chat());
-    }
-    assertThat(requests(ptu)).hasSize(1);
-    assertThat(requests(payg)).hasSize(2);
-    assertThat(body(requests(payg).get(0)).get("model").asText()).isEqualTo(PAYG_DEPLOYMENT);
-    assertThat(requests(payg).get(0).getHeader("api-key")).isEqualTo(PAYG_KEY);
-    CallOutcome first = awaitOutcome(1);
-    assertThat(first.backendId()).isEqualTo("eastus-paygo");
-    assertThat(first.attempts()).hasSize(2);
-    assertThat(awaitOutcome(2).attempts()).hasSize(1);
-  }
-
-  @Test
-  void whenEveryRouteIsCoolingAndNothingWasSentTheSdkRaisesItsRateLimitException() {
-    for (WireMockServer server : List.of(ptu, payg)) {
-      server.stubFor(
-          post(urlPathEqualTo("/openai/v1/chat/completions"))
-              .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
-    }
-    OpenAIClient client = track(SpillwayOpenAI.client(pool));
-    {
-      // both answer 429: the last backend answer reaches the SDK unchanged
-      assertThatThrownBy(() -> client.chat().completions().create(chat()))
-          .isInstanceOf(RateLimitException.class);
-      int sent = requests(ptu).size() + requests(payg).size();
-
-      // both cooling for a minute, past the call's 30 s deadline: nothing is sent
-      assertThatThrownBy(() -> client.chat().completions().create(chat()))
-          .isInstanceOfSatisfying(
-              RateLimitException.class,
-              e -> {
-                assertThat(e.headers().values("retry-after-ms")).hasSize(1);
-                assertThat(Long.parseLong(e.headers().values("Retry-After").get(0)))
-                    .isBetween(1L, 60L);
-                assertThat(e.getMessage()).contains("cooling down").doesNotContain(PTU_KEY);
-              });
-      assertThat(requests(ptu).size() + requests(payg).size()).isEqualTo(sent);
-    }
-  }
-
-  @Test
-  void aCallerErrorReachesTheSdkUnchangedAndIsNotRetriedElsewhere() {
-    ptu.stubFor(post(urlPathEqualTo("/openai/v1/chat/completions")).willReturn(error(400, "bad")));
-    OpenAIClient client = track(SpillwayOpenAI.client(pool));
-    {
-      assertThatThrownBy(() -> client.chat().completions().create(chat()))
-          .isInstanceOf(BadRequestException.class)
-          .hasMessageContaining("test bad")
-          .hasMessageNotContaining(PTU_KEY);
-    }
-    assertThat(requests(ptu)).hasSize(1);
-    assertThat(requests(payg)).isEmpty();
-  }
-
-  @Test
-  void aStreamGetsIncludeUsageAddedItsUsageChunkHiddenAndItsUsageOnTheOutcome() throws Exception {
-    String chunk =
-        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
-            + "\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
-            + "\"finish_reason\":null}]}\n\n";
-    String usage =
-        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
-            + "\"gpt-4o-2024-08-06\",\"choices\":[],\"usage\":{\"prompt_tokens\":22,"
-            + "\"completion_tokens\":28,\"total_tokens\":50}}\n\n";
-    ptu.stubFor(
-        post(urlPathEqualTo("/openai/v1/chat/completions"))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "text/event-stream")
-                    .withBody(chunk + chunk + usage + "data: [DONE]\n\n")));
-    List<ChatCompletionChunk> chunks;
-    OpenAIClient client = track(SpillwayOpenAI.client(pool));
-    try (StreamResponse<ChatCompletionChunk> stream =
-        client.chat().completions().createStreaming(chat())) {
-      chunks = stream.stream().collect(Collectors.toList());
-    }
-    assertThat(chunks).hasSize(2).allSatisfy(c -> assertThat(c.usage()).isEmpty());
-    JsonNode sent = body(requests(ptu).get(0));
-    assertThat(sent.get("stream").asBoolean()).isTrue();
-    assertThat(sent.get("stream_options").get("include_usage").asBoolean()).isTrue();
-    assertThat(sent.get("model").asText()).isEqualTo(PTU_DEPLOYMENT);
-    CallOutcome outcome = awaitOutcome(1);
-    assertThat(outcome.usage().inputTokens()).isEqualTo(22);
-    assertThat(outcome.usage().outputTokens()).isEqualTo(28);
-    assertThat(outcome.usage().estimated()).isFalse();
-  }
-
-  @Test
-  void asyncClientFailsOverLikeTheSyncOne() throws Exception {
-    ptu.stubFor(
-        post(urlPathEqualTo("/openai/v1/chat/completions"))
-            .willReturn(error(503, "ServiceUnavailable")));
-    OpenAIClientAsync client = SpillwayOpenAI.asyncClient(pool);
-    clients.add(client::close);
-    ChatCompletion completion = client.chat().completions().create(chat()).get();
-    assertThat(completion.id()).isEqualTo("chatcmpl-1");
-    assertThat(requests(ptu)).hasSize(1);
-    assertThat(requests(payg)).hasSize(1);
-    assertThat(awaitOutcome(1).backendId()).isEqualTo("eastus-paygo");
-  }
-
-  @Test
   void statefulOperationsGoToTheHomeBackendAndAStatelessResponseIsBalanced() throws Exception {
     String responseBody =
         "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,\"model\":\"gpt-4o\","
@@ -349,7 +201,7 @@ class WireIT {
               .willReturn(ok("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
     }
     pool.close();
-    pool = poolWithHome("eastus-paygo");
+    pool = pool("eastus-paygo");
     OpenAIClient client = track(SpillwayOpenAI.client(pool));
     client.files().list(FileListParams.builder().build());
     client.responses().create(ResponseCreateParams.builder().model(MODEL).input("hi").build());
@@ -369,7 +221,7 @@ class WireIT {
     assertThat(body(balanced.get(0)).get("store").asBoolean()).isFalse();
   }
 
-  private SpillwayPool poolWithHome(String home) {
+  private SpillwayPool pool(String home) {
     return SpillwayPool.builder()
         .backend(
             Backend.builder("sweden-ptu")
@@ -386,6 +238,14 @@ class WireIT {
                 .build(),
             Credential.apiKey(PAYG_KEY))
         .homeBackend(home)
+        .listener(
+            new PoolListener() {
+              @Override
+              public void onCallComplete(CallOutcome outcome) {
+                outcomes.add(outcome);
+              }
+            })
+        .settings(PoolSettings.builder().timeout(Duration.ofSeconds(30)).build())
         .randomSeed(7)
         .build();
   }
@@ -414,13 +274,5 @@ class WireIT {
     assertThat(paygRequests.get(1).getUrl())
         .startsWith("/openai/deployments/" + PAYG_DEPLOYMENT + "/chat/completions");
     assertThat(awaitOutcome(2).backendId()).isEqualTo("eastus-paygo");
-  }
-
-  @Test
-  void noKeyAppearsInTheClientOrItsExceptions() {
-    OpenAIClient client = track(SpillwayOpenAI.client(pool));
-    {
-      assertThat(client.toString()).doesNotContain(PTU_KEY, PAYG_KEY);
-    }
   }
 }
