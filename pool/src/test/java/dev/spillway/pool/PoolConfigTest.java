@@ -32,6 +32,20 @@ class PoolConfigTest {
         "sweden-ptu", "https://a.openai.azure.com", null, null, null, "k", null, deployments);
   }
 
+  private static BackendConfig vaulted(String id, String apiKey, String secret, Duration refresh) {
+    return new BackendConfig(
+        id,
+        "https://a.openai.azure.com",
+        null,
+        null,
+        null,
+        apiKey,
+        secret,
+        refresh,
+        null,
+        List.of(GPT4O));
+  }
+
   private static BackendConfig keyed(String id, String endpoint) {
     return backend(id, endpoint, "secret-key", null);
   }
@@ -115,9 +129,42 @@ class PoolConfigTest {
                     "b", "https://a.openai.azure.com", -1, null, null, "k", null, List.of(GPT4O)))
         .hasMessage("backend 'b': tier must be >= 0, was -1");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", "k", "entra"))
-        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("credential"))
+        .hasMessage(
+            "backend 'b': set exactly one of api-key, api-key-secret and credential,"
+                + " api-key and credential were set");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", " ", null))
-        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("api-key"))
+        .hasMessage(
+            "backend 'b': set exactly one of api-key, api-key-secret and credential, none was set");
+    assertThatThrownBy(() -> vaulted("b", "k", "https://v.vault.azure.net/secrets/s", null))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret"))
+        .hasMessageContaining("api-key and api-key-secret were set");
+    assertThatThrownBy(() -> vaulted("b", null, "https://v.vault.azure.net/keys/s", null))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret"))
+        .hasMessage(
+            "backend 'b': a Key Vault secret URL must be"
+                + " https://<vault>.vault.azure.net/secrets/<name> or"
+                + " .../secrets/<name>/<version>, was 'https://v.vault.azure.net/keys/s'");
+    assertThatThrownBy(() -> vaulted("b", "k", null, Duration.ofMinutes(1)))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret-refresh"))
+        .hasMessage("backend 'b': api-key-secret-refresh is set without api-key-secret");
+    assertThatThrownBy(
+            () -> vaulted("b", null, "https://v.vault.azure.net/secrets/s", Duration.ZERO))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret-refresh"))
+        .hasMessage("backend 'b': the Key Vault refresh interval must be > 0, was PT0S");
+    assertThat(vaulted("b", null, "https://v.vault.azure.net/secrets/s/v1", null).usesKeyVault())
+        .isTrue();
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", null, "managed"))
         .hasMessage("backend 'b': credential must be 'entra', was 'managed'");
     assertThatThrownBy(() -> keyed("b", "ftp://a"))
