@@ -139,31 +139,6 @@ public record BackendConfig(
     }
   }
 
-  /**
-   * A backend with an {@code api-key} or {@code credential}, as before {@code api-key-secret}.
-   *
-   * @param id as for the canonical constructor
-   * @param endpoint as for the canonical constructor
-   * @param tier as for the canonical constructor
-   * @param weight as for the canonical constructor
-   * @param region as for the canonical constructor
-   * @param apiKey as for the canonical constructor
-   * @param credential as for the canonical constructor
-   * @param deployments as for the canonical constructor
-   * @throws InvalidPropertyException naming the backend and field when a value is invalid
-   */
-  public BackendConfig(
-      String id,
-      String endpoint,
-      Integer tier,
-      Double weight,
-      String region,
-      String apiKey,
-      String credential,
-      List<DeploymentConfig> deployments) {
-    this(id, endpoint, tier, weight, region, apiKey, null, null, credential, deployments);
-  }
-
   private static void requireField(String id, int index, String field, String value) {
     if (value == null || value.isBlank()) {
       String property = "deployments[" + index + "]." + field;

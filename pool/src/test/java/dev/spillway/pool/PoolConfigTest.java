@@ -23,13 +23,23 @@ class PoolConfigTest {
 
   private static BackendConfig backend(
       String id, String endpoint, String apiKey, String credential) {
-    return new BackendConfig(id, endpoint, null, null, null, apiKey, credential, List.of(GPT4O));
+    return new BackendConfig(
+        id, endpoint, null, null, null, apiKey, null, null, credential, List.of(GPT4O));
   }
 
   /** A valid keyed backend {@code sweden-ptu} with the given deployments. */
   private static BackendConfig withDeployments(List<DeploymentConfig> deployments) {
     return new BackendConfig(
-        "sweden-ptu", "https://a.openai.azure.com", null, null, null, "k", null, deployments);
+        "sweden-ptu",
+        "https://a.openai.azure.com",
+        null,
+        null,
+        null,
+        "k",
+        null,
+        null,
+        null,
+        deployments);
   }
 
   private static BackendConfig vaulted(String id, String apiKey, String secret, Duration refresh) {
@@ -70,11 +80,15 @@ class PoolConfigTest {
                     "swedencentral",
                     "k1",
                     null,
+                    null,
+                    null,
                     List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
                 new BackendConfig(
                     "eastus-paygo",
                     "https://paygo.openai.azure.com",
                     1,
+                    null,
+                    null,
                     null,
                     null,
                     null,
@@ -120,13 +134,24 @@ class PoolConfigTest {
                     null,
                     "k",
                     null,
+                    null,
+                    null,
                     List.of(GPT4O)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'eastus-paygo': weight must be > 0, was -1.0");
     assertThatThrownBy(
             () ->
                 new BackendConfig(
-                    "b", "https://a.openai.azure.com", -1, null, null, "k", null, List.of(GPT4O)))
+                    "b",
+                    "https://a.openai.azure.com",
+                    -1,
+                    null,
+                    null,
+                    "k",
+                    null,
+                    null,
+                    null,
+                    List.of(GPT4O)))
         .hasMessage("backend 'b': tier must be >= 0, was -1");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", "k", "entra"))
         .isInstanceOfSatisfying(
@@ -187,6 +212,8 @@ class PoolConfigTest {
                     null,
                     null,
                     "k",
+                    null,
+                    null,
                     null,
                     List.of(GPT4O, DeploymentConfig.of("gpt-4o", "other"))))
         .hasMessage("backend 'b': model 'gpt-4o' is mapped twice.");
