@@ -8,7 +8,11 @@ public enum AttemptOutcome {
   SUCCESS,
   /** 429, or 503 with a retry hint: the route cools down and the call fails over. */
   THROTTLED,
-  /** Connect error, reset, attempt timeout, 408, 5xx: counts toward the backend's circuit. */
+  /**
+   * Connect error, reset, attempt timeout, 408, 5xx: counts toward the backend's circuit. Also a
+   * 401 to a credential renewed since the attempt left (a rotated key), which counts toward
+   * nothing.
+   */
   FAILED,
   /**
    * 401/403 (backend) or 404 {@code DeploymentNotFound} / 400 {@code OperationNotSupported}

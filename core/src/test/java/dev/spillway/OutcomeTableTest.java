@@ -422,6 +422,57 @@ class OutcomeTableTest extends ManualPoolTest {
         .isEqualTo(WALL.plus(Duration.ofMinutes(10)));
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void a401ToARenewedCredentialFailsOverWithoutTheAuthBreak(Mode mode) {
+    ptuAndPaygo();
+    t.on("ptu", status(401).renewedCredential(), ok());
+
+    Mode.Result r;
+    try (LogCapture log = LogCapture.of("dev.spillway")) {
+      r = call(mode);
+      assertThat(log.messages(Level.ERROR)).isEmpty();
+    }
+
+    assertThat(r.reply().backendId()).isEqualTo("paygo");
+    assertThat(t.sentBackends()).containsExactly("ptu", "paygo");
+    AttemptRecord first = events.onlyOutcome().attempts().get(0);
+    assertThat(first.outcome()).isEqualTo(FAILED);
+    assertThat(first.status()).isEqualTo(401);
+    BackendSnapshot ptu = pool.snapshot().backend("ptu");
+    assertThat(ptu.circuit()).isEqualTo(CircuitState.CLOSED);
+    assertThat(ptu.routes()).extracting(RouteSnapshot::state).containsOnly(RouteState.AVAILABLE);
+    assertThat(events.circuits()).isEmpty();
+    assertThat(events.coolDowns()).isEmpty();
+    // the next call goes back to the first tier at once, with the renewed key
+    assertThat(sentAfter(() -> call(mode))).containsExactly("ptu");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aSingleBackendRetriesARenewedCredentialOnTheNextLap(Mode mode) {
+    pool(Pools.backend("only", 0));
+    t.on("only", status(401).renewedCredential(), ok());
+
+    Mode.Result r = call(mode);
+
+    assertThat(r.reply().backendId()).isEqualTo("only");
+    assertThat(t.sentBackends()).containsExactly("only", "only");
+    assertThat(pool.snapshot().backend("only").circuit()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void theRenewedFlagMeansNothingOnA403(Mode mode) {
+    ptuAndPaygo();
+    t.on("ptu", status(403).renewedCredential());
+
+    call(mode);
+
+    assertThat(events.onlyOutcome().attempts().get(0).outcome()).isEqualTo(MISCONFIGURED);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
+  }
+
   // ---- route misconfigured ----
 
   static Stream<Arguments> routeMisconfigurations() {

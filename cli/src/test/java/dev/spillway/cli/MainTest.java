@@ -31,7 +31,7 @@ class MainTest {
           """
       missing endpoint | "    - id: a\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :3: spillway.backends[0].endpoint: backend 'a': endpoint cannot be null or blank.
       bad tier         | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      tier: -1\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].tier: backend 'a': tier must be >= 0, was -1
-      unknown property | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      tierr: 1\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].tierr: unknown property; expected one of api-key, credential, deployments, endpoint, id, region, tier, weight
+      unknown property | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      tierr: 1\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].tierr: unknown property; expected one of api-key, api-key-secret, api-key-secret-refresh, credential, deployments, endpoint, id, region, tier, weight
       unset variable   | "    - id: a\\n      endpoint: https://a.openai.azure.com\\n      api-key: ${SPILLWAY_TEST_UNSET_VARIABLE}\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :5: spillway.backends[0].api-key: environment variable SPILLWAY_TEST_UNSET_VARIABLE is not set
       duplicate id     | "    - id: local\\n      endpoint: https://a.openai.azure.com\\n      api-key: k\\n      deployments: [{ model: gpt-4o, deployment: d }]\\n" | :7: spillway.backends[1].id: backend id 'local' is used twice.
       """)

@@ -84,6 +84,8 @@ class PoolConfigLoaderTest {
                 "swedencentral",
                 CANARY,
                 null,
+                null,
+                null,
                 List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
             new BackendConfig(
                 "eastus-paygo",
@@ -93,12 +95,16 @@ class PoolConfigLoaderTest {
                 null,
                 "paygo-secret",
                 null,
+                null,
+                null,
                 List.of(new DeploymentConfig("gpt-4o", "gpt-4o", null, 150_000L, 900L))),
             new BackendConfig(
                 "westus-entra",
                 "https://example-entra.openai.azure.com",
                 1,
                 0.5,
+                null,
+                null,
                 null,
                 null,
                 "entra",
@@ -124,6 +130,52 @@ class PoolConfigLoaderTest {
         .singleElement()
         .satisfies(b -> assertThat(b.tier()).isNull())
         .satisfies(b -> assertThat(b.apiKey()).isEqualTo("plain"));
+  }
+
+  @Test
+  void readsAKeyVaultSecretAndItsRefreshInterval() {
+    PoolConfig config =
+        PoolConfigLoader.load(
+            """
+        spillway:
+          backends:
+            - id: ptu
+              endpoint: https://a.openai.azure.com
+              api-key-secret: https://my-vault.vault.azure.net/secrets/ptu-key
+              api-key-secret-refresh: 2m
+              deployments: [{ model: gpt-4o, deployment: gpt-4o }]
+        """,
+            "pool.yaml",
+            ENV);
+
+    assertThat(config.backends())
+        .singleElement()
+        .satisfies(b -> assertThat(b.usesKeyVault()).isTrue())
+        .satisfies(
+            b ->
+                assertThat(b.apiKeySecret())
+                    .isEqualTo("https://my-vault.vault.azure.net/secrets/ptu-key"))
+        .satisfies(b -> assertThat(b.apiKeySecretRefresh()).isEqualTo(Duration.ofMinutes(2)))
+        .satisfies(b -> assertThat(b.apiKey()).isNull());
+  }
+
+  @Test
+  void aWrongKeyVaultSecretIsReportedAtItsLine() {
+    PoolConfigException e =
+        failure(
+            backend("api-key-secret: https://my-vault.vault.azure.net/keys/ptu-key")
+                .replace("      api-key: ${AOAI_PTU_KEY}\n", ""));
+
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "pool.yaml:6: spillway.backends[0].api-key-secret: backend 'a': a Key Vault secret"
+                + " URL must be https://<vault>.vault.azure.net/secrets/<name> or"
+                + " .../secrets/<name>/<version>, was"
+                + " 'https://my-vault.vault.azure.net/keys/ptu-key'");
+    assertThat(failure(backend("api-key-secret: https://v.vault.azure.net/secrets/k")).problem())
+        .isEqualTo(
+            "backend 'a': set exactly one of api-key, api-key-secret and credential, api-key and"
+                + " api-key-secret were set");
   }
 
   @Test
@@ -228,8 +280,8 @@ class PoolConfigLoaderTest {
     assertThat(e.line()).isEqualTo(9);
     assertThat(e.problem())
         .isEqualTo(
-            "unknown property; expected one of api-key, credential, deployments, endpoint, id,"
-                + " region, tier, weight");
+            "unknown property; expected one of api-key, api-key-secret, api-key-secret-refresh,"
+                + " credential, deployments, endpoint, id, region, tier, weight");
   }
 
   @Test
@@ -426,6 +478,17 @@ class PoolConfigLoaderTest {
         Arguments.of(
             "credential",
             backend("credential: " + key).replace("      api-key: ${AOAI_PTU_KEY}\n", "")));
+    cases.add(
+        Arguments.of(
+            "api-key-secret",
+            backend("api-key-secret: " + key).replace("      api-key: ${AOAI_PTU_KEY}\n", "")));
+    cases.add(
+        Arguments.of(
+            "api-key-secret-refresh",
+            backend("api-key-secret-refresh: " + key)
+                .replace(
+                    "      api-key: ${AOAI_PTU_KEY}\n",
+                    "      api-key-secret: https://v.vault.azure.net/secrets/k\n")));
     cases.add(Arguments.of("deployments", backend("deployments: " + key)));
     String deployments = "deployments:\n        - model: m\n          deployment: d\n";
     for (String field : List.of("ptu", "tpm", "rpm")) {

@@ -183,6 +183,15 @@ final class Call<R> {
       attempt.completion.admit(new AttemptCompletion.Admission(status, latency));
       return Step.Done.answered(response.payload());
     }
+    if (status == 401 && response.renewedCredential()) {
+      // a rotated key: the transport has the new one, so this is no misconfiguration; fail over
+      // without the auth break, and the next attempt on this backend carries the new key
+      route.onRenewedCredential(flags, nowNanos);
+      settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
+      selection.markTried(attempt.groupIndex);
+      keepLast(response.payload(), status);
+      return next(nowNanos);
+    }
     Classification kind =
         Classification.of(status, response.errorCode(), headers, services.clock.millis());
     switch (kind.outcome) {

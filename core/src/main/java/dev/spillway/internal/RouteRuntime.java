@@ -263,6 +263,16 @@ final class RouteRuntime {
     return backend.onAuthFailure(nowNanos);
   }
 
+  /**
+   * A 401 to a credential renewed since the attempt left: a failure of the attempt, but neither the
+   * route nor the backend is at fault, so no cool-down, penalty or circuit change; a circuit probe
+   * it was counts as abandoned.
+   */
+  void onRenewedCredential(int flags, long nowNanos) {
+    failures.increment();
+    onCancelled(flags, nowNanos);
+  }
+
   /** Whether the route is cooling down at {@code nowNanos}. */
   boolean coolingAt(long nowNanos) {
     return coolDown.get(nowNanos).untilNanos > nowNanos;

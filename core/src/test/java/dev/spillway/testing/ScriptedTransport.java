@@ -40,6 +40,7 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     Runnable onSend;
     Usage usage = Usage.reported(10, 20);
     String responseModel;
+    boolean renewedCredential;
 
     private Step(int status) {
       this.status = status;
@@ -74,6 +75,12 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
     /** Runs {@code action} on the sending thread when this step is sent (before any latency). */
     public Step onSend(Runnable action) {
       this.onSend = action;
+      return this;
+    }
+
+    /** For a 401: the transport found the backend's credential renewed since the attempt left. */
+    public Step renewedCredential() {
+      this.renewedCredential = true;
       return this;
     }
 
@@ -231,7 +238,8 @@ public final class ScriptedTransport implements AttemptTransport<ScriptedTranspo
         step.status,
         h,
         step.errorCode,
-        new Reply(attempt.backend().id(), attempt.deployment().name(), step.status));
+        new Reply(attempt.backend().id(), attempt.deployment().name(), step.status),
+        step.renewedCredential);
   }
 
   @Override

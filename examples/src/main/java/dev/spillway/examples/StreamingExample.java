@@ -47,6 +47,8 @@ public final class StreamingExample {
                             null,
                             env.get(PTU_KEY),
                             null,
+                            null,
+                            null,
                             List.of(
                                 new DeploymentConfig(
                                     "gpt-4o", env.get(PTU_DEPLOYMENT), true, null, null))),
@@ -57,6 +59,8 @@ public final class StreamingExample {
                             null,
                             null,
                             env.get(PAYGO_KEY),
+                            null,
+                            null,
                             null,
                             List.of(DeploymentConfig.of("gpt-4o", env.get(PAYGO_DEPLOYMENT)))))))) {
       OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();

@@ -1,6 +1,9 @@
 package dev.spillway.pool;
 
 import dev.spillway.pool.internal.Endpoints;
+import dev.spillway.pool.internal.VaultSecret;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +13,12 @@ import java.util.Set;
  * One backend in the configuration schema: {@code spillway.backends[]}.
  *
  * <p>YAML keys are the kebab-case component names ({@code id}, {@code endpoint}, {@code tier},
- * {@code weight}, {@code region}, {@code api-key}, {@code credential}, {@code deployments}); {@code
- * null} means the default. A backend authenticates with exactly one of {@code api-key} and {@code
- * credential: entra} (Microsoft Entra ID: the pool's token credential, by default {@code
- * DefaultAzureCredential}).
+ * {@code weight}, {@code region}, {@code api-key}, {@code api-key-secret}, {@code
+ * api-key-secret-refresh}, {@code credential}, {@code deployments}); {@code null} means the
+ * default. A backend authenticates with exactly one of {@code api-key}, {@code api-key-secret} (an
+ * Azure Key Vault secret holding the key, read with the pool's token credential and read again
+ * every {@code api-key-secret-refresh}, default 5 min, and on a 401) and {@code credential: entra}
+ * (Microsoft Entra ID: the pool's token credential, by default {@code DefaultAzureCredential}).
  *
  * <p>Immutable and thread-safe. {@link #toString()} shows the API key as {@code ***}.
  *
@@ -22,9 +27,14 @@ import java.util.Set;
  * @param tier priority tier, 0 first ({@code null}: 0)
  * @param weight relative share inside the tier, greater than 0 ({@code null}: 1)
  * @param region optional region label
- * @param apiKey the API key, or {@code null} when {@code credential} is set
- * @param credential {@value #ENTRA} for Microsoft Entra ID, or {@code null} when {@code apiKey} is
- *     set
+ * @param apiKey the API key, or {@code null} when another way is set
+ * @param apiKeySecret the Key Vault secret holding the API key, {@code
+ *     https://<vault>.vault.azure.net/secrets/<name>} (optionally {@code /<version>}), or {@code
+ *     null} when another way is set
+ * @param apiKeySecretRefresh how long a key read from {@code apiKeySecret} is used before the vault
+ *     is read again ({@code null}: {@link Credential#DEFAULT_SECRET_REFRESH}); only with {@code
+ *     apiKeySecret}
+ * @param credential {@value #ENTRA} for Microsoft Entra ID, or {@code null} when another way is set
  * @param deployments the deployments (routes) of this backend, at least one
  */
 public record BackendConfig(
@@ -34,6 +44,8 @@ public record BackendConfig(
     Double weight,
     String region,
     String apiKey,
+    String apiKeySecret,
+    Duration apiKeySecretRefresh,
     String credential,
     List<DeploymentConfig> deployments) {
 
@@ -63,15 +75,46 @@ public record BackendConfig(
           "weight", "backend '" + id + "': weight must be > 0, was " + weight);
     }
     boolean hasKey = apiKey != null && !apiKey.isBlank();
+    boolean hasSecret = apiKeySecret != null && !apiKeySecret.isBlank();
     boolean hasCredential = credential != null && !credential.isBlank();
-    if (hasKey == hasCredential) {
+    List<String> set = new ArrayList<>();
+    if (hasKey) {
+      set.add("api-key");
+    }
+    if (hasSecret) {
+      set.add("api-key-secret");
+    }
+    if (hasCredential) {
+      set.add("credential");
+    }
+    if (set.size() != 1) {
       throw new InvalidPropertyException(
-          hasKey ? "credential" : "api-key",
+          set.isEmpty() ? "api-key" : set.get(set.size() - 1),
           "backend '"
               + id
-              + "': set exactly one of api-key and"
-              + " credential, "
-              + (hasKey ? "both were set" : "neither was set"));
+              + "': set exactly one of api-key, api-key-secret and credential, "
+              + (set.isEmpty() ? "none was set" : String.join(" and ", set) + " were set"));
+    }
+    if (hasSecret) {
+      try {
+        VaultSecret.parse(apiKeySecret);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPropertyException(
+            "api-key-secret", "backend '" + id + "': " + e.getMessage());
+      }
+    }
+    if (apiKeySecretRefresh != null) {
+      if (!hasSecret) {
+        throw new InvalidPropertyException(
+            "api-key-secret-refresh",
+            "backend '" + id + "': api-key-secret-refresh is set without api-key-secret");
+      }
+      try {
+        VaultSecret.requirePositive(apiKeySecretRefresh);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPropertyException(
+            "api-key-secret-refresh", "backend '" + id + "': " + e.getMessage());
+      }
     }
     if (hasCredential && !ENTRA.equals(credential.toLowerCase(Locale.ROOT))) {
       throw new InvalidPropertyException(
@@ -113,6 +156,15 @@ public record BackendConfig(
     return credential != null && !credential.isBlank();
   }
 
+  /**
+   * Whether this backend reads its API key from a Key Vault secret.
+   *
+   * @return {@code true} when {@code api-key-secret} is set
+   */
+  public boolean usesKeyVault() {
+    return apiKeySecret != null && !apiKeySecret.isBlank();
+  }
+
   /** Shows every field except the API key, which appears as {@code ***}. */
   @Override
   public String toString() {
@@ -128,6 +180,10 @@ public record BackendConfig(
         + region
         + ", apiKey="
         + (apiKey == null ? null : "***")
+        + ", apiKeySecret="
+        + apiKeySecret
+        + ", apiKeySecretRefresh="
+        + apiKeySecretRefresh
         + ", credential="
         + credential
         + ", deployments="

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *       endpoint: https://example-ptu.openai.azure.com
  *       tier: 0
  *       api-key: ${AOAI_PTU_KEY}          # or: credential: entra
+ *                                         # or: api-key-secret: https://v.vault.azure.net/secrets/ptu
  *       deployments:
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
  * }</pre>

@@ -2,6 +2,7 @@ package dev.spillway.pool;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
 import dev.spillway.DelayScheduler;
@@ -10,7 +11,6 @@ import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.Ticker;
-import dev.spillway.pool.internal.Auths;
 import dev.spillway.pool.internal.Endpoints;
 import dev.spillway.pool.internal.PoolParts;
 import dev.spillway.pool.spi.AdapterSupport;
@@ -82,7 +82,7 @@ public final class SpillwayPool implements AutoCloseable {
 
   /**
    * Builds a pool from the configuration schema, with the default HTTP client and, for {@code
-   * credential: entra} backends, {@code DefaultAzureCredential}.
+   * credential: entra} and {@code api-key-secret} backends, {@code DefaultAzureCredential}.
    *
    * @param config the configuration
    * @return the pool
@@ -151,13 +151,14 @@ public final class SpillwayPool implements AutoCloseable {
      * The backends and their credentials in the order they were added; a configured backend gets
      * its credential when the pool is built, from the Entra credential then known.
      */
-    private final List<Function<Supplier<TokenCredential>, Member>> backends = new ArrayList<>();
+    private final List<Function<Sources, Member>> backends = new ArrayList<>();
 
     private PoolSettings settings = PoolSettings.DEFAULTS;
     private boolean allowInsecureHttp;
     private TokenCredential entraCredential;
     private Clock clock = Clock.systemUTC();
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+    private Consumer<SecretClientBuilder> keyVaultClient = b -> {};
 
     private Builder() {}
 
@@ -177,7 +178,7 @@ public final class SpillwayPool implements AutoCloseable {
       }
       allowInsecureHttp |= config.allowInsecureHttp();
       for (BackendConfig backend : config.backends()) {
-        backends.add(entra -> toBackend(backend, entra));
+        backends.add(sources -> toBackend(backend, sources));
       }
       return this;
     }
@@ -195,7 +196,7 @@ public final class SpillwayPool implements AutoCloseable {
           new Member(
               Objects.requireNonNull(backend, "'backend' cannot be null."),
               Objects.requireNonNull(credential, "'credential' cannot be null."));
-      backends.add(entra -> member);
+      backends.add(sources -> member);
       return this;
     }
 
@@ -353,7 +354,8 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * The token credential of configured {@code credential: entra} backends (default: one {@code
+     * The token credential of configured {@code credential: entra} backends, and of the Key Vault
+     * that configured {@code api-key-secret} backends read (default: one {@code
      * DefaultAzureCredential}, created when the pool is built).
      *
      * @param tokenCredential the credential
@@ -366,6 +368,19 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
+     * Configures the Key Vault clients of configured {@code api-key-secret} backends: each builder
+     * comes with the pool's token credential (see {@link #entraCredential}) and its vault's URL;
+     * {@code customizer} may set its HTTP client, retry options or another credential.
+     *
+     * @param customizer applied to each backend's client builder
+     * @return this builder
+     */
+    public Builder keyVaultClient(Consumer<SecretClientBuilder> customizer) {
+      this.keyVaultClient = Objects.requireNonNull(customizer, "'customizer' cannot be null.");
+      return this;
+    }
+
+    /**
      * Builds the pool.
      *
      * @return the pool
@@ -374,10 +389,10 @@ public final class SpillwayPool implements AutoCloseable {
      *     #allowInsecureHttp}
      */
     public SpillwayPool build() {
-      Supplier<TokenCredential> entra = new EntraSupplier(entraCredential);
+      Sources sources = new Sources(new EntraSupplier(entraCredential), keyVaultClient);
       Map<String, BackendAuth> auth = new LinkedHashMap<>();
-      for (Function<Supplier<TokenCredential>, Member> entry : backends) {
-        Member member = entry.apply(entra);
+      for (Function<Sources, Member> entry : backends) {
+        Member member = entry.apply(sources);
         Backend backend = member.backend;
         try {
           Endpoints.requireValid(backend.id(), backend.endpoint());
@@ -385,15 +400,29 @@ public final class SpillwayPool implements AutoCloseable {
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException(e.getMessage(), e);
         }
-        auth.put(backend.id(), Auths.of(member.credential, clock));
+        auth.put(backend.id(), member.credential.auth(clock));
         core.backend(backend);
       }
       return new SpillwayPool(core.settings(settings).build(), auth, streamIdleTimeout);
     }
 
-    private static Member toBackend(BackendConfig config, Supplier<TokenCredential> entra) {
-      Credential credential =
-          config.usesEntra() ? Credential.entra(entra.get()) : Credential.apiKey(config.apiKey());
+    private static Member toBackend(BackendConfig config, Sources sources) {
+      Credential credential;
+      if (config.usesEntra()) {
+        credential = Credential.entra(sources.entra.get());
+      } else if (config.usesKeyVault()) {
+        SecretClientBuilder client = new SecretClientBuilder().credential(sources.entra.get());
+        sources.keyVaultClient.accept(client);
+        credential =
+            Credential.keyVaultSecret(
+                config.apiKeySecret(),
+                client,
+                config.apiKeySecretRefresh() == null
+                    ? Credential.DEFAULT_SECRET_REFRESH
+                    : config.apiKeySecretRefresh());
+      } else {
+        credential = Credential.apiKey(config.apiKey());
+      }
       Backend.Builder b =
           Backend.builder(config.id())
               .endpoint(config.endpoint().trim())
@@ -410,6 +439,17 @@ public final class SpillwayPool implements AutoCloseable {
                 d.rpm() == null ? 0 : d.rpm()));
       }
       return new Member(b.build(), credential);
+    }
+  }
+
+  /** Where configured backends get their credentials when the pool is built. */
+  private static final class Sources {
+    final Supplier<TokenCredential> entra;
+    final Consumer<SecretClientBuilder> keyVaultClient;
+
+    Sources(Supplier<TokenCredential> entra, Consumer<SecretClientBuilder> keyVaultClient) {
+      this.entra = entra;
+      this.keyVaultClient = keyVaultClient;
     }
   }
 

@@ -23,13 +23,37 @@ class PoolConfigTest {
 
   private static BackendConfig backend(
       String id, String endpoint, String apiKey, String credential) {
-    return new BackendConfig(id, endpoint, null, null, null, apiKey, credential, List.of(GPT4O));
+    return new BackendConfig(
+        id, endpoint, null, null, null, apiKey, null, null, credential, List.of(GPT4O));
   }
 
   /** A valid keyed backend {@code sweden-ptu} with the given deployments. */
   private static BackendConfig withDeployments(List<DeploymentConfig> deployments) {
     return new BackendConfig(
-        "sweden-ptu", "https://a.openai.azure.com", null, null, null, "k", null, deployments);
+        "sweden-ptu",
+        "https://a.openai.azure.com",
+        null,
+        null,
+        null,
+        "k",
+        null,
+        null,
+        null,
+        deployments);
+  }
+
+  private static BackendConfig vaulted(String id, String apiKey, String secret, Duration refresh) {
+    return new BackendConfig(
+        id,
+        "https://a.openai.azure.com",
+        null,
+        null,
+        null,
+        apiKey,
+        secret,
+        refresh,
+        null,
+        List.of(GPT4O));
   }
 
   private static BackendConfig keyed(String id, String endpoint) {
@@ -56,11 +80,15 @@ class PoolConfigTest {
                     "swedencentral",
                     "k1",
                     null,
+                    null,
+                    null,
                     List.of(new DeploymentConfig("gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
                 new BackendConfig(
                     "eastus-paygo",
                     "https://paygo.openai.azure.com",
                     1,
+                    null,
+                    null,
                     null,
                     null,
                     null,
@@ -106,18 +134,62 @@ class PoolConfigTest {
                     null,
                     "k",
                     null,
+                    null,
+                    null,
                     List.of(GPT4O)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backend 'eastus-paygo': weight must be > 0, was -1.0");
     assertThatThrownBy(
             () ->
                 new BackendConfig(
-                    "b", "https://a.openai.azure.com", -1, null, null, "k", null, List.of(GPT4O)))
+                    "b",
+                    "https://a.openai.azure.com",
+                    -1,
+                    null,
+                    null,
+                    "k",
+                    null,
+                    null,
+                    null,
+                    List.of(GPT4O)))
         .hasMessage("backend 'b': tier must be >= 0, was -1");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", "k", "entra"))
-        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("credential"))
+        .hasMessage(
+            "backend 'b': set exactly one of api-key, api-key-secret and credential,"
+                + " api-key and credential were set");
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", " ", null))
-        .hasMessageContaining("backend 'b': set exactly one of api-key and credential");
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("api-key"))
+        .hasMessage(
+            "backend 'b': set exactly one of api-key, api-key-secret and credential, none was set");
+    assertThatThrownBy(() -> vaulted("b", "k", "https://v.vault.azure.net/secrets/s", null))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret"))
+        .hasMessageContaining("api-key and api-key-secret were set");
+    assertThatThrownBy(() -> vaulted("b", null, "https://v.vault.azure.net/keys/s", null))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret"))
+        .hasMessage(
+            "backend 'b': a Key Vault secret URL must be"
+                + " https://<vault>.vault.azure.net/secrets/<name> or"
+                + " .../secrets/<name>/<version>, was 'https://v.vault.azure.net/keys/s'");
+    assertThatThrownBy(() -> vaulted("b", "k", null, Duration.ofMinutes(1)))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret-refresh"))
+        .hasMessage("backend 'b': api-key-secret-refresh is set without api-key-secret");
+    assertThatThrownBy(
+            () -> vaulted("b", null, "https://v.vault.azure.net/secrets/s", Duration.ZERO))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class,
+            e -> assertThat(e.property()).isEqualTo("api-key-secret-refresh"))
+        .hasMessage("backend 'b': the Key Vault refresh interval must be > 0, was PT0S");
+    assertThat(vaulted("b", null, "https://v.vault.azure.net/secrets/s/v1", null).usesKeyVault())
+        .isTrue();
     assertThatThrownBy(() -> backend("b", "https://a.openai.azure.com", null, "managed"))
         .hasMessage("backend 'b': credential must be 'entra', was 'managed'");
     assertThatThrownBy(() -> keyed("b", "ftp://a"))
@@ -140,6 +212,8 @@ class PoolConfigTest {
                     null,
                     null,
                     "k",
+                    null,
+                    null,
                     null,
                     List.of(GPT4O, DeploymentConfig.of("gpt-4o", "other"))))
         .hasMessage("backend 'b': model 'gpt-4o' is mapped twice.");

@@ -27,10 +27,11 @@ import org.springframework.context.annotation.Configuration;
  * <p>The pool is created when any {@code spillway.*} property is set and the application defines no
  * {@code SpillwayPool} of its own; it is closed with the context. It uses the application's {@link
  * OpenTelemetry} bean if there is one (else {@code GlobalOpenTelemetry}), its {@link
- * TokenCredential} bean for {@code credential: entra} backends (else {@code
- * DefaultAzureCredential}, created only when a backend uses Entra ID), every {@link PoolListener}
- * bean, and then every {@link SpillwayPoolCustomizer} bean in order. The clients are built from
- * whichever single {@code SpillwayPool} bean exists, unless the application defines its own.
+ * TokenCredential} bean for {@code credential: entra} backends and the Key Vault of {@code
+ * api-key-secret} backends (else {@code DefaultAzureCredential}, created only when a backend uses
+ * one of them), every {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean
+ * in order. The clients are built from whichever single {@code SpillwayPool} bean exists, unless
+ * the application defines its own.
  */
 @AutoConfiguration
 @ConditionalOnClass({SpillwayPool.class, OpenAIClient.class})
@@ -64,8 +65,9 @@ public final class SpillwayAutoConfiguration {
   }
 
   /** Whether the backend sets {@code credential} (validated to be {@code entra}). */
-  private static boolean usesEntra(BackendConfig backend) {
-    return backend.credential() != null && !backend.credential().isBlank();
+  /** Whether a backend needs the token credential: Entra ID, or the Key Vault of its key. */
+  private static boolean usesTokenCredential(BackendConfig backend) {
+    return backend.usesEntra() || backend.usesKeyVault();
   }
 
   /**
@@ -88,7 +90,7 @@ public final class SpillwayAutoConfiguration {
       PoolConfig config = properties.toPoolConfig();
       SpillwayPool.Builder builder = SpillwayPool.builder().config(config);
       openTelemetry.ifAvailable(builder::openTelemetry);
-      if (config.backends().stream().anyMatch(SpillwayAutoConfiguration::usesEntra)) {
+      if (config.backends().stream().anyMatch(SpillwayAutoConfiguration::usesTokenCredential)) {
         tokenCredential.ifAvailable(builder::entraCredential);
       }
       listeners.orderedStream().forEach(builder::listener);

@@ -41,8 +41,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param allowInsecureHttp Whether plain http is allowed to hosts other than loopback.
  * @param backends The backends, at least one. Each has: id (unique; used in logs, metrics and
  *     snapshots), endpoint (https://name.openai.azure.com), tier (0 first; default 0), weight
- *     (share inside the tier, greater than 0; default 1), region (a label), exactly one of api-key
- *     and credential (entra: Microsoft Entra ID with the TokenCredential bean, else
+ *     (share inside the tier, greater than 0; default 1), region (a label), exactly one of api-key,
+ *     api-key-secret (an Azure Key Vault secret URL holding the key, read with the TokenCredential
+ *     bean, else DefaultAzureCredential, again every api-key-secret-refresh, default 5m, and on a
+ *     401) and credential (entra: Microsoft Entra ID with the TokenCredential bean, else
  *     DefaultAzureCredential), and deployments, each with model (the logical model callers ask
  *     for), deployment (the deployment name on the resource), ptu (provisioned throughput; default
  *     false), tpm and rpm (optional capacity hints).

@@ -263,6 +263,8 @@ class SpillwayAutoConfigurationTest {
                                   null,
                                   "key-sim-0",
                                   null,
+                                  null,
+                                  null,
                                   List.of(
                                       dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
                       .toPoolConfig())

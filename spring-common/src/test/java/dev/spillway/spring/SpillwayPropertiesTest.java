@@ -2,6 +2,7 @@ package dev.spillway.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.core.credential.TokenCredential;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
 import dev.spillway.Deployment;
@@ -11,6 +12,7 @@ import dev.spillway.pool.DeploymentConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.testing.FakeKeyVault;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -63,6 +65,8 @@ class SpillwayPropertiesTest {
                                   "swedencentral",
                                   "ptu-secret",
                                   null,
+                                  null,
+                                  null,
                                   List.of(
                                       new DeploymentConfig(
                                           "gpt-4o", "gpt4o-ptu", true, 300_000L, null))),
@@ -73,6 +77,8 @@ class SpillwayPropertiesTest {
                                   null,
                                   null,
                                   "paygo-secret",
+                                  null,
+                                  null,
                                   null,
                                   List.of(
                                       new DeploymentConfig(
@@ -175,7 +181,51 @@ class SpillwayPropertiesTest {
     assertStartupFails(
         valid("spillway.backends[0].credential=entra"),
         "spillway.backends[0]",
-        "backend 'a': set exactly one of api-key and credential");
+        "backend 'a': set exactly one of api-key, api-key-secret and credential");
+  }
+
+  @Test
+  void failsOnAnApiKeySecretThatIsNoKeyVaultSecretUrl() {
+    assertStartupFails(
+        new String[] {
+          "spillway.backends[0].id=a",
+          ENDPOINT,
+          "spillway.backends[0].api-key-secret=https://v.vault.azure.net/keys/k",
+          "spillway.backends[0].deployments[0].model=gpt-4o",
+          "spillway.backends[0].deployments[0].deployment=gpt-4o"
+        },
+        "spillway.backends[0].api-key-secret: backend 'a': a Key Vault secret URL must be");
+  }
+
+  @Test
+  void readsAnApiKeySecretWithTheTokenCredentialBean() {
+    String canary = "canary-spring-kv-0c4d";
+    try (FakeKeyVault vault = FakeKeyVault.start()) {
+      vault.holds("ptu-key", canary);
+      runner
+          .withBean(TokenCredential.class, () -> FakeKeyVault.VAULT_TOKENS)
+          .withBean(
+              SpillwayPoolCustomizer.class,
+              () -> builder -> builder.keyVaultClient(FakeKeyVault::customize))
+          .withPropertyValues(
+              "spillway.backends[0].id=a",
+              ENDPOINT,
+              "spillway.backends[0].api-key-secret=" + vault.secretUri("ptu-key"),
+              "spillway.backends[0].api-key-secret-refresh=2m",
+              "spillway.backends[0].deployments[0].model=gpt-4o",
+              "spillway.backends[0].deployments[0].deployment=gpt-4o")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                SpillwayProperties properties = context.getBean(SpillwayProperties.class);
+                assertThat(properties.backends().get(0).apiKeySecretRefresh())
+                    .isEqualTo(Duration.ofMinutes(2));
+                SpillwayPool pool = context.getBean(SpillwayPool.class);
+                assertThat(AdapterSupport.of(pool).auth("a").header().value()).isEqualTo(canary);
+                assertThat(vault.reads("ptu-key")).isEqualTo(1);
+                assertThat(properties + " " + pool + " " + pool.snapshot()).doesNotContain(canary);
+              });
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
 import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.spi.AuthHeader;
 import dev.spillway.pool.spi.BackendAuth;
 import dev.spillway.pool.spi.EventStream;
 import dev.spillway.pool.spi.ResponseBody;
@@ -198,7 +199,8 @@ abstract class AttemptSender {
     public AttemptResponse<HttpResponse> send(Attempt attempt) throws Exception {
       long start = System.nanoTime();
       HttpRequest request = prepare(attempt);
-      AzureAuth.applySync(auth(attempt), request.getHeaders());
+      BackendAuth auth = auth(attempt);
+      AuthHeader sent = AzureAuth.applySync(auth, request.getHeaders());
       HttpResponse response;
       try {
         response = delegate.sendSync(request, attemptContext(attempt));
@@ -216,7 +218,8 @@ abstract class AttemptSender {
         response.close();
         throw failure(attempt, e, start);
       }
-      return buffered(attempt, response, body == null ? EMPTY : body);
+      return AzureAuth.onRefusedSync(
+          auth, sent, buffered(attempt, response, body == null ? EMPTY : body));
     }
 
     private static Exception failure(Attempt attempt, RuntimeException e, long start) {
@@ -256,18 +259,13 @@ abstract class AttemptSender {
           Mono.defer(
                   () -> {
                     HttpRequest request = prepare(attempt);
-                    return AzureAuth.apply(auth(attempt), request.getHeaders())
-                        .then(Mono.defer(() -> delegate.send(request, attemptContext(attempt))));
+                    BackendAuth auth = auth(attempt);
+                    return AzureAuth.apply(auth, request.getHeaders())
+                        .flatMap(
+                            sent ->
+                                answer(attempt, request)
+                                    .flatMap(r -> AzureAuth.onRefused(auth, sent, r)));
                   })
-              .flatMap(
-                  response ->
-                      streams(attempt, response)
-                          ? Mono.just(streamed(attempt, response))
-                          : response
-                              .getBodyAsByteArray()
-                              .defaultIfEmpty(EMPTY)
-                              .doOnCancel(response::close)
-                              .map(body -> buffered(attempt, response, body)))
               // after the body too: the real client's read timeout on a buffered body is the
               // attempt's
               .onErrorMap(error -> timeoutOr(attempt, error));
@@ -289,6 +287,21 @@ abstract class AttemptSender {
             }
           });
       return future;
+    }
+
+    /** Sends the request; a plain answer buffered, a 2xx stream relayed. */
+    private Mono<AttemptResponse<HttpResponse>> answer(Attempt attempt, HttpRequest request) {
+      return delegate
+          .send(request, attemptContext(attempt))
+          .flatMap(
+              response ->
+                  streams(attempt, response)
+                      ? Mono.just(streamed(attempt, response))
+                      : response
+                          .getBodyAsByteArray()
+                          .defaultIfEmpty(EMPTY)
+                          .doOnCancel(response::close)
+                          .map(body -> buffered(attempt, response, body)));
     }
 
     @Override

@@ -120,6 +120,8 @@ final class DemoPool {
                       resource.region(),
                       resource.apiKey(),
                       null,
+                      null,
+                      null,
                       List.of(
                           new dev.spillway.pool.DeploymentConfig(
                               MODEL, MODEL, ptu, resource.deployments().get(0).tpm(), null)));
