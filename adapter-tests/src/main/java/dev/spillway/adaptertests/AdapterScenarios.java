@@ -3,6 +3,7 @@ package dev.spillway.adaptertests;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -45,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -307,6 +309,29 @@ public abstract class AdapterScenarios {
     assertThat(requests(ptu))
         .extracting(r -> r.getHeader("api-key"))
         .containsExactly("key-before-rotation", "key-after-rotation");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void a401ToAKeyRotatedMeanwhileFailsOverAtOnceWithoutTheAuthBreak(boolean async) {
+    // the supplier gives the old key once (the first attempt), then the new one
+    AtomicInteger reads = new AtomicInteger();
+    Credential rotating =
+        Credential.apiKey(() -> reads.getAndIncrement() == 0 ? "key-old-3c1" : "key-new-8d2");
+    SpillwayPool pool = pool(b -> {}, rotating);
+    SdkClient client = client(pool, async);
+    ptu.stubFor(chat().withHeader("api-key", equalTo("key-old-3c1")).willReturn(error(401, "401")));
+
+    client.chat(MODEL, "one", 10);
+    client.chat(MODEL, "two", 10);
+
+    assertThat(attempts(outcome(1))).containsExactly(AttemptOutcome.FAILED, AttemptOutcome.SUCCESS);
+    assertThat(outcome(1).backendId()).isEqualTo("payg");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+    assertThat(outcome(2).backendId()).isEqualTo("ptu");
+    assertThat(requests(ptu))
+        .extracting(r -> r.getHeader("api-key"))
+        .containsExactly("key-old-3c1", "key-new-8d2");
   }
 
   @ParameterizedTest(name = "async={0}")

@@ -8,6 +8,7 @@ import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpResponse;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.AuthHeader;
+import dev.spillway.pool.spi.BackendAuth;
 import dev.spillway.pool.spi.EventStream;
 import dev.spillway.pool.spi.ResponseBody;
 import dev.spillway.spi.AsyncAttemptTransport;
@@ -33,7 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * request for the route, sets the backend's auth and the trace context, hands the attempt's
  * timeouts to the transport, and turns the response into the engine's {@link AttemptResponse}:
  * plain bodies buffered and read for usage or error code, 2xx streams wrapped to settle the
- * completion handle when they end.
+ * completion handle when they end. A 401 tells the backend's auth which header was refused; when it
+ * now holds another credential (a rotated key) the response is marked so the engine fails over
+ * without the auth break.
  *
  * <p>Timeouts handed to the transport: a plain attempt gets the attempt timeout for connecting,
  * reading and the whole exchange; a stream (and a pinned call's body) gets it for connecting, the
@@ -168,7 +171,9 @@ abstract class AttemptSender {
     @Override
     public AttemptResponse<HttpResponse> send(Attempt attempt) throws Exception {
       long start = System.nanoTime();
-      HttpRequest request = prepare(attempt, support.auth(attempt.backend().id()).header());
+      BackendAuth auth = support.auth(attempt.backend().id());
+      AuthHeader sent = auth.header();
+      HttpRequest request = prepare(attempt, sent);
       HttpResponse response;
       try {
         response =
@@ -176,11 +181,15 @@ abstract class AttemptSender {
       } catch (RuntimeException e) {
         throw interruptedOr(attempt, e, start);
       }
+      AttemptResponse<HttpResponse> received;
       try {
-        return received(attempt, response);
+        received = received(attempt, response);
       } catch (RuntimeException e) {
         throw interruptedOr(attempt, e, start);
       }
+      return received.status() == 401 && auth.rejected(sent).join()
+          ? received.withRenewedCredential()
+          : received;
     }
 
     private static Exception interruptedOr(Attempt attempt, RuntimeException e, long start) {
@@ -210,8 +219,8 @@ abstract class AttemptSender {
       long start = System.nanoTime();
       CompletableFuture<AttemptResponse<HttpResponse>> result = new CompletableFuture<>();
       AtomicReference<CompletableFuture<HttpResponse>> inFlight = new AtomicReference<>();
-      support
-          .auth(attempt.backend().id())
+      BackendAuth backendAuth = support.auth(attempt.backend().id());
+      backendAuth
           .headerAsync()
           .whenComplete(
               (auth, authError) -> {
@@ -252,9 +261,17 @@ abstract class AttemptSender {
                         result.completeExceptionally(failure(attempt, e, start));
                         return;
                       }
-                      if (!result.complete(received)) {
-                        received.payload().close(); // the engine gave up on this attempt
+                      if (received.status() != 401) {
+                        settle(result, received);
+                        return;
                       }
+                      backendAuth
+                          .rejected(auth)
+                          .thenAccept(
+                              renewed ->
+                                  settle(
+                                      result,
+                                      renewed ? received.withRenewedCredential() : received));
                     });
               });
       result.whenComplete(
@@ -265,6 +282,14 @@ abstract class AttemptSender {
             }
           });
       return result;
+    }
+
+    private static void settle(
+        CompletableFuture<AttemptResponse<HttpResponse>> result,
+        AttemptResponse<HttpResponse> received) {
+      if (!result.complete(received)) {
+        received.payload().close(); // the engine gave up on this attempt
+      }
     }
 
     @Override
