@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.spillway.AttemptOutcome;
@@ -31,6 +33,7 @@ import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.testing.LogCapture;
 import dev.spillway.testing.ManualTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -336,20 +339,54 @@ public abstract class AdapterScenarios {
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
-  void noKeyReachesWhatTheCallerSeesWhenABackendRefusesIt(boolean async) {
+  void noKeyReachesWhatTheCallerSeesWhenABackendRefusesIt(boolean async) throws Exception {
     for (WireMockServer server : List.of(ptu, payg)) {
       server.stubFor(chat().willReturn(error(401, "401")));
     }
+    List<String> loggers = List.of("dev.spillway", "com.azure", "com.openai", "okhttp3");
+    List<AutoCloseable> levels = new ArrayList<>();
+    List<LogCapture> logs = new ArrayList<>();
+    for (String logger : loggers) {
+      levels.add(LogCapture.quiet(logger, Level.TRACE));
+      logs.add(LogCapture.of(logger));
+    }
+    try {
+      SdkClient client = client(pool(b -> {}), async);
+
+      Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
+
+      assertThat(client.status(error)).isEqualTo(401);
+      for (Throwable t = error; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t)).doesNotContain(PTU_KEY, PAYG_KEY);
+      }
+      assertThat(client.toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+      assertThat(outcome(1).toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+      List<String> logged = logs.stream().flatMap(l -> l.all().stream()).toList();
+      assertThat(logged).as("TRACE logs of Spillway and the SDK").isNotEmpty();
+      assertThat(logged).noneMatch(m -> m != null && (m.contains(PTU_KEY) || m.contains(PAYG_KEY)));
+    } finally {
+      for (LogCapture l : logs) {
+        l.close();
+      }
+      for (AutoCloseable l : levels) {
+        l.close();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStreamThatBreaksAfterItsHeadersFailsAndIsNotRetriedElsewhere(boolean async) {
+    ptu.stubFor(chat().willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
     SdkClient client = client(pool(b -> {}), async);
 
-    Throwable error = catchThrowable(() -> client.chat(MODEL, "Hello", 10));
+    Throwable error = catchThrowable(() -> client.stream(MODEL, "Hello", 100));
 
-    assertThat(client.status(error)).isEqualTo(401);
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      assertThat(String.valueOf(t)).doesNotContain(PTU_KEY, PAYG_KEY);
-    }
-    assertThat(client.toString()).doesNotContain(PTU_KEY, PAYG_KEY);
-    assertThat(outcome(1).toString()).doesNotContain(PTU_KEY, PAYG_KEY);
+    assertThat(error).isNotNull();
+    assertThat(counts()).containsExactly(1, 0);
+    CallOutcome outcome = outcome(1);
+    assertThat(outcome.succeeded()).isFalse();
+    assertThat(attempts(outcome)).containsExactly(AttemptOutcome.FAILED);
   }
 
   // --- the outcome table (docs/design.md), one row at a time; cool-downs on a ManualTime ticker

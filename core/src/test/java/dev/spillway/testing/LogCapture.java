@@ -42,6 +42,21 @@ public final class LogCapture implements AutoCloseable {
     }
   }
 
+  /** Every formatted message and the message of every logged throwable, at any level, in order. */
+  @SuppressWarnings("SynchronizeOnNonFinalField")
+  public List<String> all() {
+    synchronized (appender.list) {
+      List<String> out = new java.util.ArrayList<>();
+      for (ILoggingEvent e : appender.list) {
+        out.add(e.getFormattedMessage());
+        for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+          out.add(t.getClassName() + ": " + t.getMessage());
+        }
+      }
+      return out;
+    }
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);
