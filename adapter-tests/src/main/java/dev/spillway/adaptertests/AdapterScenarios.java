@@ -87,11 +87,7 @@ public abstract class AdapterScenarios {
   static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
   static final String PTU_KEY = "ptu-key-5e1b";
   static final String PAYG_KEY = "payg-key-a07c";
-  static final String CHAT_BODY =
-      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1733358925,"
-          + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-          + "\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
-          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final String CHAT_BODY = Stubs.CHAT_BODY;
   static final String CHUNK =
       "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
           + "\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
@@ -659,15 +655,11 @@ public abstract class AdapterScenarios {
   }
 
   private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse()
-        .withStatus(status)
-        .withHeader("Content-Type", "application/json")
-        .withBody(body);
+    return Stubs.json(status, body);
   }
 
   private static ResponseDefinitionBuilder error(int status, String code) {
-    return json(
-        status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
+    return Stubs.error(status, code);
   }
 
   private static ResponseDefinitionBuilder stream(String body) {

@@ -1,6 +1,5 @@
 package dev.spillway.azure;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -29,6 +28,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.adaptertests.Stubs;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
 import java.time.Duration;
@@ -60,11 +60,7 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
   static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
   static final String PTU_KEY = "ptu-key";
   static final String PAYG_KEY = "payg-key";
-  static final String CHAT_BODY =
-      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
-          + "\"created\":1733358925,\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,"
-          + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
-          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
+  static final String CHAT_BODY = Stubs.CHAT_BODY;
 
   /** Shared by all tests of a JVM: one Netty client, counting how the wrapper calls it. */
   static final CountingHttpClient HTTP = new CountingHttpClient(HttpClient.createDefault());
@@ -105,17 +101,11 @@ final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCa
   }
 
   static ResponseDefinitionBuilder ok() {
-    return aResponse()
-        .withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody(CHAT_BODY);
+    return Stubs.ok();
   }
 
   static ResponseDefinitionBuilder error(int status, String code) {
-    return aResponse()
-        .withStatus(status)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
+    return Stubs.error(status, code);
   }
 
   static String url(WireMockServer server) {

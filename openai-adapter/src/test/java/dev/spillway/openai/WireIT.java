@@ -1,6 +1,5 @@
 package dev.spillway.openai;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -14,7 +13,6 @@ import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.azure.AzureUrlPathMode;
@@ -30,6 +28,7 @@ import dev.spillway.CallOutcome;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.adaptertests.Stubs;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
@@ -54,11 +53,6 @@ class WireIT {
   static final String PAYG_DEPLOYMENT = "gpt-4o-payg";
   static final String PTU_KEY = "ptu-key-3f9a";
   static final String PAYG_KEY = "payg-key-77c1";
-  static final String CHAT_BODY =
-      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1733358925,"
-          + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-          + "\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
-          + "\"usage\":{\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20}}";
   static final ObjectMapper JSON = new ObjectMapper();
 
   static final WireMockServer ptu =
@@ -85,7 +79,7 @@ class WireIT {
   void reset() {
     for (WireMockServer server : List.of(ptu, payg)) {
       server.resetAll();
-      server.stubFor(any(anyUrl()).willReturn(ok(CHAT_BODY)));
+      server.stubFor(any(anyUrl()).willReturn(Stubs.ok()));
     }
     pool = pool("sweden-ptu");
   }
@@ -104,20 +98,6 @@ class WireIT {
   OpenAIClient track(OpenAIClient client) {
     clients.add(client::close);
     return client;
-  }
-
-  static ResponseDefinitionBuilder ok(String body) {
-    return aResponse()
-        .withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody(body);
-  }
-
-  static ResponseDefinitionBuilder error(int status, String code) {
-    return aResponse()
-        .withStatus(status)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"error\":{\"code\":\"" + code + "\",\"message\":\"test " + code + "\"}}");
   }
 
   static ChatCompletionCreateParams chat() {
@@ -195,10 +175,11 @@ class WireIT {
             + "\"input_tokens_details\":{\"cached_tokens\":0},"
             + "\"output_tokens_details\":{\"reasoning_tokens\":0}}}";
     for (WireMockServer server : List.of(ptu, payg)) {
-      server.stubFor(post(urlPathEqualTo("/openai/v1/responses")).willReturn(ok(responseBody)));
+      server.stubFor(
+          post(urlPathEqualTo("/openai/v1/responses")).willReturn(Stubs.json(200, responseBody)));
       server.stubFor(
           any(urlPathEqualTo("/openai/v1/files"))
-              .willReturn(ok("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
+              .willReturn(Stubs.json(200, "{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
     }
     pool.close();
     pool = pool("eastus-paygo");
@@ -254,7 +235,7 @@ class WireIT {
   void onePoolServesBothSdksAndA429SeenThroughOneKeepsTheOtherOffThatRoute() {
     ptu.stubFor(
         post(urlPathEqualTo("/openai/v1/chat/completions"))
-            .willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+            .willReturn(Stubs.error(429, "429").withHeader("retry-after-ms", "60000")));
     OpenAIClient openai = track(SpillwayOpenAI.client(pool));
     {
       openai.chat().completions().create(chat());
