@@ -27,12 +27,15 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -156,8 +159,31 @@ public final class ResourceServer {
     if (serverChannel != null) {
       serverChannel.close().await();
       serverChannel = null;
+      awaitRefused();
     }
     connections.close().await();
+  }
+
+  /**
+   * Waits (at most 2 s) until connecting to the port is refused. The JDK closes a socket that is
+   * registered with a selector only when that selector next drops its key, which can be after
+   * Netty's close future completes: until then the kernel still completes handshakes into the
+   * closed channel's backlog (seen on JDK 25 as a connection accepted right after {@link #refuse}).
+   */
+  private void awaitRefused() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(address, 100);
+        if (probe.getLocalPort() == port) {
+          return; // Linux's TCP self-connect: nothing listens
+        }
+      } catch (IOException refused) {
+        return;
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** Closes everything for good. */
