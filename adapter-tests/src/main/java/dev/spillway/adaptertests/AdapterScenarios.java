@@ -28,13 +28,13 @@ import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
 import dev.spillway.Deployment;
-import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.Usage;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.LogCapture;
 import dev.spillway.testing.ManualTime;
+import dev.spillway.testing.RecordingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -44,7 +44,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,7 +107,7 @@ public abstract class AdapterScenarios {
       new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
   private final WireMockServer payg =
       new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-  private final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
+  private RecordingListener events = new RecordingListener();
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   /**
@@ -134,7 +133,7 @@ public abstract class AdapterScenarios {
       server.resetAll();
       server.stubFor(any(anyUrl()).willReturn(json(200, CHAT_BODY)));
     }
-    outcomes.clear();
+    events = new RecordingListener();
   }
 
   @AfterEach
@@ -623,13 +622,7 @@ public abstract class AdapterScenarios {
                     .deployment(MODEL, PAYG_DEPLOYMENT)
                     .build(),
                 Credential.apiKey(PAYG_KEY))
-            .listener(
-                new PoolListener() {
-                  @Override
-                  public void onCallComplete(CallOutcome outcome) {
-                    outcomes.add(outcome);
-                  }
-                })
+            .listener(events)
             .settings(
                 PoolSettings.builder()
                     .timeout(Duration.ofSeconds(30))
@@ -646,8 +639,8 @@ public abstract class AdapterScenarios {
   }
 
   private CallOutcome outcome(int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() >= n);
-    return outcomes.get(n - 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.outcomes().size() >= n);
+    return events.outcomes().get(n - 1);
   }
 
   private static MappingBuilder chat() {

@@ -26,12 +26,12 @@ import com.openai.models.responses.ResponseCreateParams;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.Deployment;
-import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.adaptertests.Stubs;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.testing.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,7 +60,7 @@ class WireIT {
   static final WireMockServer payg =
       new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
-  final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
+  RecordingListener events = new RecordingListener();
   SpillwayPool pool;
 
   @BeforeAll
@@ -117,8 +117,8 @@ class WireIT {
   }
 
   CallOutcome awaitOutcome(int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() >= n);
-    return outcomes.get(n - 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.outcomes().size() >= n);
+    return events.outcomes().get(n - 1);
   }
 
   @Test
@@ -219,13 +219,7 @@ class WireIT {
                 .build(),
             Credential.apiKey(PAYG_KEY))
         .homeBackend(home)
-        .listener(
-            new PoolListener() {
-              @Override
-              public void onCallComplete(CallOutcome outcome) {
-                outcomes.add(outcome);
-              }
-            })
+        .listener(events)
         .settings(PoolSettings.builder().timeout(Duration.ofSeconds(30)).build())
         .randomSeed(7)
         .build();

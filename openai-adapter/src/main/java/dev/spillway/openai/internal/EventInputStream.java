@@ -50,9 +50,13 @@ final class EventInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    while (!ready.hasRemaining()) {
+      if (ended) {
+        return -1;
+      }
+      fill();
+    }
+    return ready.get() & 0xff;
   }
 
   @Override
