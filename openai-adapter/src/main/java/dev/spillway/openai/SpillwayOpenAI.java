@@ -8,10 +8,13 @@ import com.openai.client.OpenAIClientAsyncImpl;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.client.okhttp.OkHttpClient;
 import com.openai.core.ClientOptions;
+import com.openai.core.http.Headers;
 import com.openai.core.http.HttpClient;
+import dev.spillway.openai.internal.CallHeaders;
 import dev.spillway.openai.internal.SpillwayHttpClient;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.pool.spi.AdapterSupport;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,9 +41,24 @@ import java.util.Objects;
  * bounded by the pool's attempt timeout and each stream by its idle timeout, both handed to the
  * transport.
  *
+ * <p>A call says whom it is for with Spillway's own headers, which the adapter reads and removes
+ * before anything is sent: {@value #CONSUMER_HEADER} (the consumer id) and {@value
+ * #TAG_HEADER_PREFIX}{@code NAME} (one tag each). Put them on one request ({@code
+ * params.toBuilder().putAllAdditionalHeaders(SpillwayOpenAI.callHeaders("team-a", tags))}) or on
+ * every request of a client ({@code client.withOptions(o -> o.putAllHeaders(…))}).
+ *
  * <p>Thread-safe (stateless).
  */
 public final class SpillwayOpenAI {
+  /** The request header naming the call's consumer id; never sent to a backend. */
+  public static final String CONSUMER_HEADER = CallHeaders.CONSUMER;
+
+  /**
+   * The prefix of the request headers carrying the call's tags, {@code x-spillway-tag-NAME: VALUE};
+   * never sent to a backend.
+   */
+  public static final String TAG_HEADER_PREFIX = CallHeaders.TAG_PREFIX;
+
   /** The host the returned options carry; every attempt replaces it with a backend's. */
   static final String PLACEHOLDER_HOST = "https://spillway.invalid";
 
@@ -48,6 +66,32 @@ public final class SpillwayOpenAI {
   static final String PLACEHOLDER_KEY = "spillway-placeholder-key";
 
   private SpillwayOpenAI() {}
+
+  /**
+   * The Spillway headers for a consumer id and tags, for openai-java's {@code
+   * putAllAdditionalHeaders} (one request) or {@code putAllHeaders} (a client's options).
+   *
+   * @param consumerId the consumer id, or {@code null}
+   * @param tags the tags, or {@code null}
+   * @return the headers
+   * @throws IllegalArgumentException if a tag name is empty
+   */
+  public static Headers callHeaders(String consumerId, Map<String, String> tags) {
+    Headers.Builder headers = Headers.builder();
+    if (consumerId != null) {
+      headers.put(CONSUMER_HEADER, consumerId);
+    }
+    if (tags != null) {
+      tags.forEach(
+          (name, value) -> {
+            if (name.isEmpty()) {
+              throw new IllegalArgumentException("tag names cannot be empty");
+            }
+            headers.put(TAG_HEADER_PREFIX + name, Objects.requireNonNull(value, "tag value"));
+          });
+    }
+    return headers.build();
+  }
 
   /**
    * A client on {@code pool} that speaks the Azure v1 API ({@code /openai/v1/…}, deployment in the

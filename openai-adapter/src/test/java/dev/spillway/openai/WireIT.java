@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.ai.openai.models.ChatCompletionsOptions;
@@ -34,6 +35,8 @@ import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.RecordingListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -145,6 +148,50 @@ class WireIT {
     assertThat(outcome.usage().inputTokens()).isEqualTo(11);
     assertThat(outcome.usage().outputTokens()).isEqualTo(9);
     assertThat(outcome.usage().estimated()).isFalse();
+  }
+
+  @Test
+  void spillwayHeadersNameTheConsumerAndTagsOfTheCallAndNeverLeaveTheProcess() throws Exception {
+    OpenAIClient client =
+        track(
+            SpillwayOpenAI.client(pool)
+                .withOptions(o -> o.putAllHeaders(SpillwayOpenAI.callHeaders("team-a", null))));
+    client
+        .chat()
+        .completions()
+        .create(
+            chat().toBuilder()
+                .putAllAdditionalHeaders(
+                    SpillwayOpenAI.callHeaders(null, Map.of("job", "nightly", "run", "7")))
+                .build());
+    client.files().list(FileListParams.builder().build()); // pinned to home: stripped there too
+
+    CallOutcome chat = awaitOutcome(1);
+    assertThat(chat.consumerId()).isEqualTo("team-a");
+    assertThat(chat.tags())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("job", "nightly", "run", "7"));
+    assertThat(awaitOutcome(2).consumerId()).isEqualTo("team-a");
+    List<LoggedRequest> sent = requests(ptu);
+    assertThat(sent).hasSize(2);
+    assertThat(sent)
+        .allSatisfy(
+            r ->
+                assertThat(r.getHeaders().keys())
+                    .noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("x-spillway-")));
+  }
+
+  @Test
+  void aSpillwayHeaderWithTwoValuesFailsTheCallBeforeAnythingIsSent() {
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    ChatCompletionCreateParams twoConsumers =
+        chat().toBuilder()
+            .putAdditionalHeaders(SpillwayOpenAI.CONSUMER_HEADER, List.of("team-a", "team-b"))
+            .build();
+
+    assertThatThrownBy(() -> client.chat().completions().create(twoConsumers))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("header 'x-spillway-consumer' has 2 values; a call carries one");
+    assertThat(requests(ptu)).isEmpty();
   }
 
   @Test

@@ -28,8 +28,13 @@ final class InterceptedRequest {
   /** openai-java's default timeout, equal to any timeout nobody set. */
   private static final Timeout DEFAULT_TIMEOUT = Timeout.builder().build();
 
+  /** The SDK's request without the Spillway headers: what each attempt is built from. */
   final HttpRequest original;
+
   final Operation operation;
+
+  /** The consumer id and tags the request's Spillway headers named. */
+  private final CallHeaders callHeaders;
 
   /** The logical model, or {@code null} for a call pinned to the home backend. */
   final String model;
@@ -52,6 +57,7 @@ final class InterceptedRequest {
   private InterceptedRequest(
       HttpRequest original,
       Operation operation,
+      CallHeaders callHeaders,
       String model,
       boolean modelInBody,
       String path,
@@ -60,6 +66,7 @@ final class InterceptedRequest {
       Duration timeout) {
     this.original = original;
     this.operation = operation;
+    this.callHeaders = callHeaders;
     this.model = model;
     this.modelInBody = modelInBody;
     this.path = path;
@@ -68,13 +75,16 @@ final class InterceptedRequest {
     this.timeout = timeout;
   }
 
-  static InterceptedRequest of(HttpRequest request, RequestOptions options) {
+  static InterceptedRequest of(HttpRequest sdkRequest, RequestOptions options) {
+    CallHeaders callHeaders = CallHeaders.of(sdkRequest.headers());
+    HttpRequest request = callHeaders.strip(sdkRequest);
     URI url = URI.create(request.url());
     String path = url.getRawPath();
     Operation operation = Operation.of(request.method().name(), path);
     Duration timeout = callTimeout(options);
     if (operation.placement() == Operation.Placement.HOME) {
-      return new InterceptedRequest(request, operation, null, false, path, null, false, timeout);
+      return new InterceptedRequest(
+          request, operation, callHeaders, null, false, path, null, false, timeout);
     }
     HttpRequestBody original = request.body();
     byte[] bytes = original == null ? null : read(original);
@@ -109,6 +119,7 @@ final class InterceptedRequest {
     return new InterceptedRequest(
         request,
         operation,
+        callHeaders,
         model,
         inBody && model != null,
         path,
@@ -134,6 +145,7 @@ final class InterceptedRequest {
             .promptTokens(body == null ? 0 : body.promptTokens())
             .maxOutputTokens(body == null ? 0 : body.maxOutputTokens())
             .returnLastResponse(true);
+    callHeaders.applyTo(b);
     if (timeout != null) {
       b.timeout(timeout);
     }

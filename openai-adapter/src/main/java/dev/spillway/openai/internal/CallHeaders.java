@@ -1,0 +1,105 @@
+package dev.spillway.openai.internal;
+
+import com.openai.core.http.Headers;
+import com.openai.core.http.HttpRequest;
+import dev.spillway.spi.CallRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The call's consumer id and tags, read from the Spillway headers of openai-java's request ({@code
+ * x-spillway-consumer}, {@code x-spillway-tag-NAME}), which never leave the process: {@link #strip}
+ * removes them before any attempt is built. Immutable.
+ */
+public final class CallHeaders {
+  /** The consumer header's name. */
+  public static final String CONSUMER = "x-spillway-consumer";
+
+  /** The prefix of the tag headers' names. */
+  public static final String TAG_PREFIX = "x-spillway-tag-";
+
+  private static final CallHeaders NONE = new CallHeaders(null, Map.of(), List.of());
+
+  private final String consumerId;
+  private final Map<String, String> tags;
+
+  /** The header names to remove, as the request spells them. */
+  private final List<String> names;
+
+  private CallHeaders(String consumerId, Map<String, String> tags, List<String> names) {
+    this.consumerId = consumerId;
+    this.tags = tags;
+    this.names = names;
+  }
+
+  /**
+   * Reads the Spillway headers of {@code headers}.
+   *
+   * @throws IllegalArgumentException if the consumer header or a tag header has several values, or
+   *     a tag header names no tag
+   */
+  static CallHeaders of(Headers headers) {
+    String consumerId = null;
+    Map<String, String> tags = null;
+    List<String> names = null;
+    for (String name : headers.names()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      boolean consumer = lower.equals(CONSUMER);
+      if (!consumer && !lower.startsWith(TAG_PREFIX)) {
+        continue;
+      }
+      String value = single(name, headers.values(name));
+      if (consumer) {
+        consumerId = value;
+      } else {
+        String tag = name.substring(TAG_PREFIX.length());
+        if (tag.isEmpty()) {
+          throw new IllegalArgumentException(
+              "header '" + name + "' names no tag: use " + TAG_PREFIX + "<name>: <value>");
+        }
+        if (tags == null) {
+          tags = new TreeMap<>();
+        }
+        tags.put(tag, value);
+      }
+      if (names == null) {
+        names = new ArrayList<>(2);
+      }
+      names.add(name);
+    }
+    if (names == null) {
+      return NONE;
+    }
+    return new CallHeaders(
+        consumerId, tags == null ? Map.of() : Map.copyOf(tags), List.copyOf(names));
+  }
+
+  private static String single(String name, List<String> values) {
+    if (values.size() != 1) {
+      throw new IllegalArgumentException(
+          "header '" + name + "' has " + values.size() + " values; a call carries one");
+    }
+    return values.get(0);
+  }
+
+  /** {@code request} without the Spillway headers. */
+  HttpRequest strip(HttpRequest request) {
+    if (names.isEmpty()) {
+      return request;
+    }
+    HttpRequest.Builder b = request.toBuilder();
+    names.forEach(b::removeHeaders);
+    return b.build();
+  }
+
+  /** Sets the consumer id and tags on {@code request}. */
+  CallRequest.Builder applyTo(CallRequest.Builder request) {
+    if (consumerId != null) {
+      request.consumerId(consumerId);
+    }
+    return request.tags(tags);
+  }
+}
