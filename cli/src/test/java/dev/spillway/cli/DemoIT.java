@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code demo} on the embedded simulator, as a new user runs it. */
 class DemoIT {
 
-  @Test
-  void fiveSecondDemoFailsNoCallAndUsesBothTiers() throws Exception {
-    CliRun run = CliRun.of("demo", "--seconds", "5", "--json");
+  @ParameterizedTest
+  @ValueSource(strings = {"azure", "openai"})
+  void fiveSecondDemoFailsNoCallAndUsesBothTiers(String sdk) throws Exception {
+    CliRun run = CliRun.of("demo", "--sdk", sdk, "--seconds", "5", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.outLines()).hasSize(1);
@@ -34,8 +37,16 @@ class DemoIT {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
-        .startsWith("Spillway demo: 1 s of gpt-4o traffic")
+        .startsWith("Spillway demo: 1 s of gpt-4o traffic through azure-ai-openai")
         .contains("429s absorbed", "calls ", " ok, 0 failed", "latency        p50 ")
         .doesNotContain("\u001b[");
+  }
+
+  @Test
+  void anUnknownSdkIsABadArgumentNamingTheChoices() {
+    CliRun run = CliRun.of("demo", "--sdk", "langchain", "--seconds", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--sdk", "expected azure or openai, was 'langchain'");
   }
 }

@@ -1,7 +1,5 @@
 package dev.spillway.cli.internal;
 
-import com.azure.ai.openai.OpenAIClient;
-import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.Simulator;
@@ -59,6 +57,14 @@ final class DemoCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--sdk",
+      defaultValue = "azure",
+      paramLabel = "azure|openai",
+      converter = Sdk.Converter.class,
+      description = Sdk.DESCRIPTION)
+  Sdk sdk;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help.")
@@ -84,18 +90,19 @@ final class DemoCommand implements Callable<Integer> {
     try (Simulator simulator = Simulator.start(DemoPool.simulator())) {
       PoolConfig config = DemoPool.pool(simulator);
       warmUp(config);
-      try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build()) {
-        OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
+      try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build();
+          ChatClient client = sdk.client(pool)) {
         LoadDriver driver = new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config));
         if (!json) {
           out.println(
               String.format(
                   Locale.ROOT,
-                  "Spillway demo: %d s of %s traffic over five"
+                  "Spillway demo: %d s of %s traffic through %s over five"
                       + " simulated Azure OpenAI resources on 127.0.0.1 (time x%.0f: a quota minute"
                       + " lasts %.0f s).",
                   seconds,
                   DemoPool.MODEL,
+                  sdk.library(),
                   DemoPool.TIME_SCALE,
                   60 / DemoPool.TIME_SCALE));
           out.println(
@@ -146,14 +153,11 @@ final class DemoCommand implements Callable<Integer> {
    * Sends a few calls through a throwaway pool first, so that loading classes and compiling the hot
    * paths does not count as the pool's latency.
    */
-  private static void warmUp(PoolConfig config) throws InterruptedException {
+  private void warmUp(PoolConfig config) throws InterruptedException {
     CallCorrelator correlator = new CallCorrelator();
-    try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build()) {
-      new LoadDriver(
-              SpillwayAzure.openAIClientBuilder(pool).buildClient(),
-              DemoPool.MODEL,
-              correlator,
-              Secrets.of(config))
+    try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build();
+        ChatClient client = sdk.client(pool)) {
+      new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config))
           .run(new LoadDriver.Plan(WARM_UP_CALLS, null, null, 2), DemoPool::call, result -> {});
     }
   }

@@ -1,8 +1,5 @@
 package dev.spillway.cli.internal;
 
-import com.azure.ai.openai.models.ChatCompletionsOptions;
-import com.azure.ai.openai.models.ChatRequestSystemMessage;
-import com.azure.ai.openai.models.ChatRequestUserMessage;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.simulator.DeploymentConfig;
@@ -157,13 +154,11 @@ final class DemoPool {
    */
   static LoadDriver.Call call(int number) {
     Random random = new Random(SEED * 1_000_003 + number);
-    ChatCompletionsOptions options =
-        new ChatCompletionsOptions(
-                List.of(
-                    new ChatRequestSystemMessage("You are a concise assistant."),
-                    new ChatRequestUserMessage(PROMPTS.get(random.nextInt(PROMPTS.size())))))
-            .setMaxTokens(MIN_MAX_TOKENS + random.nextInt(MAX_MAX_TOKENS - MIN_MAX_TOKENS + 1));
-    return new LoadDriver.Call(options, number % STREAM_EVERY == 0);
+    return new LoadDriver.Call(
+        "You are a concise assistant.",
+        PROMPTS.get(random.nextInt(PROMPTS.size())),
+        MIN_MAX_TOKENS + random.nextInt(MAX_MAX_TOKENS - MIN_MAX_TOKENS + 1),
+        number % STREAM_EVERY == 0);
   }
 
   private static ResourceConfig resource(String id, String region, DeploymentConfig deployment) {

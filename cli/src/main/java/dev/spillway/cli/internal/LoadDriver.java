@@ -1,13 +1,7 @@
 package dev.spillway.cli.internal;
 
-import com.azure.ai.openai.OpenAIClient;
-import com.azure.ai.openai.models.ChatCompletions;
-import com.azure.ai.openai.models.ChatCompletionsOptions;
-import com.azure.core.http.rest.RequestOptions;
 import dev.spillway.CallOutcome;
-import dev.spillway.azure.SpillwayContext;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -23,9 +17,10 @@ import java.util.function.IntFunction;
 import java.util.function.LongPredicate;
 
 /**
- * Sends chat calls through a Spillway {@link OpenAIClient}, closed-loop (a fixed number of calls in
- * flight) or open-loop (calls sent at scheduled times whatever the answers; latency counts from the
- * scheduled time, so a slow pool cannot hide its queueing), and reports each call as it ends.
+ * Sends chat calls through a Spillway client of either SDK ({@link ChatClient}), closed-loop (a
+ * fixed number of calls in flight) or open-loop (calls sent at scheduled times whatever the
+ * answers; latency counts from the scheduled time, so a slow pool cannot hide its queueing), and
+ * reports each call as it ends.
  *
  * <p>Each call carries its number in a tag so its {@link CallOutcome} is found by {@link
  * CallCorrelator}. One driver runs one load at a time; {@link #run} is not reentrant.
@@ -34,12 +29,12 @@ final class LoadDriver {
   /** How long to wait for a call's outcome after the SDK call returned; it normally is there. */
   static final Duration OUTCOME_WAIT = Duration.ofSeconds(10);
 
-  private final OpenAIClient client;
+  private final ChatClient client;
   private final String model;
   private final CallCorrelator correlator;
   private final Secrets secrets;
 
-  LoadDriver(OpenAIClient client, String model, CallCorrelator correlator, Secrets secrets) {
+  LoadDriver(ChatClient client, String model, CallCorrelator correlator, Secrets secrets) {
     this.client = client;
     this.model = model;
     this.correlator = correlator;
@@ -47,12 +42,14 @@ final class LoadDriver {
   }
 
   /**
-   * One chat call to send.
+   * One chat call to send, the same through either SDK.
    *
-   * @param options the request
+   * @param system the system message, or {@code null}
+   * @param user the user message
+   * @param maxTokens the most output tokens
    * @param stream whether to stream the answer
    */
-  record Call(ChatCompletionsOptions options, boolean stream) {}
+  record Call(String system, String user, int maxTokens, boolean stream) {}
 
   /**
    * How much load to send.
@@ -148,23 +145,9 @@ final class LoadDriver {
 
   private CallResult send(int number, Call call, long scheduledNanos) {
     CompletableFuture<CallOutcome> outcome = correlator.expect(number);
-    RequestOptions options =
-        SpillwayContext.requestOptions(
-            null, Map.of(CallCorrelator.CALL_TAG, Integer.toString(number)));
     RuntimeException failure = null;
     try {
-      if (call.stream()) {
-        Iterator<ChatCompletions> chunks =
-            client
-                .getChatCompletionsStreamWithResponse(model, call.options(), options)
-                .getValue()
-                .iterator();
-        while (chunks.hasNext()) {
-          chunks.next();
-        }
-      } else {
-        client.getChatCompletionsWithResponse(model, call.options(), options);
-      }
+      client.chat(model, call, Map.of(CallCorrelator.CALL_TAG, Integer.toString(number)));
     } catch (RuntimeException e) {
       failure = e;
     }

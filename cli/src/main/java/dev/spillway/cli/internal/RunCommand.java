@@ -1,9 +1,5 @@
 package dev.spillway.cli.internal;
 
-import com.azure.ai.openai.OpenAIClient;
-import com.azure.ai.openai.models.ChatCompletionsOptions;
-import com.azure.ai.openai.models.ChatRequestUserMessage;
-import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.cli.PoolConfigLoader;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
@@ -81,6 +77,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Open loop: send R calls per second whatever the answers.")
   Double rate;
 
+  @Option(
+      names = "--sdk",
+      defaultValue = "azure",
+      paramLabel = "azure|openai",
+      converter = Sdk.Converter.class,
+      description = Sdk.DESCRIPTION)
+  Sdk sdk;
+
   @Option(names = "--stream", description = "Stream the answers.")
   boolean stream;
 
@@ -136,40 +140,44 @@ final class RunCommand implements Callable<Integer> {
             "--model '" + model + "': no backend of " + config + " serves it; they serve " + models,
             null);
       }
-      OpenAIClient client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
-      LoadDriver driver = new LoadDriver(client, model, correlator, Secrets.of(poolConfig));
-      LoadDriver.Plan plan =
-          rate == null
-              ? new LoadDriver.Plan(
-                  requests, null, null, concurrency == null ? DEFAULT_CONCURRENCY : concurrency)
-              : new LoadDriver.Plan(
-                  requests,
-                  null,
-                  elapsed -> rate,
-                  concurrency == null ? DEFAULT_OPEN_LOOP_LIMIT : concurrency);
-      if (!json) {
-        out.println(describe(plan, pool));
+      try (ChatClient client = sdk.client(pool)) {
+        return run(new LoadDriver(client, model, correlator, Secrets.of(poolConfig)), pool);
       }
-      List<CallResult> results = new ArrayList<>();
-      driver.run(
-          plan,
-          number -> new LoadDriver.Call(options(), stream),
-          result -> {
-            synchronized (results) {
-              results.add(result);
-              out.println(json ? JsonLines.call(result) : TextReport.call(result));
-            }
-          });
-      Summary summary = Summary.of(results);
-      if (json) {
-        out.println(JsonLines.summary(summary));
-      } else {
-        out.println();
-        TextReport.summary(summary).forEach(out::println);
-      }
-      out.flush();
-      return summary.failed() == 0 ? Cli.OK : Cli.CALLS_FAILED;
     }
+  }
+
+  private int run(LoadDriver driver, SpillwayPool pool) throws InterruptedException {
+    LoadDriver.Plan plan =
+        rate == null
+            ? new LoadDriver.Plan(
+                requests, null, null, concurrency == null ? DEFAULT_CONCURRENCY : concurrency)
+            : new LoadDriver.Plan(
+                requests,
+                null,
+                elapsed -> rate,
+                concurrency == null ? DEFAULT_OPEN_LOOP_LIMIT : concurrency);
+    if (!json) {
+      out.println(describe(plan, pool));
+    }
+    List<CallResult> results = new ArrayList<>();
+    driver.run(
+        plan,
+        number -> new LoadDriver.Call(null, prompt, maxTokens, stream),
+        result -> {
+          synchronized (results) {
+            results.add(result);
+            out.println(json ? JsonLines.call(result) : TextReport.call(result));
+          }
+        });
+    Summary summary = Summary.of(results);
+    if (json) {
+      out.println(JsonLines.summary(summary));
+    } else {
+      out.println();
+      TextReport.summary(summary).forEach(out::println);
+    }
+    out.flush();
+    return summary.failed() == 0 ? Cli.OK : Cli.CALLS_FAILED;
   }
 
   private SpillwayPool build(PoolConfig poolConfig, CallCorrelator correlator) {
@@ -180,11 +188,6 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private ChatCompletionsOptions options() {
-    return new ChatCompletionsOptions(List.of(new ChatRequestUserMessage(prompt)))
-        .setMaxTokens(maxTokens);
-  }
-
   private String describe(LoadDriver.Plan plan, SpillwayPool pool) {
     String loop =
         rate == null
@@ -193,13 +196,14 @@ final class RunCommand implements Callable<Integer> {
                 Locale.ROOT, "open loop at %.1f/s, at most %d in flight", rate, plan.concurrency());
     return String.format(
         Locale.ROOT,
-        "%d %s call%s of %s through %d backend%s (%s)",
+        "%d %s call%s of %s through %d backend%s with %s (%s)",
         requests,
         stream ? "streamed" : "chat",
         requests == 1 ? "" : "s",
         model,
         pool.backendPool().backends().size(),
         pool.backendPool().backends().size() == 1 ? "" : "s",
+        sdk.library(),
         loop);
   }
 
