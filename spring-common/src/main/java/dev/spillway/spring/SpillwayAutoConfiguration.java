@@ -3,8 +3,10 @@ package dev.spillway.spring;
 import com.azure.ai.openai.OpenAIAsyncClient;
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.core.credential.TokenCredential;
+import com.openai.client.OpenAIClientAsync;
 import dev.spillway.PoolListener;
 import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
@@ -22,7 +24,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configures one shared {@link SpillwayPool} from the {@code spillway.*} properties, and the
- * {@link OpenAIClient} and {@link OpenAIAsyncClient} built from it.
+ * SDK clients built from it: azure-ai-openai's {@link OpenAIClient} and {@link OpenAIAsyncClient}
+ * (beans {@code openAIClient}, {@code openAIAsyncClient}) when {@code spillway-azure} is on the
+ * classpath, and openai-java's {@code com.openai.client.OpenAIClient} and {@code OpenAIClientAsync}
+ * (beans {@code spillwayOpenAiClient}, {@code spillwayOpenAiClientAsync}) when {@code
+ * spillway-openai} is. Both pairs share the one pool: its cool-downs, circuits and counters.
  *
  * <p>The pool is created when any {@code spillway.*} property is set and the application defines no
  * {@code SpillwayPool} of its own; it is closed with the context. It uses the application's {@link
@@ -30,41 +36,79 @@ import org.springframework.context.annotation.Configuration;
  * TokenCredential} bean for {@code credential: entra} backends and the Key Vault of {@code
  * api-key-secret} backends (else {@code DefaultAzureCredential}, created only when a backend uses
  * one of them), every {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean
- * in order. The clients are built from whichever single {@code SpillwayPool} bean exists, unless
- * the application defines its own.
+ * in order. The clients are built from whichever single {@code SpillwayPool} bean exists; each
+ * backs off when the application defines a bean of its type.
  */
 @AutoConfiguration
-@ConditionalOnClass({SpillwayPool.class, OpenAIClient.class})
+@ConditionalOnClass(SpillwayPool.class)
 public final class SpillwayAutoConfiguration {
 
-  /**
-   * The {@code OpenAIClient} of the pool: every call is load-balanced over the pool's routes.
-   *
-   * @param pool the pool
-   * @return the client
-   */
-  @Bean
-  @ConditionalOnMissingBean
+  /** azure-ai-openai's clients on the pool, when {@code spillway-azure} is present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({SpillwayAzure.class, OpenAIClient.class})
   @ConditionalOnSingleCandidate(SpillwayPool.class)
-  public OpenAIClient openAIClient(SpillwayPool pool) {
-    return SpillwayAzure.openAIClientBuilder(pool).buildClient();
+  static class AzureClients {
+
+    /**
+     * The {@code OpenAIClient} of the pool: every call is load-balanced over the pool's routes.
+     *
+     * @param pool the pool
+     * @return the client
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAIClient openAIClient(SpillwayPool pool) {
+      return SpillwayAzure.openAIClientBuilder(pool).buildClient();
+    }
+
+    /**
+     * The {@code OpenAIAsyncClient} of the same pool: it shares cool-downs, circuits and counters
+     * with {@link #openAIClient}.
+     *
+     * @param pool the pool
+     * @return the client
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAIAsyncClient openAIAsyncClient(SpillwayPool pool) {
+      return SpillwayAzure.openAIClientBuilder(pool).buildAsyncClient();
+    }
   }
 
   /**
-   * The {@code OpenAIAsyncClient} of the same pool: it shares cool-downs, circuits and counters
-   * with {@link #openAIClient}.
-   *
-   * @param pool the pool
-   * @return the client
+   * openai-java's clients on the pool, when {@code spillway-openai} is present. Always both: Spring
+   * AI's {@code OpenAiChatModel}, given one, builds the other itself and asks for an API key.
    */
-  @Bean
-  @ConditionalOnMissingBean
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({SpillwayOpenAI.class, com.openai.client.OpenAIClient.class})
   @ConditionalOnSingleCandidate(SpillwayPool.class)
-  public OpenAIAsyncClient openAIAsyncClient(SpillwayPool pool) {
-    return SpillwayAzure.openAIClientBuilder(pool).buildAsyncClient();
+  static class OpenAiClients {
+
+    /**
+     * openai-java's {@code OpenAIClient} of the pool (the Azure v1 API); closed with the context.
+     *
+     * @param pool the pool
+     * @return the client
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    com.openai.client.OpenAIClient spillwayOpenAiClient(SpillwayPool pool) {
+      return SpillwayOpenAI.client(pool);
+    }
+
+    /**
+     * openai-java's {@code OpenAIClientAsync} of the same pool; closed with the context.
+     *
+     * @param pool the pool
+     * @return the client
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAIClientAsync spillwayOpenAiClientAsync(SpillwayPool pool) {
+      return SpillwayOpenAI.asyncClient(pool);
+    }
   }
 
-  /** Whether the backend sets {@code credential} (validated to be {@code entra}). */
   /** Whether a backend needs the token credential: Entra ID, or the Key Vault of its key. */
   private static boolean usesTokenCredential(BackendConfig backend) {
     return backend.usesEntra() || backend.usesKeyVault();

@@ -10,9 +10,12 @@ import com.azure.ai.openai.OpenAIClient;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredential;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.spillway.CallOutcome;
 import dev.spillway.PoolListener;
 import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.pool.spi.AdapterSupport;
 import io.opentelemetry.api.OpenTelemetry;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -80,6 +84,103 @@ class SpillwayAutoConfigurationTest {
                       .sum();
               assertThat(attempts).isEqualTo(2);
             });
+  }
+
+  @Test
+  void buildsOpenAiJavaClientsFromTheSamePoolUnderTheirOwnNames() {
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(com.openai.client.OpenAIClient.class)
+                  .hasSingleBean(OpenAIClientAsync.class)
+                  .hasBean("spillwayOpenAiClient")
+                  .hasBean("spillwayOpenAiClientAsync")
+                  .hasBean("openAIClient")
+                  .hasBean("openAIAsyncClient");
+              SpillwayPool pool = context.getBean(SpillwayPool.class);
+
+              context
+                  .getBean(com.openai.client.OpenAIClient.class)
+                  .chat()
+                  .completions()
+                  .create(openAiChat());
+              context
+                  .getBean(OpenAIClientAsync.class)
+                  .chat()
+                  .completions()
+                  .create(openAiChat())
+                  .join();
+              chat(context.getBean(OpenAIClient.class), 5);
+
+              assertThat(successes(pool)).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void withoutSpillwayOpenAiOnlyTheAzureClientsAppear() {
+    runner
+        .withPropertyValues(backends.properties())
+        .withClassLoader(new FilteredClassLoader(SpillwayOpenAI.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(OpenAIClient.class)
+                    .hasSingleBean(OpenAIAsyncClient.class)
+                    .doesNotHaveBean(com.openai.client.OpenAIClient.class)
+                    .doesNotHaveBean(OpenAIClientAsync.class));
+  }
+
+  @Test
+  void withoutSpillwayAzureThePoolServesOpenAiJavaAlone() {
+    runner
+        .withPropertyValues(backends.properties())
+        .withClassLoader(new FilteredClassLoader(SpillwayAzure.class))
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(SpillwayPool.class)
+                  .doesNotHaveBean(OpenAIClient.class)
+                  .doesNotHaveBean(OpenAIAsyncClient.class)
+                  .hasSingleBean(com.openai.client.OpenAIClient.class)
+                  .hasSingleBean(OpenAIClientAsync.class);
+              context
+                  .getBean(com.openai.client.OpenAIClient.class)
+                  .chat()
+                  .completions()
+                  .create(openAiChat());
+              assertThat(successes(context.getBean(SpillwayPool.class))).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void eachOpenAiJavaClientBacksOffWhenTheApplicationDefinesOneOfItsType() {
+    runner
+        .withPropertyValues(backends.properties())
+        .withUserConfiguration(OwnOpenAiClient.class)
+        .run(
+            context -> {
+              assertThat(context.getBean(com.openai.client.OpenAIClient.class))
+                  .isSameAs(OwnOpenAiClient.client);
+              assertThat(context).doesNotHaveBean("spillwayOpenAiClient");
+              assertThat(context).hasBean("spillwayOpenAiClientAsync");
+            });
+  }
+
+  private static ChatCompletionCreateParams openAiChat() {
+    return ChatCompletionCreateParams.builder()
+        .model("gpt-4o")
+        .addUserMessage("Say hello.")
+        .maxCompletionTokens(5)
+        .build();
+  }
+
+  private static long successes(SpillwayPool pool) {
+    return pool.snapshot().backends().stream()
+        .flatMap(b -> b.routes().stream())
+        .mapToLong(r -> r.successes())
+        .sum();
   }
 
   @Test
@@ -280,6 +381,17 @@ class SpillwayAutoConfigurationTest {
     @Bean
     OpenAIClient ownClient(SpillwayPool pool) {
       client = SpillwayAzure.openAIClientBuilder(pool).buildClient();
+      return client;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnOpenAiClient {
+    static com.openai.client.OpenAIClient client;
+
+    @Bean(destroyMethod = "close")
+    com.openai.client.OpenAIClient ownOpenAiClient(SpillwayPool pool) {
+      client = SpillwayOpenAI.client(pool);
       return client;
     }
   }
