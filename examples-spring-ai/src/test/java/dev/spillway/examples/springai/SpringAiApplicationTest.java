@@ -1,0 +1,135 @@
+package dev.spillway.examples.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.AttemptOutcome;
+import dev.spillway.CallOutcome;
+import dev.spillway.simulator.DeploymentConfig;
+import dev.spillway.simulator.LatencyModel;
+import dev.spillway.simulator.ResourceConfig;
+import dev.spillway.simulator.Simulator;
+import dev.spillway.simulator.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.boot.SpringBootVersion;
+
+/**
+ * The Spring AI 2.0 application on a real server port against the simulator: chat and stream
+ * through the pool's openai-java clients, and a call the throttled PTU refuses answered by
+ * pay-as-you-go.
+ */
+class SpringAiApplicationTest {
+  private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
+
+  /** A small PTU: every answer is at least 200 tokens, so one call fills it for about a minute. */
+  private static final long SMALL_PTU_TPM = 100;
+
+  private static final int PTU_MIN_OUTPUT_TOKENS = 200;
+
+  private Simulator simulator;
+  private RunningApp app;
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.close();
+    }
+    if (simulator != null) {
+      simulator.close();
+    }
+  }
+
+  private void start(DeploymentConfig ptu) {
+    simulator =
+        Simulator.start(
+            SimulatorConfig.of(
+                ResourceConfig.of("ptu-a", "key-ptu-a", ptu.withLatency(FAST)),
+                ResourceConfig.of(
+                    "paygo-1",
+                    "key-paygo-1",
+                    DeploymentConfig.standard("gpt-4o", 10_000_000).withLatency(FAST))));
+    app = RunningApp.start(simulator);
+  }
+
+  @Test
+  void runsOnBoot41WithoutAzureAiOpenAiAndChatsAndStreamsFromThePtu() throws Exception {
+    start(DeploymentConfig.ptu("gpt-4o", 10_000_000));
+    assertThat(SpringBootVersion.getVersion()).startsWith("4.1.");
+    assertThat(classPresent("com.azure.ai.openai.OpenAIClient")).isFalse();
+    assertThat(app.context().getBeanNamesForType(com.openai.client.OpenAIClient.class))
+        .containsExactly("spillwayOpenAiClient");
+
+    HttpResponse<String> chat = app.get("/chat?q=Hello");
+    HttpResponse<String> stream = app.get("/stream?q=Hello");
+
+    assertThat(chat.statusCode()).isEqualTo(200);
+    assertThat(chat.body()).isNotBlank();
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.body().lines().filter(line -> line.startsWith("data:")).count())
+        .isGreaterThan(1);
+    List<CallOutcome> outcomes = app.outcomes();
+    assertThat(outcomes).hasSize(2);
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome -> {
+              assertThat(outcome.succeeded()).isTrue();
+              assertThat(outcome.backendId()).isEqualTo("sweden-ptu");
+              assertThat(outcome.usage().estimated()).isFalse();
+            });
+    assertThat(outcomes).extracting(CallOutcome::streamed).containsExactly(false, true);
+  }
+
+  @Test
+  void aCallTheThrottledPtuRefusesIsAnsweredByPayAsYouGo() throws Exception {
+    start(DeploymentConfig.ptu("gpt-4o", SMALL_PTU_TPM).withMinOutputTokens(PTU_MIN_OUTPUT_TOKENS));
+    fillThePtuFromAnotherApplication();
+
+    String answer = app.context().getBean(ChatModel.class).call("Hello");
+
+    assertThat(answer).isNotBlank();
+    CallOutcome outcome = app.outcomes().get(app.outcomes().size() - 1);
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(outcome.backendId()).isEqualTo("eastus-paygo");
+    assertThat(outcome.throttledAttempts()).isEqualTo(1);
+    assertThat(outcome.attempts().get(0).backendId()).isEqualTo("sweden-ptu");
+    assertThat(outcome.attempts().get(0).outcome()).isEqualTo(AttemptOutcome.THROTTLED);
+    assertThat(outcome.attempts().get(0).status()).isEqualTo(429);
+  }
+
+  private static boolean classPresent(String name) {
+    try {
+      Class.forName(name, false, SpringAiApplicationTest.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** One call straight to the PTU, not through the pool: it leaves the PTU above 100 %. */
+  private void fillThePtuFromAnotherApplication() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            simulator.resource("ptu-a").baseUrl() + "/openai/v1/chat/completions"))
+                    .header("api-key", "key-ptu-a")
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"Fill the PTU.\"}],\"max_tokens\":"
+                                + 2 * PTU_MIN_OUTPUT_TOKENS
+                                + "}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+}
