@@ -2,6 +2,10 @@ package dev.spillway.examples;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import dev.spillway.Backend;
+import dev.spillway.Deployment;
+import dev.spillway.pool.Credential;
+import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfigs;
 import java.time.OffsetDateTime;
@@ -124,6 +128,31 @@ public final class ExampleEnvironment implements AutoCloseable {
   public static TokenCredential simulatorToken(String apiKey) {
     return request ->
         Mono.just(new AccessToken(apiKey, OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
+  }
+
+  /**
+   * The examples' pool: {@code sweden-ptu} (tier 0, PTU) and {@code eastus-paygo} (tier 1), both
+   * serving the logical model {@code gpt-4o}, with the keys of this environment.
+   *
+   * @return a new pool; close it
+   */
+  public SpillwayPool pool() {
+    return SpillwayPool.builder()
+        .backend(
+            Backend.builder("sweden-ptu")
+                .endpoint(get(PTU_ENDPOINT))
+                .tier(0)
+                .deployment(Deployment.ptu("gpt-4o", get(PTU_DEPLOYMENT), 0))
+                .build(),
+            Credential.apiKey(get(PTU_KEY)))
+        .backend(
+            Backend.builder("eastus-paygo")
+                .endpoint(get(PAYGO_ENDPOINT))
+                .tier(1)
+                .deployment("gpt-4o", get(PAYGO_DEPLOYMENT))
+                .build(),
+            Credential.apiKey(get(PAYGO_KEY)))
+        .build();
   }
 
   /** Stops the embedded simulator, if one was started. */

@@ -3,6 +3,8 @@ package dev.spillway.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.spillway.examples.langchain4j.AzureOpenAiExample;
+import dev.spillway.examples.langchain4j.OpenAiOfficialExample;
 import dev.spillway.examples.spring.SpillwayExampleApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,20 @@ class ExamplesIT {
                 .results()
                 .count())
         .isEqualTo(3);
+  }
+
+  @Test
+  void langChain4jExamplesAnswerAndStreamThroughThePool() {
+    for (Runnable example :
+        List.<Runnable>of(
+            () -> OpenAiOfficialExample.main(new String[0]),
+            () -> AzureOpenAiExample.main(new String[0]))) {
+      String out = run(example);
+      assertThat(out)
+          .contains(SIMULATOR_NOTICE, "backend sweden-ptu: 2 answered")
+          .containsPattern("answer: \\S+")
+          .containsPattern("streamed: \\S+");
+    }
   }
 
   @Test

@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
     }
     assertThat(checked)
         .as("snippets in the README")
-        .contains("yaml", "controller", "streaming", "audit", "async", "chat-model");
+        .contains("yaml", "controller", "streaming", "audit", "async", "chat-model", "models");
   }
 
   @Test
