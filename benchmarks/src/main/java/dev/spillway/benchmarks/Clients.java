@@ -9,6 +9,8 @@ import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.util.Context;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
@@ -18,6 +20,7 @@ import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.azure.SpillwayContext;
+import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.SimulatedResource;
@@ -39,7 +42,13 @@ import reactor.netty.resources.ConnectionProvider;
 final class Clients {
   /** Client keys, in report order. */
   static final List<String> KEYS =
-      List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
+      List.of(
+          "single",
+          "round-robin",
+          "weighted-random",
+          "priority-cooldown",
+          "spillway",
+          "spillway-openai");
 
   /** The Azure SDK's default retry policy: 3 retries, 800 ms base, 8 s max (exponential). */
   static final int SDK_MAX_RETRIES = 3;
@@ -86,6 +95,9 @@ final class Clients {
    */
   static LoadClient create(String key, Simulator simulator, double timeScale, long seed) {
     List<Target> targets = targets(simulator);
+    if (key.equals("spillway-openai")) {
+      return new SpillwayOpenAiClient(targets, timeScale, seed);
+    }
     ConnectionProvider connections =
         ConnectionProvider.builder("bench-" + key)
             .maxConnections(2048)
@@ -159,20 +171,15 @@ final class Clients {
     }
   }
 
-  /** Spillway with its default settings, every time constant scaled by F. */
-  static final class SpillwayClient implements LoadClient {
-    private final SpillwayPool pool;
-    private final OpenAIAsyncClient client;
-    private final ConnectionProvider connections;
+  /**
+   * Spillway with its default settings, every time constant scaled by F: the pool and what both SDK
+   * clients on it share (each call's outcome, found by its consumer id, the record's index).
+   */
+  abstract static class PooledClient implements LoadClient {
+    final SpillwayPool pool;
     private final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
 
-    SpillwayClient(
-        List<Target> targets,
-        HttpClient http,
-        ConnectionProvider connections,
-        double timeScale,
-        long seed) {
-      this.connections = connections;
+    PooledClient(List<Target> targets, double timeScale, long seed) {
       SpillwayPool.Builder builder =
           SpillwayPool.builder()
               .openTelemetry(OpenTelemetry.noop())
@@ -222,18 +229,6 @@ final class Clients {
             Credential.apiKey(t.apiKey()));
       }
       this.pool = builder.build();
-      this.client = SpillwayAzure.openAIClientBuilder(pool, http).buildAsyncClient();
-    }
-
-    @Override
-    public String key() {
-      return "spillway";
-    }
-
-    @Override
-    public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
-      return client.getChatCompletionsWithResponse(
-          "gpt-4o", options, SpillwayContext.requestOptions(Integer.toString(record.index), null));
     }
 
     @Override
@@ -259,7 +254,75 @@ final class Clients {
     @Override
     public void close() {
       pool.close();
+    }
+  }
+
+  /** The pool through azure-ai-openai's {@code OpenAIAsyncClient}, on the baselines' Netty. */
+  static final class SpillwayClient extends PooledClient {
+    private final OpenAIAsyncClient client;
+    private final ConnectionProvider connections;
+
+    SpillwayClient(
+        List<Target> targets,
+        HttpClient http,
+        ConnectionProvider connections,
+        double timeScale,
+        long seed) {
+      super(targets, timeScale, seed);
+      this.connections = connections;
+      this.client = SpillwayAzure.openAIClientBuilder(pool, http).buildAsyncClient();
+    }
+
+    @Override
+    public String key() {
+      return "spillway";
+    }
+
+    @Override
+    public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
+      return client.getChatCompletionsWithResponse(
+          "gpt-4o", options, SpillwayContext.requestOptions(Integer.toString(record.index), null));
+    }
+
+    @Override
+    public void close() {
+      super.close();
       connections.dispose();
+    }
+  }
+
+  /**
+   * The same pool through openai-java's {@code OpenAIClientAsync} (the Azure v1 API) on its own
+   * OkHttp transport, as {@code SpillwayOpenAI.asyncClient} builds it: the request is the
+   * harness's, translated message by message.
+   */
+  static final class SpillwayOpenAiClient extends PooledClient {
+    private final OpenAIClientAsync client;
+
+    SpillwayOpenAiClient(List<Target> targets, double timeScale, long seed) {
+      super(targets, timeScale, seed);
+      this.client = SpillwayOpenAI.asyncClient(pool);
+    }
+
+    @Override
+    public String key() {
+      return "spillway-openai";
+    }
+
+    @Override
+    public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
+      ChatCompletionCreateParams params =
+          OpenAiRequests.of(options)
+              .putAllAdditionalHeaders(
+                  SpillwayOpenAI.callHeaders(Integer.toString(record.index), null))
+              .build();
+      return Mono.fromFuture(() -> client.chat().completions().create(params));
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      super.close();
     }
   }
 }

@@ -9,7 +9,9 @@ import java.util.Map;
  */
 final class HtmlReport {
   static final String[] COLOURS = {"#1f5fa8", "#6fa8dc", "#c27c0e", "#e0a030", "#a33"};
-  static final String[] CLIENT_COLOURS = {"#888", "#c27c0e", "#7a5ea8", "#3a8a5c", "#1f5fa8"};
+  static final String[] CLIENT_COLOURS = {
+    "#888", "#c27c0e", "#7a5ea8", "#3a8a5c", "#1f5fa8", "#4fa3d9"
+  };
 
   private HtmlReport() {}
 

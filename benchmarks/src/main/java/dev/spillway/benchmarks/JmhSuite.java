@@ -89,6 +89,31 @@ final class JmhSuite {
                     .build())
             .run();
     overhead(out, "loopback_", find(loopback, "plain"), find(loopback, "spillway"));
+
+    log.println(
+        "JMH: whole call through openai-java, plain vs Spillway, instant stub and loopback");
+    Collection<RunResult> openAi =
+        new Runner(
+                base(full)
+                    .include(
+                        "("
+                            + OpenAiCallOverheadBenchmark.class.getName()
+                            + "|"
+                            + OpenAiLoopbackOverheadBenchmark.class.getName()
+                            + ")\\.")
+                    .threads(1)
+                    .build())
+            .run();
+    overhead(
+        out,
+        "openai_",
+        find(openAi, OpenAiCallOverheadBenchmark.class, "plain"),
+        find(openAi, OpenAiCallOverheadBenchmark.class, "spillway"));
+    overhead(
+        out,
+        "openai_loopback_",
+        find(openAi, OpenAiLoopbackOverheadBenchmark.class, "plain"),
+        find(openAi, OpenAiLoopbackOverheadBenchmark.class, "spillway"));
     return out;
   }
 
@@ -136,6 +161,15 @@ final class JmhSuite {
       }
     }
     throw new IllegalStateException("JMH produced no result for " + method);
+  }
+
+  private static RunResult find(Collection<RunResult> results, Class<?> benchmark, String method) {
+    for (RunResult r : results) {
+      if (r.getParams().getBenchmark().equals(benchmark.getName() + "." + method)) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("JMH produced no result for " + benchmark.getName() + method);
   }
 
   private static Result<?> allocation(RunResult r) {

@@ -5,6 +5,7 @@ import com.azure.ai.openai.models.ChatRequestMessage;
 import com.azure.ai.openai.models.ChatRequestSystemMessage;
 import com.azure.ai.openai.models.ChatRequestUserMessage;
 import com.azure.core.exception.HttpResponseException;
+import com.openai.errors.OpenAIServiceException;
 import dev.spillway.simulator.Faults;
 import dev.spillway.simulator.SimulatedResource;
 import dev.spillway.simulator.Simulator;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -299,15 +301,31 @@ final class LoadHarness {
   }
 
   static String describe(Throwable error) {
+    error = unwrap(error);
     String d = error.getClass().getSimpleName();
     if (error instanceof HttpResponseException http && http.getResponse() != null) {
       d += " " + http.getResponse().getStatusCode();
+    } else if (error instanceof OpenAIServiceException service) {
+      d += " " + service.statusCode();
     }
     Throwable cause = error.getCause();
     return cause == null ? d : d + " <- " + cause.getClass().getSimpleName();
   }
 
+  /**
+   * What openai-java's async client failed with, inside the future's {@code CompletionException}.
+   */
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+  }
+
   static CallRecord.End classify(Throwable error, CallRecord record) {
+    error = unwrap(error);
+    if (error instanceof OpenAIServiceException service) {
+      return service.statusCode() == 429 ? CallRecord.End.THROTTLED : CallRecord.End.ERROR;
+    }
     if (error instanceof TimeoutException) {
       return CallRecord.End.TIMEOUT;
     }

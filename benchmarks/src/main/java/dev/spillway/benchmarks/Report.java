@@ -227,33 +227,32 @@ final class Report {
           figure, target, measured, met, met == null ? "not measured" : met ? "met" : "not met");
     }
 
+    /** The same row about another client than {@code spillway}: its key after the figure. */
+    Check about(String subject) {
+      return new Check(figure + " [" + subject + "]", target, measured, met, status);
+    }
+
     static Check pending(String figure, String target, String why) {
       return new Check(
           figure, target, "-", null, why.startsWith("pending: ") ? why : "pending: " + why);
     }
   }
 
+  /**
+   * The clients the targets hold for: Spillway through azure-ai-openai, and through openai-java
+   * when that client ran; its rows carry its key after the figure.
+   */
+  static final List<String> SUBJECTS = List.of("spillway", "spillway-openai");
+
   List<Check> checks() {
     List<Check> out = new ArrayList<>();
-    overloadChecks(out, Scenario.OVERLOAD, "overload");
-    for (String s : List.of("light", "burst")) {
-      out.add(
-          ran(s)
-              ? Check.of(
-                  s + " caller_429_rate",
-                  "<= 0.001",
-                  fmt(num(s, "spillway", "caller_429_rate")),
-                  le(num(s, "spillway", "caller_429_rate"), 0.001))
-              : pending(s + " caller_429_rate", "<= 0.001", s));
+    for (String subject : SUBJECTS) {
+      if (subject.equals("spillway") || ranAnywhere(subject)) {
+        for (Check check : checks(subject)) {
+          out.add(subject.equals("spillway") ? check : check.about(subject));
+        }
+      }
     }
-    overloadRate(out, Scenario.OVERLOAD, "overload");
-    Double share = num("light", "spillway", "ptu_token_share");
-    out.add(
-        ran("light")
-            ? Check.of("light ptu_token_share", ">= 0.99", fmt(share), ge(share, 0.99))
-            : pending("light ptu_token_share", ">= 0.99", "light"));
-    slowdownChecks(out);
-    failureChecks(out);
     out.add(
         Check.pending(
             "mixed",
@@ -265,10 +264,36 @@ final class Report {
             "fleet with Redis backend_429_per_success",
             "<= 1.2 x one instance carrying 1.2 C alone; without Redis beside it",
             why(Scenario.FLEET)));
-    overloadChecks(out, Scenario.OVERLOAD_SLIDING_WINDOW, label(Scenario.OVERLOAD_SLIDING_WINDOW));
-    overloadRate(out, Scenario.OVERLOAD_SLIDING_WINDOW, label(Scenario.OVERLOAD_SLIDING_WINDOW));
     jmhChecks(out);
     return out.stream().map(this::unlessStarved).toList();
+  }
+
+  /** The targets of docs/benchmark.md §1 for one client, in report order. */
+  private List<Check> checks(String subject) {
+    List<Check> out = new ArrayList<>();
+    overloadChecks(out, Scenario.OVERLOAD, "overload", subject);
+    for (String s : List.of("light", "burst")) {
+      out.add(
+          ran(s, subject)
+              ? Check.of(
+                  s + " caller_429_rate",
+                  "<= 0.001",
+                  fmt(num(s, subject, "caller_429_rate")),
+                  le(num(s, subject, "caller_429_rate"), 0.001))
+              : pending(s + " caller_429_rate", "<= 0.001", s));
+    }
+    overloadRate(out, Scenario.OVERLOAD, "overload", subject);
+    Double share = num("light", subject, "ptu_token_share");
+    out.add(
+        ran("light", subject)
+            ? Check.of("light ptu_token_share", ">= 0.99", fmt(share), ge(share, 0.99))
+            : pending("light ptu_token_share", ">= 0.99", "light"));
+    slowdownChecks(out, subject);
+    failureChecks(out, subject);
+    String sliding = label(Scenario.OVERLOAD_SLIDING_WINDOW);
+    overloadChecks(out, Scenario.OVERLOAD_SLIDING_WINDOW, sliding, subject);
+    overloadRate(out, Scenario.OVERLOAD_SLIDING_WINDOW, sliding, subject);
+    return out;
   }
 
   /**
@@ -344,18 +369,18 @@ final class Report {
     return best == null ? null : best.key();
   }
 
-  private void overloadChecks(List<Check> out, Scenario scenario, String label) {
+  private void overloadChecks(List<Check> out, Scenario scenario, String label, String subject) {
     String s = scenario.key();
     String gTarget = ">= 0.97 and >= every baseline's";
     String bTarget = "<= 0.01 and <= weighted-random's";
     String pTarget = "<= weighted-random's";
-    if (!ran(s)) {
+    if (!ran(s, subject)) {
       out.add(pending(label + " goodput_fraction", gTarget, s));
       out.add(pending(label + " backend_429_per_success", bTarget, s));
       out.add(pending(label + " latency_p99_ms", pTarget, s));
       return;
     }
-    Double g = num(s, "spillway", "goodput_fraction");
+    Double g = num(s, subject, "goodput_fraction");
     String best = null;
     Double bestG = null;
     boolean allBaselines = true;
@@ -374,7 +399,7 @@ final class Report {
             gTarget,
             fmt(g) + " (best baseline " + best + " " + fmt(bestG) + ")",
             (g == null || !allBaselines) ? null : g >= 0.97 && g >= bestG));
-    Double b = num(s, "spillway", "backend_429_per_success");
+    Double b = num(s, subject, "backend_429_per_success");
     Double wr = num(s, "weighted-random", "backend_429_per_success");
     out.add(
         Check.of(
@@ -382,7 +407,7 @@ final class Report {
             bTarget,
             fmt(b) + " (weighted-random " + fmt(wr) + ")",
             (b == null || wr == null) ? null : b <= 0.01 && b <= wr));
-    Double p99 = num(s, "spillway", "latency_p99_ms");
+    Double p99 = num(s, subject, "latency_p99_ms");
     Double wrP99 = num(s, "weighted-random", "latency_p99_ms");
     out.add(
         Check.of(
@@ -392,24 +417,24 @@ final class Report {
             (p99 == null || wrP99 == null) ? null : p99 <= wrP99));
   }
 
-  private void overloadRate(List<Check> out, Scenario scenario, String label) {
+  private void overloadRate(List<Check> out, Scenario scenario, String label, String subject) {
     double unavoidable = (1.2 - 1) / 1.2 + 0.01;
     String target = "<= " + fmt(unavoidable) + " ((1.2-1)/1.2 + 1 pt)";
-    Double r = num(scenario.key(), "spillway", "caller_429_rate");
+    Double r = num(scenario.key(), subject, "caller_429_rate");
     out.add(
-        ran(scenario.key())
+        ran(scenario.key(), subject)
             ? Check.of(label + " caller_429_rate", target, fmt(r), le(r, unavoidable))
             : pending(label + " caller_429_rate", target, scenario.key()));
   }
 
-  private void slowdownChecks(List<Check> out) {
+  private void slowdownChecks(List<Check> out, String subject) {
     String target =
         "<= 0.3 x round-robin's, <= 0.7 x priority-cooldown's, <= 1.5 x own first third";
-    if (ran("slowdown")) {
-      Double p99 = num("slowdown", "spillway", "latency_p99_ms");
+    if (ran("slowdown", subject)) {
+      Double p99 = num("slowdown", subject, "latency_p99_ms");
       Double rr = num("slowdown", "round-robin", "latency_p99_ms");
       Double pc = num("slowdown", "priority-cooldown", "latency_p99_ms");
-      Double first = num("slowdown", "spillway", "latency_p99_first_third_ms");
+      Double first = num("slowdown", subject, "latency_p99_first_third_ms");
       out.add(
           Check.of(
               "slowdown latency_p99_ms",
@@ -429,10 +454,10 @@ final class Report {
       out.add(pending("slowdown latency_p99_ms", target, "slowdown"));
     }
     String ptuTarget = "<= 0.5 x priority-cooldown's, with ptu_token_share >= 0.99";
-    if (ran("slowdown-ptu")) {
-      Double p99 = num("slowdown-ptu", "spillway", "latency_p99_ms");
+    if (ran("slowdown-ptu", subject)) {
+      Double p99 = num("slowdown-ptu", subject, "latency_p99_ms");
       Double pc = num("slowdown-ptu", "priority-cooldown", "latency_p99_ms");
-      Double share = num("slowdown-ptu", "spillway", "ptu_token_share");
+      Double share = num("slowdown-ptu", subject, "ptu_token_share");
       out.add(
           Check.of(
               "slowdown-ptu latency_p99_ms",
@@ -446,20 +471,20 @@ final class Report {
     }
   }
 
-  private void failureChecks(List<Check> out) {
+  private void failureChecks(List<Check> out, String subject) {
     String eTarget = "<= 0.001";
     String sTarget = ">= priority-cooldown's - 0.02";
     double second = 1000 / options.timeScale();
     String rTarget = "<= max(2 x priority-cooldown's, 1 simulated s = " + fmt(second) + " ms at F)";
-    if (!ran("failure")) {
+    if (!ran("failure", subject)) {
       out.add(pending("failure caller_error_rate", eTarget, "failure"));
       out.add(pending("failure ptu_token_share", sTarget, "failure"));
       out.add(pending("failure recovery_ms", rTarget, "failure"));
       return;
     }
-    Double e = num("failure", "spillway", "caller_error_rate");
+    Double e = num("failure", subject, "caller_error_rate");
     out.add(Check.of("failure caller_error_rate", eTarget, fmt(e), le(e, 0.001)));
-    Double share = num("failure", "spillway", "ptu_token_share");
+    Double share = num("failure", subject, "ptu_token_share");
     Double pcShare = num("failure", "priority-cooldown", "ptu_token_share");
     out.add(
         Check.of(
@@ -467,7 +492,7 @@ final class Report {
             sTarget,
             fmt(share) + " (priority-cooldown " + fmt(pcShare) + ")",
             (share == null || pcShare == null) ? null : share >= pcShare - 0.02));
-    Double rec = num("failure", "spillway", "recovery_ms");
+    Double rec = num("failure", subject, "recovery_ms");
     Double pcRec = num("failure", "priority-cooldown", "recovery_ms");
     double bound = Math.max(pcRec == null ? 0 : 2 * pcRec, second);
     out.add(
@@ -498,8 +523,10 @@ final class Report {
             fmt(sel) + " (plain " + fmt(plain) + ")",
             (sel == null || plain == null) ? null : sel <= 4 * plain));
     out.add(Check.of("JMH select B/op", "0 B/op", fmt(bytes), bytes == null ? null : bytes < 0.5));
-    for (String prefix : List.of("", "loopback_")) {
-      String where = prefix.isEmpty() ? "instant stub" : "loopback HTTP";
+    for (String prefix : List.of("", "loopback_", "openai_", "openai_loopback_")) {
+      String where =
+          (prefix.startsWith("openai_") ? "openai-java, " : "")
+              + (prefix.contains("loopback_") ? "loopback HTTP" : "instant stub");
       Double p50 = jnum(prefix + "spillway_call_p50_us");
       Double plain50 = jnum(prefix + "plain_call_p50_us");
       Double p99 = jnum(prefix + "spillway_call_p99_us");
@@ -519,8 +546,12 @@ final class Report {
     }
   }
 
-  private boolean ran(String scenario) {
-    return runs.containsKey(scenario) && runs.get(scenario).containsKey("spillway");
+  private boolean ran(String scenario, String subject) {
+    return runs.containsKey(scenario) && runs.get(scenario).containsKey(subject);
+  }
+
+  private boolean ranAnywhere(String subject) {
+    return runs.values().stream().anyMatch(clients -> clients.containsKey(subject));
   }
 
   private Check pending(String figure, String target, String scenario) {

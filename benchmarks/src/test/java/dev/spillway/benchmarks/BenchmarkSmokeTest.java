@@ -29,7 +29,13 @@ class BenchmarkSmokeTest {
           "slowdown",
           "slowdown-ptu");
   static final List<String> CLIENTS =
-      List.of("single", "round-robin", "weighted-random", "priority-cooldown", "spillway");
+      List.of(
+          "single",
+          "round-robin",
+          "weighted-random",
+          "priority-cooldown",
+          "spillway",
+          "spillway-openai");
   static final List<String> FIGURES =
       List.of(
           "goodput_fraction",

@@ -11,6 +11,7 @@ import com.openai.core.ClientOptions;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpClient;
 import dev.spillway.openai.internal.CallHeaders;
+import dev.spillway.openai.internal.PerBackendTransport;
 import dev.spillway.openai.internal.SpillwayHttpClient;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.pool.spi.AdapterSupport;
@@ -115,14 +116,19 @@ public final class SpillwayOpenAI {
   }
 
   /**
-   * Client options on {@code pool} for the Azure v1 API over openai-java's OkHttp transport.
+   * Client options on {@code pool} for the Azure v1 API over openai-java's OkHttp transport, one
+   * OkHttp client per backend: openai-java's lets 64 requests be in flight and queues the rest, so
+   * each backend gets that limit of its own rather than the whole pool sharing one.
    *
    * @param pool the pool
    * @return new options, one per call
    * @see #clientOptions(SpillwayPool, AzureUrlPathMode, HttpClient)
    */
   public static ClientOptions.Builder clientOptions(SpillwayPool pool) {
-    return clientOptions(pool, AzureUrlPathMode.UNIFIED, OkHttpClient.builder().build());
+    return clientOptions(
+        pool,
+        AzureUrlPathMode.UNIFIED,
+        new PerBackendTransport(() -> OkHttpClient.builder().build()));
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.spillway.Backend;
 import dev.spillway.Deployment;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
+import java.util.Map;
 
 /** The snippets of openai-adapter/README.md, compiled so they stay true. */
 final class Samples {
@@ -58,6 +59,23 @@ final class Samples {
         SpillwayOpenAI.clientOptions(pool, AzureUrlPathMode.LEGACY, OkHttpClient.builder().build())
             .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
             .build());
+    // --- end
+  }
+
+  static ChatCompletion consumerAndTags(OpenAIClient client) {
+    // --- README: consumer and tags
+    OpenAIClient billing = // every call of this client is for the consumer "billing"
+        client.withOptions(o -> o.putAllHeaders(SpillwayOpenAI.callHeaders("billing", null)));
+    return billing
+        .chat()
+        .completions()
+        .create(
+            ChatCompletionCreateParams.builder()
+                .model("gpt-4o")
+                .addUserMessage("Summarise the invoice.")
+                .putAllAdditionalHeaders( // tags of this one call
+                    SpillwayOpenAI.callHeaders(null, Map.of("feature", "invoice-summary")))
+                .build());
     // --- end
   }
 }

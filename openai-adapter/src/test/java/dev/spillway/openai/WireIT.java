@@ -20,6 +20,9 @@ import com.openai.azure.AzureUrlPathMode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.client.okhttp.OkHttpClient;
+import com.openai.core.RequestOptions;
+import com.openai.core.http.HttpMethod;
+import com.openai.core.http.HttpRequest;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.files.FileListParams;
@@ -30,6 +33,7 @@ import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
 import dev.spillway.adaptertests.Stubs;
 import dev.spillway.azure.SpillwayAzure;
+import dev.spillway.openai.internal.PerBackendTransport;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.RecordingListener;
@@ -192,6 +196,40 @@ class WireIT {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("header 'x-spillway-consumer' has 2 values; a call carries one");
     assertThat(requests(ptu)).isEmpty();
+  }
+
+  @Test
+  void theDefaultTransportIsOneOkHttpClientPerBackend() throws Exception {
+    List<String> made = new CopyOnWriteArrayList<>();
+    PerBackendTransport transport =
+        new PerBackendTransport(
+            () -> {
+              made.add("client " + (made.size() + 1));
+              return OkHttpClient.builder().build();
+            });
+    OpenAIClient client =
+        track(
+            new OpenAIClientImpl(
+                SpillwayOpenAI.clientOptions(pool, AzureUrlPathMode.UNIFIED, transport).build()));
+    ptu.stubFor(
+        post(urlPathEqualTo("/openai/v1/chat/completions"))
+            .willReturn(Stubs.error(429, "429").withHeader("retry-after-ms", "60000")));
+
+    client.chat().completions().create(chat()); // PTU 429, then PAYG
+    client.chat().completions().create(chat()); // PTU cooling: PAYG
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(2);
+    assertThat(made).hasSize(2);
+    client.close();
+    HttpRequest after =
+        HttpRequest.builder()
+            .method(HttpMethod.GET)
+            .baseUrl("http://127.0.0.1:" + payg.port())
+            .build();
+    assertThatThrownBy(() -> transport.execute(after, RequestOptions.none()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the client is closed");
   }
 
   @Test
