@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,13 +57,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only the summary, as one JSON object.")
   boolean json;
 
-  @Option(
-      names = "--sdk",
-      defaultValue = "azure",
-      paramLabel = "azure|openai",
-      converter = Sdk.Converter.class,
-      description = Sdk.DESCRIPTION)
-  Sdk sdk;
+  @Mixin SdkOption sdk;
 
   @Option(
       names = {"-h", "--help"},
@@ -91,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
       PoolConfig config = DemoPool.pool(simulator);
       warmUp(config);
       try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build();
-          ChatClient client = sdk.client(pool)) {
+          ChatClient client = sdk.value().client(pool)) {
         LoadDriver driver = new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config));
         if (!json) {
           out.println(
@@ -102,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                       + " lasts %.0f s).",
                   seconds,
                   DemoPool.MODEL,
-                  sdk.library(),
+                  sdk.value().library(),
                   DemoPool.TIME_SCALE,
                   60 / DemoPool.TIME_SCALE));
           out.println(
@@ -136,15 +131,7 @@ final class DemoCommand implements Callable<Integer> {
                   }
                 });
         show(load, pool, results, start, length);
-        Summary summary = Summary.of(results);
-        if (json) {
-          out.println(JsonLines.summary(summary));
-        } else {
-          out.println();
-          TextReport.summary(summary).forEach(out::println);
-        }
-        out.flush();
-        return summary.failed() == 0 ? Cli.OK : Cli.CALLS_FAILED;
+        return Summary.print(results, json, out);
       }
     }
   }
@@ -156,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
   private void warmUp(PoolConfig config) throws InterruptedException {
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = SpillwayPool.builder().config(config).listener(correlator).build();
-        ChatClient client = sdk.client(pool)) {
+        ChatClient client = sdk.value().client(pool)) {
       new LoadDriver(client, DemoPool.MODEL, correlator, Secrets.of(config))
           .run(new LoadDriver.Plan(WARM_UP_CALLS, null, null, 2), DemoPool::call, result -> {});
     }

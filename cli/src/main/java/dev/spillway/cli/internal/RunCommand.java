@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,13 +78,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Open loop: send R calls per second whatever the answers.")
   Double rate;
 
-  @Option(
-      names = "--sdk",
-      defaultValue = "azure",
-      paramLabel = "azure|openai",
-      converter = Sdk.Converter.class,
-      description = Sdk.DESCRIPTION)
-  Sdk sdk;
+  @Mixin SdkOption sdk;
 
   @Option(names = "--stream", description = "Stream the answers.")
   boolean stream;
@@ -140,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
             "--model '" + model + "': no backend of " + config + " serves it; they serve " + models,
             null);
       }
-      try (ChatClient client = sdk.client(pool)) {
+      try (ChatClient client = sdk.value().client(pool)) {
         return run(new LoadDriver(client, model, correlator, Secrets.of(poolConfig)), pool);
       }
     }
@@ -169,15 +164,7 @@ final class RunCommand implements Callable<Integer> {
             out.println(json ? JsonLines.call(result) : TextReport.call(result));
           }
         });
-    Summary summary = Summary.of(results);
-    if (json) {
-      out.println(JsonLines.summary(summary));
-    } else {
-      out.println();
-      TextReport.summary(summary).forEach(out::println);
-    }
-    out.flush();
-    return summary.failed() == 0 ? Cli.OK : Cli.CALLS_FAILED;
+    return Summary.print(results, json, out);
   }
 
   private SpillwayPool build(PoolConfig poolConfig, CallCorrelator correlator) {
@@ -203,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
         model,
         pool.backendPool().backends().size(),
         pool.backendPool().backends().size() == 1 ? "" : "s",
-        sdk.library(),
+        sdk.value().library(),
         loop);
   }
 

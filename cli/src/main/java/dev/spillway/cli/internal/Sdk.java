@@ -22,11 +22,6 @@ enum Sdk {
     }
   };
 
-  /** The {@code --sdk} option's description, shared by the commands. */
-  static final String DESCRIPTION =
-      "The SDK the calls go through: azure (azure-ai-openai) or openai (openai-java)"
-          + " (default: ${DEFAULT-VALUE}).";
-
   private final String library;
 
   Sdk(String library) {

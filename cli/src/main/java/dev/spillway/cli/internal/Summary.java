@@ -1,5 +1,6 @@
 package dev.spillway.cli.internal;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -39,6 +40,24 @@ record Summary(
   /** Copies the map. */
   Summary {
     byBackend = Collections.unmodifiableSortedMap(new TreeMap<>(byBackend));
+  }
+
+  /**
+   * Prints the summary of {@code results} after the per-call lines: one JSON line, or a blank line
+   * and the text report.
+   *
+   * @return the exit code: {@link Cli#OK} when every call succeeded, else {@link Cli#CALLS_FAILED}
+   */
+  static int print(Collection<CallResult> results, boolean json, PrintStream out) {
+    Summary summary = of(results);
+    if (json) {
+      out.println(JsonLines.summary(summary));
+    } else {
+      out.println();
+      TextReport.summary(summary).forEach(out::println);
+    }
+    out.flush();
+    return summary.failed() == 0 ? Cli.OK : Cli.CALLS_FAILED;
   }
 
   /**

@@ -9,9 +9,6 @@ import dev.spillway.simulator.LatencyModel;
 import dev.spillway.simulator.ResourceConfig;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -28,11 +25,6 @@ import org.springframework.boot.SpringBootVersion;
 class SpringAiApplicationTest {
   private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
-  /** A small PTU: every answer is at least 200 tokens, so one call fills it for about a minute. */
-  private static final long SMALL_PTU_TPM = 100;
-
-  private static final int PTU_MIN_OUTPUT_TOKENS = 200;
-
   private Simulator simulator;
   private RunningApp app;
 
@@ -46,11 +38,14 @@ class SpringAiApplicationTest {
     }
   }
 
-  private void start(DeploymentConfig ptu) {
+  private void start() {
     simulator =
         Simulator.start(
             SimulatorConfig.of(
-                ResourceConfig.of("ptu-a", "key-ptu-a", ptu.withLatency(FAST)),
+                ResourceConfig.of(
+                    "ptu-a",
+                    "key-ptu-a",
+                    DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(FAST)),
                 ResourceConfig.of(
                     "paygo-1",
                     "key-paygo-1",
@@ -60,7 +55,7 @@ class SpringAiApplicationTest {
 
   @Test
   void runsOnBoot41WithoutAzureAiOpenAiAndChatsAndStreamsFromThePtu() throws Exception {
-    start(DeploymentConfig.ptu("gpt-4o", 10_000_000));
+    start();
     assertThat(SpringBootVersion.getVersion()).startsWith("4.1.");
     assertThat(classPresent("com.azure.ai.openai.OpenAIClient")).isFalse();
     assertThat(app.context().getBeanNamesForType(com.openai.client.OpenAIClient.class))
@@ -87,8 +82,8 @@ class SpringAiApplicationTest {
   }
 
   @Test
-  void aCallTheThrottledPtuRefusesIsAnsweredByPayAsYouGo() throws Exception {
-    start(DeploymentConfig.ptu("gpt-4o", SMALL_PTU_TPM).withMinOutputTokens(PTU_MIN_OUTPUT_TOKENS));
+  void aCallTheThrottledPtuRefusesIsAnsweredByPayAsYouGo() {
+    start();
     fillThePtuFromAnotherApplication();
 
     String answer = app.context().getBean(ChatModel.class).call("Hello");
@@ -112,24 +107,11 @@ class SpringAiApplicationTest {
     }
   }
 
-  /** One call straight to the PTU, not through the pool: it leaves the PTU above 100 %. */
-  private void fillThePtuFromAnotherApplication() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            simulator.resource("ptu-a").baseUrl() + "/openai/v1/chat/completions"))
-                    .header("api-key", "key-ptu-a")
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
-                                + "\"content\":\"Fill the PTU.\"}],\"max_tokens\":"
-                                + 2 * PTU_MIN_OUTPUT_TOKENS
-                                + "}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
+  /**
+   * Another application has filled the shared PTU: its bucket stands at 200 %, above which it
+   * answers 429 for about a minute while it drains.
+   */
+  private void fillThePtuFromAnotherApplication() {
+    simulator.setUtilization("ptu-a", "gpt-4o", 2.0);
   }
 }

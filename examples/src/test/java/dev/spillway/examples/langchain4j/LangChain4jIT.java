@@ -23,10 +23,6 @@ import dev.spillway.simulator.LatencyModel;
 import dev.spillway.simulator.ResourceConfig;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +38,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class LangChain4jIT {
   private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
-
-  /** A small PTU: every answer is at least 200 tokens, so one call fills it for about a minute. */
-  private static final long SMALL_PTU_TPM = 100;
-
-  private static final int PTU_MIN_OUTPUT_TOKENS = 200;
 
   /** The two integrations, each with its models on one pool. */
   enum Integration {
@@ -89,11 +80,14 @@ class LangChain4jIT {
     }
   }
 
-  private Models start(Integration integration, DeploymentConfig ptu) {
+  private Models start(Integration integration) {
     simulator =
         Simulator.start(
             SimulatorConfig.of(
-                ResourceConfig.of("ptu-a", "key-ptu-a", ptu.withLatency(FAST)),
+                ResourceConfig.of(
+                    "ptu-a",
+                    "key-ptu-a",
+                    DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(FAST)),
                 ResourceConfig.of(
                     "paygo-1",
                     "key-paygo-1",
@@ -130,7 +124,7 @@ class LangChain4jIT {
   @ParameterizedTest
   @EnumSource(Integration.class)
   void chatsAndStreamsFromThePtu(Integration integration) {
-    Models models = start(integration, DeploymentConfig.ptu("gpt-4o", 10_000_000));
+    Models models = start(integration);
 
     String answer = models.chat().chat("Hello");
     String streamed = LangChain4jRun.stream(models.streaming(), "Tell a story.");
@@ -150,12 +144,8 @@ class LangChain4jIT {
 
   @ParameterizedTest
   @EnumSource(Integration.class)
-  void aCallTheThrottledPtuRefusesIsAnsweredByPayAsYouGo(Integration integration) throws Exception {
-    Models models =
-        start(
-            integration,
-            DeploymentConfig.ptu("gpt-4o", SMALL_PTU_TPM)
-                .withMinOutputTokens(PTU_MIN_OUTPUT_TOKENS));
+  void aCallTheThrottledPtuRefusesIsAnsweredByPayAsYouGo(Integration integration) {
+    Models models = start(integration);
     fillThePtuFromAnotherApplication();
 
     assertThat(models.chat().chat("Hello")).isNotBlank();
@@ -176,7 +166,7 @@ class LangChain4jIT {
    */
   @Test
   void theModulesOwnBringYourOwnClientStillFailsInThisRelease() {
-    start(Integration.OPEN_AI_OFFICIAL, DeploymentConfig.ptu("gpt-4o", 10_000_000));
+    start(Integration.OPEN_AI_OFFICIAL);
     OpenAIClient client = SpillwayOpenAI.client(pool);
     resources.add(client::close);
     ChatModel model =
@@ -186,24 +176,11 @@ class LangChain4jIT {
     assertThat(outcomes).isEmpty();
   }
 
-  /** One call straight to the PTU, not through the pool: it leaves the PTU above 100 %. */
-  private void fillThePtuFromAnotherApplication() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            simulator.resource("ptu-a").baseUrl() + "/openai/v1/chat/completions"))
-                    .header("api-key", "key-ptu-a")
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
-                                + "\"content\":\"Fill the PTU.\"}],\"max_tokens\":"
-                                + 2 * PTU_MIN_OUTPUT_TOKENS
-                                + "}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
+  /**
+   * Another application has filled the shared PTU: its bucket stands at 200 %, above which it
+   * answers 429 for about a minute while it drains.
+   */
+  private void fillThePtuFromAnotherApplication() {
+    simulator.setUtilization("ptu-a", "gpt-4o", 2.0);
   }
 }
