@@ -21,6 +21,25 @@ public final class SimulatorConfigs {
   private SimulatorConfigs() {}
 
   /**
+   * Two fast resources for examples and their tests: {@code ptu-a} (PTU, key {@code key-ptu-a}) and
+   * {@code paygo-1} (standard, key {@code key-paygo-1}), each serving deployment {@code gpt-4o}
+   * with room for every call (10M tokens per minute) and answering in about 2 ms plus nothing per
+   * token. Fill the PTU with {@link Simulator#setUtilization} to see it throttle.
+   *
+   * @return the set-up
+   */
+  public static SimulatorConfig fastPair() {
+    LatencyModel fast = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
+    return SimulatorConfig.of(
+        ResourceConfig.of(
+            "ptu-a", "key-ptu-a", DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(fast)),
+        ResourceConfig.of(
+            "paygo-1",
+            "key-paygo-1",
+            DeploymentConfig.standard("gpt-4o", 10_000_000).withLatency(fast)));
+  }
+
+  /**
    * The pool of docs/benchmark.md §1 at time scale {@value #BENCHMARK_TIME_SCALE}: {@code ptu-a}
    * (PTU draining 240k tokens/min, low jitter), {@code ptu-b} (PTU, 160k tokens/min), {@code
    * paygo-1} and {@code paygo-2} (standard, 120k TPM, 720 RPM) and {@code paygo-3} (standard, 120k

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.AttemptOutcome;
 import dev.spillway.CallOutcome;
-import dev.spillway.simulator.DeploymentConfig;
-import dev.spillway.simulator.LatencyModel;
-import dev.spillway.simulator.ResourceConfig;
 import dev.spillway.simulator.Simulator;
-import dev.spillway.simulator.SimulatorConfig;
+import dev.spillway.simulator.SimulatorConfigs;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +19,6 @@ import org.springframework.boot.SpringBootVersion;
  * pay-as-you-go.
  */
 class SpringAiApplicationTest {
-  private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
   private Simulator simulator;
   private RunningApp app;
@@ -39,17 +34,7 @@ class SpringAiApplicationTest {
   }
 
   private void start() {
-    simulator =
-        Simulator.start(
-            SimulatorConfig.of(
-                ResourceConfig.of(
-                    "ptu-a",
-                    "key-ptu-a",
-                    DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(FAST)),
-                ResourceConfig.of(
-                    "paygo-1",
-                    "key-paygo-1",
-                    DeploymentConfig.standard("gpt-4o", 10_000_000).withLatency(FAST))));
+    simulator = Simulator.start(SimulatorConfigs.fastPair());
     app = RunningApp.start(simulator);
   }
 

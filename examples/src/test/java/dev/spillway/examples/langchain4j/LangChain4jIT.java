@@ -18,11 +18,8 @@ import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
-import dev.spillway.simulator.DeploymentConfig;
-import dev.spillway.simulator.LatencyModel;
-import dev.spillway.simulator.ResourceConfig;
 import dev.spillway.simulator.Simulator;
-import dev.spillway.simulator.SimulatorConfig;
+import dev.spillway.simulator.SimulatorConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and a call the throttled PTU refuses answered by pay-as-you-go, as each call's outcome shows.
  */
 class LangChain4jIT {
-  private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
   /** The two integrations, each with its models on one pool. */
   enum Integration {
@@ -81,17 +77,7 @@ class LangChain4jIT {
   }
 
   private Models start(Integration integration) {
-    simulator =
-        Simulator.start(
-            SimulatorConfig.of(
-                ResourceConfig.of(
-                    "ptu-a",
-                    "key-ptu-a",
-                    DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(FAST)),
-                ResourceConfig.of(
-                    "paygo-1",
-                    "key-paygo-1",
-                    DeploymentConfig.standard("gpt-4o", 10_000_000).withLatency(FAST))));
+    simulator = Simulator.start(SimulatorConfigs.fastPair());
     resources.add(simulator);
     pool =
         SpillwayPool.builder()

@@ -2,13 +2,9 @@ package dev.spillway.examples.boot3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spillway.simulator.DeploymentConfig;
-import dev.spillway.simulator.LatencyModel;
-import dev.spillway.simulator.ResourceConfig;
 import dev.spillway.simulator.Simulator;
-import dev.spillway.simulator.SimulatorConfig;
+import dev.spillway.simulator.SimulatorConfigs;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,24 +15,13 @@ import org.springframework.boot.SpringBootVersion;
  * call: chat, stream, health and the {@code spillway} endpoint.
  */
 class SpringAiExampleTest {
-  private static final LatencyModel FAST = LatencyModel.of(Duration.ofMillis(2), 0, Duration.ZERO);
 
   private static Simulator simulator;
   private static RunningExample app;
 
   @BeforeAll
   static void start() {
-    simulator =
-        Simulator.start(
-            SimulatorConfig.of(
-                ResourceConfig.of(
-                    "ptu-a",
-                    "key-ptu-a",
-                    DeploymentConfig.ptu("gpt-4o", 10_000_000).withLatency(FAST)),
-                ResourceConfig.of(
-                    "paygo-1",
-                    "key-paygo-1",
-                    DeploymentConfig.standard("gpt-4o", 10_000_000).withLatency(FAST))));
+    simulator = Simulator.start(SimulatorConfigs.fastPair());
     app = RunningExample.start(simulator);
   }
 
