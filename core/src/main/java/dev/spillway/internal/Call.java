@@ -86,7 +86,9 @@ final class Call<R> {
             ? 1
             : configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
     this.span = services.events.callStarted(request, parent);
-    this.history = new CallHistory(callId, request, startNanos, span, services.events);
+    this.history =
+        new CallHistory(
+            callId, request, startNanos, services.clock.instant(), span, services.events);
   }
 
   /** Decides the next step at {@code nowNanos}. */
@@ -177,6 +179,7 @@ final class Call<R> {
     int flags = attempt.claimFlags;
     int status = response.status();
     ResponseHeaders headers = response.headers();
+    history.responded(nowNanos);
     if (status >= 200 && status < 300) {
       route.onSuccess(latency, headers, flags, nowNanos);
       discardLast();

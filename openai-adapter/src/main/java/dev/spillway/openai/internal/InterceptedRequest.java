@@ -6,7 +6,9 @@ import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import dev.spillway.Backend;
 import dev.spillway.Deployment;
+import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.AuthHeader;
+import dev.spillway.pool.spi.CallCapture;
 import dev.spillway.pool.spi.Operation;
 import dev.spillway.pool.spi.RequestBody;
 import dev.spillway.pool.spi.Urls;
@@ -49,6 +51,9 @@ final class InterceptedRequest {
   /** The call's deadline from the SDK's request timeout, or {@code null} for the pool's. */
   final Duration timeout;
 
+  /** What the pool reads of the responses, and the call's audit record. */
+  final CallCapture capture;
+
   private InterceptedRequest(
       HttpRequest original,
       Operation operation,
@@ -57,7 +62,8 @@ final class InterceptedRequest {
       String path,
       RequestBody body,
       boolean injectedUsage,
-      Duration timeout) {
+      Duration timeout,
+      CallCapture capture) {
     this.original = original;
     this.operation = operation;
     this.model = model;
@@ -66,15 +72,18 @@ final class InterceptedRequest {
     this.body = body;
     this.injectedUsage = injectedUsage;
     this.timeout = timeout;
+    this.capture = capture;
   }
 
-  static InterceptedRequest of(HttpRequest request, RequestOptions options) {
+  static InterceptedRequest of(
+      HttpRequest request, RequestOptions options, AdapterSupport support) {
     URI url = URI.create(request.url());
     String path = url.getRawPath();
     Operation operation = Operation.of(request.method().name(), path);
     Duration timeout = callTimeout(options);
     if (operation.placement() == Operation.Placement.HOME) {
-      return new InterceptedRequest(request, operation, null, false, path, null, false, timeout);
+      return new InterceptedRequest(
+          request, operation, null, false, path, null, false, timeout, support.capture(null));
     }
     HttpRequestBody original = request.body();
     byte[] bytes = original == null ? null : read(original);
@@ -114,7 +123,8 @@ final class InterceptedRequest {
         path,
         inject ? body.withIncludeUsage() : body,
         inject,
-        timeout);
+        timeout,
+        support.capture(body.json() ? bytes : null));
   }
 
   /** Whether the call is load-balanced rather than sent to the home backend. */
@@ -133,7 +143,8 @@ final class InterceptedRequest {
             .streaming(streaming())
             .promptTokens(body == null ? 0 : body.promptTokens())
             .maxOutputTokens(body == null ? 0 : body.maxOutputTokens())
-            .returnLastResponse(true);
+            .returnLastResponse(true)
+            .observer(capture);
     if (timeout != null) {
       b.timeout(timeout);
     }
