@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -103,6 +104,8 @@ final class RunCommand implements Callable<Integer> {
       description = "One JSON object per call, then a summary line;" + " nothing else on stdout.")
   boolean json;
 
+  @Mixin AuditOptions audit = new AuditOptions();
+
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
@@ -127,9 +130,11 @@ final class RunCommand implements Callable<Integer> {
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
       throw new ParameterException(spec.commandLine(), "--rate must be > 0, was " + rate);
     }
+    SpillwayPool.Builder builder = SpillwayPool.builder();
+    audit.apply(builder);
     PoolConfig poolConfig = PoolConfigLoader.load(config);
     CallCorrelator correlator = new CallCorrelator();
-    try (SpillwayPool pool = build(poolConfig, correlator)) {
+    try (SpillwayPool pool = build(builder, poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
       if (!models.contains(model)) {
         throw new UsageException(
@@ -172,9 +177,10 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private SpillwayPool build(PoolConfig poolConfig, CallCorrelator correlator) {
+  private SpillwayPool build(
+      SpillwayPool.Builder builder, PoolConfig poolConfig, CallCorrelator correlator) {
     try {
-      return SpillwayPool.builder().config(poolConfig).listener(correlator).build();
+      return builder.config(poolConfig).listener(correlator).build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageException(config + ": " + e.getMessage(), e);
     }
