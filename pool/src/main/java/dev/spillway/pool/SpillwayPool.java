@@ -187,6 +187,7 @@ public final class SpillwayPool implements AutoCloseable {
     private Consumer<SecretClientBuilder> keyVaultClient = b -> {};
     private AuditSettings audit;
     private AuditConfig auditConfig;
+    private Consumer<AuditSettings.Builder> auditChanges = b -> {};
     private OpenTelemetry openTelemetry;
 
     private Builder() {}
@@ -328,8 +329,7 @@ public final class SpillwayPool implements AutoCloseable {
 
     /**
      * Turns audit records on (default off): one record per call after it settles, through the
-     * settings' sinks. Takes the place of a configuration's {@code audit}, applied before or
-     * after.
+     * settings' sinks. Takes the place of a configuration's {@code audit}, applied before or after.
      *
      * @param audit the settings
      * @return this builder
@@ -357,8 +357,6 @@ public final class SpillwayPool implements AutoCloseable {
       auditChanges = auditChanges.andThen(changes);
       return this;
     }
-
-    private Consumer<AuditSettings.Builder> auditChanges = b -> {};
 
     /**
      * Seeds the random source of selection and jitter, for reproducible runs (default: unseeded).
