@@ -220,13 +220,12 @@ final class Call<R> {
           }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
-          boolean wasCooling = route.coolingAt(nowNanos);
-          long applied =
+          RouteRuntime.CoolDownApplied applied =
               route.onMisconfigured(settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          if (!wasCooling) {
+          if (applied.started()) {
             services.events.deploymentMisconfigured(route, status, response.errorCode());
           }
-          settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
+          settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied.nanos(), latency);
         }
         break;
       case CALLER_ERROR:
