@@ -1,6 +1,7 @@
 package dev.spillway;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * way for applications to make outcomes: it may gain setters in any release, and {@link #equals}
  * compares every field, present and future.
  *
- * <p>About 390 lines because each field is written three times on purpose: a documented accessor, a
+ * <p>About 450 lines because each field is written three times on purpose: a documented accessor, a
  * documented builder setter with its check, and its place in {@code equals}; a record would be
  * shorter but could not grow without breaking its canonical constructor.
  */
@@ -39,6 +40,9 @@ public final class CallOutcome {
   private final Throwable error;
   private final Usage usage;
   private final Duration latency;
+  private final Instant startedAt;
+  private final Duration timeToFirstByte;
+  private final ContentFilterResults contentFilter;
 
   private CallOutcome(Builder b) {
     this.callId = b.callId;
@@ -54,6 +58,9 @@ public final class CallOutcome {
     this.error = b.error;
     this.usage = b.usage;
     this.latency = b.latency;
+    this.startedAt = b.startedAt;
+    this.timeToFirstByte = b.timeToFirstByte;
+    this.contentFilter = b.contentFilter;
   }
 
   /**
@@ -165,6 +172,30 @@ public final class CallOutcome {
   }
 
   /**
+   * @return when the call started, by the pool's wall clock; {@code null} when not set (an outcome
+   *     made outside the engine)
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * @return from the start of the call to the response headers of its final response (for a plain
+   *     response, once its body was read), or {@code null} when no response arrived
+   */
+  public Duration timeToFirstByte() {
+    return timeToFirstByte;
+  }
+
+  /**
+   * @return the content-filter results of the final response (prompt, each choice, the inner error
+   *     of a 400 {@code content_filter}); {@link ContentFilterResults#NONE} when it reported none
+   */
+  public ContentFilterResults contentFilter() {
+    return contentFilter;
+  }
+
+  /**
    * Whether the call succeeded: a 2xx response, and for a stream no failure after it (a stream the
    * caller stopped reading counts as a success, its usage estimated).
    *
@@ -199,7 +230,10 @@ public final class CallOutcome {
         && Objects.equals(status, c.status)
         && Objects.equals(error, c.error)
         && usage.equals(c.usage)
-        && latency.equals(c.latency);
+        && latency.equals(c.latency)
+        && Objects.equals(startedAt, c.startedAt)
+        && Objects.equals(timeToFirstByte, c.timeToFirstByte)
+        && contentFilter.equals(c.contentFilter);
   }
 
   @Override
@@ -217,7 +251,10 @@ public final class CallOutcome {
         status,
         error,
         usage,
-        latency);
+        latency,
+        startedAt,
+        timeToFirstByte,
+        contentFilter);
   }
 
   /**
@@ -259,6 +296,9 @@ public final class CallOutcome {
     if (error != null) {
       s.append(", error=").append(error.getClass().getName());
     }
+    if (contentFilter.filtered()) {
+      s.append(", contentFiltered");
+    }
     return s.append(", usage=")
         .append(usage)
         .append(", latency=")
@@ -287,6 +327,9 @@ public final class CallOutcome {
     private Throwable error;
     private Usage usage = Usage.estimated(0, 0);
     private Duration latency = Duration.ZERO;
+    private Instant startedAt;
+    private Duration timeToFirstByte;
+    private ContentFilterResults contentFilter = ContentFilterResults.NONE;
 
     private Builder(String callId, String operation, String model) {
       this.callId = Objects.requireNonNull(callId, "'callId' cannot be null.");
@@ -379,6 +422,37 @@ public final class CallOutcome {
         throw new IllegalArgumentException("latency must be >= 0, was " + latency);
       }
       this.latency = latency;
+      return this;
+    }
+
+    /**
+     * @param startedAt when the call started, or {@code null}
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
+    /**
+     * @param timeToFirstByte from the start to the final response's headers, or {@code null}
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder timeToFirstByte(Duration timeToFirstByte) {
+      if (timeToFirstByte != null && timeToFirstByte.isNegative()) {
+        throw new IllegalArgumentException("timeToFirstByte must be >= 0, was " + timeToFirstByte);
+      }
+      this.timeToFirstByte = timeToFirstByte;
+      return this;
+    }
+
+    /**
+     * @param contentFilter the content-filter results
+     * @return this builder
+     */
+    public Builder contentFilter(ContentFilterResults contentFilter) {
+      this.contentFilter = Objects.requireNonNull(contentFilter, "'contentFilter' cannot be null.");
       return this;
     }
 

@@ -17,6 +17,7 @@ import dev.spillway.cli.internal.LocatedTree;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.InvalidPropertyException;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.audit.AuditConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -164,19 +165,21 @@ public final class PoolConfigLoader {
       Integer maxAttempts,
       String homeBackend,
       Boolean allowInsecureHttp,
-      List<BackendConfig> backends) {
+      List<BackendConfig> backends,
+      AuditConfig audit) {
 
     PoolConfig toPoolConfig(LocatedTree tree, String base) {
       try {
         return PoolConfig.of(
-            timeout,
-            attemptTimeout,
-            streamAttemptTimeout,
-            streamIdleTimeout,
-            maxAttempts,
-            homeBackend,
-            Boolean.TRUE.equals(allowInsecureHttp),
-            backends);
+                timeout,
+                attemptTimeout,
+                streamAttemptTimeout,
+                streamIdleTimeout,
+                maxAttempts,
+                homeBackend,
+                Boolean.TRUE.equals(allowInsecureHttp),
+                backends)
+            .withAudit(audit);
       } catch (InvalidPropertyException e) {
         throw tree.error(child(base, e.property()), e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {

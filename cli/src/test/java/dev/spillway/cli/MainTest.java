@@ -101,7 +101,12 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"--help, (demo | run)", "demo --help, --seconds=N", "run --help, --config=FILE"})
+  @CsvSource({
+    "--help, (demo | run | report)",
+    "demo --help, --seconds=N",
+    "run --help, --config=FILE",
+    "report --help, --audit=FILE"
+  })
   void helpGoesToStdoutWithExitCode0(String args, String mentions) {
     CliRun run = CliRun.of(args.split(" "));
 

@@ -86,7 +86,9 @@ final class Call<R> {
             ? 1
             : configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
     this.span = services.events.callStarted(request, parent);
-    this.history = new CallHistory(callId, request, startNanos, span, services.events);
+    this.history =
+        new CallHistory(
+            callId, request, startNanos, services.clock.instant(), span, services.events);
   }
 
   /** Decides the next step at {@code nowNanos}. */
@@ -177,6 +179,7 @@ final class Call<R> {
     int flags = attempt.claimFlags;
     int status = response.status();
     ResponseHeaders headers = response.headers();
+    history.responded(nowNanos);
     if (status >= 200 && status < 300) {
       route.onSuccess(latency, headers, flags, nowNanos);
       discardLast();
@@ -217,13 +220,12 @@ final class Call<R> {
           }
           settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, -1, latency);
         } else {
-          boolean wasCooling = route.coolingAt(nowNanos);
-          long applied =
+          RouteRuntime.CoolDownApplied applied =
               route.onMisconfigured(settings.misconfiguredCoolDown().toNanos(), flags, nowNanos);
-          if (!wasCooling) {
+          if (applied.started()) {
             services.events.deploymentMisconfigured(route, status, response.errorCode());
           }
-          settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied, latency);
+          settle(attempt, AttemptOutcome.MISCONFIGURED, status, null, applied.nanos(), latency);
         }
         break;
       case CALLER_ERROR:

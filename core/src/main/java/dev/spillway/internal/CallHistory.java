@@ -8,6 +8,7 @@ import dev.spillway.Usage;
 import dev.spillway.spi.CallRequest;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,13 +29,29 @@ final class CallHistory {
   private final List<AttemptRecord> attempts = new ArrayList<>();
   private final List<Throwable> causes = new ArrayList<>();
   private final AtomicBoolean finished = new AtomicBoolean();
+  private final Instant startedAt;
 
-  CallHistory(String callId, CallRequest request, long startNanos, Span span, EventSink events) {
+  /** When the last response's headers came, or -1 before any; written by the call's driver. */
+  private volatile long respondedNanos = -1;
+
+  CallHistory(
+      String callId,
+      CallRequest request,
+      long startNanos,
+      Instant startedAt,
+      Span span,
+      EventSink events) {
     this.callId = callId;
     this.request = request;
     this.startNanos = startNanos;
+    this.startedAt = startedAt;
     this.span = span;
     this.events = events;
+  }
+
+  /** A response's headers came at {@code nowNanos}: the call's first byte, if it is the last. */
+  void responded(long nowNanos) {
+    respondedNanos = nowNanos;
   }
 
   /** Records how {@code attempt} ended; {@code coolDownNanos} is negative when none applied. */
@@ -122,6 +139,7 @@ final class CallHistory {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
+    long responded = status == null ? -1 : respondedNanos;
     CallOutcome outcome =
         CallOutcome.builder(callId, request.operation(), request.model())
             .consumerId(request.consumerId())
@@ -135,7 +153,12 @@ final class CallHistory {
             .error(error)
             .usage(usage)
             .latency(Duration.ofNanos(Math.max(0, nowNanos - startNanos)))
+            .startedAt(startedAt)
+            .timeToFirstByte(
+                responded < 0 ? null : Duration.ofNanos(Math.max(0, responded - startNanos)))
+            .contentFilter(events.contentFilter(request.observer()))
             .build();
+    events.observed(request.observer(), outcome);
     events.callEnded(span, outcome, finalRoute, responseModel);
   }
 }

@@ -3,8 +3,10 @@ package dev.spillway.internal;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
+import dev.spillway.ContentFilterResults;
 import dev.spillway.CoolDownReason;
 import dev.spillway.PoolListener;
+import dev.spillway.spi.CallObserver;
 import dev.spillway.spi.CallRequest;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -89,6 +91,26 @@ final class EventSink implements PoolEvents {
       } catch (RuntimeException e) {
         LOG.warn("listener {} failed in onCallComplete", listener.getClass().getName(), e);
       }
+    }
+  }
+
+  /** The observer's content-filter results; none when it throws. */
+  ContentFilterResults contentFilter(CallObserver observer) {
+    try {
+      ContentFilterResults results = observer.contentFilter();
+      return results == null ? ContentFilterResults.NONE : results;
+    } catch (RuntimeException e) {
+      LOG.warn("call observer {} failed in contentFilter", observer.getClass().getName(), e);
+      return ContentFilterResults.NONE;
+    }
+  }
+
+  /** The adapter's observer gets the outcome, before the pool's listeners. */
+  void observed(CallObserver observer, CallOutcome outcome) {
+    try {
+      observer.onOutcome(outcome);
+    } catch (RuntimeException e) {
+      LOG.warn("call observer {} failed in onOutcome", observer.getClass().getName(), e);
     }
   }
 

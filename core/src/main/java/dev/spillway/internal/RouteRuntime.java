@@ -241,15 +241,21 @@ final class RouteRuntime {
     throttled.increment();
     quota.update(headers, nowNanos);
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
-    long applied = coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos);
+    long applied =
+        coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos).nanos();
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
     return applied;
   }
 
-  long onMisconfigured(long coolDownNanos, int flags, long nowNanos) {
+  /**
+   * A misconfigured deployment: the route cools down. Whether this call started the cool-down is
+   * decided by the same compare-and-set that applies it, so of concurrent calls meeting the fault
+   * exactly one is told it started it.
+   */
+  CoolDownApplied onMisconfigured(long coolDownNanos, int flags, long nowNanos) {
     failures.increment();
-    long applied =
+    CoolDownApplied applied =
         coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
@@ -273,11 +279,6 @@ final class RouteRuntime {
     onCancelled(flags, nowNanos);
   }
 
-  /** Whether the route is cooling down at {@code nowNanos}. */
-  boolean coolingAt(long nowNanos) {
-    return coolDown.get(nowNanos).untilNanos > nowNanos;
-  }
-
   void onTransientFailure(long latencyNanos, int flags, long nowNanos, boolean refused) {
     failures.increment();
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
@@ -292,7 +293,10 @@ final class RouteRuntime {
     }
   }
 
-  private long coolDownFor(
+  /** A cool-down applied: for how long, and whether it took the route out of availability. */
+  record CoolDownApplied(long nanos, boolean started) {}
+
+  private CoolDownApplied coolDownFor(
       long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
     while (true) {
       TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
@@ -302,8 +306,9 @@ final class RouteRuntime {
       CoolDown next =
           new CoolDown(coolDown.epochMillis(c, until, nowNanos), throttles + 1, true, reason);
       if (coolDown.compareAndSet(c, next, until)) {
-        events.onCoolDown(this, duration, reason, c.untilNanos <= nowNanos);
-        return duration;
+        boolean started = c.untilNanos <= nowNanos;
+        events.onCoolDown(this, duration, reason, started);
+        return new CoolDownApplied(duration, started);
       }
     }
   }

@@ -31,6 +31,17 @@ final class Semconv {
   static final AttributeKey<Long> RETRY_AFTER_MS = AttributeKey.longKey("spillway.retry_after_ms");
   static final AttributeKey<Long> WAIT_MS = AttributeKey.longKey("spillway.wait_ms");
 
+  static final AttributeKey<java.util.List<String>> PROMPT_FILTERED =
+      AttributeKey.stringArrayKey("spillway.content_filter.prompt.filtered");
+  static final AttributeKey<java.util.List<String>> PROMPT_FLAGGED =
+      AttributeKey.stringArrayKey("spillway.content_filter.prompt.flagged");
+  static final AttributeKey<java.util.List<String>> COMPLETION_FILTERED =
+      AttributeKey.stringArrayKey("spillway.content_filter.completion.filtered");
+  static final AttributeKey<java.util.List<String>> COMPLETION_FLAGGED =
+      AttributeKey.stringArrayKey("spillway.content_filter.completion.flagged");
+  static final AttributeKey<String> CONTENT_FILTER_ERROR =
+      AttributeKey.stringKey("spillway.content_filter.error_code");
+
   static final String PROVIDER = SpillwayMetrics.PROVIDER;
   static final String TAG_PREFIX = "spillway.tag.";
   static final String WAIT_EVENT = "spillway.wait";

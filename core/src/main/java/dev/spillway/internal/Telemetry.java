@@ -2,11 +2,14 @@ package dev.spillway.internal;
 
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
+import dev.spillway.ContentFilterResult;
+import dev.spillway.ContentFilterResults;
 import dev.spillway.CoolDownReason;
 import dev.spillway.spi.CallRequest;
 import dev.spillway.telemetry.SpillwayMetrics;
 import dev.spillway.telemetry.SpillwayMetrics.Instrument;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -22,6 +25,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -31,7 +36,7 @@ import java.util.function.Supplier;
  * What each metric records (names, units, attributes, the error-type and token rules) comes from
  * {@link SpillwayMetrics}, which other meter bindings share. The {@link OpenTelemetry} instance is
  * resolved on first use, so an agent or SDK installed after the pool was built is still picked up.
- * Prompt and completion text are never recorded; consumer id and tags go on spans only. About 300
+ * Prompt and completion text are never recorded; consumer id and tags go on spans only. About 340
  * lines: that table's every instrument, in one file.
  *
  * <p>Thread-safe.
@@ -177,6 +182,7 @@ final class Telemetry {
       span.setAttribute(Semconv.ERROR_TYPE, errorType);
       span.setStatus(StatusCode.ERROR);
     }
+    contentFilter(span, outcome.contentFilter(), i.contentFilter);
     span.end();
     i.duration.record(outcome.latency().toNanos() / 1e9, SpillwayMetrics.callAttributes(outcome));
     if (SpillwayMetrics.recordsTokens(outcome)) {
@@ -186,6 +192,44 @@ final class Telemetry {
       i.tokens.record(
           outcome.usage().outputTokens(),
           SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
+    }
+  }
+
+  /**
+   * The filter outcome on the span (which categories were filtered, which flagged: detected or of a
+   * severity above safe, for prompt and completion) and each hit on the counter.
+   */
+  private static void contentFilter(Span span, ContentFilterResults results, LongCounter counter) {
+    if (results.isEmpty()) {
+      return;
+    }
+    Set<String> promptFiltered = new TreeSet<>();
+    Set<String> promptFlagged = new TreeSet<>();
+    Set<String> completionFiltered = new TreeSet<>();
+    Set<String> completionFlagged = new TreeSet<>();
+    for (ContentFilterResult r : results.results()) {
+      if (!r.hit()) {
+        continue;
+      }
+      boolean prompt = r.source() == ContentFilterResult.Source.PROMPT;
+      (r.filtered()
+              ? prompt ? promptFiltered : completionFiltered
+              : prompt ? promptFlagged : completionFlagged)
+          .add(r.category());
+      counter.add(1, SpillwayMetrics.contentFilterAttributes(r));
+    }
+    putIfAny(span, Semconv.PROMPT_FILTERED, promptFiltered);
+    putIfAny(span, Semconv.PROMPT_FLAGGED, promptFlagged);
+    putIfAny(span, Semconv.COMPLETION_FILTERED, completionFiltered);
+    putIfAny(span, Semconv.COMPLETION_FLAGGED, completionFlagged);
+    if (results.errorCode() != null) {
+      span.setAttribute(Semconv.CONTENT_FILTER_ERROR, results.errorCode());
+    }
+  }
+
+  private static void putIfAny(Span span, AttributeKey<List<String>> key, Set<String> values) {
+    if (!values.isEmpty()) {
+      span.setAttribute(key, List.copyOf(values));
     }
   }
 
@@ -218,6 +262,7 @@ final class Telemetry {
     final LongCounter attempts;
     final LongCounter coolDowns;
     final LongUpDownCounter outstanding;
+    final LongCounter contentFilter;
 
     Instruments(OpenTelemetry otel) {
       this.tracer = otel.getTracer(SCOPE);
@@ -256,6 +301,9 @@ final class Telemetry {
               .setUnit(o.unit())
               .setDescription(o.description())
               .build();
+      Instrument f = SpillwayMetrics.CONTENT_FILTER;
+      this.contentFilter =
+          meter.counterBuilder(f.name()).setUnit(f.unit()).setDescription(f.description()).build();
       Instrument e = SpillwayMetrics.ROUTE_LATENCY_EWMA;
       meter
           .gaugeBuilder(e.name())

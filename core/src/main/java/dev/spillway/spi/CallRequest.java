@@ -22,6 +22,7 @@ public final class CallRequest {
   private final Duration timeout;
   private final boolean returnLastResponse;
   private final String pinnedBackend;
+  private final CallObserver observer;
 
   private CallRequest(Builder b) {
     this.operation = b.operation;
@@ -34,6 +35,7 @@ public final class CallRequest {
     this.timeout = b.timeout;
     this.returnLastResponse = b.returnLastResponse;
     this.pinnedBackend = b.pinnedBackend;
+    this.observer = b.observer;
   }
 
   /**
@@ -128,6 +130,13 @@ public final class CallRequest {
     return pinnedBackend;
   }
 
+  /**
+   * @return the adapter's observer of the call; {@link CallObserver#NONE} when it set none
+   */
+  public CallObserver observer() {
+    return observer;
+  }
+
   @Override
   public String toString() {
     return "CallRequest["
@@ -154,6 +163,7 @@ public final class CallRequest {
     private Duration timeout;
     private boolean returnLastResponse;
     private String pinnedBackend;
+    private CallObserver observer = CallObserver.NONE;
 
     private Builder(String operation, String model) {
       this.operation = Objects.requireNonNull(operation, "'operation' cannot be null.");
@@ -270,6 +280,17 @@ public final class CallRequest {
      */
     public Builder pinnedTo(String backendId) {
       this.pinnedBackend = backendId;
+      return this;
+    }
+
+    /**
+     * Sets the adapter's observer of the call (see {@link CallObserver}).
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(CallObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "'observer' cannot be null.");
       return this;
     }
 

@@ -2,10 +2,12 @@ package dev.spillway.telemetry;
 
 import dev.spillway.AttemptOutcome;
 import dev.spillway.CallOutcome;
+import dev.spillway.ContentFilterResult;
 import dev.spillway.CoolDownReason;
 import dev.spillway.Usage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 
 /**
  * The metrics of docs/design.md "Telemetry", defined once: each instrument's name, unit and
@@ -27,6 +29,8 @@ import io.opentelemetry.api.common.Attributes;
  *       <td>{@link #coolDownAttributes}</td></tr>
  *   <tr><td>{@link #OUTSTANDING}</td><td>attempts in flight (up-down counter or gauge)</td>
  *       <td>{@link #backendAttributes}</td></tr>
+ *   <tr><td>{@link #CONTENT_FILTER}</td><td>counter, one per content-filter hit of a call</td>
+ *       <td>{@link #contentFilterAttributes}</td></tr>
  *   <tr><td>{@link #ROUTE_LATENCY_EWMA}</td><td>gauge of the peak-EWMA estimate, in seconds,
  *       for routes with a sample</td><td>{@link #routeAttributes}</td></tr>
  * </table>
@@ -80,6 +84,16 @@ public final class SpillwayMetrics {
   public static final Instrument ROUTE_LATENCY_EWMA =
       new Instrument("spillway.route.latency.ewma", "s", "Peak-EWMA latency estimate per route");
 
+  /**
+   * {@code spillway.content_filter}: content-filter hits (a category filtered, detected, or of a
+   * severity above {@code safe}), one per category per prompt or choice of a call.
+   */
+  public static final Instrument CONTENT_FILTER =
+      new Instrument(
+          "spillway.content_filter",
+          "{result}",
+          "Content-filter hits, by source, category and severity");
+
   /** {@code gen_ai.operation.name}, such as {@code chat}. */
   public static final AttributeKey<String> OPERATION_NAME =
       AttributeKey.stringKey("gen_ai.operation.name");
@@ -117,6 +131,46 @@ public final class SpillwayMetrics {
   /** {@code spillway.cooldown.reason}: {@link CoolDownReason#attributeValue()}. */
   public static final AttributeKey<String> COOLDOWN_REASON =
       AttributeKey.stringKey("spillway.cooldown.reason");
+
+  /** {@code spillway.content_filter.source}: {@code prompt} or {@code completion}. */
+  public static final AttributeKey<String> CONTENT_FILTER_SOURCE =
+      AttributeKey.stringKey("spillway.content_filter.source");
+
+  /**
+   * {@code spillway.content_filter.category}: one of {@link #CONTENT_FILTER_CATEGORIES}, else
+   * {@code _OTHER}.
+   */
+  public static final AttributeKey<String> CONTENT_FILTER_CATEGORY =
+      AttributeKey.stringKey("spillway.content_filter.category");
+
+  /**
+   * {@code spillway.content_filter.severity}: {@code safe}, {@code low}, {@code medium}, {@code
+   * high} (else {@code _OTHER}); absent for a detection category.
+   */
+  public static final AttributeKey<String> CONTENT_FILTER_SEVERITY =
+      AttributeKey.stringKey("spillway.content_filter.severity");
+
+  /** {@code spillway.content_filter.filtered}: whether the service filtered the content. */
+  public static final AttributeKey<Boolean> CONTENT_FILTER_FILTERED =
+      AttributeKey.booleanKey("spillway.content_filter.filtered");
+
+  /** The categories Azure OpenAI reports, kept as they are on the counter; others are _OTHER. */
+  public static final java.util.Set<String> CONTENT_FILTER_CATEGORIES =
+      java.util.Set.of(
+          "hate",
+          "sexual",
+          "violence",
+          "self_harm",
+          "profanity",
+          "jailbreak",
+          "indirect_attack",
+          "protected_material_text",
+          "protected_material_code",
+          "custom_blocklists",
+          "ungrounded_material");
+
+  private static final java.util.Set<String> SEVERITIES =
+      java.util.Set.of("safe", "low", "medium", "high");
 
   /** The provider of every call (OpenTelemetry GenAI conventions): {@code azure.ai.openai}. */
   public static final String PROVIDER = "azure.ai.openai";
@@ -238,6 +292,31 @@ public final class SpillwayMetrics {
    */
   public static Attributes backendAttributes(String backendId) {
     return Attributes.of(BACKEND_ID, backendId);
+  }
+
+  /**
+   * The attributes of a {@link #CONTENT_FILTER} increment, bounded: the source, the category (or
+   * {@code _OTHER}), the severity of a harm category, and whether it was filtered.
+   *
+   * @param result one hit
+   * @return the attributes
+   */
+  public static Attributes contentFilterAttributes(ContentFilterResult result) {
+    AttributesBuilder b =
+        Attributes.builder()
+            .put(CONTENT_FILTER_SOURCE, result.source().attributeValue())
+            .put(
+                CONTENT_FILTER_CATEGORY,
+                CONTENT_FILTER_CATEGORIES.contains(result.category())
+                    ? result.category()
+                    : "_OTHER")
+            .put(CONTENT_FILTER_FILTERED, result.filtered());
+    if (result.severity() != null) {
+      b.put(
+          CONTENT_FILTER_SEVERITY,
+          SEVERITIES.contains(result.severity()) ? result.severity() : "_OTHER");
+    }
+    return b.build();
   }
 
   /**

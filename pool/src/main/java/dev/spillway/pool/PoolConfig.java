@@ -1,6 +1,7 @@
 package dev.spillway.pool;
 
 import dev.spillway.PoolSettings;
+import dev.spillway.pool.audit.AuditConfig;
 import dev.spillway.pool.internal.Endpoints;
 import java.time.Duration;
 import java.util.HashSet;
@@ -46,13 +47,15 @@ import java.util.function.Consumer;
  *     lowest tier)
  * @param allowInsecureHttp whether plain http is allowed to hosts other than loopback
  * @param backends the backends, at least one
+ * @param audit audit records, {@code spillway.audit.*} ({@code null}: {@link AuditConfig#OFF})
  */
 public record PoolConfig(
     PoolSettings settings,
     Duration streamIdleTimeout,
     String homeBackend,
     boolean allowInsecureHttp,
-    List<BackendConfig> backends) {
+    List<BackendConfig> backends,
+    AuditConfig audit) {
 
   /**
    * Validates the configuration and copies the backends.
@@ -62,6 +65,9 @@ public record PoolConfig(
   public PoolConfig {
     if (settings == null) {
       settings = PoolSettings.DEFAULTS;
+    }
+    if (audit == null) {
+      audit = AuditConfig.OFF;
     }
     if (streamIdleTimeout == null) {
       streamIdleTimeout = SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT;
@@ -92,6 +98,36 @@ public record PoolConfig(
       throw new InvalidPropertyException(
           "home-backend", "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
     }
+  }
+
+  /**
+   * A configuration without audit records.
+   *
+   * @param settings as for the canonical constructor
+   * @param streamIdleTimeout as for the canonical constructor
+   * @param homeBackend as for the canonical constructor
+   * @param allowInsecureHttp as for the canonical constructor
+   * @param backends as for the canonical constructor
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
+   */
+  public PoolConfig(
+      PoolSettings settings,
+      Duration streamIdleTimeout,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends) {
+    this(settings, streamIdleTimeout, homeBackend, allowInsecureHttp, backends, null);
+  }
+
+  /**
+   * This configuration with {@code spillway.audit.*}.
+   *
+   * @param audit the audit configuration, or {@code null} for none
+   * @return the copy
+   */
+  public PoolConfig withAudit(AuditConfig audit) {
+    return new PoolConfig(
+        settings, streamIdleTimeout, homeBackend, allowInsecureHttp, backends, audit);
   }
 
   /**

@@ -11,12 +11,18 @@ import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
 import dev.spillway.PoolSnapshot;
 import dev.spillway.Ticker;
+import dev.spillway.pool.audit.AuditConfig;
+import dev.spillway.pool.audit.AuditSettings;
 import dev.spillway.pool.internal.Endpoints;
 import dev.spillway.pool.internal.PoolParts;
+import dev.spillway.pool.internal.audit.AuditPipeline;
+import dev.spillway.pool.internal.audit.AuditQueue;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.BackendAuth;
+import dev.spillway.pool.spi.CallCapture;
 import dev.spillway.spi.CallExecutor;
 import dev.spillway.spi.PoolStateStore;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,12 +69,17 @@ public final class SpillwayPool implements AutoCloseable {
   private final BackendPool pool;
   private final Map<String, BackendAuth> auth;
   private final AdapterSupport support;
+  private final AuditQueue auditQueue;
 
   private SpillwayPool(
-      BackendPool pool, Map<String, BackendAuth> auth, Duration streamIdleTimeout) {
+      BackendPool pool,
+      Map<String, BackendAuth> auth,
+      Duration streamIdleTimeout,
+      AuditPipeline audit) {
     this.pool = pool;
     this.auth = Map.copyOf(auth);
-    this.support = new Support(pool, this.auth, streamIdleTimeout);
+    this.auditQueue = audit == null ? null : audit.queue();
+    this.support = new Support(pool, this.auth, streamIdleTimeout, audit);
   }
 
   /**
@@ -129,10 +140,25 @@ public final class SpillwayPool implements AutoCloseable {
     return a;
   }
 
-  /** Stops the pool's scheduler thread. Calls in flight are not interrupted. */
+  /**
+   * Writes the audit records of the calls that settled (none is lost: the queue is drained, the
+   * sinks flushed and closed), then stops the pool's scheduler thread. Calls in flight are not
+   * interrupted; their records, if they settle later, are dropped and counted.
+   */
   @Override
   public void close() {
+    if (auditQueue != null) {
+      auditQueue.close();
+    }
     pool.close();
+  }
+
+  /**
+   * @return audit records dropped so far because the sinks fell behind (also the {@code
+   *     spillway.audit.dropped} counter); 0 when audit records are off
+   */
+  public long auditRecordsDropped() {
+    return auditQueue == null ? 0 : auditQueue.dropped();
   }
 
   @Override
@@ -159,6 +185,10 @@ public final class SpillwayPool implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private Consumer<SecretClientBuilder> keyVaultClient = b -> {};
+    private AuditSettings audit;
+    private AuditConfig auditConfig;
+    private Consumer<AuditSettings.Builder> auditChanges = b -> {};
+    private OpenTelemetry openTelemetry;
 
     private Builder() {}
 
@@ -177,6 +207,7 @@ public final class SpillwayPool implements AutoCloseable {
         core.homeBackend(config.homeBackend());
       }
       allowInsecureHttp |= config.allowInsecureHttp();
+      auditConfig = config.audit();
       for (BackendConfig backend : config.backends()) {
         backends.add(sources -> toBackend(backend, sources));
       }
@@ -292,6 +323,38 @@ public final class SpillwayPool implements AutoCloseable {
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       core.openTelemetry(openTelemetry);
+      this.openTelemetry = openTelemetry;
+      return this;
+    }
+
+    /**
+     * Turns audit records on (default off): one record per call after it settles, through the
+     * settings' sinks. Takes the place of a configuration's {@code audit}, applied before or after.
+     *
+     * @param audit the settings
+     * @return this builder
+     */
+    public Builder audit(AuditSettings audit) {
+      this.audit = Objects.requireNonNull(audit, "'audit' cannot be null.");
+      this.auditConfig = null;
+      return this;
+    }
+
+    /**
+     * Changes the audit settings a configuration made (its sinks, capture level and limits), or the
+     * defaults: for what a configuration cannot say, such as the redaction hook. Does nothing when
+     * neither a configuration nor {@link #audit(AuditSettings)} enabled audit records.
+     *
+     * <pre>{@code
+     * builder.config(config).auditCustomizer(a -> a.redactor(myRedactor));
+     * }</pre>
+     *
+     * @param changes applied to a builder holding the configured settings
+     * @return this builder
+     */
+    public Builder auditCustomizer(Consumer<AuditSettings.Builder> changes) {
+      Objects.requireNonNull(changes, "'changes' cannot be null.");
+      auditChanges = auditChanges.andThen(changes);
       return this;
     }
 
@@ -403,7 +466,37 @@ public final class SpillwayPool implements AutoCloseable {
         auth.put(backend.id(), member.credential.auth(clock));
         core.backend(backend);
       }
-      return new SpillwayPool(core.settings(settings).build(), auth, streamIdleTimeout);
+      BackendPool built = core.settings(settings).build();
+      return new SpillwayPool(built, auth, streamIdleTimeout, auditPipeline(built));
+    }
+
+    private AuditPipeline auditPipeline(BackendPool built) {
+      AuditSettings.Builder settings = null;
+      if (audit != null) {
+        settings = audit.toBuilder();
+      } else if (auditConfig != null && auditConfig.enabled()) {
+        settings = auditConfig.toSettings(this::openTelemetryOrGlobal);
+      }
+      if (settings == null) {
+        return null;
+      }
+      auditChanges.accept(settings);
+      AuditSettings chosen = settings.build();
+      Map<String, String> regions = new LinkedHashMap<>();
+      for (Backend backend : built.backends()) {
+        if (backend.region() != null) {
+          regions.put(backend.id(), backend.region());
+        }
+      }
+      return new AuditPipeline(
+          chosen.capture(),
+          chosen.maxFieldChars(),
+          regions,
+          new AuditQueue(chosen, this::openTelemetryOrGlobal, clock));
+    }
+
+    private OpenTelemetry openTelemetryOrGlobal() {
+      return openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get();
     }
 
     private static Member toBackend(BackendConfig config, Sources sources) {
@@ -470,12 +563,23 @@ public final class SpillwayPool implements AutoCloseable {
     private final CallExecutor calls;
     private final Map<String, BackendAuth> auth;
     private final Duration streamIdleTimeout;
+    private final AuditPipeline audit;
 
-    Support(BackendPool pool, Map<String, BackendAuth> auth, Duration streamIdleTimeout) {
+    Support(
+        BackendPool pool,
+        Map<String, BackendAuth> auth,
+        Duration streamIdleTimeout,
+        AuditPipeline audit) {
       this.pool = pool;
       this.calls = CallExecutor.of(pool);
       this.auth = auth;
       this.streamIdleTimeout = streamIdleTimeout;
+      this.audit = audit;
+    }
+
+    @Override
+    public CallCapture capture(byte[] requestBody) {
+      return new CallCapture(audit, requestBody);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.spillway.spring;
 import dev.spillway.PoolSettings;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.audit.AuditConfig;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -48,6 +49,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     DefaultAzureCredential), and deployments, each with model (the logical model callers ask
  *     for), deployment (the deployment name on the resource), ptu (provisioned throughput; default
  *     false), tpm and rpm (optional capacity hints).
+ * @param audit Audit records, off by default: enabled, capture (metadata, the default, or full:
+ *     request and response text), sinks (log: the SLF4J logger spillway.audit; opentelemetry: the
+ *     GenAI event through the OpenTelemetry bean or GlobalOpenTelemetry; file: JSON lines), file,
+ *     file-max-bytes and file-max-files (size rotation), queue-capacity and max-field-chars. A bean
+ *     of type AuditRedactor is the redaction hook.
  */
 @ConfigurationProperties(prefix = "spillway", ignoreUnknownFields = false)
 public record SpillwayProperties(
@@ -58,7 +64,8 @@ public record SpillwayProperties(
     Integer maxAttempts,
     String homeBackend,
     boolean allowInsecureHttp,
-    List<BackendConfig> backends) {
+    List<BackendConfig> backends,
+    AuditConfig audit) {
 
   /**
    * Validates the properties as the pool will.
@@ -84,13 +91,14 @@ public record SpillwayProperties(
    */
   public PoolConfig toPoolConfig() {
     return PoolConfig.of(
-        timeout,
-        attemptTimeout,
-        streamAttemptTimeout,
-        streamIdleTimeout,
-        maxAttempts,
-        homeBackend,
-        allowInsecureHttp,
-        backends);
+            timeout,
+            attemptTimeout,
+            streamAttemptTimeout,
+            streamIdleTimeout,
+            maxAttempts,
+            homeBackend,
+            allowInsecureHttp,
+            backends)
+        .withAudit(audit);
   }
 }

@@ -367,7 +367,8 @@ class SpillwayAutoConfigurationTest {
                                   null,
                                   null,
                                   List.of(
-                                      dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))))
+                                      dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))),
+                          null)
                       .toPoolConfig())
               .build();
       return pool;

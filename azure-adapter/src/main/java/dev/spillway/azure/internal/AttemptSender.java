@@ -87,7 +87,9 @@ abstract class AttemptSender {
     HttpHeaders headers = response.getHeaders();
     RelayedHttpResponse relayed = RelayedHttpResponse.buffered(call.original, response, body);
     response.close();
-    ResponseBody facts = isJson(headers) ? ResponseBody.parse(body) : ResponseBody.NONE;
+    boolean json = isJson(headers);
+    ResponseBody facts = json ? ResponseBody.parse(body) : ResponseBody.NONE;
+    call.capture.response(json ? body : null); // before the settle: the call's record reads it
     if (success(status)) {
       attempt.completion().complete(facts.usage(), facts.model());
       return new AttemptResponse<>(status, view(headers), null, relayed);
@@ -106,7 +108,7 @@ abstract class AttemptSender {
     }
     CompletionHandle handle = attempt.completion();
     long promptTokens = call.body.promptTokens();
-    EventStream sse = new EventStream(call.injectedUsage);
+    EventStream sse = new EventStream(call.injectedUsage, call.capture);
     Flux<ByteBuffer> body =
         idleBounded(response, attempt)
             .map(sse::accept)

@@ -8,6 +8,8 @@ import com.azure.core.util.Context;
 import dev.spillway.Backend;
 import dev.spillway.Deployment;
 import dev.spillway.azure.SpillwayContext;
+import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.spi.CallCapture;
 import dev.spillway.pool.spi.Operation;
 import dev.spillway.pool.spi.RequestBody;
 import dev.spillway.pool.spi.Urls;
@@ -51,6 +53,9 @@ final class InterceptedCall {
   /** Whether the adapter added {@code stream_options.include_usage} to the body. */
   final boolean injectedUsage;
 
+  /** What the pool reads of the responses, and the call's audit record. */
+  final CallCapture capture;
+
   private final Context context;
 
   private InterceptedCall(
@@ -61,7 +66,8 @@ final class InterceptedCall {
       String tail,
       String rawQuery,
       RequestBody body,
-      boolean injectedUsage) {
+      boolean injectedUsage,
+      CallCapture capture) {
     this.original = original;
     this.context = context;
     this.operation = operation;
@@ -70,9 +76,10 @@ final class InterceptedCall {
     this.rawQuery = rawQuery;
     this.body = body;
     this.injectedUsage = injectedUsage;
+    this.capture = capture;
   }
 
-  static InterceptedCall of(HttpRequest request, Context context) {
+  static InterceptedCall of(HttpRequest request, Context context, AdapterSupport support) {
     URL url = request.getUrl();
     String path = url.getPath();
     String query = url.getQuery();
@@ -81,7 +88,15 @@ final class InterceptedCall {
     Operation operation = Operation.of(request.getHttpMethod().name(), path);
     if (operation.placement() != Operation.Placement.DEPLOYMENT_IN_PATH) {
       return new InterceptedCall(
-          request, context, operation, null, path, query, RequestBody.opaque(bytes), false);
+          request,
+          context,
+          operation,
+          null,
+          path,
+          query,
+          RequestBody.opaque(bytes),
+          false,
+          support.capture(null));
     }
     String model = operation.pathModel();
     String tail = operation.tail();
@@ -101,7 +116,8 @@ final class InterceptedCall {
         tail,
         query,
         inject ? body.withIncludeUsage() : body,
-        inject);
+        inject,
+        support.capture(body.json() ? bytes : null));
   }
 
   /** Whether the call is load-balanced (a deployment path) rather than sent to the home backend. */
@@ -119,7 +135,8 @@ final class InterceptedCall {
             .streaming(body.streaming())
             .promptTokens(body.promptTokens())
             .maxOutputTokens(body.maxOutputTokens())
-            .returnLastResponse(true);
+            .returnLastResponse(true)
+            .observer(capture);
     context
         .getData(SpillwayContext.CONSUMER_ID)
         .filter(String.class::isInstance)

@@ -48,7 +48,7 @@ public final class SpillwayHttpClient implements HttpClient {
   public Mono<HttpResponse> send(HttpRequest request, Context context) {
     return Mono.defer(
         () -> {
-          InterceptedCall call = InterceptedCall.of(request, context);
+          InterceptedCall call = InterceptedCall.of(request, context, support);
           AttemptSender.Async transport =
               new AttemptSender.Async(call, delegate, support, context, idleTimeout);
           CallRequest callRequest = call.callRequest(support.homeBackend().id());
@@ -59,7 +59,7 @@ public final class SpillwayHttpClient implements HttpClient {
 
   @Override
   public HttpResponse sendSync(HttpRequest request, Context context) {
-    InterceptedCall call = InterceptedCall.of(request, context);
+    InterceptedCall call = InterceptedCall.of(request, context, support);
     AttemptSender.Sync transport =
         new AttemptSender.Sync(call, delegate, support, context, idleTimeout);
     try {

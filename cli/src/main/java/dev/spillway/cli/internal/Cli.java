@@ -41,7 +41,8 @@ public final class Cli {
     CommandLine cli =
         new CommandLine(new Root())
             .addSubcommand(new DemoCommand(out, interactive))
-            .addSubcommand(new RunCommand(out));
+            .addSubcommand(new RunCommand(out))
+            .addSubcommand(new ReportCommand(out));
     // picocli's help and errors in UTF-8, as the JSON lines are written.
     cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
@@ -76,7 +77,7 @@ public final class Cli {
   @Command(
       name = "spillway-cli",
       description = "Spillway: a pool of Azure OpenAI endpoints that behaves like one endpoint.",
-      synopsisSubcommandLabel = "(demo | run)",
+      synopsisSubcommandLabel = "(demo | run | report)",
       footer = {
         "",
         "Exit codes: 0 every call succeeded, 1 a call failed, 2 bad arguments or"

@@ -102,6 +102,8 @@ final class RunCommand implements Callable<Integer> {
       description = "One JSON object per call, then a summary line;" + " nothing else on stdout.")
   boolean json;
 
+  @Mixin AuditOptions audit = new AuditOptions();
+
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
@@ -126,9 +128,11 @@ final class RunCommand implements Callable<Integer> {
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
       throw new ParameterException(spec.commandLine(), "--rate must be > 0, was " + rate);
     }
+    SpillwayPool.Builder builder = SpillwayPool.builder();
+    audit.apply(builder);
     PoolConfig poolConfig = PoolConfigLoader.load(config);
     CallCorrelator correlator = new CallCorrelator();
-    try (SpillwayPool pool = build(poolConfig, correlator)) {
+    try (SpillwayPool pool = build(builder, poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
       if (!models.contains(model)) {
         throw new UsageException(
@@ -167,9 +171,10 @@ final class RunCommand implements Callable<Integer> {
     return Summary.print(results, json, out);
   }
 
-  private SpillwayPool build(PoolConfig poolConfig, CallCorrelator correlator) {
+  private SpillwayPool build(
+      SpillwayPool.Builder builder, PoolConfig poolConfig, CallCorrelator correlator) {
     try {
-      return SpillwayPool.builder().config(poolConfig).listener(correlator).build();
+      return builder.config(poolConfig).listener(correlator).build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageException(config + ": " + e.getMessage(), e);
     }

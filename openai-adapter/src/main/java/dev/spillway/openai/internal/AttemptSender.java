@@ -94,7 +94,9 @@ abstract class AttemptSender {
       throw new UncheckedIOException(e);
     }
     response.close();
-    ResponseBody facts = isJson(response.headers()) ? ResponseBody.parse(body) : ResponseBody.NONE;
+    boolean json = isJson(response.headers());
+    ResponseBody facts = json ? ResponseBody.parse(body) : ResponseBody.NONE;
+    call.capture.response(json ? body : null); // before the settle: the call's record reads it
     RelayedResponse relayed = RelayedResponse.buffered(response, body);
     if (success(status)) {
       attempt.completion().complete(facts.usage(), facts.model());
@@ -108,7 +110,7 @@ abstract class AttemptSender {
     EventInputStream body =
         new EventInputStream(
             response.body(),
-            read ? new EventStream(call.injectedUsage) : null,
+            read ? new EventStream(call.injectedUsage, call.capture) : null,
             call.body == null ? 0 : call.body.promptTokens(),
             attempt.completion(),
             attempt.backend().id(),

@@ -6,7 +6,9 @@ import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import dev.spillway.Backend;
 import dev.spillway.Deployment;
+import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.AuthHeader;
+import dev.spillway.pool.spi.CallCapture;
 import dev.spillway.pool.spi.Operation;
 import dev.spillway.pool.spi.RequestBody;
 import dev.spillway.pool.spi.Urls;
@@ -54,6 +56,9 @@ final class InterceptedRequest {
   /** The call's deadline from the SDK's request timeout, or {@code null} for the pool's. */
   final Duration timeout;
 
+  /** What the pool reads of the responses, and the call's audit record. */
+  final CallCapture capture;
+
   private InterceptedRequest(
       HttpRequest original,
       Operation operation,
@@ -63,7 +68,8 @@ final class InterceptedRequest {
       String path,
       RequestBody body,
       boolean injectedUsage,
-      Duration timeout) {
+      Duration timeout,
+      CallCapture capture) {
     this.original = original;
     this.operation = operation;
     this.callHeaders = callHeaders;
@@ -73,9 +79,11 @@ final class InterceptedRequest {
     this.body = body;
     this.injectedUsage = injectedUsage;
     this.timeout = timeout;
+    this.capture = capture;
   }
 
-  static InterceptedRequest of(HttpRequest sdkRequest, RequestOptions options) {
+  static InterceptedRequest of(
+      HttpRequest sdkRequest, RequestOptions options, AdapterSupport support) {
     CallHeaders callHeaders = CallHeaders.of(sdkRequest.headers());
     HttpRequest request = callHeaders.strip(sdkRequest);
     URI url = URI.create(request.url());
@@ -84,7 +92,16 @@ final class InterceptedRequest {
     Duration timeout = callTimeout(options);
     if (operation.placement() == Operation.Placement.HOME) {
       return new InterceptedRequest(
-          request, operation, callHeaders, null, false, path, null, false, timeout);
+          request,
+          operation,
+          callHeaders,
+          null,
+          false,
+          path,
+          null,
+          false,
+          timeout,
+          support.capture(null));
     }
     HttpRequestBody original = request.body();
     byte[] bytes = original == null ? null : read(original);
@@ -125,7 +142,8 @@ final class InterceptedRequest {
         path,
         inject ? body.withIncludeUsage() : body,
         inject,
-        timeout);
+        timeout,
+        support.capture(body.json() ? bytes : null));
   }
 
   /** Whether the call is load-balanced rather than sent to the home backend. */
@@ -144,7 +162,8 @@ final class InterceptedRequest {
             .streaming(streaming())
             .promptTokens(body == null ? 0 : body.promptTokens())
             .maxOutputTokens(body == null ? 0 : body.maxOutputTokens())
-            .returnLastResponse(true);
+            .returnLastResponse(true)
+            .observer(capture);
     callHeaders.applyTo(b);
     if (timeout != null) {
       b.timeout(timeout);

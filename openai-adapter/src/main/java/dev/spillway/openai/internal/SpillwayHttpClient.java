@@ -36,7 +36,7 @@ public final class SpillwayHttpClient implements HttpClient {
 
   @Override
   public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
-    InterceptedRequest call = InterceptedRequest.of(request, requestOptions);
+    InterceptedRequest call = InterceptedRequest.of(request, requestOptions, support);
     CallRequest callRequest = call.callRequest(support.homeBackend().id());
     try {
       return support.calls().execute(callRequest, new AttemptSender.Sync(call, delegate, support));
@@ -50,7 +50,7 @@ public final class SpillwayHttpClient implements HttpClient {
       HttpRequest request, RequestOptions requestOptions) {
     InterceptedRequest call;
     try {
-      call = InterceptedRequest.of(request, requestOptions);
+      call = InterceptedRequest.of(request, requestOptions, support);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -48,6 +48,16 @@ public interface AdapterSupport {
   BackendAuth auth(String backendId);
 
   /**
+   * A new capture for one call: set it as the call's observer and feed it the responses (see {@link
+   * CallCapture}).
+   *
+   * @param requestBody the body as the SDK wrote it (before the adapter changes it), or {@code
+   *     null}
+   * @return the capture
+   */
+  CallCapture capture(byte[] requestBody);
+
+  /**
    * @return the backend that takes stateful operations
    */
   default Backend homeBackend() {

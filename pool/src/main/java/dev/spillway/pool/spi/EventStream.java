@@ -20,6 +20,7 @@ public final class EventStream {
   private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
 
   private final boolean stripUsageChunk;
+  private final CallCapture capture;
   private byte[] pending = new byte[1024];
   private int pendingLength;
   private Usage usage;
@@ -34,7 +35,21 @@ public final class EventStream {
    *     chunk must not reach the caller
    */
   public EventStream(boolean stripUsageChunk) {
+    this(stripUsageChunk, null);
+  }
+
+  /**
+   * Creates a reader for one stream that also hands each event's JSON to the call's capture.
+   *
+   * @param stripUsageChunk as for {@link #EventStream(boolean)}
+   * @param capture the call's capture, or {@code null}
+   */
+  public EventStream(boolean stripUsageChunk, CallCapture capture) {
     this.stripUsageChunk = stripUsageChunk;
+    this.capture = capture;
+    if (capture != null) {
+      capture.streamStarted();
+    }
   }
 
   /**
@@ -150,6 +165,9 @@ public final class EventStream {
           done = true;
         }
         if (to > from && pending[from] == '{') {
+          if (capture != null) {
+            capture.streamEvent(pending, from, to - from);
+          }
           return read(ResponseBody.parse(pending, from, to - from));
         }
       }

@@ -5,6 +5,7 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.BackendSnapshot;
 import dev.spillway.CallOutcome;
+import dev.spillway.ContentFilterResult;
 import dev.spillway.CoolDownReason;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
@@ -12,6 +13,7 @@ import dev.spillway.RouteSnapshot;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.telemetry.SpillwayMetrics;
 import dev.spillway.telemetry.SpillwayMetrics.Instrument;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -147,6 +149,17 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
             .record(outcome.usage().inputTokens());
         tokens(registry, outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT)
             .record(outcome.usage().outputTokens());
+      }
+      Instrument filter = SpillwayMetrics.CONTENT_FILTER;
+      for (ContentFilterResult result : outcome.contentFilter().results()) {
+        if (result.hit()) {
+          Counter.builder(filter.name())
+              .description(filter.description())
+              .baseUnit(filter.unit())
+              .tags(tags(SpillwayMetrics.contentFilterAttributes(result)))
+              .register(registry)
+              .increment();
+        }
       }
     }
   }

@@ -182,4 +182,58 @@ class SpillwayMeterBinderTest {
                   .allMatch(t -> t.totalTime(TimeUnit.NANOSECONDS) > 0);
             });
   }
+
+  @Test
+  void countsContentFilterHitsWithTheEnginesAttributes() {
+    runner
+        .withPropertyValues(backends.properties())
+        .run(
+            context -> {
+              MeterRegistry registry = new SimpleMeterRegistry();
+              SpillwayMeterBinder binder = context.getBean(SpillwayMeterBinder.class);
+              binder.bindTo(registry);
+              dev.spillway.ContentFilterResult violence =
+                  new dev.spillway.ContentFilterResult(
+                      dev.spillway.ContentFilterResult.Source.PROMPT,
+                      0,
+                      "violence",
+                      true,
+                      "medium",
+                      null);
+              dev.spillway.ContentFilterResult safe =
+                  new dev.spillway.ContentFilterResult(
+                      dev.spillway.ContentFilterResult.Source.PROMPT,
+                      0,
+                      "hate",
+                      false,
+                      "safe",
+                      null);
+
+              // the outcome of a 400 content_filter refusal, as the engine reports it
+              binder.onCallComplete(
+                  dev.spillway.CallOutcome.builder("c-1", "chat", "gpt-4o")
+                      .status(400)
+                      .contentFilter(
+                          new dev.spillway.ContentFilterResults(
+                              java.util.List.of(violence, safe), "ResponsibleAIPolicyViolation"))
+                      .build());
+
+              assertThat(
+                      registry
+                          .get("spillway.content_filter")
+                          .tags(
+                              "spillway.content_filter.source",
+                              "prompt",
+                              "spillway.content_filter.category",
+                              "violence",
+                              "spillway.content_filter.severity",
+                              "medium",
+                              "spillway.content_filter.filtered",
+                              "true")
+                          .counter()
+                          .count())
+                  .isEqualTo(1);
+              assertThat(registry.get("spillway.content_filter").counters()).hasSize(1);
+            });
+  }
 }
