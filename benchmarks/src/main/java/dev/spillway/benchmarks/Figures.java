@@ -88,6 +88,7 @@ final class Figures {
     m.put("unfinished", timeouts);
     m.put("backend_429", backend429);
     m.put("ptu_utilization_at_window_start", run.ptuUtilizationAtStart());
+    m.put("ptu_preset_age_s", run.ptuPresetAgeSeconds());
     m.put("not_sent", notSent);
     m.put("send_lag_p99_ms", percentileMs(sendLags, 0.99));
     return m;

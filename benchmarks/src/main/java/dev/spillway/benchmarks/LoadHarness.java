@@ -97,7 +97,7 @@ final class LoadHarness {
     try {
       // Preset once the client exists (building one may take longer than the warm-up): the
       // buckets then drain for at most the warm-up before the window starts.
-      presetSaturatedBuckets(scenario, simulator);
+      long presetNanos = presetSaturatedBuckets(scenario, simulator);
       // The window starts after whole quota minutes of warm-up, aligned with the standard
       // deployments' minute counters (without warm-up: right away, within a few simulated seconds
       // of the start).
@@ -110,11 +110,15 @@ final class LoadHarness {
       long[] fault = new long[2];
       AtomicReference<SimulatorStats> windowStats = new AtomicReference<>();
       Map<String, Double> ptuAtStart = new ConcurrentHashMap<>();
+      AtomicReference<Double> presetAge = new AtomicReference<>();
       schedule(
           events,
           origin,
           () -> {
             simulator.resetStats();
+            if (presetNanos != 0) {
+              presetAge.set(Figures.round((System.nanoTime() - presetNanos) * f / 1e9, 3));
+            }
             for (SimulatedResource resource : simulator.resources()) {
               if (resource.config().deployments().get(0).ptu()) {
                 ptuAtStart.put(
@@ -161,6 +165,7 @@ final class LoadHarness {
           open,
           windowStats.get(),
           new TreeMap<>(ptuAtStart),
+          presetAge.get(),
           origin,
           windowNanos,
           fault,
@@ -179,9 +184,10 @@ final class LoadHarness {
    * Steady state from the first second: a PTU bucket under more load than it drains sits at 100 %;
    * a client that sends it less drains it below that within the warm-up.
    */
-  private static void presetSaturatedBuckets(Scenario scenario, Simulator simulator) {
+  /** Presets the PTU buckets of a scenario above their drain; returns when, or 0 for none. */
+  private static long presetSaturatedBuckets(Scenario scenario, Simulator simulator) {
     if (!scenario.saturatesPtu()) {
-      return;
+      return 0;
     }
     for (SimulatedResource resource : simulator.resources()) {
       if (resource.config().deployments().get(0).ptu()) {
@@ -189,6 +195,7 @@ final class LoadHarness {
             resource.id(), SimulatorConfigs.BENCHMARK_DEPLOYMENT, Scenario.SATURATED_UTILIZATION);
       }
     }
+    return System.nanoTime();
   }
 
   /** A run whose window is over; {@link #finish()} waits for its open calls and closes it. */
@@ -201,6 +208,7 @@ final class LoadHarness {
     private final CountDownLatch open;
     private final SimulatorStats windowStats;
     private final Map<String, Double> ptuAtStart;
+    private final Double presetAge;
     private final long origin;
     private final long windowNanos;
     private final long[] fault;
@@ -215,6 +223,7 @@ final class LoadHarness {
         CountDownLatch open,
         SimulatorStats windowStats,
         Map<String, Double> ptuAtStart,
+        Double presetAge,
         long origin,
         long windowNanos,
         long[] fault,
@@ -227,6 +236,7 @@ final class LoadHarness {
       this.open = open;
       this.windowStats = windowStats;
       this.ptuAtStart = ptuAtStart;
+      this.presetAge = presetAge;
       this.origin = origin;
       this.windowNanos = windowNanos;
       this.fault = fault;
@@ -255,6 +265,7 @@ final class LoadHarness {
             windowStats,
             finalStats,
             ptuAtStart,
+            presetAge,
             origin,
             windowNanos,
             fault[0],

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param windowStats the books at the end of the measured window (capacity fraction)
  * @param finalStats the books after the last measured call ended (429s, tokens served)
  * @param ptuUtilizationAtStart each PTU backend's utilization when the window started
+ * @param ptuPresetAgeSeconds simulated seconds from presetting the saturated PTU buckets to reading
+ *     {@code ptuUtilizationAtStart} (a bucket drains 1.0 per simulated minute meanwhile), or {@code
+ *     null} when the scenario presets none
  * @param windowStartNanos start of the measured window ({@code System.nanoTime()})
  * @param windowNanos length of the window, wall time
  * @param faultStartNanos when the fault began, or 0
@@ -25,6 +28,7 @@ record RunResult(
     SimulatorStats windowStats,
     SimulatorStats finalStats,
     Map<String, Double> ptuUtilizationAtStart,
+    Double ptuPresetAgeSeconds,
     long windowStartNanos,
     long windowNanos,
     long faultStartNanos,

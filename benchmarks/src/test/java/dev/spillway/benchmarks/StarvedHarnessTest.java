@@ -41,6 +41,7 @@ class StarvedHarnessTest {
             none,
             none,
             Map.of(),
+            null,
             1_000 * MS,
             3_000 * MS,
             0,
