@@ -46,11 +46,13 @@ public final class BackendPool implements AutoCloseable {
   private final List<Backend> backends;
   private final Backend home;
   private final PoolSettings settings;
+  private final ConsumerSettings consumers;
   private final AutoCloseable ownedScheduler;
 
   private BackendPool(Builder b, PoolSettings settings, Backend home) {
     this.backends = List.copyOf(b.backends);
     this.settings = settings;
+    this.consumers = b.consumers;
     this.home = home;
     DelayScheduler scheduler = b.scheduler;
     SystemScheduler owned = null;
@@ -71,7 +73,8 @@ public final class BackendPool implements AutoCloseable {
             b.seed == null ? RandomSource.threadLocal() : RandomSource.seeded(b.seed),
             otelSupplier,
             b.listeners,
-            b.stateStore);
+            b.stateStore,
+            b.consumers);
   }
 
   /**
@@ -143,6 +146,13 @@ public final class BackendPool implements AutoCloseable {
   }
 
   /**
+   * @return the consumers and priorities
+   */
+  public ConsumerSettings consumers() {
+    return consumers;
+  }
+
+  /**
    * @return the settings
    */
   public PoolSettings settings() {
@@ -178,6 +188,7 @@ public final class BackendPool implements AutoCloseable {
     private Long seed;
     private OpenTelemetry openTelemetry;
     private PoolStateStore stateStore = PoolStateStore.inMemory();
+    private ConsumerSettings consumers = ConsumerSettings.DEFAULTS;
 
     private Builder() {}
 
@@ -303,6 +314,19 @@ public final class BackendPool implements AutoCloseable {
      */
     public Builder stateStore(PoolStateStore store) {
       this.stateStore = Objects.requireNonNull(store, "'store' cannot be null.");
+      return this;
+    }
+
+    /**
+     * The consumers with their limits, and what each priority may use (default: no declared
+     * consumer, {@link ConsumerSettings#DEFAULTS}). Calls name their consumer and priority through
+     * their SDK adapter.
+     *
+     * @param consumers the settings
+     * @return this builder
+     */
+    public Builder consumers(ConsumerSettings consumers) {
+      this.consumers = Objects.requireNonNull(consumers, "'consumers' cannot be null.");
       return this;
     }
 

@@ -43,6 +43,8 @@ public final class CallOutcome {
   private final Instant startedAt;
   private final Duration timeToFirstByte;
   private final ContentFilterResults contentFilter;
+  private final Priority priority;
+  private final RejectionReason rejection;
 
   private CallOutcome(Builder b) {
     this.callId = b.callId;
@@ -61,6 +63,8 @@ public final class CallOutcome {
     this.startedAt = b.startedAt;
     this.timeToFirstByte = b.timeToFirstByte;
     this.contentFilter = b.contentFilter;
+    this.priority = b.priority;
+    this.rejection = b.rejection;
   }
 
   /**
@@ -196,6 +200,22 @@ public final class CallOutcome {
   }
 
   /**
+   * @return the priority the call ran with: its own, else its consumer's, else {@link
+   *     Priority#INTERACTIVE}
+   */
+  public Priority priority() {
+    return priority;
+  }
+
+  /**
+   * @return why the pool rejected the call without (or without again) sending it — a consumer's
+   *     limit, quota or model list, or a priority's queue — or {@code null} when it did not
+   */
+  public RejectionReason rejection() {
+    return rejection;
+  }
+
+  /**
    * Whether the call succeeded: a 2xx response, and for a stream no failure after it (a stream the
    * caller stopped reading counts as a success, its usage estimated).
    *
@@ -233,7 +253,9 @@ public final class CallOutcome {
         && latency.equals(c.latency)
         && Objects.equals(startedAt, c.startedAt)
         && Objects.equals(timeToFirstByte, c.timeToFirstByte)
-        && contentFilter.equals(c.contentFilter);
+        && contentFilter.equals(c.contentFilter)
+        && priority == c.priority
+        && rejection == c.rejection;
   }
 
   @Override
@@ -254,7 +276,9 @@ public final class CallOutcome {
         latency,
         startedAt,
         timeToFirstByte,
-        contentFilter);
+        contentFilter,
+        priority,
+        rejection);
   }
 
   /**
@@ -299,6 +323,12 @@ public final class CallOutcome {
     if (contentFilter.filtered()) {
       s.append(", contentFiltered");
     }
+    if (priority != Priority.INTERACTIVE) {
+      s.append(", priority=").append(priority.configName());
+    }
+    if (rejection != null) {
+      s.append(", rejected=").append(rejection.label());
+    }
     return s.append(", usage=")
         .append(usage)
         .append(", latency=")
@@ -330,6 +360,8 @@ public final class CallOutcome {
     private Instant startedAt;
     private Duration timeToFirstByte;
     private ContentFilterResults contentFilter = ContentFilterResults.NONE;
+    private Priority priority = Priority.INTERACTIVE;
+    private RejectionReason rejection;
 
     private Builder(String callId, String operation, String model) {
       this.callId = Objects.requireNonNull(callId, "'callId' cannot be null.");
@@ -453,6 +485,24 @@ public final class CallOutcome {
      */
     public Builder contentFilter(ContentFilterResults contentFilter) {
       this.contentFilter = Objects.requireNonNull(contentFilter, "'contentFilter' cannot be null.");
+      return this;
+    }
+
+    /**
+     * @param priority the priority the call ran with
+     * @return this builder
+     */
+    public Builder priority(Priority priority) {
+      this.priority = Objects.requireNonNull(priority, "'priority' cannot be null.");
+      return this;
+    }
+
+    /**
+     * @param rejection why the pool rejected the call, or {@code null} when it did not
+     * @return this builder
+     */
+    public Builder rejection(RejectionReason rejection) {
+      this.rejection = rejection;
       return this;
     }
 

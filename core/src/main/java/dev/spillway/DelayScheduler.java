@@ -37,6 +37,25 @@ public interface DelayScheduler {
     }
   }
 
+  /**
+   * Blocks the calling thread for up to {@code nanos}, returning early once {@code wake} has been
+   * counted down (a queued call whose headroom returned). The default waits for a task scheduled
+   * with {@link #schedule} or for {@code wake}, whichever comes first; a scheduler that drives time
+   * itself (a test's) advances its time until either happens.
+   *
+   * @param nanos how long at most
+   * @param wake counted down to end the wait early
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  default void sleep(long nanos, CountDownLatch wake) throws InterruptedException {
+    Cancellable task = schedule(wake::countDown, nanos);
+    try {
+      wake.await();
+    } finally {
+      task.cancel();
+    }
+  }
+
   /** A scheduled task that can be cancelled. */
   @FunctionalInterface
   interface Cancellable {

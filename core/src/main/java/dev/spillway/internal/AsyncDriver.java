@@ -7,6 +7,7 @@ import dev.spillway.spi.AttemptResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one {@link Call} without blocking: each step runs on the thread that completed the previous
@@ -32,6 +33,9 @@ final class AsyncDriver<R> {
    * cancel) owns the call's next step, so a cancel never runs the loop beside the driver.
    */
   private final AtomicBoolean waiting = new AtomicBoolean();
+
+  /** Counts waits, so that a wake-up meant for an earlier wait (a late timer) does nothing. */
+  private final AtomicLong waits = new AtomicLong();
 
   private AsyncDriver(
       Call<R> call, AsyncAttemptTransport<R> transport, Ticker ticker, DelayScheduler scheduler) {
@@ -72,8 +76,12 @@ final class AsyncDriver<R> {
     }
   }
 
-  private void wake() {
-    if (waiting.compareAndSet(true, false)) {
+  private void wake(long wait) {
+    if (waits.get() == wait && waiting.compareAndSet(true, false)) {
+      DelayScheduler.Cancellable p = pending;
+      if (p != null) {
+        p.cancel(); // woken early by the queue: the timer is not needed any more
+      }
       next();
     }
   }
@@ -95,8 +103,16 @@ final class AsyncDriver<R> {
       if (step instanceof Step.Send<R> send) {
         send(send.attempt());
       } else if (step instanceof Step.Wait<R> wait) {
+        long n = waits.incrementAndGet();
+        pending = null;
         waiting.set(true);
-        pending = scheduler.schedule(this::wake, wait.nanos());
+        if (wait.waiter() != null) {
+          // armed before the timer is set, so that a wake-up of this wait never overwrites the
+          // arming of a later one; a signal comes on the thread giving a claim back, so the call
+          // hops to the scheduler to run
+          wait.waiter().arm(() -> scheduler.schedule(() -> wake(n), 0));
+        }
+        pending = scheduler.schedule(() -> wake(n), wait.nanos());
         if (call.cancelled() && waiting.compareAndSet(true, false)) {
           pending.cancel();
           call.settleCancelled(ticker.read());

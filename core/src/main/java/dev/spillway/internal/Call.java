@@ -1,18 +1,26 @@
 package dev.spillway.internal;
 
 import dev.spillway.AttemptOutcome;
+import dev.spillway.CallRejectedException;
+import dev.spillway.ConsumerPolicy;
 import dev.spillway.NoBackendAvailableException;
 import dev.spillway.PoolSettings;
+import dev.spillway.Priority;
+import dev.spillway.PriorityPolicy;
+import dev.spillway.QuotaExceededException;
+import dev.spillway.RejectionReason;
 import dev.spillway.Usage;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTimeoutException;
 import dev.spillway.spi.CallRequest;
+import dev.spillway.spi.PoolStateStore;
 import dev.spillway.spi.ResponseHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
@@ -50,6 +58,21 @@ final class Call<R> {
   private final int maxAttempts;
   private final Span span;
   private final CallHistory history;
+  private final Priority priority;
+  private final PriorityPolicy priorityPolicy;
+  private final ConsumerAccount account;
+
+  /** Until when the call waits for a cooling tier 0 rather than spill; MIN_VALUE for never. */
+  private final long spillUntilNanos;
+
+  private boolean admitted;
+
+  /** Whether the call is counted as an interactive waiter of its model. */
+  private boolean interactiveWaiting;
+
+  /** The call's place in its model's wait queue, once it had to wait for headroom. */
+  private WaitQueue.Waiter waiter;
+
   private int attemptsMade;
   private int lap;
   private R lastResponse;
@@ -85,10 +108,134 @@ final class Call<R> {
         request.pinnedBackend() != null
             ? 1
             : configured > 0 ? configured : Math.max(1, 2 * routes.enabledCount());
+    this.account = services.consumers.account(request.consumerId());
+    Priority asked = request.priority();
+    if (asked == null && account != null) {
+      asked = account.policy.priority();
+    }
+    this.priority = asked != null ? asked : Priority.INTERACTIVE;
+    this.priorityPolicy = services.consumers.settings().policy(priority);
+    Duration spill =
+        account != null && account.policy.spillAfter() != null
+            ? account.policy.spillAfter()
+            : priorityPolicy.spillAfter();
+    this.spillUntilNanos =
+        spill.isZero() || request.pinnedBackend() != null
+            ? Long.MIN_VALUE
+            : Nanos.plus(startNanos, spill.toNanos());
     this.span = services.events.callStarted(request, parent);
     this.history =
         new CallHistory(
-            callId, request, startNanos, services.clock.instant(), span, services.events);
+            callId,
+            request,
+            startNanos,
+            services.clock.instant(),
+            span,
+            services.events,
+            priority,
+            account);
+  }
+
+  /** The consumer's admission, once, before any attempt: {@code null} when admitted. */
+  private Step<R> admit(long nowNanos) {
+    admitted = true;
+    if (account == null || request.pinnedBackend() != null) {
+      return null;
+    }
+    ConsumerPolicy policy = account.policy;
+    if (!policy.models().isEmpty() && !policy.models().contains(request.model())) {
+      return reject(
+          new CallRejectedException(
+              RejectionReason.MODEL_NOT_ALLOWED,
+              account.id,
+              priority,
+              null,
+              null,
+              "model '" + request.model() + "' is not in its models " + sorted(policy.models())),
+          nowNanos);
+    }
+    if (!account.limited()) {
+      return null;
+    }
+    Instant wallNow = services.clock.instant();
+    long nowMillis = wallNow.toEpochMilli();
+    long periodStart =
+        policy.tokenQuota() > 0
+            ? policy.tokenQuotaPeriod().start(wallNow).toEpochMilli()
+            : Long.MIN_VALUE;
+    PoolStateStore.Admission a =
+        account.ledger.tryAdmit(
+            nowMillis,
+            cost,
+            policy.tpmLimit(),
+            policy.rpmLimit(),
+            policy.tokenQuota(),
+            periodStart);
+    if (a.admitted()) {
+      history.admitted(cost, nowMillis, periodStart);
+      return null;
+    }
+    if (a.reason() == RejectionReason.QUOTA_EXCEEDED) {
+      Instant resets = policy.tokenQuotaPeriod().next(wallNow);
+      return reject(
+          new QuotaExceededException(
+              account.id,
+              priority,
+              policy.tokenQuota(),
+              a.used(),
+              policy.tokenQuotaPeriod(),
+              Duration.between(wallNow, resets),
+              resets),
+          nowNanos);
+    }
+    Duration retryAfter = Duration.ofMillis(Math.max(0, a.retryAtEpochMillis() - nowMillis));
+    long limit = "rpm-limit".equals(a.limitName()) ? policy.rpmLimit() : policy.tpmLimit();
+    return reject(
+        new CallRejectedException(
+            RejectionReason.CONSUMER_LIMIT,
+            account.id,
+            priority,
+            retryAfter,
+            Instant.ofEpochMilli(a.retryAtEpochMillis()),
+            a.limitName()
+                + " "
+                + limit
+                + " per minute, "
+                + a.used()
+                + " counted, this call "
+                + ("rpm-limit".equals(a.limitName()) ? "1 request" : cost + " tokens")),
+        nowNanos);
+  }
+
+  private static List<String> sorted(java.util.Set<String> models) {
+    return models.stream().sorted().toList();
+  }
+
+  /** Ends the call with a rejection of the pool's own: nothing more is sent. */
+  private Step<R> reject(CallRejectedException failure, long nowNanos) {
+    leaveQueue();
+    discardLast();
+    history.rejected(failure.reason());
+    history.finish(null, failure, zeroUsage(), null, null, nowNanos);
+    return Step.Done.failed(failure);
+  }
+
+  private void endInteractiveWait() {
+    if (interactiveWaiting) {
+      interactiveWaiting = false;
+      routes.queue.endInteractiveWait();
+    }
+  }
+
+  /** Leaves the wait queue, if the call is in it, and lets the next waiter look. */
+  private void leaveQueue() {
+    endInteractiveWait();
+    WaitQueue.Waiter w = waiter;
+    if (w != null) {
+      waiter = null;
+      routes.queue.remove(w);
+      routes.queue.signal();
+    }
   }
 
   /** Decides the next step at {@code nowNanos}. */
@@ -96,16 +243,53 @@ final class Call<R> {
     if (cancelled) {
       return settleCancelled(nowNanos);
     }
+    if (!admitted) {
+      Step<R> rejected = admit(nowNanos);
+      if (rejected != null) {
+        return rejected;
+      }
+    }
     if (attemptsMade >= maxAttempts) {
       return end("its " + maxAttempts + " attempts ran out", nowNanos);
     }
     if (nowNanos >= deadlineNanos) {
-      return end("its deadline passed", nowNanos);
+      return waiter != null ? rejectDeadline(nowNanos) : end("its deadline passed", nowNanos);
     }
+    if (priority == Priority.BATCH) {
+      WaitQueue q = routes.queue;
+      boolean behind =
+          q.interactiveWaiting()
+              || (waiter != null ? !q.isHead(waiter) : q.hasWaiterAtOrAbove(priority));
+      if (behind) {
+        return queue(deadlineNanos - nowNanos, nowNanos); // the calls ahead go first
+      }
+    }
+    int maxTier = priorityPolicy.maxTier();
+    if (spillUntilNanos != Long.MIN_VALUE && nowNanos < spillUntilNanos) {
+      int firstTier = routes.routes[0].tier;
+      if (maxTier > firstTier) {
+        Step<R> first = trySend(Math.min(maxTier, firstTier), nowNanos);
+        if (first != null) {
+          return first;
+        }
+        long back = selection.earliestNanos;
+        if (back != RouteRuntime.NEVER && back <= spillUntilNanos && back < deadlineNanos) {
+          services.events.waited(span, back - nowNanos);
+          return new Step.Wait<>(back - nowNanos, null); // tier 0 returns soon: wait, not spill
+        }
+      }
+    }
+    Step<R> send = trySend(maxTier, nowNanos);
+    return send != null ? send : planWait(nowNanos);
+  }
+
+  /** Claims a route of a tier up to {@code maxTier} and starts an attempt, or {@code null}. */
+  private Step<R> trySend(int maxTier, long nowNanos) {
+    double reserve = priorityPolicy.reserve();
     for (int guard = 0; guard <= routes.routes.length; guard++) {
-      int i = services.selector.select(routes, selection, cost, nowNanos);
+      int i = services.selector.select(routes, selection, cost, reserve, maxTier, nowNanos);
       if (i == Selector.NONE) {
-        break;
+        return null;
       }
       RouteRuntime route = routes.routes[i];
       int flags = route.tryClaim(cost, nowNanos);
@@ -113,6 +297,7 @@ final class Call<R> {
         selection.markTried(i); // another call took the probe slot; look again
         continue;
       }
+      leaveQueue(); // got a route: the next waiter may look for one too
       Span attemptSpan = services.events.attemptStarted(span, route);
       long attemptTimeout =
           request.pinnedBackend() != null
@@ -134,13 +319,15 @@ final class Call<R> {
       current = attempt;
       return new Step.Send<>(attempt);
     }
-    return planWait(nowNanos);
+    return null;
   }
 
   private Step<R> planWait(long nowNanos) {
     long earliest = selection.earliestNanos;
     boolean backoff = selection.triedAvailable;
-    if (!backoff && earliest == RouteRuntime.NEVER) {
+    boolean batch = priority == Priority.BATCH;
+    if (!backoff && earliest == RouteRuntime.NEVER && !batch) {
+      leaveQueue();
       return end(null, nowNanos); // every route disabled: nothing to wait for
     }
     long wait = earliest == RouteRuntime.NEVER ? Long.MAX_VALUE : earliest - nowNanos;
@@ -152,12 +339,79 @@ final class Call<R> {
       limit = Math.min(limit, settings.maxWait().toNanos());
     }
     if (wait > limit) {
+      if (batch && !backoff) {
+        // a batch call waits for headroom within its deadline, whatever the estimate says: the
+        // routes' claims coming back wake it earlier than any estimate
+        return queue(limit, nowNanos);
+      }
+      leaveQueue();
       return end(backoff ? "its deadline passed" : null, nowNanos);
     }
     lap++;
     selection.newLap();
+    if (backoff) {
+      services.events.waited(span, wait);
+      return new Step.Wait<>(wait, waiter);
+    }
+    return queue(wait, nowNanos);
+  }
+
+  /** Waits in the model's queue for up to {@code nanos}, or is rejected when it is full. */
+  private Step<R> queue(long nanos, long nowNanos) {
+    WaitQueue.Waiter w = null;
+    boolean room;
+    if (priority == Priority.BATCH) {
+      w = routes.queue.enqueue(waiter, priority, priorityPolicy.queueCapacity());
+      room = w != null;
+    } else {
+      room =
+          interactiveWaiting || routes.queue.startInteractiveWait(priorityPolicy.queueCapacity());
+      interactiveWaiting = room;
+    }
+    if (!room) {
+      long earliest = selection.earliestNanos;
+      Duration retryAfter =
+          earliest == RouteRuntime.NEVER
+              ? null
+              : Duration.ofNanos(Math.max(0, earliest - nowNanos));
+      return reject(
+          new CallRejectedException(
+              RejectionReason.QUEUE_FULL,
+              request.consumerId(),
+              priority,
+              retryAfter,
+              retryAfter == null ? null : services.clock.instant().plus(retryAfter),
+              "queue-capacity "
+                  + priorityPolicy.queueCapacity()
+                  + " for model '"
+                  + request.model()
+                  + "'"),
+          nowNanos);
+    }
+    waiter = w;
+    selection.newLap();
+    long wait = Math.max(0, Math.min(nanos, deadlineNanos - nowNanos));
     services.events.waited(span, wait);
-    return new Step.Wait<>(wait);
+    return new Step.Wait<>(wait, w);
+  }
+
+  private Step<R> rejectDeadline(long nowNanos) {
+    long earliest = selection.earliestNanos;
+    Duration retryAfter =
+        earliest == RouteRuntime.NEVER || earliest <= nowNanos
+            ? null
+            : Duration.ofNanos(earliest - nowNanos);
+    return reject(
+        new CallRejectedException(
+            RejectionReason.DEADLINE,
+            request.consumerId(),
+            priority,
+            retryAfter,
+            retryAfter == null ? null : services.clock.instant().plus(retryAfter),
+            "no allowed route for model '"
+                + request.model()
+                + "' had headroom before the call's deadline"),
+        nowNanos);
   }
 
   private long lapBackoff() {
@@ -318,6 +572,7 @@ final class Call<R> {
    * never reported) and reports the outcome.
    */
   Step.Done<R> settleCancelled(long nowNanos) {
+    leaveQueue();
     abandonCurrent(nowNanos);
     discardLast();
     CancellationException failure = new CancellationException("call " + callId + " cancelled");
@@ -328,6 +583,7 @@ final class Call<R> {
   /** Settles the attempt the call is abandoning because of an unexpected error of the driver. */
   void abort(Throwable error) {
     long nowNanos = services.ticker.read();
+    leaveQueue();
     abandonCurrent(nowNanos);
     history.finish(lastStatus, error, zeroUsage(), null, null, nowNanos);
   }
@@ -372,6 +628,7 @@ final class Call<R> {
 
   /** Ends the call without success; {@code reason} null means no route could be reached in time. */
   private Step.Done<R> end(String reason, long nowNanos) {
+    leaveQueue();
     if (lastResponse != null && request.returnLastResponse()) {
       R last = lastResponse;
       lastResponse = null;

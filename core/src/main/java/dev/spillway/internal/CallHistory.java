@@ -4,6 +4,8 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.AttemptsExhaustedException;
 import dev.spillway.CallOutcome;
+import dev.spillway.Priority;
+import dev.spillway.RejectionReason;
 import dev.spillway.Usage;
 import dev.spillway.spi.CallRequest;
 import io.opentelemetry.api.trace.Span;
@@ -31,6 +33,16 @@ final class CallHistory {
   private final AtomicBoolean finished = new AtomicBoolean();
   private final Instant startedAt;
 
+  private final Priority priority;
+  private final ConsumerAccount account;
+
+  /** The admitted call's estimate on its consumer's ledger, to reconcile with actual usage. */
+  private volatile long admittedCost;
+
+  private volatile long admittedAtMillis = Long.MIN_VALUE;
+  private volatile long admittedPeriodStart = Long.MIN_VALUE;
+  private volatile RejectionReason rejection;
+
   /** When the last response's headers came, or -1 before any; written by the call's driver. */
   private volatile long respondedNanos = -1;
 
@@ -40,13 +52,29 @@ final class CallHistory {
       long startNanos,
       Instant startedAt,
       Span span,
-      EventSink events) {
+      EventSink events,
+      Priority priority,
+      ConsumerAccount account) {
+    this.priority = priority;
+    this.account = account;
     this.callId = callId;
     this.request = request;
     this.startNanos = startNanos;
     this.startedAt = startedAt;
     this.span = span;
     this.events = events;
+  }
+
+  /** The consumer's ledger counted {@code cost} for this call at {@code atMillis}. */
+  void admitted(long cost, long atMillis, long periodStart) {
+    this.admittedCost = cost;
+    this.admittedPeriodStart = periodStart;
+    this.admittedAtMillis = atMillis;
+  }
+
+  /** The pool rejected the call; {@link #finish} records why. */
+  void rejected(RejectionReason reason) {
+    this.rejection = reason;
   }
 
   /** A response's headers came at {@code nowNanos}: the call's first byte, if it is the last. */
@@ -157,7 +185,17 @@ final class CallHistory {
             .timeToFirstByte(
                 responded < 0 ? null : Duration.ofNanos(Math.max(0, responded - startNanos)))
             .contentFilter(events.contentFilter(request.observer()))
+            .priority(priority)
+            .rejection(rejection)
             .build();
+    if (account != null) {
+      long at = admittedAtMillis;
+      if (at != Long.MIN_VALUE) {
+        long actual = usage.inputTokens() + usage.outputTokens();
+        account.ledger.reconcile(at, admittedPeriodStart, actual - admittedCost);
+      }
+      account.settled(outcome, finalRoute != null ? finalRoute.tier : -1);
+    }
     events.observed(request.observer(), outcome);
     events.callEnded(span, outcome, finalRoute, responseModel);
   }

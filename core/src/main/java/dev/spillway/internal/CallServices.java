@@ -19,6 +19,7 @@ final class CallServices {
   final Selector selector;
   final EventSink events;
   final Snapshots snapshots;
+  final Consumers consumers;
   private final String callIdPrefix;
   private final AtomicLong callIds = new AtomicLong();
 
@@ -28,7 +29,9 @@ final class CallServices {
       Clock clock,
       RandomSource random,
       EventSink events,
-      Snapshots snapshots) {
+      Snapshots snapshots,
+      Consumers consumers) {
+    this.consumers = consumers;
     this.settings = settings;
     this.ticker = ticker;
     this.clock = clock;

@@ -1,6 +1,7 @@
 package dev.spillway.internal;
 
 import dev.spillway.Backend;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.DelayScheduler;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
@@ -61,6 +62,7 @@ public final class Engine {
    * @param openTelemetry resolved on first use
    * @param listeners the listeners
    * @param store the state store
+   * @param consumers the consumers and priorities
    */
   public Engine(
       List<Backend> backends,
@@ -71,7 +73,8 @@ public final class Engine {
       RandomSource random,
       Supplier<OpenTelemetry> openTelemetry,
       List<PoolListener> listeners,
-      PoolStateStore store) {
+      PoolStateStore store,
+      ConsumerSettings consumers) {
     this.ticker = ticker;
     this.scheduler = scheduler;
     List<RouteRuntime> routes = new ArrayList<>();
@@ -97,7 +100,15 @@ public final class Engine {
     grouped.forEach((model, list) -> byModel.put(model, new ModelRoutes(model, list)));
     Snapshots snapshots =
         new Snapshots(this.backends, routes, ticker, clock, settings.defaultMaxOutputTokens());
-    this.services = new CallServices(settings, ticker, clock, random, events, snapshots);
+    this.services =
+        new CallServices(
+            settings,
+            ticker,
+            clock,
+            random,
+            events,
+            snapshots,
+            new Consumers(consumers, store, clock, ticker));
     this.syncDriver = new SyncDriver(ticker, scheduler);
   }
 
@@ -214,6 +225,7 @@ public final class Engine {
 
   /** A snapshot of every backend. */
   public PoolSnapshot snapshot() {
-    return services.snapshots.pool();
+    PoolSnapshot routes = services.snapshots.pool();
+    return new PoolSnapshot(routes.takenAt(), routes.backends(), services.consumers.snapshot());
   }
 }

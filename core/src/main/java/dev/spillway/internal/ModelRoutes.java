@@ -33,6 +33,21 @@ final class ModelRoutes {
     }
     starts[tiers] = routes.length;
     this.tierStart = Arrays.copyOf(starts, tiers + 1);
+    for (RouteRuntime r : routes) {
+      r.queue = queue;
+    }
+  }
+
+  /** The wait queue of calls for this model that found no route available. */
+  final WaitQueue queue = new WaitQueue();
+
+  /** How many of the distinct tiers have a tier number of at most {@code maxTier}. */
+  int tiersUpTo(int maxTier) {
+    int t = 0;
+    while (t < tierCount() && routes[tierStart[t]].tier <= maxTier) {
+      t++;
+    }
+    return t;
   }
 
   int tierCount() {

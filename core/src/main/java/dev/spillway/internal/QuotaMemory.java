@@ -89,13 +89,22 @@ final class QuotaMemory {
    * it.
    */
   long nanosUntilAdmits(long cost, Ledger ledger, long nowNanos) {
+    return nanosUntilAdmits(cost, 0.0, ledger, nowNanos);
+  }
+
+  /**
+   * As {@link #nanosUntilAdmits(long, Ledger, long)}, leaving {@code reserve} (a share in [0, 1))
+   * of a PTU route's capacity free after the call: a batch call never takes the last of it. The
+   * reserve applies to PTU routes only.
+   */
+  long nanosUntilAdmits(long cost, double reserve, Ledger ledger, long nowNanos) {
     Report r = report;
     if (r.knowsNothing()) {
       return 0; // the common case without capacity hints: no ledger read, no arithmetic
     }
     long elapsed = Math.max(0, nowNanos - r.atNanos);
     if (ptu) {
-      return ptuWait(r, cost, ledger.tokens(), elapsed);
+      return ptuWait(r, cost, reserve, ledger.tokens(), elapsed);
     }
     long tokensWait =
         r.remainingTokens < 0
@@ -141,20 +150,23 @@ final class QuotaMemory {
     return report.utilization;
   }
 
-  private long ptuWait(Report r, long cost, long ledgerTokens, long elapsed) {
+  private long ptuWait(Report r, long cost, double reserve, long ledgerTokens, long elapsed) {
     if (Double.isNaN(r.utilization)) {
       return 0;
     }
     double now = drained(r.utilization, elapsed);
+    double ceiling = 100.0 * (1.0 - reserve);
     if (configuredTpm <= 0) {
-      // Capacity unknown: admit below 100 %, else wait for the bucket to drain under it.
-      return now < 100.0 ? 0 : percentToNanos(now - 100.0) + 1;
+      // Capacity unknown: admit below the ceiling, else wait for the bucket to drain under it.
+      return now < ceiling ? 0 : percentToNanos(now - ceiling) + 1;
     }
     if (cost > configuredTpm) {
       return 0; // a call larger than the whole capacity is left to the service to judge
     }
     double needPercent = (cost + ledgerTokens) * 100.0 / configuredTpm;
-    double excess = now + needPercent - 100.0;
+    // a call larger than what the reserve leaves fits an otherwise empty bucket
+    double limit = Math.max(ceiling, cost * 100.0 / configuredTpm);
+    double excess = now + needPercent - limit;
     return excess <= 0 ? 0 : percentToNanos(excess);
   }
 

@@ -81,6 +81,9 @@ final class RouteRuntime {
   private final AtomicBoolean holdProbeInFlight = new AtomicBoolean();
   private final PoolEvents events;
 
+  /** The wait queue of the route's model, woken when a claim is given back; set once, at build. */
+  WaitQueue queue;
+
   RouteRuntime(
       BackendRuntime backend,
       Deployment deployment,
@@ -127,6 +130,15 @@ final class RouteRuntime {
    * #NEVER} when its backend is disabled.
    */
   long nanosUntilAvailable(long cost, long nowNanos) {
+    return nanosUntilAvailable(cost, 0.0, nowNanos);
+  }
+
+  /**
+   * As {@link #nanosUntilAvailable(long, long)} for a call that leaves {@code reserve} of a PTU
+   * route's capacity to others (a batch call). Such a call never probes past an estimate: the
+   * estimate is the reserve's guard, and only interactive calls probe.
+   */
+  long nanosUntilAvailable(long cost, double reserve, long nowNanos) {
     if (!backend.enabled()) {
       return NEVER;
     }
@@ -139,7 +151,11 @@ final class RouteRuntime {
     if (wait > 0) {
       return wait;
     }
-    return Math.max(pacer.nanosUntilFree(nowNanos), estimateWait(cost, nowNanos));
+    long estimate =
+        reserve > 0.0 && deployment.ptu()
+            ? quota.nanosUntilAdmits(cost, reserve, ledger, nowNanos)
+            : estimateWait(cost, nowNanos);
+    return Math.max(pacer.nanosUntilFree(nowNanos), estimate);
   }
 
   /** The quota estimate's wait, bounded by {@link #ESTIMATE_HOLD_DIVISOR}: then one probe goes. */
@@ -208,6 +224,10 @@ final class RouteRuntime {
   void release(long cost) {
     outstanding.decrementAndGet();
     ledger.add(-cost, -1);
+    WaitQueue q = queue;
+    if (q != null) {
+      q.signal();
+    }
   }
 
   void onSuccess(long latencyNanos, ResponseHeaders headers, int flags, long nowNanos) {

@@ -27,10 +27,25 @@ final class Selector {
    *     earliest instant and whether a tried route is available now are set
    */
   int select(ModelRoutes routes, Selection selection, long cost, long nowNanos) {
+    return select(routes, selection, cost, 0.0, Integer.MAX_VALUE, nowNanos);
+  }
+
+  /**
+   * As {@link #select(ModelRoutes, Selection, long, long)} for a call limited to tiers up to {@code
+   * maxTier} that leaves {@code reserve} of each PTU route's capacity to others.
+   */
+  int select(
+      ModelRoutes routes,
+      Selection selection,
+      long cost,
+      double reserve,
+      int maxTier,
+      long nowNanos) {
     RouteRuntime[] all = routes.routes;
     long earliest = RouteRuntime.NEVER;
     boolean[] available = selection.available;
-    for (int t = 0; t < routes.tierCount(); t++) {
+    int tiers = routes.tiersUpTo(maxTier);
+    for (int t = 0; t < tiers; t++) {
       int from = routes.tierStart[t];
       int to = routes.tierStart[t + 1];
       int count = 0;
@@ -40,7 +55,7 @@ final class Selector {
         if (selection.tried(i)) {
           continue; // not a candidate again in this lap; scanTried weighs its cool-down
         }
-        long wait = all[i].nanosUntilAvailable(cost, nowNanos);
+        long wait = all[i].nanosUntilAvailable(cost, reserve, nowNanos);
         if (wait == 0) {
           available[i] = true;
           count++;
@@ -60,7 +75,7 @@ final class Selector {
         return powerOfTwoChoices(all, available, from, to, totalWeight, selection, nowNanos);
       }
     }
-    scanTried(all, selection, earliest, cost, nowNanos);
+    scanTried(all, routes.tierStart[tiers], selection, earliest, cost, reserve, nowNanos);
     return NONE;
   }
 
@@ -139,14 +154,20 @@ final class Selector {
    * whose every route throttled waits for the earliest to return instead of giving up.
    */
   private static void scanTried(
-      RouteRuntime[] all, Selection selection, long earliestUntried, long cost, long nowNanos) {
+      RouteRuntime[] all,
+      int end,
+      Selection selection,
+      long earliestUntried,
+      long cost,
+      double reserve,
+      long nowNanos) {
     long earliest = earliestUntried;
     boolean availableNow = false;
-    for (int i = 0; i < all.length; i++) {
+    for (int i = 0; i < end; i++) {
       if (!selection.tried(i)) {
         continue;
       }
-      long wait = all[i].nanosUntilAvailable(cost, nowNanos);
+      long wait = all[i].nanosUntilAvailable(cost, reserve, nowNanos);
       if (wait == 0) {
         availableNow = true;
       } else if (wait != RouteRuntime.NEVER) {

@@ -11,8 +11,11 @@ sealed interface Step<R> {
   /** Send {@code attempt}, then report its result to {@link Call#onResult}. */
   record Send<R>(InFlightAttempt attempt) implements Step<R> {}
 
-  /** Wait {@code nanos}, then ask {@link Call#next} again. */
-  record Wait<R>(long nanos) implements Step<R> {}
+  /**
+   * Wait {@code nanos}, then ask {@link Call#next} again; a call in its model's wait queue ({@code
+   * waiter} not null) is woken earlier when headroom may have returned.
+   */
+  record Wait<R>(long nanos, WaitQueue.Waiter waiter) implements Step<R> {}
 
   /**
    * The call is over: {@code response} for the caller when {@code ending} is {@link

@@ -5,6 +5,7 @@ import dev.spillway.DelayScheduler;
 import dev.spillway.Ticker;
 import dev.spillway.spi.AttemptResponse;
 import dev.spillway.spi.AttemptTransport;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a {@link Call} on the caller's thread: sends each attempt with the blocking transport,
@@ -30,7 +31,17 @@ final class SyncDriver {
           step = send(call, send.attempt(), transport);
         } else if (step instanceof Step.Wait<R> wait) {
           try {
-            scheduler.sleep(wait.nanos());
+            if (wait.waiter() == null) {
+              scheduler.sleep(wait.nanos());
+            } else {
+              CountDownLatch woken = new CountDownLatch(1);
+              wait.waiter().arm(woken::countDown);
+              try {
+                scheduler.sleep(wait.nanos(), woken);
+              } finally {
+                wait.waiter().disarm();
+              }
+            }
           } catch (InterruptedException e) {
             call.cancel();
             call.settleCancelled(ticker.read());

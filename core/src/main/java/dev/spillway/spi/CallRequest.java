@@ -1,5 +1,6 @@
 package dev.spillway.spi;
 
+import dev.spillway.Priority;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class CallRequest {
   private final boolean returnLastResponse;
   private final String pinnedBackend;
   private final CallObserver observer;
+  private final Priority priority;
 
   private CallRequest(Builder b) {
     this.operation = b.operation;
@@ -36,6 +38,7 @@ public final class CallRequest {
     this.returnLastResponse = b.returnLastResponse;
     this.pinnedBackend = b.pinnedBackend;
     this.observer = b.observer;
+    this.priority = b.priority;
   }
 
   /**
@@ -93,6 +96,15 @@ public final class CallRequest {
    */
   public String consumerId() {
     return consumerId;
+  }
+
+  /**
+   * The priority the call asked for, which overrides its consumer's configured one.
+   *
+   * @return the priority, or {@code null} for the consumer's (else interactive)
+   */
+  public Priority priority() {
+    return priority;
   }
 
   /**
@@ -164,6 +176,7 @@ public final class CallRequest {
     private boolean returnLastResponse;
     private String pinnedBackend;
     private CallObserver observer = CallObserver.NONE;
+    private Priority priority;
 
     private Builder(String operation, String model) {
       this.operation = Objects.requireNonNull(operation, "'operation' cannot be null.");
@@ -217,6 +230,17 @@ public final class CallRequest {
      */
     public Builder consumerId(String consumerId) {
       this.consumerId = consumerId;
+      return this;
+    }
+
+    /**
+     * Sets the call's priority, overriding its consumer's configured one.
+     *
+     * @param priority the priority, or {@code null} for the consumer's (else interactive)
+     * @return this builder
+     */
+    public Builder priority(Priority priority) {
+      this.priority = priority;
       return this;
     }
 

@@ -2,11 +2,13 @@ package dev.spillway.spi;
 
 import dev.spillway.CircuitState;
 import dev.spillway.CoolDownReason;
+import dev.spillway.RejectionReason;
 
 /**
- * Where the state that a fleet of processes could share is kept: route cool-downs, backend circuits
- * and the admission ledger. The engine reads the cells on every pick, so they must be cheap,
- * thread-safe and non-blocking. The default keeps them in memory ({@link #inMemory()}).
+ * Where the state that a fleet of processes could share is kept: route cool-downs, backend
+ * circuits, the admission ledger and consumers' rate and quota counters. The engine reads the cells
+ * on every pick, so they must be cheap, thread-safe and non-blocking. The default keeps them in
+ * memory ({@link #inMemory()}).
  *
  * <p>Instants in the records are wall-clock epoch milliseconds from the pool's injected {@link
  * java.time.Clock} ({@code BackendPool.Builder.clock}), so processes whose clocks agree can share
@@ -51,6 +53,19 @@ public interface PoolStateStore {
    * @return the ledger, initially empty
    */
   Ledger ledger(String backendId, String deployment);
+
+  /**
+   * The rate and quota counters of one consumer (docs/design.md "Consumers and priorities"). Called
+   * once per consumer id when the pool first meets it, or again after an undeclared id's state
+   * expired. The default keeps them in this JVM, so a store that shares nothing else need not
+   * implement it.
+   *
+   * @param consumerId the consumer
+   * @return the ledger, initially empty
+   */
+  default ConsumerLedger consumerLedger(String consumerId) {
+    return new InMemoryConsumerLedger();
+  }
 
   /**
    * An atomically updated value.
@@ -131,5 +146,93 @@ public interface PoolStateStore {
     /** A closed circuit with no failures. */
     public static final Circuit CLOSED =
         new Circuit(CircuitState.CLOSED, Long.MIN_VALUE, 0, 0, false);
+  }
+
+  /**
+   * One consumer's tokens and requests in a rolling 60-second window, and its tokens in the current
+   * quota period, with the check-and-count done atomically so that concurrent calls never overshoot
+   * a limit. Instants are wall-clock epoch milliseconds.
+   *
+   * <p>The window is {@value #WINDOW_SECONDS} one-second buckets: a call counts from the second it
+   * was admitted until {@value #WINDOW_SECONDS} seconds later, so the room it takes comes back at
+   * the start of that later second.
+   */
+  interface ConsumerLedger {
+    /** Seconds in the rolling window. */
+    int WINDOW_SECONDS = 60;
+
+    /**
+     * Counts one request of {@code tokens} estimated tokens if every limit holds, else counts
+     * nothing. A call larger than the whole {@code tpmLimit} is admitted only into an empty window
+     * (the limit is then met by that one call, as a service judges a request larger than its quota
+     * by itself).
+     *
+     * @param nowEpochMillis now
+     * @param tokens the call's estimated tokens
+     * @param tpmLimit tokens per window, or 0 for none
+     * @param rpmLimit requests per window, or 0 for none
+     * @param quota tokens per quota period, or 0 for none
+     * @param periodStartEpochMillis the start of the current quota period (ignored without a quota)
+     * @return {@link Admission#ADMITTED}, or why not and until when
+     */
+    Admission tryAdmit(
+        long nowEpochMillis,
+        long tokens,
+        long tpmLimit,
+        long rpmLimit,
+        long quota,
+        long periodStartEpochMillis);
+
+    /**
+     * Corrects an admitted call's tokens once its actual usage is known: in the window (if its
+     * second is still in it) and in its quota period (if that is still the current one).
+     *
+     * @param admittedAtEpochMillis when the call was admitted
+     * @param periodStartEpochMillis the quota period it was admitted in
+     * @param tokenDelta actual minus estimated tokens
+     */
+    void reconcile(long admittedAtEpochMillis, long periodStartEpochMillis, long tokenDelta);
+
+    /**
+     * @param nowEpochMillis now
+     * @return tokens counted in the window now
+     */
+    long windowTokens(long nowEpochMillis);
+
+    /**
+     * @param nowEpochMillis now
+     * @return requests counted in the window now
+     */
+    long windowRequests(long nowEpochMillis);
+
+    /**
+     * @param periodStartEpochMillis the current quota period's start
+     * @return tokens counted in that period (0 when the ledger's period is an older one)
+     */
+    long quotaUsed(long periodStartEpochMillis);
+  }
+
+  /**
+   * The answer of {@link ConsumerLedger#tryAdmit}.
+   *
+   * @param reason {@code null} when admitted, else {@link RejectionReason#CONSUMER_LIMIT} or {@link
+   *     RejectionReason#QUOTA_EXCEEDED}
+   * @param retryAtEpochMillis when a call of the same cost would be admitted (for a quota, the
+   *     period's end is the caller's to compute: {@link Long#MIN_VALUE})
+   * @param used what the limit at fault had counted: tokens or requests in the window, or tokens in
+   *     the period
+   * @param limitName the limit at fault: {@code tpm-limit}, {@code rpm-limit} or {@code
+   *     token-quota}; {@code null} when admitted
+   */
+  record Admission(RejectionReason reason, long retryAtEpochMillis, long used, String limitName) {
+    /** Admitted. */
+    public static final Admission ADMITTED = new Admission(null, Long.MIN_VALUE, 0, null);
+
+    /**
+     * @return whether the call was admitted
+     */
+    public boolean admitted() {
+      return reason == null;
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A fake ticker, wall clock and scheduler: time moves only when a test (or a sync call's sleep)
@@ -61,6 +62,29 @@ public final class ManualTime implements Ticker, DelayScheduler {
   @Override
   public void sleep(long nanos) {
     advance(nanos);
+  }
+
+  /**
+   * A queued sync call's wait advances time task by task until {@code wake} is counted down or
+   * {@code nanos} have passed.
+   */
+  @Override
+  public void sleep(long nanos, CountDownLatch wake) {
+    long target;
+    synchronized (this) {
+      target = now + nanos;
+    }
+    while (wake.getCount() > 0) {
+      long step;
+      synchronized (this) {
+        if (now >= target) {
+          return;
+        }
+        Task next = tasks.peek();
+        step = next == null || next.at > target ? target - now : Math.max(0, next.at - now);
+      }
+      advance(step); // runs the next task(s) due, which may count down wake
+    }
   }
 
   /** Advances time by {@code nanos}, running every task that falls due, in order. */
