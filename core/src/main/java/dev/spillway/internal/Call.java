@@ -274,6 +274,8 @@ final class Call<R> {
         }
         long back = selection.earliestNanos;
         if (back != RouteRuntime.NEVER && back <= spillUntilNanos && back < deadlineNanos) {
+          lap++;
+          selection.newLap();
           services.events.waited(span, back - nowNanos);
           return new Step.Wait<>(back - nowNanos, null); // tier 0 returns soon: wait, not spill
         }

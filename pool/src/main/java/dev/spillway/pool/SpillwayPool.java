@@ -5,6 +5,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.DelayScheduler;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
@@ -75,11 +76,12 @@ public final class SpillwayPool implements AutoCloseable {
       BackendPool pool,
       Map<String, BackendAuth> auth,
       Duration streamIdleTimeout,
-      AuditPipeline audit) {
+      AuditPipeline audit,
+      ConsumerResolver consumerResolver) {
     this.pool = pool;
     this.auth = Map.copyOf(auth);
     this.auditQueue = audit == null ? null : audit.queue();
-    this.support = new Support(pool, this.auth, streamIdleTimeout, audit);
+    this.support = new Support(pool, this.auth, streamIdleTimeout, audit, consumerResolver);
   }
 
   /**
@@ -189,6 +191,7 @@ public final class SpillwayPool implements AutoCloseable {
     private AuditConfig auditConfig;
     private Consumer<AuditSettings.Builder> auditChanges = b -> {};
     private OpenTelemetry openTelemetry;
+    private ConsumerResolver consumerResolver;
 
     private Builder() {}
 
@@ -444,6 +447,29 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
+     * The consumers and what each priority may use (default {@link ConsumerSettings#DEFAULTS});
+     * replaces those of a configuration applied before.
+     *
+     * @param consumers the settings
+     * @return this builder
+     */
+    public Builder consumers(ConsumerSettings consumers) {
+      core.consumers(Objects.requireNonNull(consumers, "'consumers' cannot be null."));
+      return this;
+    }
+
+    /**
+     * Names the consumer of calls that name none (default: none).
+     *
+     * @param resolver the resolver
+     * @return this builder
+     */
+    public Builder consumerResolver(ConsumerResolver resolver) {
+      this.consumerResolver = Objects.requireNonNull(resolver, "'resolver' cannot be null.");
+      return this;
+    }
+
+    /**
      * Builds the pool.
      *
      * @return the pool
@@ -467,7 +493,8 @@ public final class SpillwayPool implements AutoCloseable {
         core.backend(backend);
       }
       BackendPool built = core.settings(settings).build();
-      return new SpillwayPool(built, auth, streamIdleTimeout, auditPipeline(built));
+      return new SpillwayPool(
+          built, auth, streamIdleTimeout, auditPipeline(built), consumerResolver);
     }
 
     private AuditPipeline auditPipeline(BackendPool built) {
@@ -564,12 +591,15 @@ public final class SpillwayPool implements AutoCloseable {
     private final Map<String, BackendAuth> auth;
     private final Duration streamIdleTimeout;
     private final AuditPipeline audit;
+    private final ConsumerResolver consumerResolver;
 
     Support(
         BackendPool pool,
         Map<String, BackendAuth> auth,
         Duration streamIdleTimeout,
-        AuditPipeline audit) {
+        AuditPipeline audit,
+        ConsumerResolver consumerResolver) {
+      this.consumerResolver = consumerResolver;
       this.pool = pool;
       this.calls = CallExecutor.of(pool);
       this.auth = auth;
@@ -600,6 +630,14 @@ public final class SpillwayPool implements AutoCloseable {
     @Override
     public Duration streamIdleTimeout() {
       return streamIdleTimeout;
+    }
+
+    @Override
+    public String consumerId(String named) {
+      if (named != null || consumerResolver == null) {
+        return named;
+      }
+      return consumerResolver.resolve();
     }
 
     @Override

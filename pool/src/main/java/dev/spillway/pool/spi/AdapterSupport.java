@@ -68,4 +68,16 @@ public interface AdapterSupport {
    * @return the longest silence allowed between two chunks of a stream; the transport enforces it
    */
   java.time.Duration streamIdleTimeout();
+
+  /**
+   * The consumer of a call: the one the call names, else the pool's {@code ConsumerResolver}'s
+   * answer on the calling thread, else none. Adapters call it once per call, on the caller's
+   * thread.
+   *
+   * @param named the consumer id the call carries, or {@code null}
+   * @return the consumer id, or {@code null}
+   */
+  default String consumerId(String named) {
+    return named;
+  }
 }
