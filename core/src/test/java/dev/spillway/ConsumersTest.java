@@ -11,10 +11,17 @@ import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
 import dev.spillway.testing.ScriptedTransport;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -433,6 +441,59 @@ class ConsumersTest extends ManualPoolTest {
     assertThat(c.windowRequests()).isEqualTo(100);
     assertThat(c.calls()).isEqualTo(threads * perThread);
     assertThat(c.limitRejections()).isEqualTo(threads * perThread - 100);
+  }
+
+  @Test
+  void onlyDeclaredConsumersBecomeMetricAttributes() {
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    try (OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .build()) {
+      pool =
+          Pools.manual(time, ptu(), paygo())
+              .consumers(
+                  ConsumerSettings.of(
+                      ConsumerPolicy.of("team-a"), ConsumerPolicy.of("capped").withRpmLimit(1)))
+              .openTelemetry(otel)
+              .build();
+      t.on("ptu", ok().usage(100, 50), throttled(1000));
+      t.byDefault("paygo", at -> ok().usage(200, 70));
+
+      Mode.SYNC.call(pool, call("team-a"), t, time).reply(); // PTU
+      Mode.SYNC.call(pool, call("team-a"), t, time).reply(); // PTU throttles: PAYG
+      Mode.SYNC.call(pool, call("someone-else"), t, time).reply();
+      Mode.SYNC.call(pool, call("capped"), t, time).reply();
+      Mode.SYNC.call(pool, call("capped"), t, time).error();
+
+      Map<String, Long> tokens = new TreeMap<>();
+      Map<String, Long> rejections = new TreeMap<>();
+      for (MetricData m : metrics.collectAllMetrics()) {
+        Map<String, Long> into =
+            m.getName().equals("spillway.consumer.tokens")
+                ? tokens
+                : m.getName().equals("spillway.consumer.rejections") ? rejections : null;
+        if (into != null) {
+          for (LongPointData p : m.getLongSumData().getPoints()) {
+            into.put(
+                p.getAttributes().asMap().values().stream()
+                    .map(String::valueOf)
+                    .sorted()
+                    .collect(Collectors.joining(" ")),
+                p.getValue());
+          }
+        }
+      }
+
+      assertThat(tokens)
+          .containsEntry("0 input team-a", 100L)
+          .containsEntry("0 output team-a", 50L)
+          .containsEntry("1 input team-a", 200L)
+          .containsEntry("1 output team-a", 70L)
+          .containsEntry("1 capped input", 200L);
+      assertThat(tokens.keySet()).noneMatch(k -> k.contains("someone-else"));
+      assertThat(rejections).containsExactly(Map.entry("capped consumer limit", 1L));
+    }
   }
 
   // ---- fixtures ----

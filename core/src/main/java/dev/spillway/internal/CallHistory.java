@@ -197,6 +197,6 @@ final class CallHistory {
       account.settled(outcome, finalRoute != null ? finalRoute.tier : -1);
     }
     events.observed(request.observer(), outcome);
-    events.callEnded(span, outcome, finalRoute, responseModel);
+    events.callEnded(span, outcome, finalRoute, responseModel, account != null && account.declared);
   }
 }

@@ -83,8 +83,13 @@ final class EventSink implements PoolEvents {
     }
   }
 
-  void callEnded(Span callSpan, CallOutcome outcome, RouteRuntime finalRoute, String model) {
-    telemetry.endCall(callSpan, outcome, finalRoute, model);
+  void callEnded(
+      Span callSpan,
+      CallOutcome outcome,
+      RouteRuntime finalRoute,
+      String model,
+      boolean declaredConsumer) {
+    telemetry.endCall(callSpan, outcome, finalRoute, model, declaredConsumer);
     for (PoolListener listener : listeners) {
       try {
         listener.onCallComplete(outcome);

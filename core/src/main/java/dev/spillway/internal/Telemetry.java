@@ -161,7 +161,12 @@ final class Telemetry {
                 attempt.backendId(), attempt.tier(), attempt.outcome()));
   }
 
-  void endCall(Span span, CallOutcome outcome, RouteRuntime finalRoute, String responseModel) {
+  void endCall(
+      Span span,
+      CallOutcome outcome,
+      RouteRuntime finalRoute,
+      String responseModel,
+      boolean declaredConsumer) {
     Instruments i = instruments();
     span.setAttribute(Semconv.ATTEMPT_COUNT, (long) outcome.attempts().size());
     if (finalRoute != null) {
@@ -192,6 +197,28 @@ final class Telemetry {
       i.tokens.record(
           outcome.usage().outputTokens(),
           SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
+    }
+    if (declaredConsumer) {
+      consumer(outcome, finalRoute, i);
+    }
+  }
+
+  /** A declared consumer's tokens by answering tier, or its rejection. */
+  private static void consumer(CallOutcome outcome, RouteRuntime finalRoute, Instruments i) {
+    String id = outcome.consumerId();
+    if (outcome.rejection() != null) {
+      i.consumerRejections.add(
+          1, SpillwayMetrics.consumerRejectionAttributes(id, outcome.rejection()));
+    }
+    if (finalRoute != null && SpillwayMetrics.recordsTokens(outcome)) {
+      i.consumerTokens.add(
+          outcome.usage().inputTokens(),
+          SpillwayMetrics.consumerTokenAttributes(
+              id, finalRoute.tier, SpillwayMetrics.TOKEN_TYPE_INPUT));
+      i.consumerTokens.add(
+          outcome.usage().outputTokens(),
+          SpillwayMetrics.consumerTokenAttributes(
+              id, finalRoute.tier, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
     }
   }
 
@@ -263,6 +290,8 @@ final class Telemetry {
     final LongCounter coolDowns;
     final LongUpDownCounter outstanding;
     final LongCounter contentFilter;
+    final LongCounter consumerTokens;
+    final LongCounter consumerRejections;
 
     Instruments(OpenTelemetry otel) {
       this.tracer = otel.getTracer(SCOPE);
@@ -304,6 +333,20 @@ final class Telemetry {
       Instrument f = SpillwayMetrics.CONTENT_FILTER;
       this.contentFilter =
           meter.counterBuilder(f.name()).setUnit(f.unit()).setDescription(f.description()).build();
+      Instrument ct = SpillwayMetrics.CONSUMER_TOKENS;
+      this.consumerTokens =
+          meter
+              .counterBuilder(ct.name())
+              .setUnit(ct.unit())
+              .setDescription(ct.description())
+              .build();
+      Instrument cr = SpillwayMetrics.CONSUMER_REJECTIONS;
+      this.consumerRejections =
+          meter
+              .counterBuilder(cr.name())
+              .setUnit(cr.unit())
+              .setDescription(cr.description())
+              .build();
       Instrument e = SpillwayMetrics.ROUTE_LATENCY_EWMA;
       meter
           .gaugeBuilder(e.name())

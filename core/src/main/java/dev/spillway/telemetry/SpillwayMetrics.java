@@ -31,15 +31,20 @@ import io.opentelemetry.api.common.AttributesBuilder;
  *       <td>{@link #backendAttributes}</td></tr>
  *   <tr><td>{@link #CONTENT_FILTER}</td><td>counter, one per content-filter hit of a call</td>
  *       <td>{@link #contentFilterAttributes}</td></tr>
+ *   <tr><td>{@link #CONSUMER_TOKENS}</td><td>counter of a declared consumer's input and output
+ *       tokens, by the answering tier</td><td>{@link #consumerTokenAttributes}</td></tr>
+ *   <tr><td>{@link #CONSUMER_REJECTIONS}</td><td>counter, one per call of a declared consumer the
+ *       pool rejected</td><td>{@link #consumerRejectionAttributes}</td></tr>
  *   <tr><td>{@link #ROUTE_LATENCY_EWMA}</td><td>gauge of the peak-EWMA estimate, in seconds,
  *       for routes with a sample</td><td>{@link #routeAttributes}</td></tr>
  * </table>
  *
  * <p>Attributes are OpenTelemetry {@link Attributes} (core's telemetry API); a binding to another
  * registry uses each key's {@link AttributeKey#getKey() name} and the value's {@code toString()}.
- * No metric carries a consumer id or a tag: only ids of consumers declared in configuration may
- * become metric attributes (docs/design.md), and none can be declared yet. Spans, which are not
- * aggregated, carry both.
+ * Only the two consumer instruments carry a consumer id, and only for consumers declared in
+ * configuration (docs/design.md "Consumers and priorities"): ids come from callers, and an
+ * undeclared one would make the number of series unbounded. No metric carries a tag. Spans, which
+ * are not aggregated, carry both.
  *
  * <p>Thread-safe; not instantiable.
  */
@@ -93,6 +98,31 @@ public final class SpillwayMetrics {
           "spillway.content_filter",
           "{result}",
           "Content-filter hits, by source, category and severity");
+
+  /**
+   * {@code spillway.consumer.tokens}: tokens of declared consumers' calls, by the tier that
+   * answered (chargeback: tier 0 is PTU, the others PAYG).
+   */
+  public static final Instrument CONSUMER_TOKENS =
+      new Instrument(
+          "spillway.consumer.tokens",
+          "{token}",
+          "Tokens of declared consumers' calls, by answering tier and token type");
+
+  /** {@code spillway.consumer.rejections}: declared consumers' calls the pool rejected. */
+  public static final Instrument CONSUMER_REJECTIONS =
+      new Instrument(
+          "spillway.consumer.rejections",
+          "{call}",
+          "Declared consumers' calls rejected before a backend, by reason");
+
+  /** {@code spillway.consumer.id}: a declared consumer. */
+  public static final AttributeKey<String> CONSUMER_ID =
+      AttributeKey.stringKey("spillway.consumer.id");
+
+  /** {@code spillway.rejection.reason}: {@code consumer limit}, {@code quota exceeded}… */
+  public static final AttributeKey<String> REJECTION_REASON =
+      AttributeKey.stringKey("spillway.rejection.reason");
 
   /** {@code gen_ai.operation.name}, such as {@code chat}. */
   public static final AttributeKey<String> OPERATION_NAME =
@@ -328,5 +358,29 @@ public final class SpillwayMetrics {
    */
   public static Attributes routeAttributes(String backendId, String deployment) {
     return Attributes.of(BACKEND_ID, backendId, DEPLOYMENT, deployment);
+  }
+
+  /**
+   * The attributes of a declared consumer's {@link #CONSUMER_TOKENS}.
+   *
+   * @param consumerId the declared consumer
+   * @param tier the tier of the backend that answered
+   * @param tokenType {@link #TOKEN_TYPE_INPUT} or {@link #TOKEN_TYPE_OUTPUT}
+   * @return the attributes
+   */
+  public static Attributes consumerTokenAttributes(String consumerId, int tier, String tokenType) {
+    return Attributes.of(CONSUMER_ID, consumerId, BACKEND_TIER, (long) tier, TOKEN_TYPE, tokenType);
+  }
+
+  /**
+   * The attributes of a declared consumer's {@link #CONSUMER_REJECTIONS}.
+   *
+   * @param consumerId the declared consumer
+   * @param reason why the call was rejected
+   * @return the attributes
+   */
+  public static Attributes consumerRejectionAttributes(
+      String consumerId, dev.spillway.RejectionReason reason) {
+    return Attributes.of(CONSUMER_ID, consumerId, REJECTION_REASON, reason.label());
   }
 }
