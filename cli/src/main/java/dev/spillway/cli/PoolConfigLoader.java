@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.spillway.cli.internal.LocatedTree;
 import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.InvalidPropertyException;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.PrioritiesConfig;
 import dev.spillway.pool.audit.AuditConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -155,7 +157,8 @@ public final class PoolConfigLoader {
 
   /**
    * The document as written: the pool's limits beside the pool's other properties. Bound by Jackson
-   * (kebab-case keys); backends and deployments are the schema's own records.
+   * (kebab-case keys); backends, deployments, audit, consumers and priorities are the schema's own
+   * records.
    */
   record Document(
       Duration timeout,
@@ -166,7 +169,9 @@ public final class PoolConfigLoader {
       String homeBackend,
       Boolean allowInsecureHttp,
       List<BackendConfig> backends,
-      AuditConfig audit) {
+      AuditConfig audit,
+      List<ConsumerConfig> consumers,
+      PrioritiesConfig priorities) {
 
     PoolConfig toPoolConfig(LocatedTree tree, String base) {
       try {
@@ -179,7 +184,8 @@ public final class PoolConfigLoader {
                 homeBackend,
                 Boolean.TRUE.equals(allowInsecureHttp),
                 backends)
-            .withAudit(audit);
+            .withAudit(audit)
+            .withConsumers(consumers, priorities);
       } catch (InvalidPropertyException e) {
         throw tree.error(child(base, e.property()), e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {

@@ -182,6 +182,58 @@ class RunIT {
     assertThat(paygo.getAllServeEvents()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"azure", "openai"})
+  void aCallOverTheConsumersTpmLimitIsRejectedWithoutARequest(String sdk) throws Exception {
+    Files.writeString(
+        config, Files.readString(config) + "  consumers:\n    - { id: tiny, tpm-limit: 200 }\n");
+    // the first call's 500 tokens fill the consumer's window: the second does not fit
+    ptu.stubFor(
+        post(chat(sdk, "gpt4o-ptu"))
+            .willReturn(
+                ok().withBody(
+                        CHAT_BODY.replace(
+                            "\"completion_tokens\":9,\"prompt_tokens\":11,\"total_tokens\":20",
+                            "\"completion_tokens\":400,\"prompt_tokens\":100,"
+                                + "\"total_tokens\":500"))));
+
+    CliRun run =
+        runWith(
+            sdk,
+            "--consumer",
+            "tiny",
+            "--requests",
+            "2",
+            "--concurrency",
+            "1",
+            "--max-tokens",
+            "50",
+            "--json");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.outLines()).hasSize(3);
+    JsonNode first = JSON.readTree(run.outLines().get(0));
+    assertThat(first.get("ok").asBoolean()).isTrue();
+    JsonNode rejected = JSON.readTree(run.outLines().get(1));
+    assertThat(rejected.get("ok").asBoolean()).isFalse();
+    assertThat(rejected.get("status").asInt()).isEqualTo(429);
+    assertThat(rejected.get("retryAfterMs").asLong()).isPositive();
+    assertThat(rejected.get("error").asText()).startsWith("consumer limit: ").contains("'tiny'");
+    assertThat(rejected.get("attempts")).isEmpty();
+    ptu.verify(1, postRequestedFor(chat(sdk, "gpt4o-ptu")));
+    assertThat(paygo.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void anUnknownPriorityExitsWithTheAcceptedValues() {
+    CliRun run = run("--consumer", "tiny", "--priority", "urgent");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("expected batch or interactive, was 'urgent'");
+    assertThat(run("--priority", "batch").err()).contains("--priority needs --consumer");
+    assertThat(ptu.getAllServeEvents()).isEmpty();
+  }
+
   @Test
   void unreachableBackendIsAnAttemptWithoutStatus() throws Exception {
     ptu.stop();

@@ -1,5 +1,7 @@
 package dev.spillway.pool;
 
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.PoolSettings;
 import dev.spillway.pool.audit.AuditConfig;
 import dev.spillway.pool.internal.Endpoints;
@@ -30,6 +32,13 @@ import java.util.function.Consumer;
  *                                         # or: api-key-secret: https://v.vault.azure.net/secrets/ptu
  *       deployments:
  *         - { model: gpt-4o, deployment: gpt4o-ptu, ptu: true, tpm: 300000 }
+ *   consumers:
+ *     - { id: chat-frontend, tpm-limit: 100000, rpm-limit: 600, priority: interactive }
+ *     - { id: nightly-batch, token-quota: 5000000, token-quota-period: day, priority: batch }
+ *     - { id: default, tpm-limit: 20000 }
+ *   priorities:
+ *     interactive: { spill-after: 2s }
+ *     batch: { max-tier: 0, reserve: 0.1, queue-capacity: 10000 }
  * }</pre>
  *
  * <p>YAML keys are kebab-case: the engine's limits ({@code timeout}, {@code attempt-timeout},
@@ -37,8 +46,8 @@ import java.util.function.Consumer;
  * which holds their defaults and checks; {@code stream-idle-timeout}, which only transports
  * enforce, and the other keys are the components below. Validated on construction: at least one
  * backend, unique ids, https endpoints (plain http only to loopback, or when {@code
- * allow-insecure-http} is set), a known home backend. Immutable and thread-safe; {@link
- * #toString()} shows no API key.
+ * allow-insecure-http} is set), a known home backend, unique consumer ids. Immutable and
+ * thread-safe; {@link #toString()} shows no API key.
  *
  * @param settings the limits and time constants ({@code null}: {@link PoolSettings#DEFAULTS})
  * @param streamIdleTimeout the longest gap between two chunks of a stream, which SDK adapters'
@@ -48,6 +57,10 @@ import java.util.function.Consumer;
  * @param allowInsecureHttp whether plain http is allowed to hosts other than loopback
  * @param backends the backends, at least one
  * @param audit audit records, {@code spillway.audit.*} ({@code null}: {@link AuditConfig#OFF})
+ * @param consumers the declared consumers, {@code spillway.consumers[]}, ids unique ({@code null}:
+ *     none)
+ * @param priorities what each priority may use, {@code spillway.priorities.*} ({@code null}: {@link
+ *     PrioritiesConfig#DEFAULTS})
  */
 public record PoolConfig(
     PoolSettings settings,
@@ -55,7 +68,9 @@ public record PoolConfig(
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends,
-    AuditConfig audit) {
+    AuditConfig audit,
+    List<ConsumerConfig> consumers,
+    PrioritiesConfig priorities) {
 
   /**
    * Validates the configuration and copies the backends.
@@ -98,6 +113,39 @@ public record PoolConfig(
       throw new InvalidPropertyException(
           "home-backend", "home-backend '" + homeBackend + "' is not a backend id; ids are " + ids);
     }
+    consumers = consumers == null ? List.of() : List.copyOf(consumers);
+    Set<String> consumerIds = new HashSet<>();
+    for (int i = 0; i < consumers.size(); i++) {
+      String id = consumers.get(i).id().trim();
+      if (!consumerIds.add(id)) {
+        throw new InvalidPropertyException(
+            "consumers[" + i + "].id", "consumer id '" + id + "' is declared twice.");
+      }
+    }
+    if (priorities == null) {
+      priorities = PrioritiesConfig.DEFAULTS;
+    }
+  }
+
+  /**
+   * A configuration without consumers, with the default priorities.
+   *
+   * @param settings as for the canonical constructor
+   * @param streamIdleTimeout as for the canonical constructor
+   * @param homeBackend as for the canonical constructor
+   * @param allowInsecureHttp as for the canonical constructor
+   * @param backends as for the canonical constructor
+   * @param audit as for the canonical constructor
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
+   */
+  public PoolConfig(
+      PoolSettings settings,
+      Duration streamIdleTimeout,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends,
+      AuditConfig audit) {
+    this(settings, streamIdleTimeout, homeBackend, allowInsecureHttp, backends, audit, null, null);
   }
 
   /**
@@ -127,7 +175,44 @@ public record PoolConfig(
    */
   public PoolConfig withAudit(AuditConfig audit) {
     return new PoolConfig(
-        settings, streamIdleTimeout, homeBackend, allowInsecureHttp, backends, audit);
+        settings,
+        streamIdleTimeout,
+        homeBackend,
+        allowInsecureHttp,
+        backends,
+        audit,
+        consumers,
+        priorities);
+  }
+
+  /**
+   * This configuration with {@code spillway.consumers[]} and {@code spillway.priorities.*}.
+   *
+   * @param consumers the declared consumers, or {@code null} for none
+   * @param priorities the priorities, or {@code null} for the defaults
+   * @return the copy
+   * @throws InvalidPropertyException naming {@code consumers[i].id} when an id repeats
+   */
+  public PoolConfig withConsumers(List<ConsumerConfig> consumers, PrioritiesConfig priorities) {
+    return new PoolConfig(
+        settings,
+        streamIdleTimeout,
+        homeBackend,
+        allowInsecureHttp,
+        backends,
+        audit,
+        consumers,
+        priorities);
+  }
+
+  /**
+   * The consumers and priorities as the engine takes them.
+   *
+   * @return the core settings
+   */
+  public ConsumerSettings consumerSettings() {
+    List<ConsumerPolicy> policies = consumers.stream().map(ConsumerConfig::toPolicy).toList();
+    return new ConsumerSettings(policies, priorities.interactivePolicy(), priorities.batchPolicy());
   }
 
   /**

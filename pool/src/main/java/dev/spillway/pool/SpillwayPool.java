@@ -196,8 +196,8 @@ public final class SpillwayPool implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Applies a configuration: its settings, home backend, {@code allow-insecure-http} and
-     * backends. Backends add to those already added.
+     * Applies a configuration: its settings, home backend, {@code allow-insecure-http}, audit,
+     * consumers and priorities, and backends. Backends add to those already added.
      *
      * @param config the configuration
      * @return this builder
@@ -211,6 +211,7 @@ public final class SpillwayPool implements AutoCloseable {
       }
       allowInsecureHttp |= config.allowInsecureHttp();
       auditConfig = config.audit();
+      core.consumers(config.consumerSettings());
       for (BackendConfig backend : config.backends()) {
         backends.add(sources -> toBackend(backend, sources));
       }

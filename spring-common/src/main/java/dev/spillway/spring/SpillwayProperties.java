@@ -2,7 +2,9 @@ package dev.spillway.spring;
 
 import dev.spillway.PoolSettings;
 import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.PrioritiesConfig;
 import dev.spillway.pool.audit.AuditConfig;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +56,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     GenAI event through the OpenTelemetry bean or GlobalOpenTelemetry; file: JSON lines), file,
  *     file-max-bytes and file-max-files (size rotation), queue-capacity and max-field-chars. A bean
  *     of type AuditRedactor is the redaction hook.
+ * @param consumers Who calls are for, each with its limits and priority (none declared by default;
+ *     a call names its consumer through its SDK adapter). Each has: id (unique; the consumer id
+ *     calls carry; id default gives its limits to every undeclared id), tpm-limit and rpm-limit
+ *     (tokens and requests per rolling minute; over them a call is rejected with 429 and
+ *     Retry-After), token-quota and token-quota-period (tokens per hour, day, week or month, the
+ *     default, in UTC; over it a call is rejected with 403), priority (interactive, the default, or
+ *     batch), spill-after (how long the consumer's calls wait for a cooling tier 0 rather than
+ *     spill; default the priority's) and models (the models the consumer may use; default every
+ *     model). A limit of 0 or none means no limit.
+ * @param priorities What each priority may use: interactive and batch, each with max-tier (the
+ *     highest tier its calls may use; default every tier for interactive, 0 for batch), reserve
+ *     (the share of a PTU route's capacity its calls leave to others, in [0, 1); default 0 and
+ *     0.1), queue-capacity (calls that may wait for headroom at once, per model; default 1000 and
+ *     10000) and spill-after (how long its calls wait for a cooling tier 0 rather than spill;
+ *     default 0).
  */
 @ConfigurationProperties(prefix = "spillway", ignoreUnknownFields = false)
 public record SpillwayProperties(
@@ -65,7 +82,9 @@ public record SpillwayProperties(
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends,
-    AuditConfig audit) {
+    AuditConfig audit,
+    List<ConsumerConfig> consumers,
+    PrioritiesConfig priorities) {
 
   /**
    * Validates the properties as the pool will.
@@ -74,14 +93,15 @@ public record SpillwayProperties(
    */
   public SpillwayProperties {
     PoolConfig.of(
-        timeout,
-        attemptTimeout,
-        streamAttemptTimeout,
-        streamIdleTimeout,
-        maxAttempts,
-        homeBackend,
-        allowInsecureHttp,
-        backends);
+            timeout,
+            attemptTimeout,
+            streamAttemptTimeout,
+            streamIdleTimeout,
+            maxAttempts,
+            homeBackend,
+            allowInsecureHttp,
+            backends)
+        .withConsumers(consumers, priorities);
   }
 
   /**
@@ -99,6 +119,7 @@ public record SpillwayProperties(
             homeBackend,
             allowInsecureHttp,
             backends)
-        .withAudit(audit);
+        .withAudit(audit)
+        .withConsumers(consumers, priorities);
   }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
+import dev.spillway.ConsumerSettings;
+import dev.spillway.PriorityPolicy;
 import dev.spillway.cli.PoolConfigLoader;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,13 @@ class PoolConfigConformanceTest {
                 BackendPool pool = cliPool.backendPool();
                 assertThat(kinds(springSpillway)).isEqualTo(kinds(cliPool)).hasSize(3);
                 assertThat(springPool.settings()).isEqualTo(pool.settings());
+                assertThat(springPool.consumers())
+                    .isEqualTo(pool.consumers())
+                    .isEqualTo(fromCli.consumerSettings())
+                    .isNotEqualTo(ConsumerSettings.DEFAULTS);
+                assertThat(pool.consumers().consumers()).hasSize(3);
+                assertThat(pool.consumers().batch())
+                    .isEqualTo(new PriorityPolicy(1, 0.2, 500, Duration.ofSeconds(3)));
                 assertThat(springPool.homeBackend().id()).isEqualTo(pool.homeBackend().id());
                 assertThat(shape(springPool.backends()))
                     .isEqualTo(shape(pool.backends()))

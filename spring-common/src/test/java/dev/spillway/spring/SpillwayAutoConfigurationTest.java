@@ -368,6 +368,8 @@ class SpillwayAutoConfigurationTest {
                                   null,
                                   List.of(
                                       dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))),
+                          null,
+                          null,
                           null)
                       .toPoolConfig())
               .build();

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.core.credential.TokenCredential;
 import dev.spillway.Backend;
 import dev.spillway.BackendPool;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.Priority;
+import dev.spillway.PriorityPolicy;
+import dev.spillway.QuotaPeriod;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.DeploymentConfig;
 import dev.spillway.pool.PoolConfig;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -167,6 +173,85 @@ class SpillwayPropertiesTest {
                   .extracting(BackendConfig::id)
                   .containsExactly("a");
             });
+  }
+
+  @Test
+  void bindsConsumersAndPriorities() {
+    runner
+        .withPropertyValues(
+            valid(
+                "spillway.consumers[0].id=chat",
+                "spillway.consumers[0].tpm-limit=100000",
+                "spillway.consumers[0].rpm-limit=600",
+                "spillway.consumers[1].id=nightly",
+                "spillway.consumers[1].token-quota=5000000",
+                "spillway.consumers[1].token-quota-period=day",
+                "spillway.consumers[1].priority=batch",
+                "spillway.consumers[1].spill-after=500ms",
+                "spillway.consumers[1].models[0]=gpt-4o",
+                "spillway.priorities.interactive.spill-after=2s",
+                "spillway.priorities.batch.reserve=0.2",
+                "spillway.priorities.batch.queue-capacity=50"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ConsumerSettings settings =
+                  context.getBean(SpillwayProperties.class).toPoolConfig().consumerSettings();
+              assertThat(settings.consumers())
+                  .containsExactly(
+                      ConsumerPolicy.of("chat").withTpmLimit(100_000).withRpmLimit(600),
+                      ConsumerPolicy.of("nightly")
+                          .withTokenQuota(5_000_000, QuotaPeriod.DAY)
+                          .withPriority(Priority.BATCH)
+                          .withSpillAfter(Duration.ofMillis(500))
+                          .withModels(Set.of("gpt-4o")));
+              assertThat(settings.interactive().spillAfter()).isEqualTo(Duration.ofSeconds(2));
+              assertThat(settings.batch()).isEqualTo(new PriorityPolicy(0, 0.2, 50, Duration.ZERO));
+              assertThat(context.getBean(SpillwayPool.class).backendPool().consumers())
+                  .isEqualTo(settings);
+            });
+  }
+
+  @Test
+  void rejectsAnUnknownConsumerOrPriorityProperty() {
+    assertStartupFails(
+        valid("spillway.consumers[0].id=a", "spillway.consumers[0].tpm-limt=5"),
+        "spillway.consumers[0].tpm-limt");
+    assertStartupFails(
+        valid("spillway.priorities.urgent.max-tier=1"), "spillway.priorities.urgent.max-tier");
+  }
+
+  @Test
+  void failsOnABadConsumerValueNamingThePropertyAndTheConsumer() {
+    assertStartupFails(
+        valid(
+            "spillway.consumers[0].id=ok",
+            "spillway.consumers[1].id=team-a",
+            "spillway.consumers[1].tpm-limit=-5"),
+        "spillway.consumers[1].tpm-limit: consumer 'team-a': tpm-limit must be >= 0, was -5");
+    assertStartupFails(
+        valid(
+            "spillway.consumers[0].id=team-a",
+            "spillway.consumers[0].token-quota-period=fortnight"),
+        "spillway.consumers[0].token-quota-period: consumer 'team-a': token-quota-period must be"
+            + " one of hour, day, week, month, was 'fortnight'");
+    assertStartupFails(
+        valid("spillway.consumers[0].id=team-a", "spillway.consumers[0].priority=urgent"),
+        "spillway.consumers[0].priority: consumer 'team-a': priority must be 'interactive' or"
+            + " 'batch', was 'urgent'");
+  }
+
+  @Test
+  void failsOnADuplicateConsumerIdAndAnOutOfRangeReserve() {
+    assertStartupFails(
+        valid(
+            "spillway.consumers[0].id=a",
+            "spillway.consumers[1].id=b",
+            "spillway.consumers[2].id=a"),
+        "spillway.consumers[2].id: consumer id 'a' is declared twice.");
+    assertStartupFails(
+        valid("spillway.priorities.batch.reserve=1.5"),
+        "spillway.priorities.batch.reserve: reserve must be in [0, 1), was 1.5");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.spillway.cli.internal;
 import com.azure.core.exception.HttpResponseException;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
+import dev.spillway.CallRejectedException;
 import dev.spillway.Usage;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.List;
  * @param attempts the attempts, in order
  * @param usage the tokens of the call
  * @param error for a failed call, why, in one line without secrets; else {@code null}
+ * @param retryAfterMs for a call the pool rejected (a consumer's limit or quota, a full queue),
+ *     when to try again, if known; else {@code null}
  */
 record CallResult(
     int call,
@@ -30,7 +33,8 @@ record CallResult(
     Duration latency,
     List<AttemptRecord> attempts,
     Usage usage,
-    String error) {
+    String error,
+    Long retryAfterMs) {
 
   /** The longest error message printed; response bodies can be long. */
   static final int MAX_ERROR_LENGTH = 300;
@@ -38,6 +42,19 @@ record CallResult(
   /** Copies the attempts. */
   CallResult {
     attempts = List.copyOf(attempts);
+  }
+
+  /** A result without a retry time. */
+  CallResult(
+      int call,
+      boolean ok,
+      Integer status,
+      String backend,
+      Duration latency,
+      List<AttemptRecord> attempts,
+      Usage usage,
+      String error) {
+    this(call, ok, status, backend, latency, attempts, usage, error, null);
   }
 
   /**
@@ -52,6 +69,20 @@ record CallResult(
    */
   static CallResult of(
       int call, CallOutcome outcome, RuntimeException failure, Duration latency, Secrets secrets) {
+    CallRejectedException rejected =
+        cause(failure, outcome == null ? null : outcome.error(), CallRejectedException.class);
+    if (rejected != null) {
+      return new CallResult(
+          call,
+          false,
+          rejected.reason().status(),
+          null,
+          latency,
+          outcome == null ? List.of() : outcome.attempts(),
+          outcome == null ? Usage.reported(0, 0) : outcome.usage(),
+          message(rejected.getMessage(), secrets),
+          rejected.retryAfter() == null ? null : rejected.retryAfter().toMillis());
+    }
     if (outcome == null) {
       return new CallResult(
           call,
@@ -94,6 +125,18 @@ record CallResult(
    */
   long throttled() {
     return attempts.stream().filter(a -> a.status() != null && a.status() == 429).count();
+  }
+
+  /** The first {@code type} in the cause chain of {@code failure}, else of {@code error}. */
+  private static <T extends Throwable> T cause(Throwable failure, Throwable error, Class<T> type) {
+    for (Throwable start : new Throwable[] {failure, error}) {
+      for (Throwable t = start; t != null; t = t.getCause()) {
+        if (type.isInstance(t)) {
+          return type.cast(t);
+        }
+      }
+    }
+    return null;
   }
 
   private static Integer httpStatus(RuntimeException failure) {

@@ -43,6 +43,9 @@ final class JsonLines {
           json.writeNumberField("call", result.call());
           json.writeBooleanField("ok", result.ok());
           writeInteger(json, "status", result.status());
+          if (result.retryAfterMs() != null) {
+            json.writeNumberField("retryAfterMs", result.retryAfterMs());
+          }
           json.writeStringField("backend", result.backend());
           writeMillis(json, "latencyMs", result.latency());
           json.writeArrayFieldStart("attempts");

@@ -49,7 +49,12 @@ final class LoadDriver {
    * @param maxTokens the most output tokens
    * @param stream whether to stream the answer
    */
-  record Call(String system, String user, int maxTokens, boolean stream) {}
+  record Call(String system, String user, int maxTokens, boolean stream, String consumer) {
+    /** A call that names no consumer. */
+    Call(String system, String user, int maxTokens, boolean stream) {
+      this(system, user, maxTokens, stream, null);
+    }
+  }
 
   /**
    * How much load to send.

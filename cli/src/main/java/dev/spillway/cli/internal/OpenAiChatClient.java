@@ -25,7 +25,7 @@ final class OpenAiChatClient implements ChatClient {
     params
         .addUserMessage(call.user())
         .maxCompletionTokens(call.maxTokens())
-        .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders(null, tags));
+        .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders(call.consumer(), tags));
     if (call.stream()) {
       try (StreamResponse<ChatCompletionChunk> chunks =
           client.chat().completions().createStreaming(params.build())) {

@@ -1,6 +1,9 @@
 package dev.spillway.cli.internal;
 
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.Priority;
 import dev.spillway.cli.PoolConfigLoader;
+import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import java.io.PrintStream;
@@ -10,11 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code run}: sends chat calls through a pool described by a YAML file and reports each one. */
 @Command(
@@ -80,6 +85,22 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin SdkOption sdk;
 
+  @Option(
+      names = "--consumer",
+      paramLabel = "ID",
+      description =
+          "The consumer the calls are for, through the SDK's own mechanism (azure-ai-openai:"
+              + " SpillwayContext; openai-java: the x-spillway-consumer header); its limits are"
+              + " those of spillway.consumers in the configuration.")
+  String consumer;
+
+  @Option(
+      names = "--priority",
+      paramLabel = "batch|interactive",
+      converter = PriorityConverter.class,
+      description = "The priority of the calls, set as the --consumer's priority (which it needs).")
+  Priority priority;
+
   @Option(names = "--stream", description = "Stream the answers.")
   boolean stream;
 
@@ -128,9 +149,16 @@ final class RunCommand implements Callable<Integer> {
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
       throw new ParameterException(spec.commandLine(), "--rate must be > 0, was " + rate);
     }
+    if (consumer != null && consumer.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--consumer cannot be blank");
+    }
+    if (priority != null && consumer == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--priority needs --consumer: the priority is set on the consumer");
+    }
     SpillwayPool.Builder builder = SpillwayPool.builder();
     audit.apply(builder);
-    PoolConfig poolConfig = PoolConfigLoader.load(config);
+    PoolConfig poolConfig = withPriority(PoolConfigLoader.load(config));
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = build(builder, poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
@@ -161,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
     List<CallResult> results = new ArrayList<>();
     driver.run(
         plan,
-        number -> new LoadDriver.Call(null, prompt, maxTokens, stream),
+        number -> new LoadDriver.Call(null, prompt, maxTokens, stream, consumer),
         result -> {
           synchronized (results) {
             results.add(result);
@@ -197,6 +225,62 @@ final class RunCommand implements Callable<Integer> {
         pool.backendPool().backends().size() == 1 ? "" : "s",
         sdk.value().library(),
         loop);
+  }
+
+  /**
+   * The configuration with {@code --priority} as the {@code --consumer}'s priority: the entry of
+   * that id changed, or one added with the limits of {@code default} when it is not declared.
+   */
+  private PoolConfig withPriority(PoolConfig poolConfig) {
+    if (priority == null) {
+      return poolConfig;
+    }
+    List<ConsumerConfig> consumers = new ArrayList<>(poolConfig.consumers());
+    int index = -1;
+    int defaults = -1;
+    for (int i = 0; i < consumers.size(); i++) {
+      String id = consumers.get(i).id().trim();
+      if (id.equals(consumer)) {
+        index = i;
+      } else if (id.equals(ConsumerPolicy.DEFAULT_ID)) {
+        defaults = i;
+      }
+    }
+    ConsumerConfig base =
+        index >= 0
+            ? consumers.get(index)
+            : defaults >= 0
+                ? consumers.get(defaults)
+                : new ConsumerConfig(consumer, null, null, null, null, null, null, null);
+    ConsumerConfig changed =
+        new ConsumerConfig(
+            consumer,
+            base.tpmLimit(),
+            base.rpmLimit(),
+            base.tokenQuota(),
+            base.tokenQuotaPeriod(),
+            priority.configName(),
+            base.spillAfter(),
+            base.models());
+    if (index >= 0) {
+      consumers.set(index, changed);
+    } else {
+      consumers.add(changed);
+    }
+    return poolConfig.withConsumers(consumers, poolConfig.priorities());
+  }
+
+  /** {@code --priority}: a priority's configuration name, any case. */
+  static final class PriorityConverter implements ITypeConverter<Priority> {
+    @Override
+    public Priority convert(String value) {
+      for (Priority p : Priority.values()) {
+        if (p.configName().equalsIgnoreCase(value)) {
+          return p;
+        }
+      }
+      throw new TypeConversionException("expected batch or interactive, was '" + value + "'");
+    }
   }
 
   private void positive(String option, int value) {
