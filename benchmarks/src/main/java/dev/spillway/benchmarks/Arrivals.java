@@ -51,4 +51,32 @@ final class Arrivals {
     }
     return Arrays.copyOf(out, n);
   }
+
+  /**
+   * Steady Poisson arrivals of one stream of a scenario with several ({@code mixed}): the same seed
+   * and stream give the same instants whatever the other streams are.
+   *
+   * @param seed the run's seed
+   * @param stream the stream's number
+   * @param rate the stream's rate, a multiple of C
+   * @param fromSeconds first instant (simulated s; negative for the warm-up)
+   * @param seconds the length, simulated s
+   * @return sorted instants in [fromSeconds, fromSeconds + seconds)
+   */
+  static double[] stream(long seed, int stream, double rate, double fromSeconds, double seconds) {
+    SplittableRandom random =
+        new SplittableRandom(seed * 31 + 104_729L * (stream + 1) + (fromSeconds < 0 ? 1 : 0));
+    double perSecond = rate * NOMINAL_CALLS_PER_MINUTE / 60;
+    double[] out = new double[(int) (perSecond * seconds * 1.5) + 16];
+    int n = 0;
+    double t = -Math.log(1 - random.nextDouble()) / perSecond;
+    while (t < seconds) {
+      if (n == out.length) {
+        out = Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = fromSeconds + t;
+      t += -Math.log(1 - random.nextDouble()) / perSecond;
+    }
+    return Arrays.copyOf(out, n);
+  }
 }

@@ -9,12 +9,19 @@ import java.util.Map;
  * The benchmark command: {@code java -jar benchmarks/target/spillway-benchmarks.jar
  * --quick|--full}. Runs the scenarios × five clients against the in-process simulator (the overload
  * scenario also on a simulator counting a rolling TPM window; {@code long} and two repeats of
- * everything in {@code --full}; {@code mixed} and {@code fleet} are reported as pending until their
- * clients exist), then the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md}
- * and {@code report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current
- * directory: run it from the repository root) or {@code --out DIR}.
+ * everything in {@code --full}; {@code mixed} with the {@code spillway} client only, after its
+ * interactive-only baseline; {@code fleet} is reported as pending until its client exists), then
+ * the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code
+ * report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current directory: run
+ * it from the repository root) or {@code --out DIR}.
  */
 public final class BenchmarkMain {
+  /** The only client of {@code mixed}: the baselines have no consumers or priorities. */
+  static final String MIXED_CLIENT = "spillway";
+
+  /** Marks the plan step of {@code mixed}'s interactive-only baseline run. */
+  private static final String INTERACTIVE_ONLY = "interactive-only";
+
   private BenchmarkMain() {}
 
   /**
@@ -83,24 +90,33 @@ public final class BenchmarkMain {
             continue;
           }
           for (String client : Clients.KEYS) {
+            if (scenario == Scenario.MIXED && !client.equals(MIXED_CLIENT)) {
+              continue; // the baselines have no consumers or priorities
+            }
             if (only.isEmpty() || only.contains(scenario.key()) || only.contains(client)) {
+              if (scenario == Scenario.MIXED) {
+                plan.add(new String[] {scenario.name(), client, INTERACTIVE_ONLY});
+              }
               plan.add(new String[] {scenario.name(), client});
             }
           }
         }
       }
       // Each run's open calls are waited for while the next run goes: they are few and mostly idle.
+      // Mixed's interactive-only baseline runs just before mixed and is reported inside its row.
       LoadHarness.Pending previous = null;
+      RunResult[] baseline = new RunResult[1];
       long t0 = System.nanoTime();
       for (String[] step : plan) {
-        LoadHarness.Pending next = harness.start(Scenario.valueOf(step[0]), step[1]);
+        LoadHarness.Pending next =
+            harness.start(Scenario.valueOf(step[0]), step[1], step.length > 2);
         if (previous != null) {
-          record(report, previous.finish(), options, log, t0);
+          record(report, previous.finish(), options, log, t0, baseline);
         }
         previous = next;
       }
       if (previous != null) {
-        record(report, previous.finish(), options, log, t0);
+        record(report, previous.finish(), options, log, t0, baseline);
       }
     }
     if (options.jmh()) {
@@ -125,8 +141,29 @@ public final class BenchmarkMain {
   }
 
   private static void record(
-      Report report, RunResult result, BenchOptions options, java.io.PrintStream log, long t0) {
+      Report report,
+      RunResult result,
+      BenchOptions options,
+      java.io.PrintStream log,
+      long t0,
+      RunResult[] baseline) {
+    if (result.interactiveOnly()) {
+      baseline[0] = result;
+      log.printf(
+          "%-9s %-18s interactive-only baseline: calls=%d (at %.0f s)%n",
+          result.scenario().key(),
+          result.client(),
+          result.records().size(),
+          (System.nanoTime() - t0) / 1e9);
+      return;
+    }
     Map<String, Object> figures = Figures.of(result, options.p999());
+    if (result.scenario() == Scenario.MIXED && baseline[0] != null) {
+      Map<String, Object> mixed = Figures.mixed(result, baseline[0]);
+      figures.putAll(mixed);
+      baseline[0] = null;
+      log.println("  mixed: " + mixed);
+    }
     report.add(result, figures);
     log.printf(
         "%-9s %-18s calls=%-5s ok=%-5s 429=%-5s err=%-5s cap=%-6s p50=%-7s p99=%-7s (at %.0f s)%n",

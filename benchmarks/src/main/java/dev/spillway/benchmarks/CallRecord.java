@@ -37,6 +37,18 @@ final class CallRecord {
   /** What the caller got instead of an answer, or null. */
   volatile String error;
 
+  /** Whether the call is a batch call ({@code mixed}: the batch consumer's). */
+  volatile boolean batch;
+
+  /** The tier of the backend that answered 2xx, or -1. */
+  volatile int servedTier = -1;
+
+  /** Tokens of the answered call (prompt + completion, as the pool counted them), or 0. */
+  volatile long tokens;
+
+  /** Why the pool refused the call before any attempt (e.g. {@code queue full}), or null. */
+  volatile String rejection;
+
   /** When the harness subscribed to the call. */
   volatile long startedNanos;
 

@@ -15,9 +15,12 @@ import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.Deployment;
 import dev.spillway.PoolListener;
 import dev.spillway.PoolSettings;
+import dev.spillway.Priority;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.azure.SpillwayContext;
 import dev.spillway.openai.SpillwayOpenAI;
@@ -59,6 +62,15 @@ final class Clients {
   /** azure-core-http-netty's default response timeout. */
   static final Duration SDK_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The {@code mixed} scenario's interactive consumer. */
+  static final String INTERACTIVE_CONSUMER = "chat";
+
+  /** The {@code mixed} scenario's batch consumer (priority batch: tier 0 only). */
+  static final String BATCH_CONSUMER = "batch-jobs";
+
+  /** The tag that carries a call's record index to the pool's listener. */
+  static final String CALL_TAG = "bench-call";
+
   /** The call deadline every client gets. */
   static final Duration DEADLINE = Duration.ofSeconds(120);
 
@@ -94,6 +106,16 @@ final class Clients {
    * @param seed the run's seed
    */
   static LoadClient create(String key, Simulator simulator, double timeScale, long seed) {
+    return create(key, simulator, timeScale, seed, false);
+  }
+
+  /**
+   * Builds a client; with {@code consumers}, the {@code spillway} client declares the {@code mixed}
+   * scenario's consumers ({@link #INTERACTIVE_CONSUMER}, {@link #BATCH_CONSUMER} with priority
+   * batch) and sends each call as its record's consumer.
+   */
+  static LoadClient create(
+      String key, Simulator simulator, double timeScale, long seed, boolean consumers) {
     List<Target> targets = targets(simulator);
     if (key.equals("spillway-openai")) {
       return new SpillwayOpenAiClient(targets, timeScale, seed);
@@ -109,7 +131,7 @@ final class Clients {
             .responseTimeout(scaled(SDK_RESPONSE_TIMEOUT, timeScale))
             .build();
     if (key.equals("spillway")) {
-      return new SpillwayClient(targets, http, connections, timeScale, seed);
+      return new SpillwayClient(targets, http, connections, timeScale, seed, consumers);
     }
     RoutingPolicy router =
         switch (key) {
@@ -180,6 +202,10 @@ final class Clients {
     private final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
 
     PooledClient(List<Target> targets, double timeScale, long seed) {
+      this(targets, timeScale, seed, false);
+    }
+
+    PooledClient(List<Target> targets, double timeScale, long seed, boolean consumers) {
       SpillwayPool.Builder builder =
           SpillwayPool.builder()
               .openTelemetry(OpenTelemetry.noop())
@@ -206,8 +232,10 @@ final class Clients {
                   new PoolListener() {
                     @Override
                     public void onCallComplete(CallOutcome outcome) {
-                      if (outcome.consumerId() != null) {
-                        outcomes.put(outcome.consumerId(), outcome);
+                      String call = outcome.tags().get(CALL_TAG);
+                      String id = call != null ? call : outcome.consumerId();
+                      if (id != null) {
+                        outcomes.put(id, outcome);
                       }
                     }
                   });
@@ -228,6 +256,12 @@ final class Clients {
                 .build(),
             Credential.apiKey(t.apiKey()));
       }
+      if (consumers) {
+        builder.consumers(
+            ConsumerSettings.of(
+                ConsumerPolicy.of(BATCH_CONSUMER).withPriority(Priority.BATCH),
+                ConsumerPolicy.of(INTERACTIVE_CONSUMER)));
+      }
       this.pool = builder.build();
     }
 
@@ -238,6 +272,9 @@ final class Clients {
         if (outcome == null) {
           continue;
         }
+        if (outcome.rejection() != null) {
+          record.rejection = outcome.rejection().label();
+        }
         for (AttemptRecord attempt : outcome.attempts()) {
           if (Target.FAILING.equals(attempt.backendId())
               && attempt.outcome() == AttemptOutcome.FAILED) {
@@ -245,6 +282,8 @@ final class Clients {
           }
           if (attempt.outcome() == AttemptOutcome.SUCCESS && record.startedNanos != 0) {
             record.servedBy = attempt.backendId();
+            record.servedTier = attempt.tier();
+            record.tokens = outcome.usage() == null ? 0 : outcome.usage().totalTokens();
             record.servedSentNanos = record.startedNanos + attempt.start().toNanos();
           }
         }
@@ -261,15 +300,18 @@ final class Clients {
   static final class SpillwayClient extends PooledClient {
     private final OpenAIAsyncClient client;
     private final ConnectionProvider connections;
+    private final boolean consumers;
 
     SpillwayClient(
         List<Target> targets,
         HttpClient http,
         ConnectionProvider connections,
         double timeScale,
-        long seed) {
-      super(targets, timeScale, seed);
+        long seed,
+        boolean consumers) {
+      super(targets, timeScale, seed, consumers);
       this.connections = connections;
+      this.consumers = consumers;
       this.client = SpillwayAzure.openAIClientBuilder(pool, http).buildAsyncClient();
     }
 
@@ -280,8 +322,13 @@ final class Clients {
 
     @Override
     public Mono<?> send(ChatCompletionsOptions options, CallRecord record) {
-      return client.getChatCompletionsWithResponse(
-          "gpt-4o", options, SpillwayContext.requestOptions(Integer.toString(record.index), null));
+      String index = Integer.toString(record.index);
+      RequestOptions requestOptions =
+          consumers
+              ? SpillwayContext.requestOptions(
+                  record.batch ? BATCH_CONSUMER : INTERACTIVE_CONSUMER, Map.of(CALL_TAG, index))
+              : SpillwayContext.requestOptions(index, null);
+      return client.getChatCompletionsWithResponse("gpt-4o", options, requestOptions);
     }
 
     @Override

@@ -95,6 +95,84 @@ final class Figures {
   }
 
   /**
+   * The figures of {@code mixed} beside the usual ones: per priority, from the calls' final backend
+   * tier and the pool's token counts; tier-0 capacity and tokens from the simulator's books of the
+   * window. {@code batch_tokens_served} is tier 0's tokens served in the window minus those of the
+   * interactive calls that ended in it (batch calls use tier 0 only); {@code batch_call_tokens} is
+   * the tokens of the window's batch calls, whenever they were served.
+   *
+   * @param run the mixed run (interactive and batch calls)
+   * @param interactiveOnly the interactive-only baseline run of the same harness run
+   * @return figure name → value
+   */
+  static Map<String, Object> mixed(RunResult run, RunResult interactiveOnly) {
+    long paygBatch = 0;
+    long batchCallTokens = 0;
+    long windowEnd = run.windowStartNanos() + run.windowNanos();
+    long interactiveTier0 = 0;
+    long batchErrors = 0;
+    Map<String, Long> batchRejections = new java.util.TreeMap<>();
+    List<Long> interactive = new java.util.ArrayList<>();
+    List<Long> batch = new java.util.ArrayList<>();
+    for (CallRecord r : run.records()) {
+      boolean ok = r.end == CallRecord.End.OK;
+      if (r.batch) {
+        if (ok) {
+          batch.add(r.latencyNanos());
+          batchCallTokens += r.tokens;
+          if (r.servedTier > 0) {
+            paygBatch += r.tokens;
+          }
+        } else {
+          batchErrors++;
+          batchRejections.merge(r.rejection != null ? r.rejection : r.end.name(), 1L, Long::sum);
+        }
+      } else if (ok) {
+        interactive.add(r.latencyNanos());
+        if (r.servedTier == 0 && r.endNanos <= windowEnd) {
+          interactiveTier0 += r.tokens;
+        }
+      }
+    }
+    double tier0Served = 0;
+    double tier0Capacity = 0;
+    for (DeploymentStats d : run.windowStats().deployments()) {
+      if (d.ptu()) {
+        tier0Served += d.tokensServed();
+        tier0Capacity += d.tokensChargeable();
+      }
+    }
+    long[] only =
+        interactiveOnly.records().stream()
+            .filter(r -> r.end == CallRecord.End.OK)
+            .mapToLong(CallRecord::latencyNanos)
+            .sorted()
+            .toArray();
+    long[] i = interactive.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] b = batch.stream().mapToLong(Long::longValue).sorted().toArray();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("payg_tokens_batch", paygBatch);
+    m.put("interactive_latency_p50_ms", percentileMs(i, 0.50));
+    m.put("interactive_latency_p99_ms", percentileMs(i, 0.99));
+    m.put("batch_latency_p50_ms", percentileMs(b, 0.50));
+    m.put("batch_latency_p99_ms", percentileMs(b, 0.99));
+    m.put("interactive_only_latency_p50_ms", percentileMs(only, 0.50));
+    m.put("interactive_only_latency_p99_ms", percentileMs(only, 0.99));
+    m.put("tier0_utilization", tier0Capacity == 0 ? null : round(tier0Served / tier0Capacity, 4));
+    // Batch calls may use tier 0 only: what tier 0 served in the window beside the interactive
+    // calls that ended in it is batch work (including the warm-up's batch calls served then).
+    m.put("batch_tokens_served", Math.max(0, Math.round(tier0Served) - interactiveTier0));
+    m.put("batch_tokens_servable", Math.round(tier0Capacity) - interactiveTier0);
+    m.put("batch_errors", batchErrors);
+    m.put("batch_errors_by_reason", batchRejections);
+    m.put("batch_call_tokens", batchCallTokens);
+    m.put("interactive_calls", run.records().stream().filter(r -> !r.batch).count());
+    m.put("batch_calls", run.records().stream().filter(r -> r.batch).count());
+    m.put("interactive_only_calls", interactiveOnly.records().size());
+    return m;
+  }
+
+  /**
    * Tokens served to successful calls ÷ what the pool could really serve in the window: every PTU
    * deployment's drain, plus every standard deployment's TPM scaled by actual ÷ admission-estimated
    * tokens of the calls the standard deployments admitted (their books charge the estimate, so

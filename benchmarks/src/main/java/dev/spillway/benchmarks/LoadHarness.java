@@ -69,18 +69,61 @@ final class LoadHarness {
     return start(scenario, clientKey).finish();
   }
 
+  Pending start(Scenario scenario, String clientKey) throws InterruptedException {
+    return start(scenario, clientKey, false);
+  }
+
+  /** The interactive stream of {@code mixed}: 0.4 C from the interactive consumer. */
+  static final double MIXED_INTERACTIVE_RATE = 0.4;
+
+  /** The batch stream of {@code mixed}: 0.4 C from the batch consumer. */
+  static final double MIXED_BATCH_RATE = 0.4;
+
+  /**
+   * The arrivals of a scenario and which of them are batch calls: for {@code mixed} the interactive
+   * stream (the same with or without the batch one) merged with the batch stream.
+   */
+  private double[][] arrivals(Scenario scenario, boolean interactiveOnly, double from, double len) {
+    boolean warmup = from < 0;
+    if (scenario != Scenario.MIXED) {
+      double[] at = Arrivals.schedule(options.seed(), scenario, from, len, warmup);
+      return new double[][] {at, new double[at.length]};
+    }
+    double[] interactive = Arrivals.stream(options.seed(), 0, MIXED_INTERACTIVE_RATE, from, len);
+    double[] batch =
+        interactiveOnly
+            ? new double[0]
+            : Arrivals.stream(options.seed(), 1, MIXED_BATCH_RATE, from, len);
+    double[] at = new double[interactive.length + batch.length];
+    double[] isBatch = new double[at.length];
+    int i = 0;
+    int b = 0;
+    for (int n = 0; n < at.length; n++) {
+      if (b < batch.length && (i == interactive.length || batch[b] < interactive[i])) {
+        at[n] = batch[b++];
+        isBatch[n] = 1;
+      } else {
+        at[n] = interactive[i++];
+      }
+    }
+    return new double[][] {at, isBatch};
+  }
+
   /**
    * Runs the warm-up and the measured window; the calls still open are waited for by {@link
    * Pending#finish()}, so the next run can start meanwhile (the open calls are few and mostly
    * waiting for a retry).
    */
-  Pending start(Scenario scenario, String clientKey) throws InterruptedException {
+  Pending start(Scenario scenario, String clientKey, boolean interactiveOnly)
+      throws InterruptedException {
     double f = options.timeScale();
     long deadlineNanos = Clients.scaled(Clients.DEADLINE, f).toNanos();
     double warmup = options.warmupSeconds(scenario);
-    double[] warm = Arrivals.schedule(options.seed(), scenario, -warmup, warmup, true);
+    double[][] warmArrivals = arrivals(scenario, interactiveOnly, -warmup, warmup);
+    double[] warm = warmArrivals[0];
     double windowSeconds = scenario.windowSeconds(options);
-    double[] measured = Arrivals.schedule(options.seed(), scenario, 0, windowSeconds, false);
+    double[][] measuredArrivals = arrivals(scenario, interactiveOnly, 0, windowSeconds);
+    double[] measured = measuredArrivals[0];
     ScheduledExecutorService events =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -93,11 +136,13 @@ final class LoadHarness {
         Simulator.start(
             SimulatorConfigs.benchmarkPool(options.seed(), f)
                 .withSlidingWindow(scenario.slidingWindow()));
-    LoadClient client = Clients.create(clientKey, simulator, f, options.seed());
+    LoadClient client =
+        Clients.create(clientKey, simulator, f, options.seed(), scenario == Scenario.MIXED);
     try {
       // Preset once the client exists (building one may take longer than the warm-up): the
-      // buckets then drain for at most the warm-up before the window starts.
-      long presetNanos = presetSaturatedBuckets(scenario, simulator);
+      // buckets then drain for at most the warm-up before the window starts. Mixed's
+      // interactive-only baseline (0.4 C) fits on the PTUs: it starts cold, its steady state.
+      long presetNanos = interactiveOnly ? 0 : presetSaturatedBuckets(scenario, simulator);
       // The window starts after whole quota minutes of warm-up, aligned with the standard
       // deployments' minute counters (without warm-up: right away, within a few simulated seconds
       // of the start).
@@ -139,14 +184,17 @@ final class LoadHarness {
 
       List<CallRecord> records = new ArrayList<>(measured.length);
       CountDownLatch open = new CountDownLatch(measured.length);
-      for (double s : warm) {
-        long at = origin + toNanos(s, f);
+      for (int i = 0; i < warm.length; i++) {
+        long at = origin + toNanos(warm[i], f);
+        CallRecord record = new CallRecord(-1, at);
+        record.batch = warmArrivals[1][i] != 0;
         parkUntil(at);
-        send(client, new CallRecord(-1, at), deadlineNanos, null);
+        send(client, record, deadlineNanos, null);
       }
       for (int i = 0; i < measured.length; i++) {
         long at = origin + toNanos(measured[i], f);
         CallRecord record = new CallRecord(i, at);
+        record.batch = measuredArrivals[1][i] != 0;
         records.add(record);
         parkUntil(at);
         send(client, record, deadlineNanos, open);
@@ -159,6 +207,7 @@ final class LoadHarness {
       return new Pending(
           scenario,
           clientKey,
+          interactiveOnly,
           simulator,
           client,
           records,
@@ -202,6 +251,7 @@ final class LoadHarness {
   static final class Pending {
     private final Scenario scenario;
     private final String clientKey;
+    private final boolean interactiveOnly;
     private final Simulator simulator;
     private final LoadClient client;
     private final List<CallRecord> records;
@@ -217,6 +267,7 @@ final class LoadHarness {
     Pending(
         Scenario scenario,
         String clientKey,
+        boolean interactiveOnly,
         Simulator simulator,
         LoadClient client,
         List<CallRecord> records,
@@ -230,6 +281,7 @@ final class LoadHarness {
         long lastDeadline) {
       this.scenario = scenario;
       this.clientKey = clientKey;
+      this.interactiveOnly = interactiveOnly;
       this.simulator = simulator;
       this.client = client;
       this.records = records;
@@ -261,6 +313,7 @@ final class LoadHarness {
         return new RunResult(
             scenario,
             clientKey,
+            interactiveOnly,
             records,
             windowStats,
             finalStats,

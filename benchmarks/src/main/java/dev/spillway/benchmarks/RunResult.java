@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param scenario the scenario
  * @param client the client key
+ * @param interactiveOnly whether this is {@code mixed}'s interactive-only baseline run
  * @param records the calls scheduled inside the measured window
  * @param windowStats the books at the end of the measured window (capacity fraction)
  * @param finalStats the books after the last measured call ended (429s, tokens served)
@@ -24,6 +25,7 @@ import java.util.Map;
 record RunResult(
     Scenario scenario,
     String client,
+    boolean interactiveOnly,
     List<CallRecord> records,
     SimulatorStats windowStats,
     SimulatorStats finalStats,

@@ -37,6 +37,7 @@ class StarvedHarnessTest {
         new RunResult(
             Scenario.LIGHT,
             "spillway",
+            false,
             records,
             none,
             none,
