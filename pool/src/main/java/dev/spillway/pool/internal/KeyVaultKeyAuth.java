@@ -96,10 +96,24 @@ final class KeyVaultKeyAuth implements BackendAuth {
     if (c != null && c.key != null && !c.key.value().equals(rejected.value())) {
       return CompletableFuture.completedFuture(true); // another attempt's 401 renewed it already
     }
-    return due(true)
+    return renewal(rejected)
         .handle(
             (read, error) ->
                 read != null && read.key != null && !read.key.value().equals(rejected.value()));
+  }
+
+  /**
+   * The read that replaces {@code rejected}: none when the cached key already differs (a read that
+   * ended since the caller looked, checked under the same lock that stores a read, so that callers
+   * racing a read's end share it instead of starting another), else the read in flight, else a new
+   * one.
+   */
+  private synchronized CompletableFuture<Cached> renewal(AuthHeader rejected) {
+    Cached c = cached;
+    if (c != null && c.key != null && !c.key.value().equals(rejected.value())) {
+      return CompletableFuture.completedFuture(c);
+    }
+    return due(true);
   }
 
   /**
