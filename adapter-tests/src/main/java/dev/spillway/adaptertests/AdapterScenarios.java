@@ -27,9 +27,16 @@ import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
 import dev.spillway.CircuitState;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.Priority;
+import dev.spillway.PriorityPolicy;
+import dev.spillway.QuotaPeriod;
+import dev.spillway.RejectionReason;
 import dev.spillway.Usage;
+import dev.spillway.pool.ConsumerResolver;
 import dev.spillway.pool.Credential;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.LogCapture;
@@ -39,11 +46,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,6 +71,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 
 /**
@@ -102,6 +113,9 @@ public abstract class AdapterScenarios {
           + "\"total_tokens\":4}}";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The wall clock of the consumer scenarios: limits count on it. */
+  private static final Instant WALL = Instant.parse("2026-12-02T10:00:30.250Z");
 
   private final WireMockServer ptu =
       new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
@@ -204,6 +218,150 @@ public abstract class AdapterScenarios {
     assertThat(Long.parseLong(client.header(cooling, "retry-after-ms"))).isPositive();
     assertThat(Long.parseLong(client.header(cooling, "Retry-After"))).isBetween(1L, 60L);
     assertThat(requests(ptu).size() + requests(payg).size()).isEqualTo(sent);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aConsumerOverItsTpmGetsTheSdks429WithItsRetryAfterAndNothingIsSent(boolean async) {
+    SdkClient client =
+        client(
+            pool(
+                b ->
+                    b.clock(Clock.fixed(WALL, ZoneOffset.UTC))
+                        .consumers(
+                            ConsumerSettings.of(ConsumerPolicy.of("team-a").withTpmLimit(100)))),
+            async);
+
+    assertThat(client.chatAs("team-a", null, MODEL, "one", 150))
+        .as("a call larger than the whole limit is admitted into an empty window")
+        .isEqualTo("Hello");
+    Throwable over = catchThrowable(() -> client.chatAs("team-a", null, MODEL, "two", 150));
+
+    assertThat(client.status(over)).isEqualTo(429);
+    assertThat(client.header(over, "x-spillway-rejection")).isEqualTo("consumer_limit");
+    // the first call's second, 10:00:30, leaves the 60 s window at 10:01:30.000
+    assertThat(client.header(over, "retry-after-ms")).isEqualTo("59750");
+    assertThat(client.header(over, "Retry-After")).isEqualTo("60");
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    CallOutcome rejected = outcome(2);
+    assertThat(rejected.rejection()).isEqualTo(RejectionReason.CONSUMER_LIMIT);
+    assertThat(rejected.consumerId()).isEqualTo("team-a");
+    assertThat(rejected.attempts()).isEmpty();
+
+    assertThat(client.chatAs("team-b", null, MODEL, "three", 150))
+        .as("another consumer has its own window")
+        .isEqualTo("Hello");
+    assertThat(requests(ptu)).hasSize(2);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aSpentQuotaIsA403UntilTheNextPeriodAndNothingIsSent(boolean async) {
+    SdkClient client =
+        client(
+            pool(
+                b ->
+                    b.clock(Clock.fixed(WALL, ZoneOffset.UTC))
+                        .consumers(
+                            ConsumerSettings.of(
+                                ConsumerPolicy.of("team-a").withTokenQuota(30, QuotaPeriod.DAY)))),
+            async);
+
+    client.chatAs("team-a", null, MODEL, "one", 10); // answered with 11 + 9 tokens
+    Throwable spent = catchThrowable(() -> client.chatAs("team-a", null, MODEL, "two", 10));
+
+    assertThat(client.status(spent)).isEqualTo(403);
+    assertThat(client.header(spent, "x-spillway-rejection")).isEqualTo("quota_exceeded");
+    long untilMidnight =
+        Duration.between(WALL, Instant.parse("2026-12-03T00:00:00Z"))
+            .toMillis(); // 13 h 59 m 29.75 s
+    assertThat(client.header(spent, "retry-after-ms")).isEqualTo(Long.toString(untilMidnight));
+    assertThat(client.header(spent, "Retry-After"))
+        .isEqualTo(Long.toString((untilMidnight + 999) / 1000));
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    assertThat(outcome(2).rejection()).isEqualTo(RejectionReason.QUOTA_EXCEEDED);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aModelOutsideTheConsumersListIsA403WithoutRetryAfter(boolean async) {
+    SdkClient client =
+        client(
+            pool(
+                b ->
+                    b.consumers(
+                        ConsumerSettings.of(
+                            ConsumerPolicy.of("team-a").withModels(Set.of(EMBEDDING_MODEL))))),
+            async);
+
+    Throwable refused = catchThrowable(() -> client.chatAs("team-a", null, MODEL, "one", 10));
+
+    assertThat(client.status(refused)).isEqualTo(403);
+    assertThat(client.header(refused, "x-spillway-rejection")).isEqualTo("model_not_allowed");
+    assertThat(client.header(refused, "Retry-After")).isNull();
+    assertThat(requests(ptu)).isEmpty();
+    assertThat(requests(payg)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aBatchCallNeverReachesPaygAndTheCallsPriorityOverridesTheConsumers(boolean async) {
+    ptu.stubFor(chat().willReturn(error(429, "429").withHeader("retry-after-ms", "60000")));
+    PriorityPolicy noQueue = new PriorityPolicy(0, 0.10, 0, Duration.ZERO);
+    SdkClient client =
+        client(
+            pool(
+                b ->
+                    b.consumers(
+                        new ConsumerSettings(
+                            List.of(ConsumerPolicy.of("jobs").withPriority(Priority.BATCH)),
+                            null,
+                            noQueue))),
+            async);
+
+    assertThat(client.chatAs("jobs", Priority.INTERACTIVE, MODEL, "now", 10))
+        .as("an interactive call of a batch consumer spills to PAYG")
+        .isEqualTo("Hello");
+    Throwable asConfigured = catchThrowable(() -> client.chatAs("jobs", null, MODEL, "later", 10));
+    Throwable asAsked =
+        catchThrowable(() -> client.chatAs("chat", Priority.BATCH, MODEL, "later", 10));
+
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(payg)).hasSize(1);
+    for (Throwable queueFull : List.of(asConfigured, asAsked)) {
+      assertThat(client.status(queueFull)).isEqualTo(429);
+      assertThat(client.header(queueFull, "x-spillway-rejection")).isEqualTo("queue_full");
+      assertThat(Long.parseLong(client.header(queueFull, "retry-after-ms")))
+          .as("until the PTU's retry-after-ms ends")
+          .isBetween(1L, 60_000L);
+    }
+    assertThat(outcome(1).priority()).isEqualTo(Priority.INTERACTIVE);
+    assertThat(outcome(2).priority()).isEqualTo(Priority.BATCH);
+    assertThat(outcome(3).priority()).isEqualTo(Priority.BATCH);
+    assertThat(outcome(3).rejection()).isEqualTo(RejectionReason.QUEUE_FULL);
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aCallThatNamesNoConsumerGetsTheResolversAnswerAndANamedOneWins(boolean async) {
+    SdkClient client = client(pool(b -> b.consumerResolver(ConsumerResolver.mdc("tenant"))), async);
+
+    MDC.put("tenant", "tenant-7");
+    try {
+      client.chat(MODEL, "one", 10);
+      client.chatAs("named", null, MODEL, "two", 10);
+    } finally {
+      MDC.remove("tenant");
+    }
+    client.chat(MODEL, "three", 10);
+
+    assertThat(outcome(1).consumerId())
+        .as("the resolver runs only on the caller's thread")
+        .isEqualTo(sdk().callsTransportOnCallersThread(async) ? "tenant-7" : null);
+    assertThat(outcome(2).consumerId()).isEqualTo("named");
+    assertThat(outcome(3).consumerId()).isNull();
   }
 
   @ParameterizedTest(name = "async={0}")

@@ -17,4 +17,13 @@ public interface Sdk {
    * @return the client; the scenario closes it
    */
   SdkClient client(SpillwayPool pool, boolean async);
+
+  /**
+   * Whether the SDK hands a call to its transport on the caller's thread, so that the pool's {@code
+   * ConsumerResolver} can name its consumer.
+   *
+   * @param async whether calls go through the SDK's asynchronous client
+   * @return {@code true} if it does
+   */
+  boolean callsTransportOnCallersThread(boolean async);
 }

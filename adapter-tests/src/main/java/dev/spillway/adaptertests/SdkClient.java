@@ -1,5 +1,7 @@
 package dev.spillway.adaptertests;
 
+import dev.spillway.Priority;
+
 /**
  * The calls a scenario makes, through one SDK's real client. Each method raises what the SDK
  * raises; {@link #status} and {@link #header} read the SDK's own exception.
@@ -14,6 +16,19 @@ public interface SdkClient extends AutoCloseable {
    * @return the answer's text
    */
   String chat(String model, String prompt, int maxTokens);
+
+  /**
+   * One chat completion for a consumer, with a priority, both carried the SDK's own way
+   * (azure-ai-openai: {@code SpillwayContext}; openai-java: the {@code x-spillway-…} headers).
+   *
+   * @param consumerId the consumer id, or {@code null}
+   * @param priority the call's priority, or {@code null} for the consumer's
+   * @param model the logical model
+   * @param prompt the user message
+   * @param maxTokens the output limit
+   * @return the answer's text
+   */
+  String chatAs(String consumerId, Priority priority, String model, String prompt, int maxTokens);
 
   /**
    * One streamed chat completion, read to its end.

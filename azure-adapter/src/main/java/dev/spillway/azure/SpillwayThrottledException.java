@@ -2,16 +2,28 @@ package dev.spillway.azure;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpRequest;
+import dev.spillway.CallRejectedException;
 import dev.spillway.NoBackendAvailableException;
-import dev.spillway.azure.internal.ThrottledResponse;
+import dev.spillway.RejectionReason;
+import dev.spillway.SpillwayException;
+import dev.spillway.azure.internal.RefusedResponse;
+import dev.spillway.pool.spi.RefusedReply;
 import java.time.Duration;
 
 /**
- * Every route of the call's model was cooling down (or otherwise unavailable) until after the
- * call's deadline, so nothing was sent. Surfaces as an HTTP 429 whose {@code Retry-After} (seconds,
- * rounded up) and {@code retry-after-ms} headers give the earliest recovery, so code that already
- * handles the service's 429s keeps working. The cause is the core {@link
- * NoBackendAvailableException} with the state of every route.
+ * The pool answered the call itself with an HTTP 429 and sent nothing, so code that already handles
+ * the service's 429s keeps working. {@code Retry-After} (seconds, rounded up) and {@code
+ * retry-after-ms} give when a retry can succeed, where that is known. Two causes:
+ *
+ * <ul>
+ *   <li>every route of the call's model was cooling down (or otherwise unavailable) until after the
+ *       call's deadline: the cause is the core {@link NoBackendAvailableException} with the state
+ *       of every route, {@link #reason()} is {@code null};
+ *   <li>the pool rejected the call: its consumer is over a {@code tpm-limit} or {@code rpm-limit}
+ *       ({@link RejectionReason#CONSUMER_LIMIT}), or a batch call found its priority's queue full
+ *       or waited until its deadline; the cause is the core {@link CallRejectedException} and the
+ *       response carries the {@code x-spillway-rejection} header naming the reason.
+ * </ul>
  *
  * <p>When some attempt did get an HTTP response, the caller gets the SDK's usual exception for that
  * last response instead.
@@ -22,9 +34,11 @@ public final class SpillwayThrottledException extends HttpResponseException {
   private static final long serialVersionUID = 1L;
 
   private final Duration retryAfter;
+  private final RejectionReason reason;
 
   /**
-   * Creates the exception with a synthetic 429 response to {@code request}.
+   * Creates the exception for a call that found every route cooling, with a synthetic 429 response
+   * to {@code request}.
    *
    * @param request the SDK's request
    * @param cause why no route was available; its {@code retryAfter()} must not be {@code null}
@@ -32,25 +46,62 @@ public final class SpillwayThrottledException extends HttpResponseException {
   public SpillwayThrottledException(HttpRequest request, NoBackendAvailableException cause) {
     super(
         cause.getMessage(),
-        new ThrottledResponse(request, cause.retryAfter(), cause.model()),
+        new RefusedResponse(request, RefusedReply.cooling(cause.retryAfter(), cause.model())),
         cause);
     this.retryAfter = cause.retryAfter();
+    this.reason = null;
   }
 
   /**
-   * How long until the earliest route becomes available.
+   * Creates the exception for a call the pool rejected with a 429, with a synthetic response to
+   * {@code request}.
    *
-   * @return the duration
+   * @param request the SDK's request
+   * @param cause the rejection
+   * @throws IllegalArgumentException if the reason's status is not 429 (a quota or a model list:
+   *     {@link SpillwayForbiddenException})
+   */
+  public SpillwayThrottledException(HttpRequest request, CallRejectedException cause) {
+    super(
+        cause.getMessage(),
+        new RefusedResponse(request, RefusedReply.rejected(answered(cause))),
+        cause);
+    this.retryAfter = cause.retryAfter();
+    this.reason = cause.reason();
+  }
+
+  /**
+   * How long until a retry can succeed: the earliest route's recovery, or when the consumer has
+   * room again.
+   *
+   * @return the duration, or {@code null} when unknown (a full queue with no route's recovery
+   *     known)
    */
   public Duration retryAfter() {
     return retryAfter;
   }
 
   /**
-   * @return the core exception, with every route's state
+   * @return why the pool rejected the call, or {@code null} when every route was cooling
+   */
+  public RejectionReason reason() {
+    return reason;
+  }
+
+  /**
+   * @return the core exception: a {@link NoBackendAvailableException} with every route's state, or
+   *     a {@link CallRejectedException}
    */
   @Override
-  public synchronized NoBackendAvailableException getCause() {
-    return (NoBackendAvailableException) super.getCause();
+  public synchronized SpillwayException getCause() {
+    return (SpillwayException) super.getCause();
+  }
+
+  private static CallRejectedException answered(CallRejectedException cause) {
+    if (cause.reason().status() != 429) {
+      throw new IllegalArgumentException(
+          "a '" + cause.reason().label() + "' rejection is answered 403, not 429", cause);
+    }
+    return cause;
   }
 }

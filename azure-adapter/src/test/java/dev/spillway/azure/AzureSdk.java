@@ -11,6 +11,7 @@ import com.azure.ai.openai.models.EmbeddingsOptions;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.util.IterableStream;
+import dev.spillway.Priority;
 import dev.spillway.adaptertests.Sdk;
 import dev.spillway.adaptertests.SdkClient;
 import dev.spillway.pool.SpillwayPool;
@@ -23,6 +24,11 @@ final class AzureSdk implements Sdk {
   @Override
   public String name() {
     return "azure-ai-openai";
+  }
+
+  @Override
+  public boolean callsTransportOnCallersThread(boolean async) {
+    return true; // the reactor chain is subscribed on the caller's thread
   }
 
   @Override
@@ -92,6 +98,18 @@ final class AzureSdk implements Sdk {
     }
 
     @Override
+    public String chatAs(
+        String consumerId, Priority priority, String model, String prompt, int maxTokens) {
+      return text(
+          client
+              .getChatCompletionsWithResponse(
+                  model,
+                  options(prompt, maxTokens),
+                  SpillwayContext.requestOptions(consumerId, priority, null))
+              .getValue());
+    }
+
+    @Override
     public Streamed stream(String model, String prompt, int maxTokens) {
       return read(client.getChatCompletionsStream(model, options(prompt, maxTokens)));
     }
@@ -127,6 +145,19 @@ final class AzureSdk implements Sdk {
     @Override
     public String chat(String model, String prompt, int maxTokens) {
       return text(client.getChatCompletions(model, options(prompt, maxTokens)).block());
+    }
+
+    @Override
+    public String chatAs(
+        String consumerId, Priority priority, String model, String prompt, int maxTokens) {
+      return text(
+          client
+              .getChatCompletionsWithResponse(
+                  model,
+                  options(prompt, maxTokens),
+                  SpillwayContext.requestOptions(consumerId, priority, null))
+              .block()
+              .getValue());
     }
 
     @Override

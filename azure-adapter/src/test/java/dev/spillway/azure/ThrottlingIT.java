@@ -13,6 +13,7 @@ import static dev.spillway.azure.Harness.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.rest.RequestOptions;
@@ -21,10 +22,19 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.CallOutcome;
+import dev.spillway.CallRejectedException;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.NoBackendAvailableException;
+import dev.spillway.QuotaExceededException;
+import dev.spillway.QuotaPeriod;
+import dev.spillway.RejectionReason;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.testing.ManualTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -149,13 +159,109 @@ class ThrottlingIT {
                           .getValue(HttpHeaderName.fromString("retry-after-ms")));
               assertThat(retryAfterMs).isEqualTo(5000L);
               assertThat(e.retryAfter().toMillis()).isEqualTo(retryAfterMs);
-              assertThat(e.getCause()).isInstanceOf(NoBackendAvailableException.class);
-              assertThat(e.getCause().routeStates()).hasSize(2);
+              assertThat(e.reason()).isNull();
+              assertThat(e.getCause())
+                  .isInstanceOfSatisfying(
+                      NoBackendAvailableException.class,
+                      cause -> assertThat(cause.routeStates()).hasSize(2));
             });
 
     assertThat(count(H.ptu)).isEqualTo(1);
     assertThat(count(H.payg)).isEqualTo(1);
     assertThat(H.lastOutcome().attempts()).isEmpty();
     assertThat(H.lastOutcome().error()).isInstanceOf(NoBackendAvailableException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aConsumerOverItsRpmGetsASpillwayThrottledExceptionWithTheRejection(Mode mode) {
+    Instant wall = Instant.parse("2026-12-02T10:00:30.250Z");
+    SpillwayPool pool =
+        H.pool(
+            b ->
+                b.clock(Clock.fixed(wall, ZoneOffset.UTC))
+                    .consumers(ConsumerSettings.of(ConsumerPolicy.of("team-a").withRpmLimit(1))));
+    RequestOptions teamA = SpillwayContext.requestOptions("team-a", null);
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
+    chat(builder, mode, MODEL, chatOptions(), teamA);
+
+    assertThatThrownBy(() -> chat(builder, mode, MODEL, chatOptions(), teamA))
+        .isInstanceOfSatisfying(
+            SpillwayThrottledException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
+              assertThat(e.reason()).isEqualTo(RejectionReason.CONSUMER_LIMIT);
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(59_750));
+              assertThat(e.getMessage()).startsWith("consumer limit: consumer 'team-a'");
+              assertThat(e.getCause())
+                  .isInstanceOfSatisfying(
+                      CallRejectedException.class,
+                      cause -> {
+                        assertThat(cause.retryAt()).isEqualTo(wall.plusMillis(59_750));
+                        assertThat(cause.getMessage()).contains("rpm-limit 1");
+                      });
+              assertThat(e.getResponse().getBodyAsString().block())
+                  .contains("\"type\":\"consumer_limit\"");
+            });
+    assertThat(count(H.ptu) + count(H.payg)).isEqualTo(1);
+    assertThat(H.lastOutcome().throttledAttempts()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aSpentQuotaIsASpillwayForbiddenExceptionThatSaysWhenItResets(Mode mode) {
+    Instant wall = Instant.parse("2026-12-31T23:30:00Z");
+    SpillwayPool pool =
+        H.pool(
+            b ->
+                b.clock(Clock.fixed(wall, ZoneOffset.UTC))
+                    .consumers(
+                        ConsumerSettings.of(
+                            ConsumerPolicy.of("team-a").withTokenQuota(10, QuotaPeriod.MONTH))));
+    OpenAIClientBuilder builder = SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP);
+
+    assertThatThrownBy(
+            () ->
+                chat(
+                    builder,
+                    mode,
+                    MODEL,
+                    chatOptions(), // max_tokens 100: more than the whole quota
+                    SpillwayContext.requestOptions("team-a", null)))
+        .isInstanceOfSatisfying(
+            SpillwayForbiddenException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(403);
+              assertThat(e.reason()).isEqualTo(RejectionReason.QUOTA_EXCEEDED);
+              assertThat(e.resetsAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(30));
+              assertThat(e.getResponse().getHeaders().getValue(HttpHeaderName.RETRY_AFTER))
+                  .isEqualTo("1800");
+              assertThat(e.getCause())
+                  .isInstanceOfSatisfying(
+                      QuotaExceededException.class, q -> assertThat(q.quota()).isEqualTo(10));
+            });
+    assertThat(count(H.ptu) + count(H.payg)).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aPriorityThatNamesNoneFailsTheCallNamingTheKeyAndSendsNothing(Mode mode) {
+    SpillwayPool pool = H.pool();
+    RequestOptions urgent =
+        new RequestOptions().setContext(new Context(SpillwayContext.PRIORITY, "urgent"));
+
+    assertThatThrownBy(
+            () ->
+                chat(
+                    SpillwayAzure.openAIClientBuilder(pool, Harness.HTTP),
+                    mode,
+                    MODEL,
+                    chatOptions(),
+                    urgent))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spillway.priority")
+        .hasMessageContaining("'urgent'");
+    assertThat(count(H.ptu) + count(H.payg)).isZero();
   }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.UrlPattern;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -230,8 +231,32 @@ class RunIT {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("expected batch or interactive, was 'urgent'");
-    assertThat(run("--priority", "batch").err()).contains("--priority needs --consumer");
     assertThat(ptu.getAllServeEvents()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"azure", "openai"})
+  void aBatchCallWaitsForThePtuInsteadOfSpillingToPayg(String sdk) throws Exception {
+    ptu.stubFor(
+        post(chat(sdk, "gpt4o-ptu"))
+            .inScenario("cooling")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(429).withHeader("retry-after-ms", "300"))
+            .willSetStateTo("served"));
+    ptu.stubFor(
+        post(chat(sdk, "gpt4o-ptu"))
+            .inScenario("cooling")
+            .whenScenarioStateIs("served")
+            .willReturn(ok()));
+
+    CliRun run = runWith(sdk, "--priority", "batch", "--requests", "1", "--json");
+
+    assertThat(run.exitCode()).isZero();
+    JsonNode call = JSON.readTree(run.outLines().get(0));
+    assertThat(call.get("ok").asBoolean()).isTrue();
+    assertThat(call.get("backend").asText()).isEqualTo("sweden-ptu");
+    ptu.verify(2, postRequestedFor(chat(sdk, "gpt4o-ptu")));
+    assertThat(paygo.getAllServeEvents()).isEmpty();
   }
 
   @Test

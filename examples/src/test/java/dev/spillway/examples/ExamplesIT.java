@@ -85,6 +85,23 @@ class ExamplesIT {
   }
 
   @Test
+  void consumersExampleLimitsTheFrontEndAndCountsEachConsumer() {
+    String out = run(() -> ConsumersExample.main(new String[0]));
+
+    assertThat(out).contains(SIMULATOR_NOTICE);
+    assertThat(
+            Pattern.compile("^chat-frontend: answered$", Pattern.MULTILINE).matcher(out).results())
+        .hasSize(2);
+    assertThat(out)
+        .containsPattern("chat-frontend: \\[consumer_limit\\], retry after \\[\\d+\\] ms")
+        .contains("nightly-report: answered")
+        .containsPattern(
+            "chat-frontend: 3 calls, [1-9]\\d* PTU \\+ \\d+ PAYG tokens, 1 limit rejections")
+        .containsPattern(
+            "nightly-report: 1 calls, [1-9]\\d* PTU \\+ 0 PAYG tokens, 0 limit rejections, quota used [1-9]");
+  }
+
+  @Test
   void langChain4jExamplesAnswerAndStreamThroughThePool() {
     for (Runnable example :
         List.<Runnable>of(

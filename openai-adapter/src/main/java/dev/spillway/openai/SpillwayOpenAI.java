@@ -10,6 +10,7 @@ import com.openai.client.okhttp.OkHttpClient;
 import com.openai.core.ClientOptions;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpClient;
+import dev.spillway.Priority;
 import dev.spillway.openai.internal.CallHeaders;
 import dev.spillway.openai.internal.PerBackendTransport;
 import dev.spillway.openai.internal.SpillwayHttpClient;
@@ -43,16 +44,37 @@ import java.util.Objects;
  * transport.
  *
  * <p>A call says whom it is for with Spillway's own headers, which the adapter reads and removes
- * before anything is sent: {@value #CONSUMER_HEADER} (the consumer id) and {@value
- * #TAG_HEADER_PREFIX}{@code NAME} (one tag each). Put them on one request ({@code
+ * before anything is sent: {@value #CONSUMER_HEADER} (the consumer id; without it, the pool's
+ * {@code ConsumerResolver}'s answer on the calling thread, for the blocking clients only:
+ * openai-java's async clients hand requests to their transport on the common pool, whose thread
+ * says nothing of the caller, so async calls name their consumer with the header), {@value
+ * #PRIORITY_HEADER} ({@code interactive} or {@code batch}) and {@value #TAG_HEADER_PREFIX}{@code
+ * NAME} (one tag each). Put them on one request ({@code
  * params.toBuilder().putAllAdditionalHeaders(SpillwayOpenAI.callHeaders("team-a", tags))}) or on
  * every request of a client ({@code client.withOptions(o -> o.putAllHeaders(…))}).
+ *
+ * <p>When the pool sends nothing, the SDK raises what it raises for the service's own answer: every
+ * route cooling, a consumer over its {@code tpm-limit} or {@code rpm-limit}, or a batch call whose
+ * queue is full or whose deadline passed while it waited give a {@code RateLimitException} (429,
+ * with {@code Retry-After} and {@code retry-after-ms} when a retry time is known); a spent token
+ * quota or a model the consumer may not use give a {@code PermissionDeniedException} (403; for the
+ * quota, {@code Retry-After} is the start of the next period). The pool's rejections carry the
+ * {@code x-spillway-rejection} header naming the reason ({@code consumer_limit}, {@code
+ * quota_exceeded}, {@code model_not_allowed}, {@code queue_full}, {@code deadline}) and an error
+ * body whose message starts with it in words.
  *
  * <p>Thread-safe (stateless).
  */
 public final class SpillwayOpenAI {
   /** The request header naming the call's consumer id; never sent to a backend. */
   public static final String CONSUMER_HEADER = CallHeaders.CONSUMER;
+
+  /**
+   * The request header carrying the call's priority, {@code interactive} or {@code batch}, which
+   * overrides its consumer's configured one; never sent to a backend. Any other value fails the
+   * call with an {@link IllegalArgumentException}.
+   */
+  public static final String PRIORITY_HEADER = CallHeaders.PRIORITY;
 
   /**
    * The prefix of the request headers carrying the call's tags, {@code x-spillway-tag-NAME: VALUE};
@@ -78,9 +100,27 @@ public final class SpillwayOpenAI {
    * @throws IllegalArgumentException if a tag name is empty
    */
   public static Headers callHeaders(String consumerId, Map<String, String> tags) {
+    return callHeaders(consumerId, null, tags);
+  }
+
+  /**
+   * The Spillway headers for a consumer id, a priority and tags, for openai-java's {@code
+   * putAllAdditionalHeaders} (one request) or {@code putAllHeaders} (a client's options).
+   *
+   * @param consumerId the consumer id, or {@code null}
+   * @param priority the priority, or {@code null} for the consumer's
+   * @param tags the tags, or {@code null}
+   * @return the headers
+   * @throws IllegalArgumentException if a tag name is empty
+   */
+  public static Headers callHeaders(
+      String consumerId, Priority priority, Map<String, String> tags) {
     Headers.Builder headers = Headers.builder();
     if (consumerId != null) {
       headers.put(CONSUMER_HEADER, consumerId);
+    }
+    if (priority != null) {
+      headers.put(PRIORITY_HEADER, priority.configName());
     }
     if (tags != null) {
       tags.forEach(

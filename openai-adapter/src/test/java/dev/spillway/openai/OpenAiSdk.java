@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.files.FileListParams;
+import dev.spillway.Priority;
 import dev.spillway.adaptertests.Sdk;
 import dev.spillway.adaptertests.SdkClient;
 import dev.spillway.pool.SpillwayPool;
@@ -30,6 +31,11 @@ final class OpenAiSdk implements Sdk {
   }
 
   @Override
+  public boolean callsTransportOnCallersThread(boolean async) {
+    return !async; // its async services use thenComposeAsync on the common pool
+  }
+
+  @Override
   public SdkClient client(SpillwayPool pool, boolean async) {
     return async
         ? new Async(SpillwayOpenAI.asyncClient(pool))
@@ -41,6 +47,13 @@ final class OpenAiSdk implements Sdk {
         .model(model)
         .addUserMessage(prompt)
         .maxCompletionTokens(maxTokens)
+        .build();
+  }
+
+  private static ChatCompletionCreateParams params(
+      String consumerId, Priority priority, String model, String prompt, int maxTokens) {
+    return params(model, prompt, maxTokens).toBuilder()
+        .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders(consumerId, priority, null))
         .build();
   }
 
@@ -109,6 +122,16 @@ final class OpenAiSdk implements Sdk {
     }
 
     @Override
+    public String chatAs(
+        String consumerId, Priority priority, String model, String prompt, int maxTokens) {
+      return text(
+          client
+              .chat()
+              .completions()
+              .create(params(consumerId, priority, model, prompt, maxTokens)));
+    }
+
+    @Override
     public Streamed stream(String model, String prompt, int maxTokens) {
       try (StreamResponse<ChatCompletionChunk> stream =
           client.chat().completions().createStreaming(params(model, prompt, maxTokens))) {
@@ -150,6 +173,17 @@ final class OpenAiSdk implements Sdk {
     @Override
     public String chat(String model, String prompt, int maxTokens) {
       return text(join(client.chat().completions().create(params(model, prompt, maxTokens))));
+    }
+
+    @Override
+    public String chatAs(
+        String consumerId, Priority priority, String model, String prompt, int maxTokens) {
+      return text(
+          join(
+              client
+                  .chat()
+                  .completions()
+                  .create(params(consumerId, priority, model, prompt, maxTokens))));
     }
 
     @Override

@@ -23,14 +23,20 @@ import com.openai.client.okhttp.OkHttpClient;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.HttpMethod;
 import com.openai.core.http.HttpRequest;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.files.FileListParams;
 import com.openai.models.responses.ResponseCreateParams;
 import dev.spillway.Backend;
 import dev.spillway.CallOutcome;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
+import dev.spillway.Priority;
+import dev.spillway.QuotaPeriod;
 import dev.spillway.adaptertests.Stubs;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.openai.internal.PerBackendTransport;
@@ -42,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +192,76 @@ class WireIT {
   }
 
   @Test
+  void thePriorityHeaderSetsTheCallsPriorityAndABadOneFailsItNamingTheHeader() {
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    client
+        .chat()
+        .completions()
+        .create(
+            chat().toBuilder()
+                .putAllAdditionalHeaders(
+                    SpillwayOpenAI.callHeaders("jobs", Priority.BATCH, Map.of()))
+                .build());
+    ChatCompletionCreateParams urgent =
+        chat().toBuilder().putAdditionalHeader(SpillwayOpenAI.PRIORITY_HEADER, "urgent").build();
+
+    assertThat(awaitOutcome(1).priority()).isEqualTo(Priority.BATCH);
+    assertThat(requests(ptu)).hasSize(1);
+    assertThat(requests(ptu).get(0).containsHeader(SpillwayOpenAI.PRIORITY_HEADER)).isFalse();
+    assertThatThrownBy(() -> client.chat().completions().create(urgent))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "header 'x-spillway-priority': priority must be 'interactive' or 'batch', was"
+                + " 'urgent'");
+    assertThat(requests(ptu)).hasSize(1);
+  }
+
+  @Test
+  void rejectionsAreTheSdksRateLimitAndPermissionDeniedExceptions() {
+    pool.close();
+    pool =
+        pool(
+            "sweden-ptu",
+            b ->
+                b.consumers(
+                    ConsumerSettings.of(
+                        ConsumerPolicy.of("team-a").withRpmLimit(1),
+                        ConsumerPolicy.of("team-b").withTokenQuota(10, QuotaPeriod.HOUR))));
+    OpenAIClient client = track(SpillwayOpenAI.client(pool));
+    ChatCompletionCreateParams teamA =
+        chat().toBuilder()
+            .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders("team-a", Map.of()))
+            .build();
+    client.chat().completions().create(teamA);
+
+    assertThatThrownBy(() -> client.chat().completions().create(teamA))
+        .isInstanceOfSatisfying(
+            RateLimitException.class,
+            e -> {
+              assertThat(e.headers().values("x-spillway-rejection"))
+                  .containsExactly("consumer_limit");
+              assertThat(e.getMessage()).contains("consumer limit: consumer 'team-a'");
+            });
+    assertThatThrownBy(
+            () ->
+                client
+                    .chat()
+                    .completions()
+                    .create(
+                        chat().toBuilder()
+                            .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders("team-b", Map.of()))
+                            .build()))
+        .isInstanceOfSatisfying(
+            PermissionDeniedException.class,
+            e -> {
+              assertThat(e.headers().values("x-spillway-rejection"))
+                  .containsExactly("quota_exceeded");
+              assertThat(e.getMessage()).contains("quota exceeded: consumer 'team-b'");
+            });
+    assertThat(requests(ptu).size() + requests(payg).size()).isEqualTo(1);
+  }
+
+  @Test
   void aSpillwayHeaderWithTwoValuesFailsTheCallBeforeAnythingIsSent() {
     OpenAIClient client = track(SpillwayOpenAI.client(pool));
     ChatCompletionCreateParams twoConsumers =
@@ -288,26 +365,32 @@ class WireIT {
   }
 
   private SpillwayPool pool(String home) {
-    return SpillwayPool.builder()
-        .backend(
-            Backend.builder("sweden-ptu")
-                .endpoint("http://127.0.0.1:" + ptu.port())
-                .tier(0)
-                .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
-                .build(),
-            Credential.apiKey(PTU_KEY))
-        .backend(
-            Backend.builder("eastus-paygo")
-                .endpoint("http://127.0.0.1:" + payg.port())
-                .tier(1)
-                .deployment(MODEL, PAYG_DEPLOYMENT)
-                .build(),
-            Credential.apiKey(PAYG_KEY))
-        .homeBackend(home)
-        .listener(events)
-        .settings(PoolSettings.builder().timeout(Duration.ofSeconds(30)).build())
-        .randomSeed(7)
-        .build();
+    return pool(home, b -> {});
+  }
+
+  private SpillwayPool pool(String home, Consumer<SpillwayPool.Builder> customize) {
+    SpillwayPool.Builder b =
+        SpillwayPool.builder()
+            .backend(
+                Backend.builder("sweden-ptu")
+                    .endpoint("http://127.0.0.1:" + ptu.port())
+                    .tier(0)
+                    .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
+                    .build(),
+                Credential.apiKey(PTU_KEY))
+            .backend(
+                Backend.builder("eastus-paygo")
+                    .endpoint("http://127.0.0.1:" + payg.port())
+                    .tier(1)
+                    .deployment(MODEL, PAYG_DEPLOYMENT)
+                    .build(),
+                Credential.apiKey(PAYG_KEY))
+            .homeBackend(home)
+            .listener(events)
+            .settings(PoolSettings.builder().timeout(Duration.ofSeconds(30)).build())
+            .randomSeed(7);
+    customize.accept(b);
+    return b.build();
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import dev.spillway.Backend;
 import dev.spillway.Deployment;
+import dev.spillway.Priority;
 import dev.spillway.azure.SpillwayContext;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.CallCapture;
@@ -126,21 +127,34 @@ final class InterceptedCall {
   }
 
   /**
-   * The engine's view of the call; a call that is not balanced is pinned to {@code homeBackendId}.
+   * The engine's view of the call; a call that is not balanced is pinned to the home backend. Its
+   * consumer is the context's, else the pool's resolver's on this thread.
+   *
+   * @throws IllegalArgumentException if the context's priority is a string that names none
    */
-  CallRequest callRequest(String homeBackendId) {
+  CallRequest callRequest(AdapterSupport support) {
     CallRequest.Builder b =
         CallRequest.builder(operation.name(), model)
-            .pinnedTo(balanced() ? null : homeBackendId)
+            .pinnedTo(balanced() ? null : support.homeBackend().id())
             .streaming(body.streaming())
             .promptTokens(body.promptTokens())
             .maxOutputTokens(body.maxOutputTokens())
             .returnLastResponse(true)
             .observer(capture);
-    context
-        .getData(SpillwayContext.CONSUMER_ID)
-        .filter(String.class::isInstance)
-        .ifPresent(id -> b.consumerId((String) id));
+    String consumerId =
+        support.consumerId(
+            (String)
+                context
+                    .getData(SpillwayContext.CONSUMER_ID)
+                    .filter(String.class::isInstance)
+                    .orElse(null));
+    if (consumerId != null) {
+      b.consumerId(consumerId);
+    }
+    Priority priority = priority(context.getData(SpillwayContext.PRIORITY).orElse(null));
+    if (priority != null) {
+      b.priority(priority);
+    }
     context
         .getData(SpillwayContext.TAGS)
         .filter(Map.class::isInstance)
@@ -160,6 +174,21 @@ final class InterceptedCall {
         .filter(t -> !t.isNegative() && !t.isZero())
         .ifPresent(b::timeout);
     return b.build();
+  }
+
+  private static Priority priority(Object value) {
+    if (value instanceof Priority p) {
+      return p;
+    }
+    if (value instanceof String name) {
+      try {
+        return Priority.of(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "SpillwayContext.PRIORITY ('" + SpillwayContext.PRIORITY + "'): " + e.getMessage(), e);
+      }
+    }
+    return null;
   }
 
   /**

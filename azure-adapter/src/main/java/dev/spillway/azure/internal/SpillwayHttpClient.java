@@ -1,10 +1,13 @@
 package dev.spillway.azure.internal;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
+import dev.spillway.CallRejectedException;
 import dev.spillway.NoBackendAvailableException;
+import dev.spillway.azure.SpillwayForbiddenException;
 import dev.spillway.azure.SpillwayThrottledException;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.spi.CallExecutor;
@@ -51,9 +54,10 @@ public final class SpillwayHttpClient implements HttpClient {
           InterceptedCall call = InterceptedCall.of(request, context, support);
           AttemptSender.Async transport =
               new AttemptSender.Async(call, delegate, support, context, idleTimeout);
-          CallRequest callRequest = call.callRequest(support.homeBackend().id());
+          CallRequest callRequest = call.callRequest(support);
           return Mono.fromFuture(() -> support.calls().executeAsync(callRequest, transport))
-              .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e));
+              .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e))
+              .onErrorMap(CallRejectedException.class, e -> rejected(request, e));
         });
   }
 
@@ -63,9 +67,11 @@ public final class SpillwayHttpClient implements HttpClient {
     AttemptSender.Sync transport =
         new AttemptSender.Sync(call, delegate, support, context, idleTimeout);
     try {
-      return support.calls().execute(call.callRequest(support.homeBackend().id()), transport);
+      return support.calls().execute(call.callRequest(support), transport);
     } catch (NoBackendAvailableException e) {
       throw throttled(request, e);
+    } catch (CallRejectedException e) {
+      throw rejected(request, e);
     }
   }
 
@@ -78,6 +84,16 @@ public final class SpillwayHttpClient implements HttpClient {
     return e.retryAfter() != null && e.attempts().isEmpty()
         ? new SpillwayThrottledException(request, e)
         : e;
+  }
+
+  /**
+   * A call the pool rejected (a consumer's limit, quota or model list, a priority's queue): the
+   * reason's status as the SDK's callers handle it, 429 with {@code Retry-After} or 403.
+   */
+  private static HttpResponseException rejected(HttpRequest request, CallRejectedException e) {
+    return e.reason().status() == 429
+        ? new SpillwayThrottledException(request, e)
+        : new SpillwayForbiddenException(request, e);
   }
 
   @Override

@@ -32,7 +32,7 @@ final class AzureChatClient implements ChatClient {
     messages.add(new ChatRequestUserMessage(call.user()));
     ChatCompletionsOptions options =
         new ChatCompletionsOptions(messages).setMaxTokens(call.maxTokens());
-    RequestOptions context = SpillwayContext.requestOptions(call.consumer(), tags);
+    RequestOptions context = SpillwayContext.requestOptions(call.consumer(), call.priority(), tags);
     if (call.stream()) {
       Iterator<ChatCompletions> chunks =
           client

@@ -1,6 +1,7 @@
 package dev.spillway.cli.internal;
 
 import dev.spillway.CallOutcome;
+import dev.spillway.Priority;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +49,19 @@ final class LoadDriver {
    * @param user the user message
    * @param maxTokens the most output tokens
    * @param stream whether to stream the answer
+   * @param consumer the consumer the call is for, or {@code null}
+   * @param priority the call's priority, or {@code null} for its consumer's
    */
-  record Call(String system, String user, int maxTokens, boolean stream, String consumer) {
+  record Call(
+      String system,
+      String user,
+      int maxTokens,
+      boolean stream,
+      String consumer,
+      Priority priority) {
     /** A call that names no consumer. */
     Call(String system, String user, int maxTokens, boolean stream) {
-      this(system, user, maxTokens, stream, null);
+      this(system, user, maxTokens, stream, null, null);
     }
   }
 

@@ -25,7 +25,8 @@ final class OpenAiChatClient implements ChatClient {
     params
         .addUserMessage(call.user())
         .maxCompletionTokens(call.maxTokens())
-        .putAllAdditionalHeaders(SpillwayOpenAI.callHeaders(call.consumer(), tags));
+        .putAllAdditionalHeaders(
+            SpillwayOpenAI.callHeaders(call.consumer(), call.priority(), tags));
     if (call.stream()) {
       try (StreamResponse<ChatCompletionChunk> chunks =
           client.chat().completions().createStreaming(params.build())) {

@@ -1,9 +1,7 @@
 package dev.spillway.cli.internal;
 
-import dev.spillway.ConsumerPolicy;
 import dev.spillway.Priority;
 import dev.spillway.cli.PoolConfigLoader;
-import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import java.io.PrintStream;
@@ -98,7 +96,10 @@ final class RunCommand implements Callable<Integer> {
       names = "--priority",
       paramLabel = "batch|interactive",
       converter = PriorityConverter.class,
-      description = "The priority of the calls, set as the --consumer's priority (which it needs).")
+      description =
+          "The priority of the calls, through the SDK's own mechanism (azure-ai-openai:"
+              + " SpillwayContext.PRIORITY; openai-java: the x-spillway-priority header),"
+              + " overriding the --consumer's configured one.")
   Priority priority;
 
   @Option(names = "--stream", description = "Stream the answers.")
@@ -152,13 +153,9 @@ final class RunCommand implements Callable<Integer> {
     if (consumer != null && consumer.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--consumer cannot be blank");
     }
-    if (priority != null && consumer == null) {
-      throw new ParameterException(
-          spec.commandLine(), "--priority needs --consumer: the priority is set on the consumer");
-    }
     SpillwayPool.Builder builder = SpillwayPool.builder();
     audit.apply(builder);
-    PoolConfig poolConfig = withPriority(PoolConfigLoader.load(config));
+    PoolConfig poolConfig = PoolConfigLoader.load(config);
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = build(builder, poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
@@ -189,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
     List<CallResult> results = new ArrayList<>();
     driver.run(
         plan,
-        number -> new LoadDriver.Call(null, prompt, maxTokens, stream, consumer),
+        number -> new LoadDriver.Call(null, prompt, maxTokens, stream, consumer, priority),
         result -> {
           synchronized (results) {
             results.add(result);
@@ -225,49 +222,6 @@ final class RunCommand implements Callable<Integer> {
         pool.backendPool().backends().size() == 1 ? "" : "s",
         sdk.value().library(),
         loop);
-  }
-
-  /**
-   * The configuration with {@code --priority} as the {@code --consumer}'s priority: the entry of
-   * that id changed, or one added with the limits of {@code default} when it is not declared.
-   */
-  private PoolConfig withPriority(PoolConfig poolConfig) {
-    if (priority == null) {
-      return poolConfig;
-    }
-    List<ConsumerConfig> consumers = new ArrayList<>(poolConfig.consumers());
-    int index = -1;
-    int defaults = -1;
-    for (int i = 0; i < consumers.size(); i++) {
-      String id = consumers.get(i).id().trim();
-      if (id.equals(consumer)) {
-        index = i;
-      } else if (id.equals(ConsumerPolicy.DEFAULT_ID)) {
-        defaults = i;
-      }
-    }
-    ConsumerConfig base =
-        index >= 0
-            ? consumers.get(index)
-            : defaults >= 0
-                ? consumers.get(defaults)
-                : new ConsumerConfig(consumer, null, null, null, null, null, null, null);
-    ConsumerConfig changed =
-        new ConsumerConfig(
-            consumer,
-            base.tpmLimit(),
-            base.rpmLimit(),
-            base.tokenQuota(),
-            base.tokenQuotaPeriod(),
-            priority.configName(),
-            base.spillAfter(),
-            base.models());
-    if (index >= 0) {
-      consumers.set(index, changed);
-    } else {
-      consumers.add(changed);
-    }
-    return poolConfig.withConsumers(consumers, poolConfig.priorities());
   }
 
   /** {@code --priority}: a priority's configuration name, any case. */

@@ -155,16 +155,24 @@ final class InterceptedRequest {
     return body != null && body.streaming();
   }
 
-  CallRequest callRequest(String homeBackendId) {
+  /**
+   * The engine's view of the call; a call that is not balanced is pinned to the home backend. Its
+   * consumer is the header's, else (when this is the caller's thread) the pool's resolver's.
+   *
+   * @param callerThread whether this is the thread that made the call: openai-java's async clients
+   *     hand requests to their transport on the common pool, whose thread says nothing of the
+   *     caller
+   */
+  CallRequest callRequest(AdapterSupport support, boolean callerThread) {
     CallRequest.Builder b =
         CallRequest.builder(operation.name(), model)
-            .pinnedTo(balanced() ? null : homeBackendId)
+            .pinnedTo(balanced() ? null : support.homeBackend().id())
             .streaming(streaming())
             .promptTokens(body == null ? 0 : body.promptTokens())
             .maxOutputTokens(body == null ? 0 : body.maxOutputTokens())
             .returnLastResponse(true)
             .observer(capture);
-    callHeaders.applyTo(b);
+    callHeaders.applyTo(b, callerThread ? support : null);
     if (timeout != null) {
       b.timeout(timeout);
     }

@@ -4,8 +4,10 @@ import com.openai.core.RequestOptions;
 import com.openai.core.http.HttpClient;
 import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpResponse;
+import dev.spillway.CallRejectedException;
 import dev.spillway.NoBackendAvailableException;
 import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.pool.spi.RefusedReply;
 import dev.spillway.spi.CallRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,11 +39,13 @@ public final class SpillwayHttpClient implements HttpClient {
   @Override
   public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
     InterceptedRequest call = InterceptedRequest.of(request, requestOptions, support);
-    CallRequest callRequest = call.callRequest(support.homeBackend().id());
+    CallRequest callRequest = call.callRequest(support, true);
     try {
       return support.calls().execute(callRequest, new AttemptSender.Sync(call, delegate, support));
     } catch (NoBackendAvailableException e) {
       return throttled(call, e);
+    } catch (CallRejectedException e) {
+      return new RefusedResponse(RefusedReply.rejected(e));
     }
   }
 
@@ -49,17 +53,15 @@ public final class SpillwayHttpClient implements HttpClient {
   public CompletableFuture<HttpResponse> executeAsync(
       HttpRequest request, RequestOptions requestOptions) {
     InterceptedRequest call;
+    CallRequest callRequest;
     try {
       call = InterceptedRequest.of(request, requestOptions, support);
+      callRequest = call.callRequest(support, false);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<HttpResponse> engine =
-        support
-            .calls()
-            .executeAsync(
-                call.callRequest(support.homeBackend().id()),
-                new AttemptSender.Async(call, delegate, support));
+        support.calls().executeAsync(callRequest, new AttemptSender.Async(call, delegate, support));
     CompletableFuture<HttpResponse> result =
         engine.handle(
             (response, error) -> {
@@ -72,6 +74,9 @@ public final class SpillwayHttpClient implements HttpClient {
                       : error;
               if (cause instanceof NoBackendAvailableException e) {
                 return throttled(call, e);
+              }
+              if (cause instanceof CallRejectedException e) {
+                return new RefusedResponse(RefusedReply.rejected(e));
               }
               throw error instanceof CompletionException c ? c : new CompletionException(cause);
             });
@@ -86,12 +91,13 @@ public final class SpillwayHttpClient implements HttpClient {
 
   /**
    * When every route was cooling and nothing was sent, an HTTP 429 the SDK raises as its {@code
-   * RateLimitException}. When attempts failed without a response (connections refused) or no route
-   * will ever be available (all disabled), the core exception.
+   * RateLimitException} (a call the pool rejected gets its reason's 429 or 403 the same way). When
+   * attempts failed without a response (connections refused) or no route will ever be available
+   * (all disabled), the core exception.
    */
   private static HttpResponse throttled(InterceptedRequest call, NoBackendAvailableException e) {
     if (e.retryAfter() != null && e.attempts().isEmpty()) {
-      return new ThrottledResponse(e.retryAfter(), call.model);
+      return new RefusedResponse(RefusedReply.cooling(e.retryAfter(), call.model));
     }
     throw e;
   }

@@ -4,36 +4,42 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
-import dev.spillway.pool.spi.ThrottledReply;
+import dev.spillway.pool.spi.RefusedReply;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The synthetic 429 of {@code SpillwayThrottledException}: the {@link ThrottledReply} as an
- * azure-core response. Immutable.
+ * The synthetic response of {@code SpillwayThrottledException} and {@code
+ * SpillwayForbiddenException}: a {@link RefusedReply} as an azure-core response. Immutable.
  */
-public final class ThrottledResponse extends HttpResponse {
+public final class RefusedResponse extends HttpResponse {
   static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
+  private static final HttpHeaderName REJECTION =
+      HttpHeaderName.fromString(RefusedReply.REJECTION_HEADER);
 
   private final HttpHeaders headers = new HttpHeaders();
+  private final int status;
   private final byte[] body;
 
   /**
    * Creates the response.
    *
    * @param request the SDK's request
-   * @param retryAfter when the earliest route becomes available
-   * @param model the model asked for
+   * @param reply what to answer
    */
-  public ThrottledResponse(HttpRequest request, Duration retryAfter, String model) {
+  public RefusedResponse(HttpRequest request, RefusedReply reply) {
     super(request);
-    ThrottledReply reply = ThrottledReply.of(retryAfter, model);
-    headers.set(HttpHeaderName.RETRY_AFTER, reply.retryAfterSeconds());
-    headers.set(RETRY_AFTER_MS, reply.retryAfterMillis());
+    this.status = reply.status();
+    if (reply.retryAfterSeconds() != null) {
+      headers.set(HttpHeaderName.RETRY_AFTER, reply.retryAfterSeconds());
+      headers.set(RETRY_AFTER_MS, reply.retryAfterMillis());
+    }
+    if (reply.rejection() != null) {
+      headers.set(REJECTION, reply.rejection());
+    }
     headers.set(HttpHeaderName.CONTENT_TYPE, "application/json");
     this.body = reply.body();
     headers.set(HttpHeaderName.CONTENT_LENGTH, Integer.toString(body.length));
@@ -41,7 +47,7 @@ public final class ThrottledResponse extends HttpResponse {
 
   @Override
   public int getStatusCode() {
-    return ThrottledReply.STATUS;
+    return status;
   }
 
   @Override
