@@ -48,6 +48,7 @@ public final class BackendPool implements AutoCloseable {
   private final PoolSettings settings;
   private final ConsumerSettings consumers;
   private final AutoCloseable ownedScheduler;
+  private final PoolStateStore stateStore;
 
   private BackendPool(Builder b, PoolSettings settings, Backend home) {
     this.backends = List.copyOf(b.backends);
@@ -61,6 +62,7 @@ public final class BackendPool implements AutoCloseable {
       scheduler = owned;
     }
     this.ownedScheduler = owned;
+    this.stateStore = b.stateStore;
     OpenTelemetry otel = b.openTelemetry;
     Supplier<OpenTelemetry> otelSupplier = otel != null ? () -> otel : GlobalOpenTelemetry::get;
     this.engine =
@@ -159,14 +161,21 @@ public final class BackendPool implements AutoCloseable {
     return settings;
   }
 
-  /** Stops the pool's scheduler thread, if it owns one. Calls in flight are not interrupted. */
+  /**
+   * Stops the pool's scheduler thread, if it owns one, and closes its state store (a shared store
+   * flushes what it has not yet written). Calls in flight are not interrupted.
+   */
   @Override
   public void close() {
-    if (ownedScheduler != null) {
-      try {
-        ownedScheduler.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("closing the scheduler failed", e);
+    try {
+      stateStore.close();
+    } finally {
+      if (ownedScheduler != null) {
+        try {
+          ownedScheduler.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the scheduler failed", e);
+        }
       }
     }
   }
@@ -307,7 +316,9 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Where cool-downs, circuits and the admission ledger are kept (default in memory).
+     * Where cool-downs, circuits, probe leases, the admission ledger and consumers' counters are
+     * kept (default in memory, private to this pool). The pool owns the store: {@link
+     * BackendPool#close()} closes it, so give each pool a store of its own.
      *
      * @param store the store
      * @return this builder

@@ -5,6 +5,9 @@ import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.spi.PoolStateStore;
+import dev.spillway.spi.PoolStateStore.Circuit;
+import dev.spillway.spi.PoolStateStore.CoolDown;
+import dev.spillway.spi.PoolStateStore.ProbeLease;
 import dev.spillway.testing.ManualTime;
 import dev.spillway.testing.Mode;
 import dev.spillway.testing.Pools;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +39,12 @@ class SharedStateTest {
   private final ScriptedTransport a = new ScriptedTransport(timeA);
   private final ScriptedTransport b = new ScriptedTransport(timeB);
   private final SharedStore store = new SharedStore();
-  private final BackendPool poolA = pool(timeA);
-  private final BackendPool poolB = pool(timeB);
+  private final BackendPool poolA = pool(timeA, "A");
+  private final BackendPool poolB = pool(timeB, "B");
 
-  private BackendPool pool(ManualTime time) {
+  private BackendPool pool(ManualTime time, String process) {
     return Pools.manual(time, Pools.backend("ptu", 0), Pools.backend("paygo", 1))
-        .stateStore(store)
+        .stateStore(store.of(process))
         .build();
   }
 
@@ -117,25 +121,136 @@ class SharedStateTest {
     assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("ptu");
   }
 
-  /** A store both pools share: one cell per route and per backend; ledgers stay per pool. */
-  private static final class SharedStore implements PoolStateStore {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void afterASharedCoolDownOnlyTheProcessHoldingTheProbeLeaseProbes(Mode mode) {
+    a.on("ptu", throttled(2_000));
+    assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("ptu", "paygo");
+    advanceBoth(Duration.ofMillis(2_000).toNanos());
+    SharedLease lease = store.lease("route:ptu/ptu-gpt4o");
+    assertThat(lease.tryAcquire("C")).as("a third process is probing").isTrue();
+
+    assertThat(sentAfter(mode, poolB, b, timeB)).containsExactly("paygo");
+    assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("paygo");
+    lease.release("C");
+    assertThat(sentAfter(mode, poolB, b, timeB))
+        .as("B wins the lease and probes")
+        .containsExactly("ptu");
+
+    assertThat(lease.owner()).as("given back when the probe told").isNull();
+    assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("ptu");
+    assertThat(lease.grants()).isEqualTo(2); // C, then B: A never probed
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void anOpenCircuitsHalfOpenProbeGoesOnlyFromTheProcessHoldingItsLease(Mode mode) {
+    a.on("ptu", status(401));
+    assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("ptu", "paygo");
+    advanceBoth(PoolSettings.DEFAULT_AUTH_BREAK.toNanos());
+    SharedLease lease = store.lease("circuit:ptu");
+    assertThat(lease.tryAcquire("C")).isTrue();
+
+    assertThat(sentAfter(mode, poolB, b, timeB)).containsExactly("paygo");
+    assertThat(poolB.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
+    lease.release("C");
+    assertThat(sentAfter(mode, poolB, b, timeB)).containsExactly("ptu");
+
+    assertThat(lease.owner()).isNull();
+    assertThat(poolA.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+    assertThat(lease.grants()).isEqualTo(2);
+  }
+
+  /** A probe lease the processes share: one owner at a time. */
+  private static final class SharedLease {
+    private final AtomicReference<String> owner = new AtomicReference<>();
+    private final AtomicInteger grants = new AtomicInteger();
+
+    boolean tryAcquire(String process) {
+      if (process.equals(owner.get())) {
+        return true;
+      }
+      if (owner.compareAndSet(null, process)) {
+        grants.incrementAndGet();
+        return true;
+      }
+      return false;
+    }
+
+    void release(String process) {
+      owner.compareAndSet(process, null);
+    }
+
+    String owner() {
+      return owner.get();
+    }
+
+    int grants() {
+      return grants.get();
+    }
+  }
+
+  /**
+   * A store both pools share: one cell per route and per backend, one probe lease per route and per
+   * backend; ledgers stay per pool. {@link #of} is one process's view.
+   */
+  private static final class SharedStore {
     private final Map<String, SharedCell<CoolDown>> coolDowns = new ConcurrentHashMap<>();
     private final Map<String, SharedCell<Circuit>> circuits = new ConcurrentHashMap<>();
+    private final Map<String, SharedLease> leases = new ConcurrentHashMap<>();
 
-    @Override
-    public Cell<CoolDown> coolDown(String backendId, String deployment) {
+    SharedLease lease(String key) {
+      return leases.computeIfAbsent(key, k -> new SharedLease());
+    }
+
+    PoolStateStore.Cell<PoolStateStore.CoolDown> coolDown(String backendId, String deployment) {
       return coolDowns.computeIfAbsent(
-          backendId + "/" + deployment, k -> new SharedCell<>(CoolDown.NONE));
+          backendId + "/" + deployment, k -> new SharedCell<>(PoolStateStore.CoolDown.NONE));
     }
 
-    @Override
-    public Cell<Circuit> circuit(String backendId) {
-      return circuits.computeIfAbsent(backendId, k -> new SharedCell<>(Circuit.CLOSED));
+    PoolStateStore of(String process) {
+      SharedStore shared = this;
+      return new PoolStateStore() {
+        @Override
+        public Cell<CoolDown> coolDown(String backendId, String deployment) {
+          return shared.coolDown(backendId, deployment);
+        }
+
+        @Override
+        public Cell<Circuit> circuit(String backendId) {
+          return circuits.computeIfAbsent(backendId, k -> new SharedCell<>(Circuit.CLOSED));
+        }
+
+        @Override
+        public Ledger ledger(String backendId, String deployment) {
+          return PoolStateStore.inMemory().ledger(backendId, deployment);
+        }
+
+        @Override
+        public ProbeLease routeProbe(String backendId, String deployment) {
+          return lease(process, "route:" + backendId + "/" + deployment);
+        }
+
+        @Override
+        public ProbeLease circuitProbe(String backendId) {
+          return lease(process, "circuit:" + backendId);
+        }
+      };
     }
 
-    @Override
-    public Ledger ledger(String backendId, String deployment) {
-      return PoolStateStore.inMemory().ledger(backendId, deployment);
+    private ProbeLease lease(String process, String key) {
+      SharedLease lease = lease(key);
+      return new ProbeLease() {
+        @Override
+        public boolean tryAcquire(long holdMillis) {
+          return lease.tryAcquire(process);
+        }
+
+        @Override
+        public void release() {
+          lease.release(process);
+        }
+      };
     }
   }
 

@@ -5,6 +5,7 @@ import dev.spillway.CircuitState;
 import dev.spillway.PoolSettings;
 import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.Circuit;
+import dev.spillway.spi.PoolStateStore.ProbeLease;
 import java.time.Clock;
 
 /**
@@ -43,17 +44,22 @@ final class BackendRuntime {
   private final long authBreakNanos;
   private final long refusalProbeNanos;
   private final PoolEvents events;
+  private final ProbeLease probeLease;
+  private final long probeHoldMillis;
   private volatile boolean enabled = true;
 
   BackendRuntime(
       Backend backend,
       Cell<Circuit> circuit,
+      ProbeLease probeLease,
       PoolSettings settings,
       Clock clock,
       long nowNanos,
       PoolEvents events) {
     this.backend = backend;
     this.circuit = new TimedCell<>(circuit, Circuit::openUntilEpochMillis, clock, nowNanos);
+    this.probeLease = probeLease;
+    this.probeHoldMillis = probeHoldMillis(settings);
     this.breakNanos = settings.circuitBreakDuration().toNanos();
     this.authBreakNanos = settings.authBreakDuration().toNanos();
     this.refusalProbeNanos = breakNanos / REFUSAL_PROBE_DIVISOR;
@@ -78,9 +84,19 @@ final class BackendRuntime {
   }
 
   /**
+   * How long a probe's lease is held at most: the longest attempt, plus a second. A fleet waits
+   * that long for a process that won the lease and died.
+   */
+  static long probeHoldMillis(PoolSettings settings) {
+    return Math.max(
+            settings.attemptTimeout().toMillis(), settings.streamAttemptTimeout().toMillis())
+        + 1000;
+  }
+
+  /**
    * Nanoseconds until the circuit admits an attempt: 0 when closed or when an open period has ended
-   * (a probe can be claimed), the rest of the open period, or {@code probeRecheckNanos} while a
-   * half-open probe is in flight.
+   * and this process holds the probe's lease (a probe can be claimed), the rest of the open period,
+   * or {@code probeRecheckNanos} while a half-open probe is in flight or the lease is elsewhere.
    */
   long nanosUntilAdmits(long nowNanos, long probeRecheckNanos) {
     TimedCell.Seen<Circuit> c = circuit.get(nowNanos);
@@ -88,7 +104,10 @@ final class BackendRuntime {
       case CLOSED:
         return 0;
       case OPEN:
-        return c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
+        if (c.untilNanos > nowNanos) {
+          return c.untilNanos - nowNanos;
+        }
+        return probeLease.tryAcquire(probeHoldMillis) ? 0 : probeRecheckNanos;
       default:
         return probeRecheckNanos;
     }
@@ -105,7 +124,9 @@ final class BackendRuntime {
       if (c.state() == CircuitState.CLOSED) {
         return 1;
       }
-      if (c.state() == CircuitState.HALF_OPEN || seen.untilNanos > nowNanos) {
+      if (c.state() == CircuitState.HALF_OPEN
+          || seen.untilNanos > nowNanos
+          || !probeLease.tryAcquire(probeHoldMillis)) {
         return 0;
       }
       if (swap(
@@ -135,6 +156,7 @@ final class BackendRuntime {
         return;
       }
       if (circuit.compareAndSet(seen, Circuit.CLOSED, TimedCell.NONE)) {
+        leftHalfOpen(c);
         if (c.state() != CircuitState.CLOSED) {
           events.onCircuitStateChange(this, c.state(), CircuitState.CLOSED);
         }
@@ -276,6 +298,19 @@ final class BackendRuntime {
     Circuit next =
         new Circuit(
             state, circuit.epochMillis(seen, untilNanos, nowNanos), openings, failures, auth);
-    return circuit.compareAndSet(seen, next, untilNanos);
+    if (!circuit.compareAndSet(seen, next, untilNanos)) {
+      return false;
+    }
+    if (state != CircuitState.HALF_OPEN) {
+      leftHalfOpen(seen.value);
+    }
+    return true;
+  }
+
+  /** A transition away from {@code previous}: a half-open probe has told, its lease goes back. */
+  private void leftHalfOpen(Circuit previous) {
+    if (previous.state() == CircuitState.HALF_OPEN) {
+      probeLease.release();
+    }
   }
 }

@@ -87,7 +87,14 @@ public final class Engine {
     Map<String, List<RouteRuntime>> grouped = new LinkedHashMap<>();
     for (Backend backend : backends) {
       BackendRuntime runtime =
-          new BackendRuntime(backend, store.circuit(backend.id()), settings, clock, now, events);
+          new BackendRuntime(
+              backend,
+              store.circuit(backend.id()),
+              store.circuitProbe(backend.id()),
+              settings,
+              clock,
+              now,
+              events);
       this.backends.add(runtime);
       for (Deployment deployment : backend.deployments()) {
         RouteRuntime route = route(runtime, deployment, settings, clock, store, now);
@@ -124,6 +131,8 @@ public final class Engine {
         backend,
         deployment,
         store.coolDown(id, deployment.name()),
+        store.routeProbe(id, deployment.name()),
+        BackendRuntime.probeHoldMillis(settings),
         store.ledger(id, deployment.name()),
         settings.ewmaDecay().toNanos(),
         settings.quotaWindow().toNanos(),

@@ -5,6 +5,7 @@ import dev.spillway.Deployment;
 import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.Ledger;
+import dev.spillway.spi.PoolStateStore.ProbeLease;
 import dev.spillway.spi.ResponseHeaders;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +80,11 @@ final class RouteRuntime {
   private final AtomicLong holdProbedNanos = new AtomicLong(NOT_HELD);
 
   private final AtomicBoolean holdProbeInFlight = new AtomicBoolean();
+
+  /** The fleet's right to the probe after a cool-down (always granted in one process). */
+  private final ProbeLease probeLease;
+
+  private final long probeHoldMillis;
   private final PoolEvents events;
 
   /** The wait queue of the route's model, woken when a claim is given back; set once, at build. */
@@ -88,6 +94,8 @@ final class RouteRuntime {
       BackendRuntime backend,
       Deployment deployment,
       Cell<CoolDown> coolDown,
+      ProbeLease probeLease,
+      long probeHoldMillis,
       Ledger ledger,
       long ewmaDecayNanos,
       long quotaWindowNanos,
@@ -100,6 +108,8 @@ final class RouteRuntime {
     this.tier = backend.backend.tier();
     this.weight = backend.backend.weight();
     this.coolDown = new TimedCell<>(coolDown, CoolDown::untilEpochMillis, clock, nowNanos);
+    this.probeLease = probeLease;
+    this.probeHoldMillis = probeHoldMillis;
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
     this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
@@ -144,7 +154,8 @@ final class RouteRuntime {
     }
     TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
     long wait = c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
-    if (c.value.probeRequired() && probeInFlight.get()) {
+    if (c.value.probeRequired()
+        && (probeInFlight.get() || !probeLease.tryAcquire(probeHoldMillis))) {
       wait = Math.max(wait, PROBE_RECHECK_NANOS);
     }
     wait = Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
@@ -194,7 +205,7 @@ final class RouteRuntime {
     }
     int flags = CLAIMED | (admitted == 2 ? CIRCUIT_PROBE : 0);
     if (coolDown.get(nowNanos).value.probeRequired()) {
-      if (!probeInFlight.compareAndSet(false, true)) {
+      if (!probeLease.tryAcquire(probeHoldMillis) || !probeInFlight.compareAndSet(false, true)) {
         if ((flags & CIRCUIT_PROBE) != 0) {
           backend.onProbeAbandoned(nowNanos);
         }
@@ -354,6 +365,7 @@ final class RouteRuntime {
   private void releaseProbe(int flags, long nowNanos) {
     if ((flags & ROUTE_PROBE) != 0) {
       probeInFlight.set(false);
+      probeLease.release();
     }
     if ((flags & HOLD_PROBE) != 0) {
       holdProbedNanos.set(nowNanos);

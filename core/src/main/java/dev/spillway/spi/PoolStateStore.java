@@ -68,6 +68,74 @@ public interface PoolStateStore {
   }
 
   /**
+   * The right to send the one probe that decides whether a route is back after a cool-down. Called
+   * once per route when the pool is built. The default grants it at once: inside one process the
+   * engine already lets a single call probe. A store shared by a fleet grants it to one process at
+   * a time, so the fleet sends one probe.
+   *
+   * @param backendId the backend
+   * @param deployment the deployment
+   * @return the lease
+   */
+  default ProbeLease routeProbe(String backendId, String deployment) {
+    return ProbeLease.LOCAL;
+  }
+
+  /**
+   * The right to send a backend's half-open circuit probe, as {@link #routeProbe} for a route.
+   * Called once per backend when the pool is built.
+   *
+   * @param backendId the backend
+   * @return the lease
+   */
+  default ProbeLease circuitProbe(String backendId) {
+    return ProbeLease.LOCAL;
+  }
+
+  /**
+   * Called once when the pool closes: a store that writes behind flushes what is pending and
+   * releases its connections. The default does nothing.
+   */
+  default void close() {}
+
+  /**
+   * The right to send a probe, shared by the processes of a fleet. The engine asks for it on the
+   * call path, so {@link #tryAcquire} never waits: when the right is not yet known to be this
+   * process's, it answers {@code false} and may start acquiring it, and the engine asks again a few
+   * milliseconds later. Thread-safe.
+   */
+  interface ProbeLease {
+    /** Always granted: the engine's own single-probe flags suffice in one process. */
+    ProbeLease LOCAL =
+        new ProbeLease() {
+          @Override
+          public boolean tryAcquire(long holdMillis) {
+            return true;
+          }
+
+          @Override
+          public void release() {}
+
+          @Override
+          public String toString() {
+            return "ProbeLease.LOCAL";
+          }
+        };
+
+    /**
+     * Whether this process holds the right now. Answers {@code true} again until {@link #release}.
+     *
+     * @param holdMillis how long the right is held if this process gets it and never releases it
+     *     (it died, or its probe hangs): the longest a probe can take
+     * @return {@code true} if this process may probe
+     */
+    boolean tryAcquire(long holdMillis);
+
+    /** The probe ended (or will not be sent): the right goes back to the fleet. */
+    void release();
+  }
+
+  /**
    * An atomically updated value.
    *
    * @param <T> the immutable value type
