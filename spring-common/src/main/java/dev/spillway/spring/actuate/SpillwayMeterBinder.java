@@ -71,8 +71,8 @@ import java.util.function.Supplier;
  * </table>
  *
  * <p>Where the registries differ in kind, the Micrometer meter says the same thing: a timer's total
- * time is the histogram's sum in seconds; the two counters are registered for every backend,
- * outcome, route and reason up front (at zero); the gauges read the pool's snapshot.
+ * time is the histogram's sum in seconds; the attempt and cool-down counters are registered for
+ * every backend, outcome, route and reason up front (at zero); the gauges read the pool's snapshot.
  *
  * <p>The counters and distributions come from the pool's events: this binder is also a {@link
  * PoolListener}, which the auto-configured pool picks up like every {@code PoolListener} bean; a
