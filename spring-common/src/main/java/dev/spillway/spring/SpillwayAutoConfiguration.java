@@ -11,6 +11,7 @@ import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.ConsumerResolver;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.spring.internal.SecurityPrincipalResolver;
 import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -170,7 +171,7 @@ public final class SpillwayAutoConfiguration {
         case ConsumerResolverProperties.MDC -> SpillwayConsumerResolver.mdc(properties.mdcKey());
         case ConsumerResolverProperties.SPRING_SECURITY -> {
           if (!ClassUtils.isPresent(
-              SpillwayConsumerResolver.SECURITY_CONTEXT_HOLDER, context.getClassLoader())) {
+              SecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER, context.getClassLoader())) {
             ConfigurationPropertyName type =
                 ConfigurationPropertyName.of(ConsumerResolverProperties.PREFIX + ".type");
             throw new InvalidSpillwayPropertyException(

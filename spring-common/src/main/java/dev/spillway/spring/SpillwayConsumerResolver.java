@@ -27,10 +27,6 @@ import org.springframework.util.ClassUtils;
 @FunctionalInterface
 public interface SpillwayConsumerResolver extends ConsumerResolver {
 
-  /** The class whose presence means Spring Security is on the classpath. */
-  String SECURITY_CONTEXT_HOLDER =
-      "org.springframework.security.core.context.SecurityContextHolder";
-
   /**
    * Reads the consumer id from the SLF4J MDC entry {@code key} of the calling thread; a blank value
    * is none.
@@ -61,7 +57,8 @@ public interface SpillwayConsumerResolver extends ConsumerResolver {
    */
   static SpillwayConsumerResolver springSecurity() {
     if (!ClassUtils.isPresent(
-        SECURITY_CONTEXT_HOLDER, SpillwayConsumerResolver.class.getClassLoader())) {
+        SecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER,
+        SpillwayConsumerResolver.class.getClassLoader())) {
       throw new IllegalStateException(
           "the spring-security consumer resolver needs Spring Security (spring-security-core) on"
               + " the classpath");

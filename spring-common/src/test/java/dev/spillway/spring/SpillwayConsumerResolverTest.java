@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spillway.pool.ConsumerResolver;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.pool.spi.AdapterSupport;
+import dev.spillway.spring.internal.SecurityPrincipalResolver;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -230,7 +231,7 @@ class SpillwayConsumerResolverTest {
       assertThatThrownBy(
               () ->
                   Class.forName(
-                      SpillwayConsumerResolver.SECURITY_CONTEXT_HOLDER, false, withoutSecurity))
+                      SecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER, false, withoutSecurity))
           .isInstanceOf(ClassNotFoundException.class);
       Class<?> type =
           Class.forName(SpillwayConsumerResolver.class.getName(), true, withoutSecurity);

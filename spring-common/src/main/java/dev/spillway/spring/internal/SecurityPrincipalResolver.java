@@ -12,6 +12,13 @@ import org.springframework.security.core.context.SecurityContextHolder;
  */
 public final class SecurityPrincipalResolver implements SpillwayConsumerResolver {
 
+  /**
+   * The class whose presence means Spring Security is on the classpath. A compile-time constant:
+   * reading it loads neither this class nor Spring Security.
+   */
+  public static final String SECURITY_CONTEXT_HOLDER =
+      "org.springframework.security.core.context.SecurityContextHolder";
+
   @Override
   public String resolve() {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
