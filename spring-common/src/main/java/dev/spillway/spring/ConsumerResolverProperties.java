@@ -57,9 +57,4 @@ record ConsumerResolverProperties(String type, String mdcKey) {
               "type", "expected none, mdc or spring-security, was '" + type + "'");
     }
   }
-
-  /** No resolver. */
-  static ConsumerResolverProperties none() {
-    return new ConsumerResolverProperties(null, null);
-  }
 }

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.origin.Origin;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -186,8 +187,7 @@ public final class SpillwayAutoConfiguration {
       };
     }
 
-    private static org.springframework.boot.origin.Origin origin(
-        ConfigurationPropertyName name, ApplicationContext context) {
+    private static Origin origin(ConfigurationPropertyName name, ApplicationContext context) {
       for (ConfigurationPropertySource source :
           ConfigurationPropertySources.get(context.getEnvironment())) {
         ConfigurationProperty property = source.getConfigurationProperty(name);
