@@ -35,7 +35,8 @@ import org.springframework.core.convert.ConversionException;
  * (Boot's {@code NoUnboundElementsBindHandler} takes {@code
  * spillway.backends[0].deployments[0].tpmm} for an element of an overridden collection), so every
  * property name under the prefix is walked against the record components of {@link
- * SpillwayProperties} and the adapter's records, and the unknown ones fail startup as {@link
+ * SpillwayProperties} and the adapter's records (and, under {@code spillway.consumer-resolver}, of
+ * the Spring-only {@link ConsumerResolverProperties}), and the unknown ones fail startup as {@link
  * UnboundConfigurationPropertiesException}, which names them and where they were set. Like Boot's
  * own check, it skips environment variables and system properties.
  *
@@ -60,6 +61,10 @@ final class SchemaBindHandler extends AbstractBindHandler {
   private final Map<String, String> masks = new HashMap<>();
 
   private static final String API_KEY = "apikey";
+
+  /** {@code spillway.consumer-resolver}, in uniform form. */
+  private static final String CONSUMER_RESOLVER =
+      ConfigurationPropertyName.of(ConsumerResolverProperties.PREFIX).getLastElement(Form.UNIFORM);
 
   SchemaBindHandler(BindHandler parent) {
     super(parent);
@@ -181,7 +186,14 @@ final class SchemaBindHandler extends AbstractBindHandler {
   /** Walks {@code name}'s elements from {@code start} through the record components. */
   private static boolean inSchema(ConfigurationPropertyName name, int start) {
     Type type = SpillwayProperties.class;
-    for (int i = start; i < name.getNumberOfElements(); i++) {
+    int from = start;
+    if (name.getNumberOfElements() > start
+        && CONSUMER_RESOLVER.equals(name.getElement(start, Form.UNIFORM))) {
+      // Spring-only, beside the shared schema: ConsumerResolverProperties
+      type = ConsumerResolverProperties.class;
+      from = start + 1;
+    }
+    for (int i = from; i < name.getNumberOfElements(); i++) {
       if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
         if (!name.isNumericIndex(i)) {
           return false;

@@ -8,8 +8,10 @@ import dev.spillway.PoolListener;
 import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.BackendConfig;
+import dev.spillway.pool.ConsumerResolver;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.spring.internal.SecurityPrincipalResolver;
 import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,9 +20,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.origin.Origin;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configures one shared {@link SpillwayPool} from the {@code spillway.*} properties, and the
@@ -35,9 +44,11 @@ import org.springframework.context.annotation.Configuration;
  * OpenTelemetry} bean if there is one (else {@code GlobalOpenTelemetry}), its {@link
  * TokenCredential} bean for {@code credential: entra} backends and the Key Vault of {@code
  * api-key-secret} backends (else {@code DefaultAzureCredential}, created only when a backend uses
- * one of them), every {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean
- * in order. The clients are built from whichever single {@code SpillwayPool} bean exists; each
- * backs off when the application defines a bean of its type.
+ * one of them), the application's {@link ConsumerResolver} bean if it declares one (else the {@link
+ * SpillwayConsumerResolver} that {@code spillway.consumer-resolver.*} names, else none), every
+ * {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean in order. The
+ * clients are built from whichever single {@code SpillwayPool} bean exists; each backs off when the
+ * application defines a bean of its type.
  */
 @AutoConfiguration
 @ConditionalOnClass(SpillwayPool.class)
@@ -120,15 +131,18 @@ public final class SpillwayAutoConfiguration {
    */
   @Configuration(proxyBeanMethods = false)
   @Conditional(OnSpillwayPropertiesCondition.class)
-  @EnableConfigurationProperties(SpillwayProperties.class)
+  @EnableConfigurationProperties({SpillwayProperties.class, ConsumerResolverProperties.class})
   static class PoolConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     SpillwayPool spillwayPool(
         SpillwayProperties properties,
+        ConsumerResolverProperties resolverProperties,
+        ApplicationContext context,
         ObjectProvider<OpenTelemetry> openTelemetry,
         ObjectProvider<TokenCredential> tokenCredential,
+        ObjectProvider<ConsumerResolver> consumerResolver,
         ObjectProvider<PoolListener> listeners,
         ObjectProvider<SpillwayPoolCustomizer> customizers) {
       PoolConfig config = properties.toPoolConfig();
@@ -137,9 +151,51 @@ public final class SpillwayAutoConfiguration {
       if (config.backends().stream().anyMatch(SpillwayAutoConfiguration::usesTokenCredential)) {
         tokenCredential.ifAvailable(builder::entraCredential);
       }
+      ConsumerResolver resolver =
+          consumerResolver.getIfAvailable(() -> consumerResolver(resolverProperties, context));
+      if (resolver != null) {
+        builder.consumerResolver(resolver);
+      }
       listeners.orderedStream().forEach(builder::listener);
       customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
       return builder.build();
+    }
+
+    /**
+     * The resolver {@code spillway.consumer-resolver.*} names, or {@code null} for none.
+     *
+     * @throws InvalidSpillwayPropertyException for {@code spring-security} without Spring Security
+     */
+    private static ConsumerResolver consumerResolver(
+        ConsumerResolverProperties properties, ApplicationContext context) {
+      return switch (properties.type()) {
+        case ConsumerResolverProperties.MDC -> SpillwayConsumerResolver.mdc(properties.mdcKey());
+        case ConsumerResolverProperties.SPRING_SECURITY -> {
+          if (!ClassUtils.isPresent(
+              SecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER, context.getClassLoader())) {
+            ConfigurationPropertyName type =
+                ConfigurationPropertyName.of(ConsumerResolverProperties.PREFIX + ".type");
+            throw new InvalidSpillwayPropertyException(
+                type,
+                origin(type, context),
+                "spring-security needs Spring Security (spring-security-core) on the classpath",
+                null);
+          }
+          yield SpillwayConsumerResolver.springSecurity();
+        }
+        default -> null;
+      };
+    }
+
+    private static Origin origin(ConfigurationPropertyName name, ApplicationContext context) {
+      for (ConfigurationPropertySource source :
+          ConfigurationPropertySources.get(context.getEnvironment())) {
+        ConfigurationProperty property = source.getConfigurationProperty(name);
+        if (property != null) {
+          return property.getOrigin();
+        }
+      }
+      return null;
     }
 
     @Bean

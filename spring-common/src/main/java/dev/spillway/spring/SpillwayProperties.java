@@ -72,7 +72,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     10000) and spill-after (how long its calls wait for a cooling tier 0 rather than spill;
  *     default 0).
  */
-@ConfigurationProperties(prefix = "spillway", ignoreUnknownFields = false)
+// Unknown keys are rejected by SchemaBindHandler, at every depth; Boot's own check would also
+// refuse spillway.consumer-resolver.*, which ConsumerResolverProperties binds beside this.
+@ConfigurationProperties(prefix = "spillway")
 public record SpillwayProperties(
     Duration timeout,
     Duration attemptTimeout,

@@ -6,8 +6,13 @@ import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.ChatCompletions;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.actuate.BootLineHealth;
+import dev.spillway.spring.actuate.SpillwayConsumersEndpoint;
 import dev.spillway.spring.actuate.SpillwayEndpoint;
 import dev.spillway.spring.actuate.SpillwayMeterBinder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +25,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A whole Spring Boot application, with the starter found by auto-configuration, calling the
+ * A whole Spring Boot web application, with the starter found by auto-configuration, calling the
  * simulator through the auto-configured client: each starter runs it on its line.
  */
 @SpringBootTest(
     classes = AbstractSpillwayApplicationTest.Application.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "management.endpoint.health.show-components=always",
       "management.endpoints.web.exposure.include=health,spillway"
@@ -72,6 +78,22 @@ public abstract class AbstractSpillwayApplicationTest {
     assertThat(context.getBeansOfType(line.healthIndicatorType())).hasSize(1);
     assertThat(meters).hasSize(1);
     assertThat(endpoints).hasSize(1);
+  }
+
+  @Test
+  void servesOnlyTheEndpointsTheExposureListNames() throws Exception {
+    // health and spillway are listed, spillwayconsumers is not
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    assertThat(status(http, base + "/actuator/spillway")).isEqualTo(200);
+    assertThat(status(http, base + "/actuator/spillwayconsumers")).isEqualTo(404);
+    assertThat(context.getBeansOfType(SpillwayConsumersEndpoint.class)).isEmpty();
+  }
+
+  private static int status(HttpClient http, String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test

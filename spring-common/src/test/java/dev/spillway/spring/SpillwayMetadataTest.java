@@ -60,9 +60,40 @@ class SpillwayMetadataTest {
     assertThat(properties.keySet())
         .filteredOn(n -> n.startsWith("spillway."))
         .containsExactlyInAnyOrderElementsOf(
-            Arrays.stream(SpillwayProperties.class.getRecordComponents())
-                .map(c -> "spillway." + kebab(c.getName()))
+            Stream.concat(
+                    Arrays.stream(SpillwayProperties.class.getRecordComponents())
+                        .map(c -> "spillway." + kebab(c.getName())),
+                    // Spring-only, beside the shared schema
+                    Arrays.stream(ConsumerResolverProperties.class.getRecordComponents())
+                        .map(c -> ConsumerResolverProperties.PREFIX + "." + kebab(c.getName())))
                 .toList());
+  }
+
+  @Test
+  void theConsumerResolverTypeHintsEveryValue() throws IOException {
+    try (InputStream in =
+        SpillwayMetadataTest.class.getResourceAsStream(
+            "/META-INF/spring-configuration-metadata.json")) {
+      JsonNode hints = new ObjectMapper().readTree(in).get("hints");
+      List<String> values = new java.util.ArrayList<>();
+      hints.forEach(
+          h -> {
+            if (h.get("name").asText().equals(ConsumerResolverProperties.PREFIX + ".type")) {
+              h.get("values").forEach(v -> values.add(v.get("value").asText()));
+            }
+          });
+      assertThat(values)
+          .containsExactly(
+              ConsumerResolverProperties.NONE,
+              ConsumerResolverProperties.MDC,
+              ConsumerResolverProperties.SPRING_SECURITY);
+      assertThat(
+              properties
+                  .get(ConsumerResolverProperties.PREFIX + ".type")
+                  .path("defaultValue")
+                  .asText())
+          .isEqualTo(ConsumerResolverProperties.NONE);
+    }
   }
 
   @Test

@@ -11,14 +11,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@code spillway} actuator endpoint ({@link SpillwayEndpoint}) when Spring Boot's
- * actuator is on the classpath and the endpoint is available (enabled and exposed, as {@code
- * management.endpoints.web.exposure.include} and {@code management.endpoint.spillway.access} say).
+ * Registers the {@code spillway} actuator endpoint ({@link SpillwayEndpoint}) and the {@code
+ * spillwayconsumers} one ({@link SpillwayConsumersEndpoint}) when Spring Boot's actuator is on the
+ * classpath, each when it is available (enabled and exposed, as {@code
+ * management.endpoints.web.exposure.include} and {@code management.endpoint.<id>.access} say).
  */
 @AutoConfiguration(after = SpillwayAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnSingleCandidate(SpillwayPool.class)
-@ConditionalOnAvailableEndpoint(SpillwayEndpoint.class)
 public final class SpillwayEndpointAutoConfiguration {
 
   /**
@@ -29,7 +29,21 @@ public final class SpillwayEndpointAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
+  @ConditionalOnAvailableEndpoint
   public SpillwayEndpoint spillwayEndpoint(SpillwayPool pool) {
     return new SpillwayEndpoint(pool);
+  }
+
+  /**
+   * The consumers endpoint.
+   *
+   * @param pool the pool
+   * @return the endpoint
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnAvailableEndpoint
+  public SpillwayConsumersEndpoint spillwayConsumersEndpoint(SpillwayPool pool) {
+    return new SpillwayConsumersEndpoint(pool);
   }
 }

@@ -3,6 +3,7 @@ package dev.spillway.spring.actuate;
 import dev.spillway.AttemptOutcome;
 import dev.spillway.AttemptRecord;
 import dev.spillway.Backend;
+import dev.spillway.BackendPool;
 import dev.spillway.BackendSnapshot;
 import dev.spillway.CallOutcome;
 import dev.spillway.ContentFilterResult;
@@ -25,9 +26,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,22 +58,39 @@ import java.util.function.Supplier;
  *       <td>{@code spillway.backend.id}</td></tr>
  *   <tr><td>{@code spillway.route.latency.ewma}</td><td>gauge (s)</td>
  *       <td>{@code spillway.backend.id}, {@code spillway.route.deployment}</td></tr>
+ *   <tr><td>{@code spillway.content_filter}</td><td>counter ({result})</td>
+ *       <td>{@code spillway.content_filter.source}, {@code .category}, {@code .severity}, {@code
+ *       .filtered}</td></tr>
+ *   <tr><td>{@code spillway.consumer.tokens}</td><td>counter ({token})</td>
+ *       <td>{@code spillway.consumer.id} (declared consumers only), {@code spillway.backend.tier}
+ *       of the answering route, {@code gen_ai.token.type}</td></tr>
+ *   <tr><td>{@code spillway.consumer.rejections}</td><td>counter ({call})</td>
+ *       <td>{@code spillway.consumer.id} (declared consumers only), {@code
+ *       spillway.rejection.reason} ({@code consumer limit}, {@code quota exceeded}, {@code model
+ *       not allowed}, {@code queue full}, {@code deadline})</td></tr>
  * </table>
  *
  * <p>Where the registries differ in kind, the Micrometer meter says the same thing: a timer's total
- * time is the histogram's sum in seconds; the two counters are registered for every backend,
- * outcome, route and reason up front (at zero); the gauges read the pool's snapshot.
+ * time is the histogram's sum in seconds; the attempt and cool-down counters are registered for
+ * every backend, outcome, route and reason up front (at zero); the gauges read the pool's snapshot.
  *
  * <p>The counters and distributions come from the pool's events: this binder is also a {@link
  * PoolListener}, which the auto-configured pool picks up like every {@code PoolListener} bean; a
- * pool built by the application must add it with {@code SpillwayPool.Builder.listener}. Consumer
- * ids and tags are never used as tags. Thread-safe.
+ * pool built by the application must add it with {@code SpillwayPool.Builder.listener}. Tags never
+ * carry call tags or undeclared consumer ids: only the ids of consumers declared in configuration
+ * ({@code spillway.consumers[]}), a bounded set, and only on the two consumer counters, which
+ * appear with a declared consumer's first tokens or rejection. Thread-safe.
  */
 public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
   private final Supplier<SpillwayPool> pool;
   private final Map<Tags, LongAdder> attempts = new ConcurrentHashMap<>();
   private final Map<Tags, LongAdder> coolDowns = new ConcurrentHashMap<>();
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+  /** The declared consumer ids and each backend's tier, read from the pool on first use. */
+  private volatile PoolFacts facts;
+
+  private record PoolFacts(Set<String> declared, Map<String, Integer> tiers) {}
 
   /**
    * Meters for the pool {@code pool} supplies; it is asked for only when meters are bound or read,
@@ -150,6 +170,7 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
         tokens(registry, outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT)
             .record(outcome.usage().outputTokens());
       }
+      consumer(registry, outcome, recordsTokens);
       Instrument filter = SpillwayMetrics.CONTENT_FILTER;
       for (ContentFilterResult result : outcome.contentFilter().results()) {
         if (result.hit()) {
@@ -162,6 +183,58 @@ public final class SpillwayMeterBinder implements MeterBinder, PoolListener {
         }
       }
     }
+  }
+
+  /** A declared consumer's rejection, or its tokens by the answering tier (as the core records). */
+  private void consumer(MeterRegistry registry, CallOutcome outcome, boolean recordsTokens) {
+    String id = outcome.consumerId();
+    if (id == null) {
+      return;
+    }
+    PoolFacts pool = facts();
+    if (!pool.declared().contains(id)) {
+      return;
+    }
+    if (outcome.rejection() != null) {
+      Instrument rejections = SpillwayMetrics.CONSUMER_REJECTIONS;
+      Counter.builder(rejections.name())
+          .description(rejections.description())
+          .baseUnit(rejections.unit())
+          .tags(tags(SpillwayMetrics.consumerRejectionAttributes(id, outcome.rejection())))
+          .register(registry)
+          .increment();
+    }
+    Integer tier = outcome.backendId() == null ? null : pool.tiers().get(outcome.backendId());
+    if (tier != null && recordsTokens) {
+      consumerTokens(registry, id, tier, SpillwayMetrics.TOKEN_TYPE_INPUT)
+          .increment(outcome.usage().inputTokens());
+      consumerTokens(registry, id, tier, SpillwayMetrics.TOKEN_TYPE_OUTPUT)
+          .increment(outcome.usage().outputTokens());
+    }
+  }
+
+  private static Counter consumerTokens(
+      MeterRegistry registry, String consumerId, int tier, String tokenType) {
+    Instrument tokens = SpillwayMetrics.CONSUMER_TOKENS;
+    return Counter.builder(tokens.name())
+        .description(tokens.description())
+        .baseUnit(tokens.unit())
+        .tags(tags(SpillwayMetrics.consumerTokenAttributes(consumerId, tier, tokenType)))
+        .register(registry);
+  }
+
+  private PoolFacts facts() {
+    PoolFacts f = facts;
+    if (f == null) {
+      BackendPool backendPool = pool.get().backendPool();
+      Map<String, Integer> tiers = new HashMap<>();
+      for (Backend backend : backendPool.backends()) {
+        tiers.put(backend.id(), backend.tier());
+      }
+      f = new PoolFacts(Set.copyOf(backendPool.consumers().byId().keySet()), Map.copyOf(tiers));
+      facts = f;
+    }
+    return f;
   }
 
   private static DistributionSummary tokens(

@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
 /**
- * No API key or bearer token in the health, the endpoint, the meters or the properties: each
+ * No API key or bearer token in the health, the endpoints, the meters or the properties: each
  * starter runs this with its own {@link BootLineHealth}.
  */
 public abstract class AbstractSecretsTest {
@@ -71,7 +71,9 @@ public abstract class AbstractSecretsTest {
                 SpillwayMetricsAutoConfiguration.class))
         .withPropertyValues(properties.toArray(String[]::new))
         .withPropertyValues(
-            "management.endpoints.web.exposure.include=spillway", "spillway.timeout=2s")
+            "management.endpoints.web.exposure.include=spillway,spillwayconsumers",
+            "spillway.timeout=2s",
+            "spillway.consumers[0].id=team-a")
         .withUserConfiguration(BearerToken.class)
         .run(
             context -> {
@@ -79,6 +81,7 @@ public abstract class AbstractSecretsTest {
               context.getBean(SpillwayMeterBinder.class).bindTo(registry);
               OpenAIClient client = context.getBean(OpenAIClient.class);
               chat(client, OVERSIZED_MAX_TOKENS); // sim-0 throttles, sim-1 answers
+              SpillwayMeterBinderTest.consumerChat(client, "team-a", 5);
               context.getBean(SpillwayEndpoint.class).setEnabled("sim-1", false);
               // sim-2's wrong key: 401, circuit open; sim-0 still cools past the 2 s deadline.
               assertThatThrownBy(() -> chat(client, 5)).isInstanceOf(HttpResponseException.class);
@@ -94,12 +97,16 @@ public abstract class AbstractSecretsTest {
                       json.writeValueAsString(endpoint.snapshot()),
                       endpoint.snapshot().toString(),
                       json.writeValueAsString(endpoint.backend("sim-2")),
+                      json.writeValueAsString(
+                          context.getBean(SpillwayConsumersEndpoint.class).consumers()),
                       context.getBean(SpillwayProperties.class).toString(),
                       registry.getMetersAsString());
 
               assertThat(line.statusAndDetails(context).details()).containsKey("backends");
               assertThat(outputs).allSatisfy(output -> assertThat(output).doesNotContain(CANARY));
               assertThat(outputs.get(2)).contains("sim-0", "sim-1", "sim-2");
+              assertThat(outputs.get(5)).contains("team-a");
+              assertThat(outputs.get(7)).contains("spillway.consumer.tokens", "team-a");
             });
   }
 

@@ -18,6 +18,7 @@ import dev.spillway.azure.SpillwayContext;
 import dev.spillway.spring.SimulatedBackends;
 import dev.spillway.spring.SpillwayAutoConfiguration;
 import dev.spillway.telemetry.SpillwayMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -194,6 +195,57 @@ class MeterAgreementTest {
             });
   }
 
+  @Test
+  void theConsumerMetersAgreeForDeclaredConsumersAndNeitherNamesAnUndeclaredOne() {
+    // a simulator of its own: sim-0's quota is fresh, so the first call is served by tier 0
+    try (SimulatedBackends fresh = SimulatedBackends.start(SMALL_TPM, LARGE_TPM)) {
+      runner
+          .withPropertyValues(fresh.properties())
+          .withPropertyValues(
+              "spillway.consumers[0].id=team-a",
+              "spillway.consumers[0].rpm-limit=1",
+              "spillway.consumers[1].id=team-b")
+          .run(
+              context -> {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                context.getBean(SpillwayMeterBinder.class).bindTo(registry);
+                OpenAIClient client = context.getBean(OpenAIClient.class);
+
+                SpillwayMeterBinderTest.consumerChat(client, "team-a", 5);
+                assertThatThrownBy(() -> SpillwayMeterBinderTest.consumerChat(client, "team-a", 5))
+                    .isInstanceOf(RuntimeException.class); // rpm-limit 1: consumer limit
+                SpillwayMeterBinderTest.consumerChat(client, "team-b", OVERSIZED_MAX_TOKENS);
+                SpillwayMeterBinderTest.consumerChat(client, "consumer-42", 5);
+
+                Map<String, Map<Map<String, String>, Point>> fromOtel = openTelemetry();
+                Map<String, Map<Map<String, String>, Point>> fromMicrometer = micrometer(registry);
+                for (String name :
+                    new String[] {
+                      SpillwayMetrics.CONSUMER_TOKENS.name(),
+                      SpillwayMetrics.CONSUMER_REJECTIONS.name()
+                    }) {
+                  assertThat(fromMicrometer.get(name)).as(name).isEqualTo(fromOtel.get(name));
+                }
+                assertThat(fromOtel.get(SpillwayMetrics.CONSUMER_TOKENS.name()).keySet())
+                    .extracting(
+                        a -> a.get("spillway.consumer.id") + "@" + a.get("spillway.backend.tier"))
+                    .containsOnly("team-a@0", "team-b@1")
+                    .hasSize(4);
+                assertThat(fromOtel.get(SpillwayMetrics.CONSUMER_REJECTIONS.name()))
+                    .containsExactly(
+                        Map.entry(
+                            new TreeMap<>(
+                                Map.of(
+                                    "spillway.consumer.id", "team-a",
+                                    "spillway.rejection.reason", "consumer limit")),
+                            new Point(0, 1)));
+                for (Map<Map<String, String>, Point> meters : fromMicrometer.values()) {
+                  assertThat(meters.keySet().toString()).doesNotContain("consumer-42");
+                }
+              });
+    }
+  }
+
   private static Map<String, String> callAttributes(String errorType) {
     Map<String, String> a = new TreeMap<>();
     a.put("gen_ai.operation.name", "chat");
@@ -264,6 +316,8 @@ class MeterAgreementTest {
       } else if (meter instanceof DistributionSummary summary) {
         point = new Point(summary.count(), summary.totalAmount());
       } else if (meter instanceof FunctionCounter counter) {
+        point = new Point(0, counter.count());
+      } else if (meter instanceof Counter counter) {
         point = new Point(0, counter.count());
       } else if (meter instanceof Gauge gauge) {
         point = Double.isNaN(gauge.value()) ? null : new Point(0, gauge.value());

@@ -5,6 +5,7 @@ import static dev.spillway.spring.SimulatedBackends.OVERSIZED_MAX_TOKENS;
 import static dev.spillway.spring.SimulatedBackends.SMALL_TPM;
 import static dev.spillway.spring.SimulatedBackends.chat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.models.CompletionsUsage;
@@ -235,5 +236,98 @@ class SpillwayMeterBinderTest {
                   .isEqualTo(1);
               assertThat(registry.get("spillway.content_filter").counters()).hasSize(1);
             });
+  }
+
+  @Test
+  void countsDeclaredConsumersTokensByTierAndRejectionsByReasonAndNothingForOthers() {
+    // a simulator of its own: sim-0's quota is fresh, so the first call is served by tier 0
+    try (SimulatedBackends fresh = SimulatedBackends.start(SMALL_TPM, LARGE_TPM)) {
+      runner
+          .withPropertyValues(fresh.properties())
+          .withPropertyValues(
+              "spillway.consumers[0].id=team-a",
+              "spillway.consumers[0].rpm-limit=1",
+              "spillway.consumers[1].id=team-b",
+              "spillway.consumers[2].id=team-c")
+          .run(
+              context -> {
+                MeterRegistry registry = new SimpleMeterRegistry();
+                context.getBean(SpillwayMeterBinder.class).bindTo(registry);
+                OpenAIClient client = context.getBean(OpenAIClient.class);
+
+                CompletionsUsage teamA = consumerChat(client, "team-a", 5); // sim-0, tier 0
+                // rpm-limit 1: the second call is refused before any backend
+                assertThatThrownBy(() -> consumerChat(client, "team-a", 5))
+                    .isInstanceOf(RuntimeException.class);
+                CompletionsUsage teamB =
+                    consumerChat(client, "team-b", OVERSIZED_MAX_TOKENS); // 429, then sim-1
+                consumerChat(client, "stranger", 5); // undeclared: no consumer meter
+
+                assertThat(consumerTokens(registry, "team-a", "0", "input"))
+                    .isEqualTo(teamA.getPromptTokens());
+                assertThat(consumerTokens(registry, "team-a", "0", "output"))
+                    .isEqualTo(teamA.getCompletionTokens());
+                assertThat(consumerTokens(registry, "team-b", "1", "input"))
+                    .isEqualTo(teamB.getPromptTokens());
+                assertThat(consumerTokens(registry, "team-b", "1", "output"))
+                    .isEqualTo(teamB.getCompletionTokens());
+                assertThat(registry.get("spillway.consumer.tokens").counters()).hasSize(4);
+
+                assertThat(
+                        registry
+                            .get("spillway.consumer.rejections")
+                            .tags(
+                                "spillway.consumer.id",
+                                "team-a",
+                                "spillway.rejection.reason",
+                                "consumer limit")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+                assertThat(registry.get("spillway.consumer.rejections").counters()).hasSize(1);
+
+                for (Meter meter : registry.getMeters()) {
+                  assertThat(meter.getId().getTags())
+                      .as(meter.getId().toString())
+                      .noneMatch(t -> t.getValue().contains("stranger"))
+                      .noneMatch(t -> t.getValue().equals("team-c"));
+                }
+                // the pool counted the undeclared caller all the same
+                assertThat(
+                        context
+                            .getBean(dev.spillway.pool.SpillwayPool.class)
+                            .snapshot()
+                            .consumer("stranger")
+                            .calls())
+                    .isEqualTo(1);
+              });
+    }
+  }
+
+  private static double consumerTokens(
+      MeterRegistry registry, String consumer, String tier, String tokenType) {
+    return registry
+        .get("spillway.consumer.tokens")
+        .tags(
+            "spillway.consumer.id",
+            consumer,
+            "spillway.backend.tier",
+            tier,
+            "gen_ai.token.type",
+            tokenType)
+        .counter()
+        .count();
+  }
+
+  /** One chat call for {@code consumer}, named the azure-ai-openai way; its usage. */
+  static CompletionsUsage consumerChat(OpenAIClient client, String consumer, int maxTokens) {
+    return client
+        .getChatCompletionsWithResponse(
+            SimulatedBackends.MODEL,
+            com.azure.core.util.BinaryData.fromObject(SimulatedBackends.options(maxTokens)),
+            dev.spillway.azure.SpillwayContext.requestOptions(consumer, java.util.Map.of()))
+        .getValue()
+        .toObject(com.azure.ai.openai.models.ChatCompletions.class)
+        .getUsage();
   }
 }
