@@ -1,0 +1,150 @@
+package dev.spillway.redis.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.testing.RequiresProgram;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+@RequiresProgram(RedisServer.PROGRAM)
+class RedisServerTest {
+
+  private static boolean alive(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    return handle.isPresent() && handle.get().isAlive();
+  }
+
+  @Test
+  void startsOnAFreeLoopbackPortAndAnswers() {
+    try (RedisServer a = RedisServer.start();
+        RedisServer b = RedisServer.start()) {
+      assertThat(a.port()).isNotEqualTo(b.port()).isPositive();
+      assertThat(a.uri()).isEqualTo(URI.create("redis://127.0.0.1:" + a.port()));
+      assertThat(a.call("PING")).isEqualTo("PONG");
+      assertThat(a.call("SET", "k", "v")).isEqualTo("OK");
+      assertThat(a.call("GET", "k")).isEqualTo("v");
+      assertThat(b.call("GET", "k")).isNull();
+      assertThat(a.call("CONFIG", "GET", "save")).asList().containsExactly("save", "");
+      assertThat(a.call("CONFIG", "GET", "appendonly"))
+          .asList()
+          .containsExactly("appendonly", "no");
+      assertThat(a.call("CONFIG", "GET", "bind")).asList().containsExactly("bind", "127.0.0.1");
+    }
+  }
+
+  @Test
+  void restartComesBackEmptyOnTheSamePortAsANewProcess() {
+    try (RedisServer redis = RedisServer.start()) {
+      int port = redis.port();
+      long pid = redis.pid();
+      redis.call("SET", "k", "v");
+
+      redis.restart();
+
+      assertThat(redis.port()).isEqualTo(port);
+      assertThat(redis.pid()).isNotEqualTo(pid);
+      assertThat(alive(pid)).isFalse();
+      assertThat(redis.call("GET", "k")).isNull(); // nothing was saved
+      redis.kill();
+      redis.restart(); // after a crash too
+      assertThat(redis.port()).isEqualTo(port);
+      assertThat(redis.call("PING")).isEqualTo("PONG");
+    }
+  }
+
+  @Test
+  void stopAndKillEndTheProcess() {
+    try (RedisServer redis = RedisServer.start()) {
+      long pid = redis.pid();
+      redis.stop();
+      assertThat(redis.isRunning()).isFalse();
+      assertThat(alive(pid)).isFalse();
+      assertThatThrownBy(() -> redis.call("PING")).isInstanceOf(UncheckedIOException.class);
+      redis.stop(); // nothing to do
+
+      redis.restart();
+      long second = redis.pid();
+      redis.kill();
+      assertThat(alive(second)).isFalse();
+      assertThatThrownBy(() -> redis.call("PING")).isInstanceOf(UncheckedIOException.class);
+      assertThatIllegalStateException().isThrownBy(redis::pause);
+    }
+  }
+
+  @Test
+  void pauseFreezesTheServerAndResumeThawsIt() {
+    try (RedisServer redis = RedisServer.start()) {
+      redis.pause();
+
+      assertThat(redis.isRunning()).isTrue();
+      assertThat(redis.toString()).contains("paused");
+      // the kernel accepts the connection, nothing answers: the harness's 2 s read timeout
+      assertThatThrownBy(() -> redis.call("PING"))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+      assertThatIllegalStateException().isThrownBy(redis::pause);
+
+      redis.resume();
+
+      assertThat(redis.call("PING")).isEqualTo("PONG");
+      assertThatIllegalStateException().isThrownBy(redis::resume);
+    }
+  }
+
+  @Test
+  void closeLeavesNoProcessEvenWhenPaused() {
+    RedisServer running = RedisServer.start();
+    RedisServer paused = RedisServer.start();
+    long first = running.pid();
+    long second = paused.pid();
+    paused.pause();
+
+    running.close();
+    paused.close();
+    paused.close(); // idempotent
+
+    assertThat(alive(first)).isFalse();
+    assertThat(alive(second)).isFalse();
+    assertThatIllegalStateException().isThrownBy(paused::restart);
+  }
+
+  @Test
+  void aPortInUseFailsTheStartWithTheServersReason() {
+    try (RedisServer taken = RedisServer.start()) {
+      RedisServer.Builder builder = RedisServer.builder().port(taken.port());
+      assertThatIllegalStateException()
+          .isThrownBy(builder::start)
+          .withMessageContaining("could not bind port " + taken.port())
+          .withMessageContaining("Address already in use");
+    }
+  }
+
+  @Test
+  void credentialsAreRequiredAndNeverShown() {
+    try (RedisServer acl = RedisServer.builder().user("spillway", "s3cret pass").start();
+        RedisServer pass = RedisServer.builder().password("hunter2").start()) {
+      // the harness authenticates itself
+      assertThat(acl.call("ACL", "WHOAMI")).isEqualTo("spillway");
+      assertThat(pass.call("ACL", "WHOAMI")).isEqualTo("default");
+      assertThat(acl.call("ACL", "LIST"))
+          .asList()
+          .anySatisfy(u -> assertThat(u).asString().startsWith("user default off"));
+
+      assertThat(acl.uriWithCredentials())
+          .isEqualTo(URI.create("redis://spillway:s3cret%20pass@127.0.0.1:" + acl.port()));
+      assertThat(pass.uriWithCredentials())
+          .isEqualTo(URI.create("redis://:hunter2@127.0.0.1:" + pass.port()));
+      assertThat(acl.uri()).hasNoUserInfo();
+      assertThat(acl.toString()).doesNotContain("s3cret");
+      assertThat(pass.toString()).doesNotContain("hunter2");
+    }
+    assertThatIllegalArgumentException().isThrownBy(() -> RedisServer.builder().password(""));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisServer.builder().user("default", "x"));
+  }
+}
