@@ -13,7 +13,9 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -308,5 +310,58 @@ class LettuceBehaviourTest {
             () ->
                 assertThat(received)
                     .contains("spillway.ch=after", "spillway.p.*:spillway.p.x=after"));
+  }
+
+  @Test
+  void aRestartedServerHasLostItsScriptsAndEvalshaSaysNoscript() {
+    RedisServer server = redis(RedisServer.builder());
+    StatefulRedisConnection<String, String> connection =
+        connect(server.uri(), Duration.ofMillis(300));
+    String sha = connection.sync().scriptLoad("return redis.call('INCR', KEYS[1])");
+    Long first = connection.sync().evalsha(sha, ScriptOutputType.INTEGER, "n");
+    assertThat(first).isEqualTo(1L);
+
+    server.kill();
+    server.restart();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(RedisException.class)
+        .until(() -> "PONG".equals(connection.sync().ping()));
+
+    assertThatThrownBy(() -> connection.sync().evalsha(sha, ScriptOutputType.INTEGER, "n"))
+        .isExactlyInstanceOf(RedisNoScriptException.class)
+        .hasMessageStartingWith("NOSCRIPT");
+    assertThat(connection.sync().scriptLoad("return redis.call('INCR', KEYS[1])")).isEqualTo(sha);
+    Long again = connection.sync().evalsha(sha, ScriptOutputType.INTEGER, "n");
+    assertThat(again).isEqualTo(1L);
+  }
+
+  @Test
+  void keyspaceNotificationsArriveOverPubSub() {
+    RedisServer server = redis(RedisServer.builder().setting("notify-keyspace-events", "KA"));
+    Queue<String> received = new ConcurrentLinkedQueue<>();
+    StatefulRedisPubSubConnection<String, String> subscriber =
+        client.connectPubSub(RedisURI.create(server.uri()));
+    subscriber.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String pattern, String channel, String message) {
+            received.add(channel + "=" + message);
+          }
+        });
+    subscriber.sync().psubscribe("__keyspace@0__:spillway:*");
+    StatefulRedisConnection<String, String> writer = connect(server.uri(), WAIT);
+
+    writer.sync().set("spillway:x", "1");
+    writer.sync().incr("spillway:n");
+    writer.sync().set("other", "1");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(received)
+                    .containsExactly(
+                        "__keyspace@0__:spillway:x=set", "__keyspace@0__:spillway:n=incrby"));
   }
 }

@@ -63,6 +63,7 @@ public final class RedisServer implements AutoCloseable {
   private final String password;
   private final String user;
   private final Duration startTimeout;
+  private final List<List<String>> settings;
   private final Path dir;
   private final Path log;
   private int port;
@@ -74,6 +75,7 @@ public final class RedisServer implements AutoCloseable {
     this.password = builder.password;
     this.user = builder.user;
     this.startTimeout = builder.startTimeout;
+    this.settings = List.copyOf(builder.settings);
     this.port = builder.port;
     this.dir = Files.createTempDirectory("spillway-redis-");
     this.log = dir.resolve("redis.log");
@@ -320,7 +322,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void startProcess() {
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.addAll(
         List.of(
             PROGRAM,
             "-", // the configuration below comes on standard input, then the arguments
@@ -337,7 +340,12 @@ public final class RedisServer implements AutoCloseable {
             "--dir",
             dir.toString(),
             "--logfile",
-            "");
+            ""));
+    settings.forEach(
+        setting -> {
+          command.add("--" + setting.get(0));
+          command.add(setting.get(1));
+        });
     Process p;
     try {
       Files.deleteIfExists(log);
@@ -551,6 +559,7 @@ public final class RedisServer implements AutoCloseable {
     private String user;
     private int port;
     private Duration startTimeout = Duration.ofSeconds(10);
+    private final List<List<String>> settings = new ArrayList<>();
 
     private Builder() {}
 
@@ -583,6 +592,23 @@ public final class RedisServer implements AutoCloseable {
       }
       this.user = name;
       return password(secret);
+    }
+
+    /**
+     * Another configuration directive, given on the command line as {@code --name value} after the
+     * harness's own (so it can override them), and again on every restart. Not for secrets: use
+     * {@link #password} and {@link #user}.
+     *
+     * @param name the directive, such as {@code notify-keyspace-events}
+     * @param value its value
+     * @return this builder
+     */
+    public Builder setting(String name, String value) {
+      if (name == null || name.isBlank() || name.startsWith("-") || value == null) {
+        throw new IllegalArgumentException("setting " + name);
+      }
+      settings.add(List.of(name, value));
+      return this;
     }
 
     /**

@@ -38,6 +38,25 @@ class RedisServerTest {
   }
 
   @Test
+  void settingsReachTheServerAndSurviveARestart() {
+    try (RedisServer redis =
+        RedisServer.builder()
+            .setting("notify-keyspace-events", "KA")
+            .setting("maxmemory", "10mb")
+            .start()) {
+      redis.restart();
+      assertThat(redis.call("CONFIG", "GET", "notify-keyspace-events"))
+          .asList()
+          .containsExactly("notify-keyspace-events", "AK");
+      assertThat(redis.call("CONFIG", "GET", "maxmemory"))
+          .asList()
+          .containsExactly("maxmemory", String.valueOf(10 * 1024 * 1024));
+    }
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisServer.builder().setting("--port", "1"));
+  }
+
+  @Test
   void restartComesBackEmptyOnTheSamePortAsANewProcess() {
     try (RedisServer redis = RedisServer.start()) {
       int port = redis.port();
