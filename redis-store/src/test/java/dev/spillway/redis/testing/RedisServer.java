@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * server goes away, hangs or comes back.
  *
  * <p>Use it in try-with-resources or close it in an {@code @AfterEach}: {@link #close()} ends the
- * process, and a JVM shutdown hook kills any still running as a backstop. Tests that use it carry
- * {@code @RequiresProgram("redis-server")} ({@code dev.spillway.testing}), so they are skipped
- * where Redis is not installed, and fail on CI.
+ * process, a JVM shutdown hook kills any still running as a backstop, and a watchdog process kills
+ * the server when the JVM dies without running its hooks (a forked test JVM killed on a timeout).
+ * Tests that use it carry {@code @RequiresProgram("redis-server")} ({@code dev.spillway.testing}),
+ * so they are skipped where Redis is not installed, and fail on CI.
  *
  * <p>Credentials ({@link Builder#password}, {@link Builder#user}) reach the server on its standard
  * input, never its command line, and appear in no message or {@link #toString()}.
@@ -51,7 +52,7 @@ public final class RedisServer implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(10);
   private static final int START_ATTEMPTS = 3;
 
-  /** Every process not yet seen to exit, killed by the shutdown hook. */
+  /** Every process (server or watchdog) not yet seen to exit, killed by the shutdown hook. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -358,6 +359,7 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalStateException(PROGRAM + " did not start (is it on the PATH?)", e);
     }
     LIVE.add(p);
+    watch(p);
     process = p;
     paused = false;
     try {
@@ -432,6 +434,31 @@ public final class RedisServer implements AutoCloseable {
       socket.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts a watchdog that kills {@code p} when this JVM dies, even by {@code SIGKILL} (no shutdown
+   * hook then): a shell blocked reading a pipe from this JVM, whose end the kernel closes with the
+   * JVM. When {@code p} exits first the watchdog is ended without killing anything.
+   */
+  private static void watch(Process p) {
+    Process watchdog;
+    try {
+      watchdog =
+          new ProcessBuilder("sh", "-c", "read -r _ignored; kill -9 " + p.pid() + " 2>/dev/null")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+    } catch (IOException e) {
+      return; // the shutdown hook and close() remain
+    }
+    LIVE.add(watchdog);
+    p.onExit()
+        .thenRun(
+            () -> {
+              watchdog.destroyForcibly();
+              LIVE.remove(watchdog);
+            });
   }
 
   private Process running() {

@@ -4,19 +4,77 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.spillway.testing.RequiresProgram;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @RequiresProgram(RedisServer.PROGRAM)
 class RedisServerTest {
 
+  /** Whether the process runs: a zombie (dead, not yet reaped by its new parent) does not. */
   private static boolean alive(long pid) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    return handle.isPresent() && handle.get().isAlive();
+    if (handle.isEmpty() || !handle.get().isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false; // gone meanwhile (or no /proc: isAlive said so)
+    }
+  }
+
+  /** Run in a child JVM: starts a server, prints its PID, and waits for its standard input. */
+  static final class StartsAServerAndWaits {
+    private StartsAServerAndWaits() {}
+
+    public static void main(String[] args) throws IOException {
+      RedisServer server = RedisServer.start();
+      System.out.println(server.pid());
+      System.out.flush();
+      int unused = System.in.read(); // never closes the server: the JVM is killed first
+    }
+  }
+
+  @Test
+  void aJvmKilledWithoutItsShutdownHooksLeavesNoServer() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    Process jvm =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                StartsAServerAndWaits.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      String line =
+          new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      assertThat(line).as("the child JVM's output").isNotNull().containsPattern("^[0-9]+$");
+      long pid = Long.parseLong(line);
+      assertThat(alive(pid)).isTrue();
+
+      jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+    } finally {
+      jvm.destroyForcibly();
+    }
   }
 
   @Test
