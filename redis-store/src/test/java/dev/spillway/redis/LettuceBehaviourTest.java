@@ -364,4 +364,43 @@ class LettuceBehaviourTest {
                     .containsExactly(
                         "__keyspace@0__:spillway:x=set", "__keyspace@0__:spillway:n=incrby"));
   }
+
+  @Test
+  void aDroppedSubscriberMissesWhatIsPublishedMeanwhileAndKeepsRetryingARefusedLogin() {
+    RedisServer server = redis(RedisServer.builder().user("spillway", "s3cret"));
+    int port = server.port();
+    server.call("ACL", "SETUSER", "sub", "on", ">subpass", "~*", "&*", "+@all");
+    Queue<String> received = new ConcurrentLinkedQueue<>();
+    RedisURI subUri = RedisURI.create(server.uri("sub", "subpass"));
+    subUri.setTimeout(Duration.ofMillis(300));
+    StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(subUri);
+    subscriber.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            received.add(message);
+          }
+        });
+    subscriber.sync().subscribe("spillway.ch");
+    StatefulRedisConnection<String, String> publisher =
+        connect(server.uriWithCredentials(), Duration.ofMillis(300));
+
+    // the server drops the subscriber and refuses its login: Lettuce cannot resubscribe
+    server.call("ACL", "SETUSER", "sub", "off");
+    long dropped = System.nanoTime();
+    assertThat(server.call("CLIENT", "KILL", "USER", "sub")).isEqualTo("1");
+    assertThat(publisher.sync().publish("spillway.ch", "lost")).isZero();
+    // a refused login (WRONGPASS on reconnect) does not stop the reconnect attempts
+    await().atMost(WAIT).until(() -> seen(ReconnectAttemptEvent.class, port, dropped).size() >= 3);
+
+    server.call("ACL", "SETUSER", "sub", "on");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(RedisException.class)
+        .until(() -> publisher.sync().publish("spillway.ch", "marker") == 1);
+    await().atMost(WAIT).until(() -> received.contains("marker"));
+
+    // one connection delivers in order: what was published before the marker came before it
+    assertThat(received).doesNotContain("lost").startsWith("marker");
+  }
 }
