@@ -154,9 +154,12 @@ final class RouteRuntime {
     }
     TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
     long wait = c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
-    if (c.value.probeRequired()
-        && (probeInFlight.get() || !probeLease.tryAcquire(probeHoldMillis))) {
-      wait = Math.max(wait, PROBE_RECHECK_NANOS);
+    if (c.value.probeRequired()) {
+      if (probeInFlight.get()) {
+        wait = Math.max(wait, PROBE_RECHECK_NANOS);
+      } else if (wait == 0 && !probeLease.tryAcquire(probeHoldMillis)) {
+        wait = PROBE_RECHECK_NANOS; // the fleet's probe is another process's, or being asked for
+      }
     }
     wait = Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
     if (wait > 0) {
