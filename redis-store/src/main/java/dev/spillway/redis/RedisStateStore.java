@@ -2,6 +2,7 @@ package dev.spillway.redis;
 
 import dev.spillway.redis.internal.Fleet;
 import dev.spillway.spi.PoolStateStore;
+import io.lettuce.core.RedisClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -96,6 +97,7 @@ public final class RedisStateStore implements PoolStateStore {
     private String keyPrefix = "spillway";
     private Clock clock = Clock.systemUTC();
     private Duration commandTimeout = Duration.ofMillis(500);
+    private RedisClient client;
 
     private Builder(String uri) {
       this.uri = uri;
@@ -161,6 +163,20 @@ public final class RedisStateStore implements PoolStateStore {
     }
 
     /**
+     * Connects through the application's Lettuce client (its event loops and options) instead of
+     * one of the store's own; the store never shuts it down. The store's own client rejects
+     * commands while disconnected; with a client that queues them (Lettuce's default) a write made
+     * during an outage waits up to the command timeout before Redis counts as down.
+     *
+     * @param client the client
+     * @return this builder
+     */
+    public Builder client(RedisClient client) {
+      this.client = Objects.requireNonNull(client, "'client' cannot be null.");
+      return this;
+    }
+
+    /**
      * Connects and loads the fleet's records, so that a pool built on the store starts with them.
      * An unreachable Redis only degrades: the store starts with local state (one WARN) and connects
      * when Redis answers.
@@ -170,7 +186,8 @@ public final class RedisStateStore implements PoolStateStore {
      * @throws IllegalStateException if Redis refuses the login (named without the password)
      */
     public RedisStateStore build() {
-      return new RedisStateStore(Fleet.start(uri, password, keyPrefix, clock, commandTimeout));
+      return new RedisStateStore(
+          Fleet.start(uri, password, client, keyPrefix, clock, commandTimeout));
     }
 
     @Override

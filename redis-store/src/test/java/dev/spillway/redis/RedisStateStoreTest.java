@@ -13,6 +13,9 @@ import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.ProbeLease;
 import dev.spillway.testing.LogCapture;
 import dev.spillway.testing.RequiresProgram;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,6 +222,29 @@ class RedisStateStoreTest {
             .build();
     opened.add(ok::close);
     assertThat(ok.toString()).doesNotContain("s3cret-pw").contains("***@");
+  }
+
+  @Test
+  void anApplicationsLettuceClientIsUsedAndOutlivesTheStore() {
+    RedisServer redis = redis();
+    RedisClient client = RedisClient.create();
+    try {
+      RedisStateStore a =
+          RedisStateStore.builder(redis.uri().toString()).keyPrefix("test").client(client).build();
+      RedisStateStore b = store(redis.uri().toString());
+      assertThat(a.coolDown("ptu", "d").compareAndSet(CoolDown.NONE, cooling(1_800_000_000_000L)))
+          .isTrue();
+      await().atMost(WAIT).until(() -> b.coolDown("ptu", "d").get().untilEpochMillis() > 0);
+
+      a.close();
+
+      try (StatefulRedisConnection<String, String> still =
+          client.connect(RedisURI.create(redis.uri().toString()))) {
+        assertThat(still.sync().ping()).isEqualTo("PONG");
+      }
+    } finally {
+      client.shutdown();
+    }
   }
 
   @Test

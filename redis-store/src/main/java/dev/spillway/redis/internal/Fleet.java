@@ -144,6 +144,8 @@ public final class Fleet implements AutoCloseable {
    *
    * @param uri {@code redis://} or {@code rediss://}, with or without user and password
    * @param password the password when the URI has none, or {@code null}
+   * @param userClient the application's Lettuce client to connect with (its resources and options;
+   *     never shut down here), or {@code null} for one of the link's own
    * @param keyPrefix the pool's key prefix
    * @param clock the pool's wall clock
    * @param timeout the longest a command may take before Redis counts as down
@@ -152,7 +154,12 @@ public final class Fleet implements AutoCloseable {
    * @throws IllegalStateException if Redis refuses the login (named without the password)
    */
   public static Fleet start(
-      String uri, char[] password, String keyPrefix, Clock clock, Duration timeout) {
+      String uri,
+      char[] password,
+      RedisClient userClient,
+      String keyPrefix,
+      Clock clock,
+      Duration timeout) {
     String display = displayUri(uri);
     RedisURI parsed;
     try {
@@ -180,14 +187,17 @@ public final class Fleet implements AutoCloseable {
       }
     }
     parsed.setTimeout(timeout);
-    RedisClient client = RedisClient.create();
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .build());
-    Fleet fleet = new Fleet(client, true, parsed, display, keyPrefix, clock, timeout);
+    RedisClient client = userClient;
+    if (client == null) {
+      client = RedisClient.create();
+      client.setOptions(
+          ClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .build());
+    }
+    Fleet fleet = new Fleet(client, userClient == null, parsed, display, keyPrefix, clock, timeout);
     fleet.startUp();
     return fleet;
   }
