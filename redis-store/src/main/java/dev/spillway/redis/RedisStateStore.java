@@ -25,8 +25,12 @@ import java.util.Objects;
  * the later write wins, so the processes' clocks must agree (NTP) to the millisecond range that
  * matters for cool-downs.
  *
- * <p>Shared: route cool-downs, backend circuits, and the probe leases. Not yet shared: the
- * admission ledger of calls in flight and consumers' counters, which stay per process.
+ * <p>Shared: route cool-downs, backend circuits, the probe leases, and consumers' rate and quota
+ * counters. A consumer's check never waits either: it counts against the fleet's totals as of the
+ * last refresh (every 200 ms while the consumer is active) plus this process's own calls since, so
+ * its limits hold across the fleet to within what the other processes admit in one refresh interval
+ * plus a round trip; while Redis is down each process counts alone. Not yet shared: the admission
+ * ledger of calls in flight, which stays per process.
  *
  * <p>Keys: {@code {prefix}:cooldown} and {@code {prefix}:circuit} (hashes), {@code
  * {prefix}:lease:…}, and the channel {@code {prefix}:events}; one hash tag, so a pool's keys share
@@ -67,6 +71,15 @@ public final class RedisStateStore implements PoolStateStore {
   @Override
   public Ledger ledger(String backendId, String deployment) {
     return PoolStateStore.inMemory().ledger(backendId, deployment);
+  }
+
+  /**
+   * The consumer's counters, fleet-wide: its limits hold across the fleet to within what the other
+   * instances admit between two refreshes (200 ms plus a round trip); see the class documentation.
+   */
+  @Override
+  public ConsumerLedger consumerLedger(String consumerId) {
+    return fleet.consumerLedger(consumerId);
   }
 
   @Override

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.spillway.CoolDownReason;
+import dev.spillway.RejectionReason;
 import dev.spillway.redis.testing.RedisServer;
 import dev.spillway.spi.PoolStateStore;
+import dev.spillway.spi.PoolStateStore.Admission;
 import dev.spillway.spi.PoolStateStore.Cell;
+import dev.spillway.spi.PoolStateStore.ConsumerLedger;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.ProbeLease;
 import dev.spillway.testing.LogCapture;
@@ -16,7 +19,10 @@ import dev.spillway.testing.RequiresProgram;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -245,6 +251,59 @@ class RedisStateStoreTest {
     } finally {
       client.shutdown();
     }
+  }
+
+  private RedisStateStore storeAt(String uri, Instant wall) {
+    RedisStateStore store =
+        RedisStateStore.builder(uri)
+            .keyPrefix("test")
+            .clock(Clock.fixed(wall, ZoneOffset.UTC))
+            .build();
+    opened.add(store::close);
+    return store;
+  }
+
+  @Test
+  void aConsumersRequestsAndTokensAreCountedFleetWide() {
+    RedisServer redis = redis();
+    Instant wall = Instant.parse("2026-12-02T10:00:30.250Z");
+    long now = wall.toEpochMilli();
+    ConsumerLedger a = storeAt(redis.uri().toString(), wall).consumerLedger("team-a");
+    ConsumerLedger b = storeAt(redis.uri().toString(), wall).consumerLedger("team-a");
+
+    assertThat(a.tryAdmit(now, 100, 0, 3, 0, Long.MIN_VALUE).admitted()).isTrue();
+    assertThat(a.tryAdmit(now, 100, 0, 3, 0, Long.MIN_VALUE).admitted()).isTrue();
+    assertThat(b.tryAdmit(now, 100, 0, 3, 0, Long.MIN_VALUE).admitted())
+        .as("B starts counting; it has not heard of A's calls yet")
+        .isTrue();
+    await().atMost(WAIT).until(() -> b.windowRequests(now) == 3 && a.windowRequests(now) == 3);
+
+    Admission over = b.tryAdmit(now, 100, 0, 3, 0, Long.MIN_VALUE);
+    assertThat(over.reason()).isEqualTo(RejectionReason.CONSUMER_LIMIT);
+    assertThat(over.limitName()).isEqualTo("rpm-limit");
+    assertThat(over.retryAtEpochMillis())
+        .isEqualTo(Instant.parse("2026-12-02T10:01:30Z").toEpochMilli());
+    assertThat(a.windowTokens(now)).isEqualTo(300);
+    assertThat(a.tryAdmit(now, 100, 0, 3, 0, Long.MIN_VALUE).admitted()).isFalse();
+  }
+
+  @Test
+  void aQuotaIsSpentFleetWideAndReconciledUsageCounts() {
+    RedisServer redis = redis();
+    Instant wall = Instant.parse("2026-12-02T10:00:30.250Z");
+    long now = wall.toEpochMilli();
+    long day = Instant.parse("2026-12-02T00:00:00Z").toEpochMilli();
+    ConsumerLedger a = storeAt(redis.uri().toString(), wall).consumerLedger("team-a");
+    ConsumerLedger b = storeAt(redis.uri().toString(), wall).consumerLedger("team-a");
+
+    assertThat(a.tryAdmit(now, 80, 0, 0, 100, day).admitted()).isTrue();
+    a.reconcile(now, day, -20); // it used 60
+    await().atMost(WAIT).until(() -> b.quotaUsed(day) == 60);
+
+    assertThat(b.tryAdmit(now, 50, 0, 0, 100, day).reason())
+        .isEqualTo(RejectionReason.QUOTA_EXCEEDED);
+    assertThat(b.tryAdmit(now, 40, 0, 0, 100, day).admitted()).isTrue();
+    await().atMost(WAIT).until(() -> a.quotaUsed(day) == 100);
   }
 
   @Test

@@ -5,14 +5,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.openai.client.OpenAIClient;
+import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.spillway.Backend;
+import dev.spillway.ConsumerPolicy;
+import dev.spillway.ConsumerSettings;
 import dev.spillway.Deployment;
 import dev.spillway.PoolSettings;
 import dev.spillway.RouteState;
@@ -25,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +80,11 @@ class TwoPoolsIT {
   }
 
   private SpillwayPool pool() {
-    SpillwayPool pool =
+    return pool(b -> {});
+  }
+
+  private SpillwayPool pool(Consumer<SpillwayPool.Builder> customize) {
+    SpillwayPool.Builder builder =
         SpillwayPool.builder()
             .backend(
                 Backend.builder("ptu")
@@ -92,8 +101,9 @@ class TwoPoolsIT {
                     .build(),
                 Credential.apiKey("payg-key"))
             .settings(PoolSettings.builder().timeout(Duration.ofSeconds(20)).build())
-            .stateStore(RedisStateStore.builder(redis.uri().toString()).build())
-            .build();
+            .stateStore(RedisStateStore.builder(redis.uri().toString()).build());
+    customize.accept(builder);
+    SpillwayPool pool = builder.build();
     opened.add(pool);
     return pool;
   }
@@ -194,5 +204,36 @@ class TwoPoolsIT {
     ptu.stubFor(any(anyUrl()).willReturn(ok()));
     assertThat(chat(b)).isEqualTo("Hi");
     assertThat(count(ptu)).isEqualTo(1);
+  }
+
+  @Test
+  void aConsumersLimitHoldsAcrossBothPools() {
+    Consumer<SpillwayPool.Builder> fourPerMinute =
+        b -> b.consumers(ConsumerSettings.of(ConsumerPolicy.of("team-a").withRpmLimit(4)));
+    ptu.stubFor(any(anyUrl()).willReturn(ok()));
+    SpillwayPool poolA = pool(fourPerMinute);
+    SpillwayPool poolB = pool(fourPerMinute);
+    OpenAIClient a = client(poolA).withOptions(o -> o.putAllHeaders(teamA()));
+    OpenAIClient b = client(poolB).withOptions(o -> o.putAllHeaders(teamA()));
+
+    chat(a);
+    chat(a);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> poolB.snapshot().consumer("team-a").windowRequests() == 2);
+    chat(b);
+    chat(b);
+
+    assertThatThrownBy(() -> chat(b))
+        .isInstanceOfSatisfying(
+            RateLimitException.class,
+            e ->
+                assertThat(e.headers().values("x-spillway-rejection"))
+                    .containsExactly("consumer_limit"));
+    assertThat(count(ptu) + count(payg)).isEqualTo(4);
+  }
+
+  private static com.openai.core.http.Headers teamA() {
+    return SpillwayOpenAI.callHeaders("team-a", null);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.Circuit;
+import dev.spillway.spi.PoolStateStore.ConsumerLedger;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -100,6 +101,8 @@ public final class Fleet implements AutoCloseable {
   private final Map<String, Stamped<?>> early = new ConcurrentHashMap<>();
   private final Map<SharedCell<?>, Stamped<?>> pending = new ConcurrentHashMap<>();
   private final Set<FleetLease> leases = ConcurrentHashMap.newKeySet();
+  private final Set<FleetConsumerLedger> consumers = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean consumersScheduled = new AtomicBoolean();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
   private final AtomicBoolean checkQueued = new AtomicBoolean();
   private final AtomicBoolean badRecordLogged = new AtomicBoolean();
@@ -249,7 +252,7 @@ public final class Fleet implements AutoCloseable {
       sub.sync().subscribe(channel);
       cmd = client.connect(StringCodec.UTF8, uri);
     } catch (RuntimeException e) {
-      sub.closeAsync();
+      sub.close();
       throw e;
     }
     events = sub;
@@ -288,6 +291,76 @@ public final class Fleet implements AutoCloseable {
                       ? (Stamped<Object>) known
                       : new Stamped<>(kind.initial, Long.MIN_VALUE, ""));
             });
+  }
+
+  /** A consumer's fleet-wide counters; refreshed by this link while the consumer is active. */
+  public ConsumerLedger consumerLedger(String consumerId) {
+    String base = prefix + ":consumer:" + field(consumerId);
+    FleetConsumerLedger ledger =
+        new FleetConsumerLedger(base + ":window", base + ":quota", clock.millis());
+    consumers.add(ledger);
+    if (consumersScheduled.compareAndSet(false, true)) {
+      try {
+        var unused =
+            executor.scheduleWithFixedDelay(
+                this::syncConsumers,
+                FleetConsumerLedger.REFRESH_MILLIS,
+                FleetConsumerLedger.REFRESH_MILLIS,
+                TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        consumersScheduled.set(false); // closed
+      }
+    }
+    return ledger;
+  }
+
+  /** Sends each active consumer's counts and reads the fleet's back. */
+  private void syncConsumers() {
+    StatefulRedisConnection<String, String> cmd = commands;
+    if (!up || closed || cmd == null) {
+      return;
+    }
+    long now = clock.millis();
+    for (FleetConsumerLedger ledger : consumers) {
+      if (!ledger.due(now)) {
+        continue;
+      }
+      FleetConsumerLedger.Batch batch = ledger.takeBatch(now);
+      List<String> args = new ArrayList<>(8 + batch.buckets().length);
+      args.add(Long.toString(batch.nowSecond()));
+      args.add(Integer.toString(batch.buckets().length / 3));
+      for (long v : batch.buckets()) {
+        args.add(Long.toString(v));
+      }
+      boolean quota = batch.period() != Long.MIN_VALUE;
+      args.add(quota ? Long.toString(batch.period()) : "");
+      args.add(Long.toString(batch.periodTokens()));
+      args.add(Long.toString(FleetConsumerLedger.QUOTA_TTL_MILLIS));
+      try {
+        List<Object> out =
+            cmd.async()
+                .<List<Object>>eval(
+                    FleetConsumerLedger.ADD_AND_READ,
+                    ScriptOutputType.MULTI,
+                    new String[] {ledger.windowKey, ledger.quotaKey},
+                    args.toArray(new String[0]))
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ledger.answered(out);
+      } catch (InterruptedException e) {
+        ledger.failed(now);
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        ledger.failed(now);
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        if (cause instanceof RedisCommandExecutionException) {
+          logBadRecord("a consumer's counters were refused: " + cause.getMessage());
+          continue;
+        }
+        markDown(describe(cause));
+        return;
+      }
+    }
   }
 
   /** A probe lease. */
@@ -421,7 +494,7 @@ public final class Fleet implements AutoCloseable {
   private void scheduleCheck() {
     if (!closed && checkQueued.compareAndSet(false, true)) {
       try {
-        executor.schedule(this::check, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        var unused = executor.schedule(this::check, CHECK_MILLIS, TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) {
         checkQueued.set(false);
       }

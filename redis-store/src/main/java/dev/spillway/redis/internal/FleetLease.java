@@ -87,7 +87,7 @@ public final class FleetLease implements ProbeLease {
   public void release() {
     State s = state.get();
     if (s.phase == Phase.HELD && state.compareAndSet(s, IDLE)) {
-      fleet.release(key);
+      var unused = fleet.release(key); // not awaited: the call path never waits on Redis
     }
   }
 
