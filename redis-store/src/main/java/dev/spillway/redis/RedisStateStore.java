@@ -67,10 +67,14 @@ public final class RedisStateStore implements PoolStateStore {
     return fleet.circuit(backendId);
   }
 
-  /** Calls in flight are counted per process for now. */
+  /**
+   * The route's calls in flight across the fleet: this process's own plus what the others last
+   * announced (every 50 ms when they change, every second at least; forgotten 3 s after an
+   * instance's last announcement).
+   */
   @Override
   public Ledger ledger(String backendId, String deployment) {
-    return PoolStateStore.inMemory().ledger(backendId, deployment);
+    return fleet.ledger(backendId, deployment);
   }
 
   /**

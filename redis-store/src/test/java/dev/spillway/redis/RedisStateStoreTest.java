@@ -307,6 +307,31 @@ class RedisStateStoreTest {
   }
 
   @Test
+  void callsInFlightAreAddedUpAcrossTheFleetAndADeadInstancesExpire() {
+    RedisServer redis = redis();
+    RedisStateStore a =
+        RedisStateStore.builder(redis.uri().toString()).keyPrefix("test").build(); // closed below
+    RedisStateStore b = store(redis.uri().toString());
+    PoolStateStore.Ledger inA = a.ledger("ptu", "gpt-4o");
+    PoolStateStore.Ledger inB = b.ledger("ptu", "gpt-4o");
+
+    inA.add(300, 2);
+    inB.add(50, 1);
+
+    await().atMost(WAIT).until(() -> inB.tokens() == 350 && inB.requests() == 3);
+    await().atMost(WAIT).until(() -> inA.tokens() == 350);
+    assertThat(b.ledger("ptu", "other").tokens()).isZero();
+    inA.add(-300, -2);
+    await().atMost(WAIT).until(() -> inB.tokens() == 50 && inB.requests() == 1);
+    inA.add(120, 1);
+    await().atMost(WAIT).until(() -> inB.tokens() == 170);
+
+    a.close(); // it stops announcing, as a dead instance would
+
+    await().atMost(WAIT).until(() -> inB.tokens() == 50 && inB.requests() == 1);
+  }
+
+  @Test
   void aMalformedUriIsAnIllegalArgumentWithoutItsPassword() {
     assertThatThrownBy(() -> RedisStateStore.builder("http://u:pw-123@host").build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -8,6 +8,7 @@ import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.Circuit;
 import dev.spillway.spi.PoolStateStore.ConsumerLedger;
 import dev.spillway.spi.PoolStateStore.CoolDown;
+import dev.spillway.spi.PoolStateStore.Ledger;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -67,6 +68,9 @@ public final class Fleet implements AutoCloseable {
   private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^@/]*@");
   private static final long CHECK_MILLIS = 1000;
 
+  /** The kind of the messages that announce an instance's calls in flight on a route. */
+  private static final String INFLIGHT = "inflight";
+
   /**
    * Keeps the newer record and announces it: KEYS[1] hash; ARGV field, record, stamp, message,
    * channel.
@@ -102,6 +106,8 @@ public final class Fleet implements AutoCloseable {
   private final Map<SharedCell<?>, Stamped<?>> pending = new ConcurrentHashMap<>();
   private final Set<FleetLease> leases = ConcurrentHashMap.newKeySet();
   private final Set<FleetConsumerLedger> consumers = ConcurrentHashMap.newKeySet();
+  private final Map<String, FleetLedger> ledgers = new ConcurrentHashMap<>();
+  private final AtomicBoolean ledgersScheduled = new AtomicBoolean();
   private final AtomicBoolean consumersScheduled = new AtomicBoolean();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
   private final AtomicBoolean checkQueued = new AtomicBoolean();
@@ -291,6 +297,55 @@ public final class Fleet implements AutoCloseable {
                       ? (Stamped<Object>) known
                       : new Stamped<>(kind.initial, Long.MIN_VALUE, ""));
             });
+  }
+
+  /** A route's calls in flight, fleet-wide. */
+  public Ledger ledger(String backendId, String deployment) {
+    FleetLedger ledger = ledgers.computeIfAbsent(field(backendId, deployment), FleetLedger::new);
+    if (ledgersScheduled.compareAndSet(false, true)) {
+      try {
+        var unused =
+            executor.scheduleWithFixedDelay(
+                this::announceLedgers,
+                FleetLedger.ANNOUNCE_MILLIS,
+                FleetLedger.ANNOUNCE_MILLIS,
+                TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        ledgersScheduled.set(false); // closed
+      }
+    }
+    return ledger;
+  }
+
+  /** Announces this instance's calls in flight per route, and forgets silent instances'. */
+  private void announceLedgers() {
+    long now = clock.millis();
+    StatefulRedisConnection<String, String> cmd = commands;
+    for (FleetLedger ledger : ledgers.values()) {
+      ledger.expire(now);
+      if (!up || closed || cmd == null) {
+        continue;
+      }
+      long[] counts = ledger.toAnnounce(now);
+      if (counts == null) {
+        continue;
+      }
+      ObjectNode m = JSON.createObjectNode();
+      m.put("k", INFLIGHT);
+      m.put("f", ledger.field);
+      m.put("i", instanceId);
+      m.put("t", counts[0]);
+      m.put("r", counts[1]);
+      var unused =
+          cmd.async()
+              .publish(channel, m.toString())
+              .whenComplete(
+                  (n, error) -> {
+                    if (error != null) {
+                      markDown(describe(error));
+                    }
+                  });
+    }
   }
 
   /** A consumer's fleet-wide counters; refreshed by this link while the consumer is active. */
@@ -544,8 +599,16 @@ public final class Fleet implements AutoCloseable {
       if (instanceId.equals(m.path("i").asText())) {
         return;
       }
-      RecordKind kind = RecordKind.of(m.path("k").asText());
-      apply(kind, m.path("f").asText(), null, m);
+      String k = m.path("k").asText();
+      if (INFLIGHT.equals(k)) {
+        FleetLedger ledger = ledgers.get(m.path("f").asText());
+        if (ledger != null) {
+          ledger.announced(
+              m.path("i").asText(), m.path("t").asLong(), m.path("r").asLong(), clock.millis());
+        }
+        return;
+      }
+      apply(RecordKind.of(k), m.path("f").asText(), null, m);
     } catch (IOException | RuntimeException e) {
       logBadRecord("a message could not be read: " + describe(e));
     }
