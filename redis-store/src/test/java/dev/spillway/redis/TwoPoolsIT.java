@@ -233,6 +233,44 @@ class TwoPoolsIT {
     assertThat(count(ptu) + count(payg)).isEqualTo(4);
   }
 
+  @Test
+  void redisKilledPausedAndRestartedFailsNoCallAndSharingResumes() {
+    ptu.stubFor(any(anyUrl()).willReturn(ok()));
+    SpillwayPool poolA = pool();
+    SpillwayPool poolB = pool();
+    OpenAIClient a = client(poolA);
+    OpenAIClient b = client(poolB);
+    chat(a);
+
+    redis.kill();
+    for (int i = 0; i < 5; i++) {
+      assertThat(chat(a)).isEqualTo("Hi");
+      assertThat(chat(b)).isEqualTo("Hi");
+    }
+    redis.restart();
+    redis.pause();
+    try {
+      for (int i = 0; i < 5; i++) {
+        assertThat(chat(a)).isEqualTo("Hi");
+        assertThat(chat(b)).isEqualTo("Hi");
+      }
+    } finally {
+      redis.resume();
+    }
+    // the stores find Redis again: a 429 A meets then keeps B off the route once more
+    throttlePtu("60000");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              chat(a);
+              return ptuRoute(poolA) == RouteState.COOLING && ptuRoute(poolB) == RouteState.COOLING;
+            });
+    int before = count(ptu);
+    assertThat(chat(b)).isEqualTo("Hi");
+    assertThat(count(ptu)).isEqualTo(before);
+  }
+
   private static com.openai.core.http.Headers teamA() {
     return SpillwayOpenAI.callHeaders("team-a", null);
   }
