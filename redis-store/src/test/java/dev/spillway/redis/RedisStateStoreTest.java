@@ -103,6 +103,33 @@ class RedisStateStoreTest {
   }
 
   @Test
+  void aHalfOpenCircuitStaysWithTheProberSoTheFleetCanProbeIfItDies() {
+    RedisServer redis = redis();
+    RedisStateStore a = store(redis.uri().toString());
+    RedisStateStore b = store(redis.uri().toString());
+    PoolStateStore.Circuit open =
+        new PoolStateStore.Circuit(dev.spillway.CircuitState.OPEN, 1_000L, 1, 3, false);
+    PoolStateStore.Circuit halfOpen =
+        new PoolStateStore.Circuit(dev.spillway.CircuitState.HALF_OPEN, 1_000L, 1, 3, false);
+    PoolStateStore.Circuit reopened =
+        new PoolStateStore.Circuit(dev.spillway.CircuitState.OPEN, 2_000L, 2, 4, false);
+    assertThat(a.circuit("ptu").compareAndSet(PoolStateStore.Circuit.CLOSED, open)).isTrue();
+    await().atMost(WAIT).until(() -> b.circuit("ptu").get().equals(open));
+
+    assertThat(a.circuit("ptu").compareAndSet(a.circuit("ptu").get(), halfOpen)).isTrue();
+
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(WAIT)
+        .until(() -> b.circuit("ptu").get().equals(open));
+    assertThat((String) redis.call("HGET", "{test}:circuit", "[\"ptu\"]"))
+        .contains("\"state\":\"OPEN\"");
+    assertThat(a.circuit("ptu").compareAndSet(halfOpen, reopened)).isTrue();
+    await().atMost(WAIT).until(() -> b.circuit("ptu").get().equals(reopened));
+    assertThat(store(redis.uri().toString()).circuit("ptu").get()).isEqualTo(reopened);
+  }
+
+  @Test
   void oneStoreAtATimeHoldsALeaseAndGivesItBack() {
     RedisServer redis = redis();
     ProbeLease a = store(redis.uri().toString()).routeProbe("ptu", "gpt-4o");

@@ -575,7 +575,7 @@ public final class Fleet implements AutoCloseable {
       LOG.info("Redis at {} answers again: pool state is shared", displayUri);
       for (SharedCell<?> cell : cells.values()) {
         Stamped<?> own = cell.stamped();
-        if (own.writer().equals(instanceId)) {
+        if (own.writer().equals(instanceId) && cell.kind.shared(own.value())) {
           pending.putIfAbsent(cell, own);
         }
       }

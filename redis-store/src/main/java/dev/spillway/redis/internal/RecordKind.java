@@ -40,8 +40,17 @@ enum RecordKind {
     }
   },
 
-  /** A backend's {@link Circuit}; field {@code ["backend"]}. */
+  /**
+   * A backend's {@link Circuit}; field {@code ["backend"]}. A half-open circuit stays this
+   * instance's: the fleet keeps seeing it open (past its period), so if this instance dies during
+   * its probe another takes the probe's lease when it expires and probes instead.
+   */
   CIRCUIT("circuit", Circuit.CLOSED) {
+    @Override
+    boolean shared(Object value) {
+      return ((Circuit) value).state() != CircuitState.HALF_OPEN;
+    }
+
     @Override
     ObjectNode encode(Object value) {
       Circuit c = (Circuit) value;
@@ -79,6 +88,11 @@ enum RecordKind {
   }
 
   abstract ObjectNode encode(Object value);
+
+  /** Whether a local value goes to the fleet (else it stays this instance's). */
+  boolean shared(Object value) {
+    return true;
+  }
 
   /**
    * @throws IllegalArgumentException if the JSON is not a record of this kind

@@ -42,7 +42,9 @@ final class SharedCell<T> implements Cell<T> {
       }
       Stamped<T> next = new Stamped<>(update, fleet.stampMillis(seen), fleet.instanceId());
       if (current.compareAndSet(seen, next)) {
-        fleet.written(this, next);
+        if (kind.shared(update)) {
+          fleet.written(this, next);
+        }
         return true;
       }
     }
