@@ -568,6 +568,11 @@ public final class Fleet implements AutoCloseable {
         connect(); // never connected: both connections now, and the records
         cmd = commands;
       } else {
+        StatefulRedisPubSubConnection<String, String> sub = events;
+        if (sub == null || !sub.isOpen() || !cmd.isOpen()) {
+          scheduleCheck(); // Lettuce is still reconnecting one of them (and resubscribing)
+          return;
+        }
         cmd.sync().ping();
         load(cmd);
       }
