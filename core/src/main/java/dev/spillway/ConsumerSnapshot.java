@@ -23,6 +23,7 @@ import java.util.Map;
  * @param quotaRejections calls refused for the consumer's token quota
  * @param queueRejections calls refused because the priority's queue was full or the call's deadline
  *     passed while it waited
+ * @param modelRejections calls refused because the consumer may not use the model
  * @param windowTokens tokens counted in the rolling minute now
  * @param windowRequests requests counted in the rolling minute now
  * @param quotaUsed tokens used (or held by calls in flight) in the current quota period; 0 without
@@ -43,6 +44,7 @@ public record ConsumerSnapshot(
     long limitRejections,
     long quotaRejections,
     long queueRejections,
+    long modelRejections,
     long windowTokens,
     long windowRequests,
     long quotaUsed,

@@ -209,6 +209,9 @@ class ConsumersTest extends ManualPoolTest {
     assertThat(e.reason().status()).isEqualTo(403);
     assertThat(e.getMessage()).contains("model 'gpt-4o' is not in its models [gpt-4o-mini, o3]");
     assertThat(t.sent()).isEmpty();
+    ConsumerSnapshot a = pool.snapshot().consumer("a");
+    assertThat(a.modelRejections()).isEqualTo(1);
+    assertThat(a.limitRejections() + a.quotaRejections() + a.queueRejections()).isZero();
   }
 
   // ---- priorities ----

@@ -28,6 +28,7 @@ final class ConsumerAccount {
   private final LongAdder limitRejections = new LongAdder();
   private final LongAdder quotaRejections = new LongAdder();
   private final LongAdder queueRejections = new LongAdder();
+  private final LongAdder modelRejections = new LongAdder();
   private final Map<String, Counters> byModel = new ConcurrentHashMap<>();
 
   ConsumerAccount(String id, ConsumerPolicy policy, boolean declared, ConsumerLedger ledger) {
@@ -61,6 +62,8 @@ final class ConsumerAccount {
       quotaRejections.increment();
     } else if (r == RejectionReason.QUEUE_FULL || r == RejectionReason.DEADLINE) {
       queueRejections.increment();
+    } else if (r == RejectionReason.MODEL_NOT_ALLOWED) {
+      modelRejections.increment();
     }
   }
 
@@ -87,6 +90,7 @@ final class ConsumerAccount {
         limitRejections.sum(),
         quotaRejections.sum(),
         queueRejections.sum(),
+        modelRejections.sum(),
         ledger.windowTokens(millis),
         ledger.windowRequests(millis),
         quotaUsed,

@@ -139,7 +139,8 @@ public final class SpillwayConsumersEndpoint {
           c.outputTokens(),
           new TokensByTier(c.tier0Tokens(), c.overflowTokens()),
           c.throttledAttempts(),
-          new Rejections(c.limitRejections(), c.quotaRejections(), c.queueRejections()),
+          new Rejections(
+              c.limitRejections(), c.quotaRejections(), c.queueRejections(), c.modelRejections()),
           new Window(c.windowTokens(), c.windowRequests()),
           limits.tokenQuota() == 0
               ? null
@@ -210,8 +211,10 @@ public final class SpillwayConsumersEndpoint {
    * @param quotaExceeded over its token quota for the period ({@code quota exceeded}, 403)
    * @param queue its priority's queue was full, or the call's deadline passed while it waited
    *     ({@code queue full}, {@code deadline}, 429)
+   * @param modelNotAllowed the consumer may not use the model ({@code model not allowed}, 403)
    */
-  public record Rejections(long consumerLimit, long quotaExceeded, long queue) {}
+  public record Rejections(
+      long consumerLimit, long quotaExceeded, long queue, long modelNotAllowed) {}
 
   /**
    * The rolling minute the rate limits count in.

@@ -97,7 +97,7 @@ class SpillwayConsumersEndpointTest {
               assertThat(a.outputTokens()).isEqualTo(usage.getCompletionTokens());
               assertThat(a.tokensByTier()).isEqualTo(new TokensByTier(tokens, 0));
               assertThat(a.throttledAttempts()).isZero();
-              assertThat(a.rejections()).isEqualTo(new Rejections(1, 0, 0));
+              assertThat(a.rejections()).isEqualTo(new Rejections(1, 0, 0, 0));
               assertThat(a.window().requests()).isEqualTo(1);
               assertThat(a.window().tokens()).isEqualTo(tokens);
               assertThat(a.quota().used()).isEqualTo(tokens);
