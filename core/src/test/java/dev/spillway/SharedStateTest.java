@@ -161,6 +161,24 @@ class SharedStateTest {
     assertThat(lease.grants()).isEqualTo(2);
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aQuotaReportOneProcessReceivedHoldsTheOtherBackToo(Mode mode) {
+    a.on(
+        "ptu",
+        ScriptedTransport.ok()
+            .header("x-ratelimit-remaining-tokens", "0")
+            .header("x-ratelimit-limit-tokens", "60000"));
+    assertThat(sentAfter(mode, poolA, a, timeA)).containsExactly("ptu");
+
+    PoolStateStore.QuotaReport report = store.quotaReport("ptu", "ptu-gpt4o").get();
+    assertThat(report.remainingTokens()).isZero();
+    assertThat(report.limitTokens()).isEqualTo(60_000);
+    assertThat(report.atEpochMillis()).isEqualTo(ManualTime.WALL_START.toEpochMilli());
+    // B never got that answer: the shared report alone makes it wait for the refill, so it spills
+    assertThat(sentAfter(mode, poolB, b, timeB)).containsExactly("paygo");
+  }
+
   /** A probe lease the processes share: one owner at a time. */
   private static final class SharedLease {
     private final AtomicReference<String> owner = new AtomicReference<>();
@@ -198,6 +216,14 @@ class SharedStateTest {
     private final Map<String, SharedCell<CoolDown>> coolDowns = new ConcurrentHashMap<>();
     private final Map<String, SharedCell<Circuit>> circuits = new ConcurrentHashMap<>();
     private final Map<String, SharedLease> leases = new ConcurrentHashMap<>();
+    private final Map<String, SharedCell<PoolStateStore.QuotaReport>> reports =
+        new ConcurrentHashMap<>();
+
+    PoolStateStore.Cell<PoolStateStore.QuotaReport> quotaReport(
+        String backendId, String deployment) {
+      return reports.computeIfAbsent(
+          backendId + "/" + deployment, k -> new SharedCell<>(PoolStateStore.QuotaReport.NONE));
+    }
 
     SharedLease lease(String key) {
       return leases.computeIfAbsent(key, k -> new SharedLease());
@@ -224,6 +250,11 @@ class SharedStateTest {
         @Override
         public Ledger ledger(String backendId, String deployment) {
           return PoolStateStore.inMemory().ledger(backendId, deployment);
+        }
+
+        @Override
+        public Cell<QuotaReport> quotaReport(String backendId, String deployment) {
+          return shared.quotaReport(backendId, deployment);
         }
 
         @Override

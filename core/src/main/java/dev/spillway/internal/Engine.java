@@ -131,6 +131,7 @@ public final class Engine {
         backend,
         deployment,
         store.coolDown(id, deployment.name()),
+        store.quotaReport(id, deployment.name()),
         store.routeProbe(id, deployment.name()),
         BackendRuntime.probeHoldMillis(settings),
         store.ledger(id, deployment.name()),

@@ -1,8 +1,11 @@
 package dev.spillway.internal;
 
 import dev.spillway.Deployment;
+import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.Ledger;
+import dev.spillway.spi.PoolStateStore.QuotaReport;
 import dev.spillway.spi.ResponseHeaders;
+import java.time.Clock;
 
 /**
  * What a route last reported about its quota ({@code x-ratelimit-*}, PTU utilization), and the
@@ -14,7 +17,12 @@ import dev.spillway.spi.ResponseHeaders;
  * unknown. A PTU deployment's utilization drains 100 % per quota window; its headroom is the unused
  * share of the configured capacity, or, with no capacity configured, "available" below 100 %.
  *
- * <p>Thread-safe: the report is one immutable value behind a volatile reference.
+ * <p>The report lives in the state store's cell ({@link QuotaReport}, its instant in epoch
+ * milliseconds), so that with a shared store the freshest report any process received is every
+ * process's. Before any report the route's configured capacity stands in.
+ *
+ * <p>Thread-safe: the report is one immutable value behind the cell; its translation to the ticker
+ * is cached per value.
  */
 final class QuotaMemory {
   static final long UNKNOWN = Long.MAX_VALUE;
@@ -36,16 +44,24 @@ final class QuotaMemory {
   private final boolean ptu;
   private final long configuredTpm;
   private final long configuredRpm;
-  private volatile Report report;
+  private final Cell<QuotaReport> cell;
+  private final TimedCell<QuotaReport> shared;
 
-  QuotaMemory(Deployment deployment, long windowNanos, long nowNanos) {
+  /** What stands in before any report: the configured capacity. */
+  private final Report initial;
+
+  /** The last report read from the cell, on the ticker. */
+  private volatile View view;
+
+  QuotaMemory(
+      Deployment deployment, long windowNanos, Cell<QuotaReport> cell, Clock clock, long nowNanos) {
     this.windowNanos = windowNanos;
     this.ptu = deployment.ptu();
     this.configuredTpm = deployment.tpm();
     this.configuredRpm = deployment.rpm();
     // With a configured capacity the route starts full; the admission ledger then limits bursts
     // even before the first response reports anything.
-    this.report =
+    this.initial =
         new Report(
             ptu ? -1 : (configuredTpm > 0 ? configuredTpm : -1),
             ptu ? -1 : (configuredRpm > 0 ? configuredRpm : -1),
@@ -53,6 +69,31 @@ final class QuotaMemory {
             -1,
             ptu && configuredTpm > 0 ? 0.0 : Double.NaN,
             nowNanos);
+    this.cell = cell;
+    this.shared = new TimedCell<>(cell, QuotaReport::atEpochMillis, clock, nowNanos);
+  }
+
+  /** The current report on the ticker: the cell's, or the configured start before any. */
+  @SuppressWarnings("ReferenceEquality") // the cell's values and NONE compare by identity
+  private Report report(long nowNanos) {
+    TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
+    View v = view;
+    if (v != null && v.seen == seen) {
+      return v.report;
+    }
+    QuotaReport q = seen.value;
+    Report r =
+        q == QuotaReport.NONE
+            ? initial
+            : new Report(
+                q.remainingTokens(),
+                q.remainingRequests(),
+                q.limitTokens(),
+                q.limitRequests(),
+                q.utilization(),
+                seen.untilNanos);
+    view = new View(seen, r);
+    return r;
   }
 
   /** Remembers what the response headers say; values that do not parse are ignored. */
@@ -72,15 +113,18 @@ final class QuotaMemory {
         && Double.isNaN(utilization)) {
       return;
     }
-    Report old = report;
-    report =
-        new Report(
+    TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
+    Report old = report(nowNanos);
+    QuotaReport next =
+        new QuotaReport(
             remainingTokens >= 0 ? remainingTokens : -1,
             remainingRequests >= 0 ? remainingRequests : -1,
             limitTokens >= 0 ? limitTokens : old.limitTokens,
             limitRequests >= 0 ? limitRequests : old.limitRequests,
             Double.isNaN(utilization) ? old.utilization : utilization,
-            nowNanos);
+            shared.epochMillis(seen, nowNanos, nowNanos));
+    // one attempt: a lost race means another response's report, as fresh, is already there
+    shared.compareAndSet(seen, next, nowNanos);
   }
 
   /**
@@ -98,7 +142,7 @@ final class QuotaMemory {
    * reserve applies to PTU routes only.
    */
   long nanosUntilAdmits(long cost, double reserve, Ledger ledger, long nowNanos) {
-    Report r = report;
+    Report r = report(nowNanos);
     if (r.knowsNothing()) {
       return 0; // the common case without capacity hints: no ledger read, no arithmetic
     }
@@ -131,7 +175,7 @@ final class QuotaMemory {
    * Tokens the route is believed to admit now, before the ledger; UNKNOWN when nothing is known.
    */
   long headroomTokens(long ledgerTokens, long nowNanos) {
-    Report r = report;
+    Report r = report(nowNanos);
     long elapsed = Math.max(0, nowNanos - r.atNanos);
     if (ptu) {
       if (Double.isNaN(r.utilization) || configuredTpm <= 0) {
@@ -146,8 +190,10 @@ final class QuotaMemory {
   }
 
   /** The last reported utilization in percent, or NaN. */
+  @SuppressWarnings("ReferenceEquality") // NONE is a sentinel
   double utilization() {
-    return report.utilization;
+    QuotaReport q = cell.get();
+    return q == QuotaReport.NONE ? initial.utilization : q.utilization();
   }
 
   private long ptuWait(Report r, long cost, double reserve, long ledgerTokens, long elapsed) {
@@ -258,6 +304,9 @@ final class QuotaMemory {
       return Double.NaN;
     }
   }
+
+  /** A cell value and the report it reads as. */
+  private record View(TimedCell.Seen<QuotaReport> seen, Report report) {}
 
   private record Report(
       long remainingTokens,

@@ -6,6 +6,7 @@ import dev.spillway.spi.PoolStateStore.Cell;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.PoolStateStore.ProbeLease;
+import dev.spillway.spi.PoolStateStore.QuotaReport;
 import dev.spillway.spi.ResponseHeaders;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,6 +95,7 @@ final class RouteRuntime {
       BackendRuntime backend,
       Deployment deployment,
       Cell<CoolDown> coolDown,
+      Cell<QuotaReport> quotaReport,
       ProbeLease probeLease,
       long probeHoldMillis,
       Ledger ledger,
@@ -112,7 +114,7 @@ final class RouteRuntime {
     this.probeHoldMillis = probeHoldMillis;
     this.ledger = ledger;
     this.ewma = new PeakEwma(ewmaDecayNanos);
-    this.quota = new QuotaMemory(deployment, quotaWindowNanos, nowNanos);
+    this.quota = new QuotaMemory(deployment, quotaWindowNanos, quotaReport, clock, nowNanos);
     this.holdBoundNanos = quotaWindowNanos / ESTIMATE_HOLD_DIVISOR;
     this.penaltyCapNanos = penaltyCapNanos;
     this.pacer =

@@ -21,6 +21,11 @@ final class InMemoryPoolStateStore implements PoolStateStore {
     return new AtomicLedger();
   }
 
+  /** A cell in this JVM holding {@code initial}. */
+  static <T> Cell<T> cell(T initial) {
+    return new AtomicCell<>(initial);
+  }
+
   private static final class AtomicCell<T> extends AtomicReference<T> implements Cell<T> {
     private static final long serialVersionUID = 1L;
 

@@ -55,6 +55,20 @@ public interface PoolStateStore {
   Ledger ledger(String backendId, String deployment);
 
   /**
+   * The latest quota report of a route: what its last response said of its remaining tokens and
+   * requests, its limits and, for a PTU, its utilization, with when. Called once per route when the
+   * pool is built. The default keeps it in this JVM; a shared store lets every process start from
+   * the freshest report any of them received.
+   *
+   * @param backendId the backend
+   * @param deployment the deployment
+   * @return the cell, initially holding {@link QuotaReport#NONE}
+   */
+  default Cell<QuotaReport> quotaReport(String backendId, String deployment) {
+    return InMemoryPoolStateStore.cell(QuotaReport.NONE);
+  }
+
+  /**
    * The rate and quota counters of one consumer (docs/design.md "Consumers and priorities"). Called
    * once per consumer id when the pool first meets it, or again after an undeclared id's state
    * expired. The default keeps them in this JVM, so a store that shares nothing else need not
@@ -193,6 +207,31 @@ public interface PoolStateStore {
       CoolDownReason reason) {
     /** No cool-down. */
     public static final CoolDown NONE = new CoolDown(Long.MIN_VALUE, 0, false, null);
+  }
+
+  /**
+   * What a route's response last said of its quota ({@code x-ratelimit-remaining-*}, {@code
+   * x-ratelimit-limit-*}, {@code azure-openai-deployment-utilization}); -1 (NaN for the
+   * utilization) where it said nothing.
+   *
+   * @param remainingTokens remaining tokens
+   * @param remainingRequests remaining requests
+   * @param limitTokens the tokens limit
+   * @param limitRequests the requests limit
+   * @param utilization a PTU's utilization in percent
+   * @param atEpochMillis when the response arrived, epoch milliseconds ({@link Long#MIN_VALUE} for
+   *     {@link #NONE})
+   */
+  record QuotaReport(
+      long remainingTokens,
+      long remainingRequests,
+      long limitTokens,
+      long limitRequests,
+      double utilization,
+      long atEpochMillis) {
+    /** No report yet. */
+    public static final QuotaReport NONE =
+        new QuotaReport(-1, -1, -1, -1, Double.NaN, Long.MIN_VALUE);
   }
 
   /**

@@ -25,12 +25,13 @@ import java.util.Objects;
  * the later write wins, so the processes' clocks must agree (NTP) to the millisecond range that
  * matters for cool-downs.
  *
- * <p>Shared: route cool-downs, backend circuits, the probe leases, and consumers' rate and quota
- * counters. A consumer's check never waits either: it counts against the fleet's totals as of the
- * last refresh (every 200 ms while the consumer is active) plus this process's own calls since, so
- * its limits hold across the fleet to within what the other processes admit in one refresh interval
- * plus a round trip; while Redis is down each process counts alone. Not yet shared: the admission
- * ledger of calls in flight, which stays per process.
+ * <p>Shared: route cool-downs, backend circuits, the probe leases, the latest quota report of each
+ * route (remaining tokens and requests, PTU utilization, with their time), and consumers' rate and
+ * quota counters. A consumer's check never waits either: it counts against the fleet's totals as of
+ * the last refresh (every 200 ms while the consumer is active) plus this process's own calls since,
+ * so its limits hold across the fleet to within what the other processes admit in one refresh
+ * interval plus a round trip; while Redis is down each process counts alone. Not yet shared: the
+ * admission ledger of calls in flight, which stays per process.
  *
  * <p>Keys: {@code {prefix}:cooldown} and {@code {prefix}:circuit} (hashes), {@code
  * {prefix}:lease:…}, and the channel {@code {prefix}:events}; one hash tag, so a pool's keys share
@@ -60,6 +61,12 @@ public final class RedisStateStore implements PoolStateStore {
   @Override
   public Cell<CoolDown> coolDown(String backendId, String deployment) {
     return fleet.coolDown(backendId, deployment);
+  }
+
+  /** The freshest report any process of the fleet received from the route. */
+  @Override
+  public Cell<QuotaReport> quotaReport(String backendId, String deployment) {
+    return fleet.quotaReport(backendId, deployment);
   }
 
   @Override

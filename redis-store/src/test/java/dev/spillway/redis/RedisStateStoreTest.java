@@ -84,6 +84,26 @@ class RedisStateStoreTest {
   }
 
   @Test
+  void theLatestQuotaReportIsSharedUtilizationIncluded() {
+    RedisServer redis = redis();
+    RedisStateStore a = store(redis.uri().toString());
+    RedisStateStore b = store(redis.uri().toString());
+    PoolStateStore.QuotaReport ptu =
+        new PoolStateStore.QuotaReport(-1, -1, -1, -1, 87.5, 1_800_000_000_000L);
+    PoolStateStore.QuotaReport payg =
+        new PoolStateStore.QuotaReport(12_000, 40, 60_000, 100, Double.NaN, 1_800_000_000_001L);
+
+    assertThat(a.quotaReport("ptu", "gpt-4o").compareAndSet(PoolStateStore.QuotaReport.NONE, ptu))
+        .isTrue();
+    assertThat(a.quotaReport("payg", "gpt-4o").compareAndSet(PoolStateStore.QuotaReport.NONE, payg))
+        .isTrue();
+
+    await().atMost(WAIT).until(() -> b.quotaReport("ptu", "gpt-4o").get().equals(ptu));
+    await().atMost(WAIT).until(() -> b.quotaReport("payg", "gpt-4o").get().equals(payg));
+    assertThat(b.quotaReport("payg", "gpt-4o").get().utilization()).isNaN();
+  }
+
+  @Test
   void circuitsAreSharedAndPrefixesKeepPoolsApart() {
     RedisServer redis = redis();
     RedisStateStore a = store(redis.uri().toString());

@@ -9,6 +9,7 @@ import dev.spillway.spi.PoolStateStore.Circuit;
 import dev.spillway.spi.PoolStateStore.ConsumerLedger;
 import dev.spillway.spi.PoolStateStore.CoolDown;
 import dev.spillway.spi.PoolStateStore.Ledger;
+import dev.spillway.spi.PoolStateStore.QuotaReport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -274,6 +275,11 @@ public final class Fleet implements AutoCloseable {
   /** A route's shared cool-down. */
   public Cell<CoolDown> coolDown(String backendId, String deployment) {
     return cell(RecordKind.COOL_DOWN, field(backendId, deployment));
+  }
+
+  /** A route's shared latest quota report. */
+  public Cell<QuotaReport> quotaReport(String backendId, String deployment) {
+    return cell(RecordKind.QUOTA_REPORT, field(backendId, deployment));
   }
 
   /** A backend's shared circuit. */

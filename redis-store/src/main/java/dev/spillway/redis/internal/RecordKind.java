@@ -7,6 +7,7 @@ import dev.spillway.CircuitState;
 import dev.spillway.CoolDownReason;
 import dev.spillway.spi.PoolStateStore.Circuit;
 import dev.spillway.spi.PoolStateStore.CoolDown;
+import dev.spillway.spi.PoolStateStore.QuotaReport;
 
 /**
  * The kinds of shared records, each kept in one Redis hash of the pool (field: the route or
@@ -37,6 +38,40 @@ enum RecordKind {
               v.path("probe").asBoolean(),
               reason.isTextual() ? CoolDownReason.valueOf(reason.asText()) : null);
       return c.equals(CoolDown.NONE) ? CoolDown.NONE : c;
+    }
+  },
+
+  /** A route's latest {@link QuotaReport}; field {@code ["backend","deployment"]}. */
+  QUOTA_REPORT("quota", QuotaReport.NONE) {
+    @Override
+    ObjectNode encode(Object value) {
+      QuotaReport q = (QuotaReport) value;
+      ObjectNode n =
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("remainingTokens", q.remainingTokens())
+              .put("remainingRequests", q.remainingRequests())
+              .put("limitTokens", q.limitTokens())
+              .put("limitRequests", q.limitRequests())
+              .put("at", q.atEpochMillis());
+      if (!Double.isNaN(q.utilization())) {
+        n.put("utilization", q.utilization());
+      }
+      return n;
+    }
+
+    @Override
+    Object decode(JsonNode v) {
+      JsonNode u = v.get("utilization");
+      QuotaReport q =
+          new QuotaReport(
+              longOf(v, "remainingTokens"),
+              longOf(v, "remainingRequests"),
+              longOf(v, "limitTokens"),
+              longOf(v, "limitRequests"),
+              u != null && u.isNumber() ? u.asDouble() : Double.NaN,
+              longOf(v, "at"));
+      return q.equals(QuotaReport.NONE) ? QuotaReport.NONE : q;
     }
   },
 
