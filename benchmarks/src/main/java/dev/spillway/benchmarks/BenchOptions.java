@@ -50,6 +50,23 @@ record BenchOptions(
     return new BenchOptions("smoke", 42, 60, 3, true, 9, 0, 1, false, false, out);
   }
 
+  /**
+   * F for one scenario: {@code fleet} runs at {@link Scenario#FLEET_TIME_SCALE} whatever the run's
+   * F, since the store's propagation (milliseconds of wall time) does not scale with F.
+   */
+  double timeScale(Scenario scenario) {
+    return scenario == Scenario.FLEET ? Scenario.FLEET_TIME_SCALE : timeScale;
+  }
+
+  /**
+   * The fleet's own tiny run for the test suite ({@code FleetSmokeTest}): three simulated seconds
+   * without warm-up; {@code fleet} runs at F = 5 whatever the options say, so it is too slow for
+   * {@link #smoke}'s run of everything.
+   */
+  static BenchOptions smokeFleet(Path out) {
+    return new BenchOptions("smoke", 42, 60, 0, true, 3, 0, 1, false, false, out);
+  }
+
   /** Simulated seconds of warm-up before a scenario's window. */
   double warmupSeconds(Scenario scenario) {
     return !warmupSustainedOnly || scenario.saturatesPtu() ? warmupSeconds : 0;

@@ -10,10 +10,10 @@ import java.util.Map;
  * --quick|--full}. Runs the scenarios × five clients against the in-process simulator (the overload
  * scenario also on a simulator counting a rolling TPM window; {@code long} and two repeats of
  * everything in {@code --full}; {@code mixed} with the {@code spillway} client only, after its
- * interactive-only baseline; {@code fleet} is reported as pending until its client exists), then
- * the JMH micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code
- * report.html} to {@code benchmarks/target/spillway-bench/} (relative to the current directory: run
- * it from the repository root) or {@code --out DIR}.
+ * interactive-only baseline; {@code fleet} with its own three rows at F = 5), then the JMH
+ * micro-benchmarks, and writes {@code report.json}, {@code report.md} and {@code report.html} to
+ * {@code benchmarks/target/spillway-bench/} (relative to the current directory: run it from the
+ * repository root) or {@code --out DIR}.
  */
 public final class BenchmarkMain {
   /** The only client of {@code mixed}: the baselines have no consumers or priorities. */
@@ -89,9 +89,13 @@ public final class BenchmarkMain {
             report.notRun(scenario, why);
             continue;
           }
-          for (String client : Clients.KEYS) {
+          for (String client : clientsOf(scenario)) {
             if (scenario == Scenario.MIXED && !client.equals(MIXED_CLIENT)) {
               continue; // the baselines have no consumers or priorities
+            }
+            if (client.equals(FleetClient.REDIS) && RedisLauncher.find() == null) {
+              report.skipped(scenario, client, REDIS_MISSING);
+              continue;
             }
             if (only.isEmpty() || only.contains(scenario.key()) || only.contains(client)) {
               if (scenario == Scenario.MIXED) {
@@ -125,15 +129,34 @@ public final class BenchmarkMain {
     return report;
   }
 
+  /** Why the {@code spillway-redis} row of {@code fleet} is left out where Redis is missing. */
+  static final String REDIS_MISSING =
+      RedisLauncher.PROGRAM
+          + " not found on the PATH: the row is skipped (install Redis to run it)";
+
+  /** Why the smoke run of everything leaves {@code fleet} out. */
+  static final String SMOKE_WITHOUT_FLEET =
+      "not run: at its F = 5 it would triple the smoke run (FleetSmokeTest runs it alone,"
+          + " --smoke --only fleet)";
+
+  /** The clients a scenario runs: {@code fleet} its own rows, the others {@link Clients#KEYS}. */
+  static List<String> clientsOf(Scenario scenario) {
+    return scenario == Scenario.FLEET ? FleetClient.KEYS : Clients.KEYS;
+  }
+
   /** Why a scenario is left out of this run, or null when it runs. */
   static String whyNotRun(Scenario scenario, BenchOptions options, List<String> only) {
     if (scenario.pendingReason() != null) {
       return "pending: " + scenario.pendingReason();
     }
+    if (scenario == Scenario.FLEET && options.mode().equals("smoke") && !only.contains("fleet")) {
+      return SMOKE_WITHOUT_FLEET;
+    }
     if (scenario == Scenario.LONG && options.longSeconds() <= 0) {
       return "not run: --full only";
     }
-    boolean byClient = only.stream().anyMatch(Clients.KEYS::contains);
+    boolean byClient =
+        only.stream().anyMatch(c -> Clients.KEYS.contains(c) || FleetClient.KEYS.contains(c));
     if (!only.isEmpty() && !only.contains(scenario.key()) && !byClient) {
       return "not run: left out by --only";
     }
@@ -158,6 +181,7 @@ public final class BenchmarkMain {
       return;
     }
     Map<String, Object> figures = Figures.of(result, options.p999());
+    figures.putAll(result.extra());
     if (result.scenario() == Scenario.MIXED && baseline[0] != null) {
       Map<String, Object> mixed = Figures.mixed(result, baseline[0]);
       figures.putAll(mixed);
@@ -177,6 +201,23 @@ public final class BenchmarkMain {
         figures.get("latency_p50_ms"),
         figures.get("latency_p99_ms"),
         (System.nanoTime() - t0) / 1e9);
+    if (result.scenario() == Scenario.FLEET) {
+      log.println(
+          "  fleet: probes_after_cooldown="
+              + figures.get("probes_after_cooldown")
+              + " by backend "
+              + figures.get("probes_after_cooldown_by_backend")
+              + " backend_429_by_backend="
+              + figures.get("backend_429_by_backend")
+              + (figures.containsKey("propagation_ms")
+                  ? " propagation_ms="
+                      + figures.get("propagation_ms")
+                      + " added_latency_us="
+                      + figures.get("added_latency_us")
+                      + " failures="
+                      + figures.get("added_latency_failures")
+                  : ""));
+    }
     if (System.getProperty("bench.debug") != null) {
       Map<String, Long> errs = new java.util.TreeMap<>();
       result

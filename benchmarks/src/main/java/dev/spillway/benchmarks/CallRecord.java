@@ -49,6 +49,9 @@ final class CallRecord {
   /** Why the pool refused the call before any attempt (e.g. {@code queue full}), or null. */
   volatile String rejection;
 
+  /** The pool's attempt records of the call (Spillway clients), or null. */
+  volatile java.util.List<dev.spillway.AttemptRecord> poolAttempts;
+
   /** When the harness subscribed to the call. */
   volatile long startedNanos;
 

@@ -29,6 +29,7 @@ import dev.spillway.pool.SpillwayPool;
 import dev.spillway.simulator.SimulatedResource;
 import dev.spillway.simulator.Simulator;
 import dev.spillway.simulator.SimulatorConfigs;
+import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,6 +207,18 @@ final class Clients {
     }
 
     PooledClient(List<Target> targets, double timeScale, long seed, boolean consumers) {
+      this(targets, timeScale, seed, consumers, null);
+    }
+
+    /**
+     * @param store the pool's state store (the pool closes it), or null for the default in-memory
+     */
+    PooledClient(
+        List<Target> targets,
+        double timeScale,
+        long seed,
+        boolean consumers,
+        PoolStateStore store) {
       SpillwayPool.Builder builder =
           SpillwayPool.builder()
               .openTelemetry(OpenTelemetry.noop())
@@ -262,6 +275,9 @@ final class Clients {
                 ConsumerPolicy.of(BATCH_CONSUMER).withPriority(Priority.BATCH),
                 ConsumerPolicy.of(INTERACTIVE_CONSUMER)));
       }
+      if (store != null) {
+        builder.stateStore(store);
+      }
       this.pool = builder.build();
     }
 
@@ -275,6 +291,7 @@ final class Clients {
         if (outcome.rejection() != null) {
           record.rejection = outcome.rejection().label();
         }
+        record.poolAttempts = outcome.attempts();
         for (AttemptRecord attempt : outcome.attempts()) {
           if (Target.FAILING.equals(attempt.backendId())
               && attempt.outcome() == AttemptOutcome.FAILED) {
@@ -301,6 +318,7 @@ final class Clients {
     private final OpenAIAsyncClient client;
     private final ConnectionProvider connections;
     private final boolean consumers;
+    private final boolean tagOnly;
 
     SpillwayClient(
         List<Target> targets,
@@ -309,10 +327,45 @@ final class Clients {
         double timeScale,
         long seed,
         boolean consumers) {
-      super(targets, timeScale, seed, consumers);
+      this(targets, http, connections, timeScale, seed, consumers, null);
+    }
+
+    /**
+     * With a {@code store} (the {@code fleet} scenario's pools): calls name no consumer (a consumer
+     * id per call would give a fleet-wide store one consumer ledger per call); the record index
+     * travels in a tag.
+     */
+    SpillwayClient(
+        List<Target> targets,
+        HttpClient http,
+        ConnectionProvider connections,
+        double timeScale,
+        long seed,
+        boolean consumers,
+        PoolStateStore store) {
+      super(targets, timeScale, seed, consumers, store);
       this.connections = connections;
       this.consumers = consumers;
+      this.tagOnly = store != null;
       this.client = SpillwayAzure.openAIClientBuilder(pool, http).buildAsyncClient();
+    }
+
+    /**
+     * An SDK client on a Netty client and connection pool of its own, as {@link #create} builds.
+     */
+    static SpillwayClient standalone(
+        String name, List<Target> targets, double timeScale, long seed, PoolStateStore store) {
+      ConnectionProvider connections =
+          ConnectionProvider.builder("bench-" + name)
+              .maxConnections(2048)
+              .pendingAcquireMaxCount(-1)
+              .build();
+      HttpClient http =
+          new NettyAsyncHttpClientBuilder()
+              .connectionProvider(connections)
+              .responseTimeout(scaled(SDK_RESPONSE_TIMEOUT, timeScale))
+              .build();
+      return new SpillwayClient(targets, http, connections, timeScale, seed, false, store);
     }
 
     @Override
@@ -327,7 +380,9 @@ final class Clients {
           consumers
               ? SpillwayContext.requestOptions(
                   record.batch ? BATCH_CONSUMER : INTERACTIVE_CONSUMER, Map.of(CALL_TAG, index))
-              : SpillwayContext.requestOptions(index, null);
+              : tagOnly
+                  ? SpillwayContext.requestOptions(null, Map.of(CALL_TAG, index))
+                  : SpillwayContext.requestOptions(index, null);
       return client.getChatCompletionsWithResponse("gpt-4o", options, requestOptions);
     }
 

@@ -91,6 +91,14 @@ final class Figures {
     m.put("ptu_preset_age_s", run.ptuPresetAgeSeconds());
     m.put("not_sent", notSent);
     m.put("send_lag_p99_ms", percentileMs(sendLags, 0.99));
+    if (run.scenario() == Scenario.FLEET) {
+      Map<String, Long> byBackend = new java.util.TreeMap<>();
+      for (DeploymentStats d : fin.deployments()) {
+        byBackend.merge(d.resource(), d.throttled(), Long::sum);
+      }
+      m.put("time_scale", Scenario.FLEET_TIME_SCALE);
+      m.put("backend_429_by_backend", byBackend);
+    }
     return m;
   }
 

@@ -102,6 +102,38 @@ final class HtmlReport {
                     }));
     h.append("</table>");
 
+    Map<String, Map<String, Object>> fleet = report.scenarios().get("fleet");
+    if (fleet != null) {
+      h.append("<h2>Fleet (F = ")
+          .append(Report.fmt(Scenario.FLEET_TIME_SCALE))
+          .append(" whatever the run's F)</h2><table><tr><th>figure</th>");
+      fleet.keySet().forEach(row -> h.append("<th>").append(esc(row)).append("</th>"));
+      h.append("</tr>");
+      for (String key : Report.FLEET_FIGURES) {
+        h.append("<tr><td>").append(esc(key)).append("</td>");
+        fleet
+            .values()
+            .forEach(
+                f ->
+                    h.append("<td style=\"text-align:left\">")
+                        .append(esc(Report.fmtAny(f.get(key))))
+                        .append("</td>"));
+        h.append("</tr>");
+      }
+      h.append("</table>");
+    }
+    report
+        .skippedRows()
+        .forEach(
+            (s, rows) ->
+                rows.forEach(
+                    (row, why) ->
+                        h.append("<p>")
+                            .append(esc(s + " / " + row))
+                            .append(" skipped: ")
+                            .append(esc(why))
+                            .append("</p>")));
+
     h.append(
             "<h2>Traffic share per backend over time</h2><p>Share of the successful calls each backend")
         .append(

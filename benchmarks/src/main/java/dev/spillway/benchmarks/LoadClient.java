@@ -26,6 +26,17 @@ interface LoadClient extends AutoCloseable {
   /** Joins what the client learnt asynchronously (e.g. listener outcomes) into the records. */
   default void settle(java.util.List<CallRecord> records) {}
 
+  /**
+   * Figures only this client can give, computed after {@link #settle} and before {@link #close}
+   * (the {@code fleet} clients' probe counts and store measurements).
+   *
+   * @param windowStartNanos when the measured window started ({@code System.nanoTime()})
+   * @return figure name → value; empty by default
+   */
+  default java.util.Map<String, Object> extraFigures(long windowStartNanos) {
+    return java.util.Map.of();
+  }
+
   @Override
   default void close() {}
 }

@@ -116,7 +116,7 @@ final class LoadHarness {
    */
   Pending start(Scenario scenario, String clientKey, boolean interactiveOnly)
       throws InterruptedException {
-    double f = options.timeScale();
+    double f = options.timeScale(scenario);
     long deadlineNanos = Clients.scaled(Clients.DEADLINE, f).toNanos();
     double warmup = options.warmupSeconds(scenario);
     double[][] warmArrivals = arrivals(scenario, interactiveOnly, -warmup, warmup);
@@ -136,8 +136,22 @@ final class LoadHarness {
         Simulator.start(
             SimulatorConfigs.benchmarkPool(options.seed(), f)
                 .withSlidingWindow(scenario.slidingWindow()));
-    LoadClient client =
-        Clients.create(clientKey, simulator, f, options.seed(), scenario == Scenario.MIXED);
+    LoadClient client;
+    try {
+      client =
+          FleetClient.KEYS.contains(clientKey)
+              ? new FleetClient(
+                  clientKey,
+                  Clients.targets(simulator),
+                  f,
+                  options.seed(),
+                  options.mode().equals("smoke"))
+              : Clients.create(clientKey, simulator, f, options.seed(), scenario == Scenario.MIXED);
+    } catch (RuntimeException e) {
+      events.shutdownNow();
+      simulator.close();
+      throw e;
+    }
     try {
       // Preset once the client exists (building one may take longer than the warm-up): the
       // buckets then drain for at most the warm-up before the window starts. Mixed's
@@ -310,6 +324,7 @@ final class LoadHarness {
         }
         SimulatorStats finalStats = simulator.stats();
         client.settle(records);
+        Map<String, Object> extra = client.extraFigures(origin);
         return new RunResult(
             scenario,
             clientKey,
@@ -322,7 +337,8 @@ final class LoadHarness {
             origin,
             windowNanos,
             fault[0],
-            fault[1]);
+            fault[1],
+            extra);
       } finally {
         client.close();
         simulator.close();

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param windowNanos length of the window, wall time
  * @param faultStartNanos when the fault began, or 0
  * @param faultEndNanos when the fault ended, or 0
+ * @param extra figures only the client gives ({@link LoadClient#extraFigures}), empty for most
  */
 record RunResult(
     Scenario scenario,
@@ -34,4 +35,35 @@ record RunResult(
     long windowStartNanos,
     long windowNanos,
     long faultStartNanos,
-    long faultEndNanos) {}
+    long faultEndNanos,
+    Map<String, Object> extra) {
+
+  RunResult(
+      Scenario scenario,
+      String client,
+      boolean interactiveOnly,
+      List<CallRecord> records,
+      SimulatorStats windowStats,
+      SimulatorStats finalStats,
+      Map<String, Double> ptuUtilizationAtStart,
+      Double ptuPresetAgeSeconds,
+      long windowStartNanos,
+      long windowNanos,
+      long faultStartNanos,
+      long faultEndNanos) {
+    this(
+        scenario,
+        client,
+        interactiveOnly,
+        records,
+        windowStats,
+        finalStats,
+        ptuUtilizationAtStart,
+        ptuPresetAgeSeconds,
+        windowStartNanos,
+        windowNanos,
+        faultStartNanos,
+        faultEndNanos,
+        Map.of());
+  }
+}

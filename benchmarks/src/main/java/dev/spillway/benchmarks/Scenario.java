@@ -8,9 +8,8 @@ import java.util.Map;
  * The load scenarios of docs/benchmark.md §1. Rates are multiples of the nominal capacity C; times
  * are simulated seconds from the start of the measured window.
  *
- * <p>{@link #FLEET} is defined here with its parameters, but needs a client that does not exist yet
- * (a shared Redis state store): {@link #pendingReason()} says why, and the report lists it as
- * pending instead of inventing figures. {@link #MIXED} runs only the {@code spillway} client.
+ * <p>{@link #MIXED} runs only the {@code spillway} client; {@link #FLEET} runs its own clients
+ * ({@link FleetClient#KEYS}) at its own time scale ({@link #FLEET_TIME_SCALE}).
  */
 public enum Scenario {
   /** 0.4 C steady: everything fits on PTU. */
@@ -34,7 +33,7 @@ public enum Scenario {
   MIXED(0.8),
   /**
    * Four pool instances, each with a quarter of 1.2 C, on the same backends, without and with the
-   * Redis state store, against one instance carrying 1.2 C; at F = 5. Pending: needs the store.
+   * Redis state store, against one instance carrying 1.2 C; at F = 5 whatever the run's F.
    */
   FLEET(1.2),
   /** 1.1 C for ten simulated minutes ({@code --full} only): queueing and deadlines. */
@@ -151,10 +150,7 @@ public enum Scenario {
    * @return why the harness cannot run it yet, or null when it can
    */
   public String pendingReason() {
-    return switch (this) {
-      case FLEET -> "needs the shared Redis state store (issue [redis])";
-      default -> null;
-    };
+    return null; // every scenario defined has its clients
   }
 
   /**
@@ -203,10 +199,23 @@ public enum Scenario {
                     "batch_errors")));
       }
       case FLEET -> {
-        p.put("instances", 4);
-        p.put("rate_per_instance_c", baseRate / 4);
+        p.put("instances", FleetClient.INSTANCES);
+        p.put("rate_per_instance_c", baseRate / FleetClient.INSTANCES);
         p.put("time_scale", FLEET_TIME_SCALE);
-        p.put("rows", java.util.List.of("spillway-single", "spillway-local", "spillway-redis"));
+        p.put(
+            "time_scale_note",
+            "runs at F = "
+                + Report.fmt(FLEET_TIME_SCALE)
+                + " whatever the run's F: the store's propagation (ms of wall time) does not scale"
+                + " with F");
+        p.put("rows", FleetClient.KEYS);
+        p.put(
+            "split",
+            "each call goes to one of the 4 instances by a seeded hash of its index (independent"
+                + " Poisson streams at 0.3 C each); spillway-single gets the same calls");
+        p.put(
+            "redis",
+            "redis-server from the PATH on a free loopback port, --save \"\" --appendonly no");
       }
       default -> {}
     }
