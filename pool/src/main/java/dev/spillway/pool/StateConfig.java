@@ -30,7 +30,9 @@ import java.util.Locale;
  *     rediss://…}; required with {@value #REDIS}, and only with it
  * @param keyPrefix the prefix of the pool's keys, not blank and without braces ({@code null}:
  *     {@value #DEFAULT_KEY_PREFIX}); pools with different prefixes share one Redis without meeting
- * @param password the password, when the URI carries none ({@code null}: none); a secret
+ * @param password the password, when the URI carries none ({@code null}: none); a secret. Allowed
+ *     without {@code store: redis}, so that a file may hold it for a URI given elsewhere (the CLI's
+ *     {@code run --state-uri})
  * @param commandTimeout how long a command may take before the store counts as unavailable ({@code
  *     null}: {@link #DEFAULT_COMMAND_TIMEOUT})
  */
@@ -80,11 +82,10 @@ public record StateConfig(
         throw new InvalidPropertyException(
             "password", "password is set and the uri carries one too; set only one of them");
       }
-    } else if (hasUri || hasPassword) {
+    } else if (hasUri) {
       throw new InvalidPropertyException(
-          hasUri ? "uri" : "password",
-          (hasUri ? "uri" : "password")
-              + " is set but spillway.state.store is "
+          "uri",
+          "uri is set but spillway.state.store is "
               + store
               + "; set spillway.state.store: "
               + REDIS);
