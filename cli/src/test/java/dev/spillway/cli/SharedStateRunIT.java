@@ -50,6 +50,7 @@ class SharedStateRunIT {
           timeout: 10s
           state:
             key-prefix: cli-fleet
+            command-timeout: 2s
             password: %s
           backends:
             - id: sweden-ptu
