@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Bean;
  * The state store of the auto-configured pool ({@code spillway.state.*}) on the application's
  * Lettuce client: with {@code spillway.state.store: redis}, {@code spillway-redis} on the classpath
  * and one {@link RedisClient} bean (or a primary one), the {@link RedisStateStore} connects through
- * that client (its event loops and options), which the store never shuts down. Without such a bean
- * the store makes its own client, as {@code SpillwayPool.Builder.config} does anywhere. A {@code
+ * that client (its event loops and options), which the store never shuts down (the bean is created
+ * before the pool, so the context closes the pool and its store first). Without such a bean the
+ * store makes its own client, as {@code SpillwayPool.Builder.config} does anywhere. A {@code
  * SpillwayPoolCustomizer} that calls {@code stateStore} takes the place of either.
  */
 @AutoConfiguration

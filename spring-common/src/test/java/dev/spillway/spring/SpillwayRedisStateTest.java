@@ -3,11 +3,13 @@ package dev.spillway.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import dev.spillway.CircuitState;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.redis.RedisStateStore;
 import dev.spillway.redis.testing.RedisServer;
 import dev.spillway.spi.PoolStateStore;
+import dev.spillway.testing.LogCapture;
 import dev.spillway.testing.RequiresProgram;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -138,7 +140,32 @@ class SpillwayRedisStateTest {
     } finally {
       subscription.dispose();
       client.shutdown();
-      resources.shutdown();
+      resources.shutdown().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Test
+  void aRedisClientBeanTheContextClosesIsClosedAfterThePoolAndItsStore() throws Exception {
+    ClientResources resources = DefaultClientResources.create();
+    RedisClient client = RedisClient.create(resources);
+    try (LogCapture store = LogCapture.of("dev.spillway.redis");
+        LogCapture lettuce = LogCapture.of("io.lettuce")) {
+      runner
+          .withBean(RedisClient.class, () -> client)
+          .withPropertyValues(properties())
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                openCircuitElsewhereAndAwaitIt(context.getBean(SpillwayPool.class));
+              });
+
+      // had the client been shut down first, the store would have seen its connections close
+
+      assertThat(store.messages(Level.WARN)).isEmpty();
+      assertThat(lettuce.messages(Level.WARN)).isEmpty();
+      assertThat(lettuce.messages(Level.ERROR)).isEmpty();
+    } finally {
+      resources.shutdown().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
