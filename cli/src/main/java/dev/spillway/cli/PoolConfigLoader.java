@@ -19,6 +19,7 @@ import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.InvalidPropertyException;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.PrioritiesConfig;
+import dev.spillway.pool.StateConfig;
 import dev.spillway.pool.audit.AuditConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ import java.util.regex.Pattern;
  *
  * <p>Every error is a {@link PoolConfigException} naming the file, the line and the property path
  * of the value at fault, and the problem. A value that came from a variable is shown as {@code
- * ${NAME}}, an {@code api-key} as {@code ***}: no message holds a configured secret, whatever field
- * it was put in. Thread-safe (stateless).
+ * ${NAME}}, an {@code api-key} or a {@code password} as {@code ***}: no message holds a configured
+ * secret, whatever field it was put in. Thread-safe (stateless).
  */
 public final class PoolConfigLoader {
   /** The top-level key of the schema in a document that may hold other configuration. */
@@ -157,8 +158,8 @@ public final class PoolConfigLoader {
 
   /**
    * The document as written: the pool's limits beside the pool's other properties. Bound by Jackson
-   * (kebab-case keys); backends, deployments, audit, consumers and priorities are the schema's own
-   * records.
+   * (kebab-case keys); backends, deployments, audit, consumers, priorities and state are the
+   * schema's own records.
    */
   record Document(
       Duration timeout,
@@ -171,7 +172,8 @@ public final class PoolConfigLoader {
       List<BackendConfig> backends,
       AuditConfig audit,
       List<ConsumerConfig> consumers,
-      PrioritiesConfig priorities) {
+      PrioritiesConfig priorities,
+      StateConfig state) {
 
     PoolConfig toPoolConfig(LocatedTree tree, String base) {
       try {
@@ -185,7 +187,8 @@ public final class PoolConfigLoader {
                 Boolean.TRUE.equals(allowInsecureHttp),
                 backends)
             .withAudit(audit)
-            .withConsumers(consumers, priorities);
+            .withConsumers(consumers, priorities)
+            .withState(state);
       } catch (InvalidPropertyException e) {
         throw tree.error(child(base, e.property()), e.getMessage());
       } catch (IllegalArgumentException | IllegalStateException e) {

@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  *   priorities:
  *     interactive: { spill-after: 2s }
  *     batch: { max-tier: 0, reserve: 0.1, queue-capacity: 10000 }
+ *   state:
+ *     store: redis
+ *     uri: redis://redis.internal:6379
+ *     password: ${REDIS_PASSWORD}
  * }</pre>
  *
  * <p>YAML keys are kebab-case: the engine's limits ({@code timeout}, {@code attempt-timeout},
@@ -61,6 +65,8 @@ import java.util.function.Consumer;
  *     none)
  * @param priorities what each priority may use, {@code spillway.priorities.*} ({@code null}: {@link
  *     PrioritiesConfig#DEFAULTS})
+ * @param state where the state a fleet may share is kept, {@code spillway.state.*} ({@code null}:
+ *     {@link StateConfig#DEFAULTS}, in memory)
  */
 public record PoolConfig(
     PoolSettings settings,
@@ -70,7 +76,8 @@ public record PoolConfig(
     List<BackendConfig> backends,
     AuditConfig audit,
     List<ConsumerConfig> consumers,
-    PrioritiesConfig priorities) {
+    PrioritiesConfig priorities,
+    StateConfig state) {
 
   /**
    * Validates the configuration and copies the backends.
@@ -125,6 +132,43 @@ public record PoolConfig(
     if (priorities == null) {
       priorities = PrioritiesConfig.DEFAULTS;
     }
+    if (state == null) {
+      state = StateConfig.DEFAULTS;
+    }
+  }
+
+  /**
+   * A configuration with its state in memory.
+   *
+   * @param settings as for the canonical constructor
+   * @param streamIdleTimeout as for the canonical constructor
+   * @param homeBackend as for the canonical constructor
+   * @param allowInsecureHttp as for the canonical constructor
+   * @param backends as for the canonical constructor
+   * @param audit as for the canonical constructor
+   * @param consumers as for the canonical constructor
+   * @param priorities as for the canonical constructor
+   * @throws InvalidPropertyException naming the backend and field when a value is invalid
+   */
+  public PoolConfig(
+      PoolSettings settings,
+      Duration streamIdleTimeout,
+      String homeBackend,
+      boolean allowInsecureHttp,
+      List<BackendConfig> backends,
+      AuditConfig audit,
+      List<ConsumerConfig> consumers,
+      PrioritiesConfig priorities) {
+    this(
+        settings,
+        streamIdleTimeout,
+        homeBackend,
+        allowInsecureHttp,
+        backends,
+        audit,
+        consumers,
+        priorities,
+        null);
   }
 
   /**
@@ -182,7 +226,8 @@ public record PoolConfig(
         backends,
         audit,
         consumers,
-        priorities);
+        priorities,
+        state);
   }
 
   /**
@@ -202,7 +247,27 @@ public record PoolConfig(
         backends,
         audit,
         consumers,
-        priorities);
+        priorities,
+        state);
+  }
+
+  /**
+   * This configuration with {@code spillway.state.*}.
+   *
+   * @param state the state configuration, or {@code null} for the default (in memory)
+   * @return the copy
+   */
+  public PoolConfig withState(StateConfig state) {
+    return new PoolConfig(
+        settings,
+        streamIdleTimeout,
+        homeBackend,
+        allowInsecureHttp,
+        backends,
+        audit,
+        consumers,
+        priorities,
+        state);
   }
 
   /**

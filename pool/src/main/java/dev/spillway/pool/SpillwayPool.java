@@ -21,6 +21,7 @@ import dev.spillway.pool.internal.audit.AuditQueue;
 import dev.spillway.pool.spi.AdapterSupport;
 import dev.spillway.pool.spi.BackendAuth;
 import dev.spillway.pool.spi.CallCapture;
+import dev.spillway.pool.spi.StateStoreProvider;
 import dev.spillway.spi.CallExecutor;
 import dev.spillway.spi.PoolStateStore;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -192,12 +194,20 @@ public final class SpillwayPool implements AutoCloseable {
     private Consumer<AuditSettings.Builder> auditChanges = b -> {};
     private OpenTelemetry openTelemetry;
     private ConsumerResolver consumerResolver;
+    private PoolStateStore stateStore;
+    private StateConfig stateConfig = StateConfig.DEFAULTS;
+    private final Map<String, StateStoreProvider> stateStoreProviders = new LinkedHashMap<>();
 
     private Builder() {}
 
     /**
      * Applies a configuration: its settings, home backend, {@code allow-insecure-http}, audit,
-     * consumers and priorities, and backends. Backends add to those already added.
+     * consumers and priorities, state store, and backends. Backends add to those already added.
+     *
+     * <p>A {@code spillway.state.store} other than {@code memory} is created when the pool is
+     * built, with the pool's clock, by the {@link StateStoreProvider} of that name (one given to
+     * {@link #stateStoreProvider}, else one {@link ServiceLoader} finds); a store given to {@link
+     * #stateStore} takes its place.
      *
      * @param config the configuration
      * @return this builder
@@ -212,6 +222,7 @@ public final class SpillwayPool implements AutoCloseable {
       allowInsecureHttp |= config.allowInsecureHttp();
       auditConfig = config.audit();
       core.consumers(config.consumerSettings());
+      stateConfig = config.state();
       for (BackendConfig backend : config.backends()) {
         backends.add(sources -> toBackend(backend, sources));
       }
@@ -410,13 +421,29 @@ public final class SpillwayPool implements AutoCloseable {
     }
 
     /**
-     * Where cool-downs, circuits and the admission ledger are kept (default in memory).
+     * Where cool-downs, circuits and the admission ledger are kept (default in memory, or the store
+     * a configuration's {@code spillway.state.*} names); takes the place of a configured store,
+     * applied before or after. The pool owns the store: {@link SpillwayPool#close()} closes it.
      *
      * @param store the store
      * @return this builder
      */
     public Builder stateStore(PoolStateStore store) {
-      core.stateStore(store);
+      this.stateStore = Objects.requireNonNull(store, "'store' cannot be null.");
+      return this;
+    }
+
+    /**
+     * Creates the configured {@code spillway.state.store} of the provider's name in place of the
+     * provider {@link ServiceLoader} would find: for a store set up in code from the configuration,
+     * such as a Redis store on the application's own client.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder stateStoreProvider(StateStoreProvider provider) {
+      Objects.requireNonNull(provider, "'provider' cannot be null.");
+      stateStoreProviders.put(provider.name(), provider);
       return this;
     }
 
@@ -476,9 +503,12 @@ public final class SpillwayPool implements AutoCloseable {
      * @return the pool
      * @throws IllegalStateException if no backend was added, ids repeat, the home backend is
      *     unknown, a backend uses plain http to a host other than loopback without {@link
-     *     #allowInsecureHttp}
+     *     #allowInsecureHttp}, or the configured state store refuses to start
+     * @throws InvalidPropertyException naming {@code state.store} when no {@link
+     *     StateStoreProvider} of the configured store's name is on the classpath
      */
     public SpillwayPool build() {
+      StateStoreProvider stateProvider = stateStore == null ? stateStoreProvider() : null;
       Sources sources = new Sources(new EntraSupplier(entraCredential), keyVaultClient);
       Map<String, BackendAuth> auth = new LinkedHashMap<>();
       for (Function<Sources, Member> entry : backends) {
@@ -493,9 +523,59 @@ public final class SpillwayPool implements AutoCloseable {
         auth.put(backend.id(), member.credential.auth(clock));
         core.backend(backend);
       }
-      BackendPool built = core.settings(settings).build();
+      PoolStateStore created = null;
+      if (stateStore != null) {
+        core.stateStore(stateStore);
+      } else if (stateProvider != null) {
+        created = stateProvider.create(stateConfig, clock);
+        core.stateStore(created);
+      }
+      BackendPool built;
+      try {
+        built = core.settings(settings).build();
+      } catch (RuntimeException e) {
+        if (created != null) {
+          created.close();
+        }
+        throw e;
+      }
       return new SpillwayPool(
           built, auth, streamIdleTimeout, auditPipeline(built), consumerResolver);
+    }
+
+    /** The provider of the configured store, or {@code null} for the in-memory default. */
+    private StateStoreProvider stateStoreProvider() {
+      if (stateConfig.inMemory()) {
+        return null;
+      }
+      String name = stateConfig.store();
+      StateStoreProvider given = stateStoreProviders.get(name);
+      if (given != null) {
+        return given;
+      }
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      for (ClassLoader loader : new ClassLoader[] {context, SpillwayPool.class.getClassLoader()}) {
+        if (loader == null) {
+          continue;
+        }
+        for (StateStoreProvider provider : ServiceLoader.load(StateStoreProvider.class, loader)) {
+          if (name.equals(provider.name())) {
+            return provider;
+          }
+        }
+      }
+      throw new InvalidPropertyException(
+          "state.store",
+          "no state store provider named '"
+              + name
+              + "' is on the classpath; add the dependency "
+              + artifactOf(name));
+    }
+
+    private static String artifactOf(String store) {
+      return StateConfig.REDIS.equals(store)
+          ? "dev.spillway:spillway-redis"
+          : "that provides it (META-INF/services/" + StateStoreProvider.class.getName() + ")";
     }
 
     private AuditPipeline auditPipeline(BackendPool built) {

@@ -1,6 +1,7 @@
 package dev.spillway.spring;
 
 import dev.spillway.pool.InvalidPropertyException;
+import dev.spillway.pool.StateConfig;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -44,8 +45,9 @@ import org.springframework.core.convert.ConversionException;
  * (relative to the record) is appended to the record's name, and the failure is rethrown as a
  * {@link InvalidSpillwayPropertyException} naming that property and where it was set (the YAML file
  * and line, for instance). Its message never holds a configured secret: values bound from a {@code
- * ${NAME}} placeholder are shown as written, API keys as {@code ***}. One instance per binding (the
- * advisor makes one each time); not thread-safe.
+ * ${NAME}} placeholder are shown as written, API keys, the state store's password and a password
+ * inside its URI as {@code ***}. One instance per binding (the advisor makes one each time); not
+ * thread-safe.
  */
 final class SchemaBindHandler extends AbstractBindHandler {
 
@@ -60,7 +62,12 @@ final class SchemaBindHandler extends AbstractBindHandler {
   /** What each bound secret or placeholder value is shown as in a message. */
   private final Map<String, String> masks = new HashMap<>();
 
-  private static final String API_KEY = "apikey";
+  /**
+   * The properties whose values are secrets: {@code backends[].api-key}, {@code state.password}.
+   */
+  private static final Set<String> SECRETS = Set.of("apikey", "password");
+
+  private static final String URI = "uri";
 
   /** {@code spillway.consumer-resolver}, in uniform form. */
   private static final String CONSUMER_RESOLVER =
@@ -87,8 +94,14 @@ final class SchemaBindHandler extends AbstractBindHandler {
       Object raw = property == null ? null : property.getValue();
       if (raw instanceof String written && written.contains("${") && !written.equals(value)) {
         masks.put(value, written);
-      } else if (API_KEY.equals(name.getLastElement(Form.UNIFORM))) {
+      } else if (SECRETS.contains(name.getLastElement(Form.UNIFORM))) {
         masks.put(value, "***");
+      }
+    }
+    if (result instanceof String value && URI.equals(name.getLastElement(Form.UNIFORM))) {
+      String password = StateConfig.uriPassword(value);
+      if (password != null && password.length() >= MIN_MASKED_LENGTH) {
+        masks.putIfAbsent(password, "***");
       }
     }
     return super.onSuccess(name, target, context, result);

@@ -9,6 +9,7 @@ import dev.spillway.azure.SpillwayAzure;
 import dev.spillway.openai.SpillwayOpenAI;
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.ConsumerResolver;
+import dev.spillway.pool.InvalidPropertyException;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
 import dev.spillway.spring.internal.SecurityPrincipalResolver;
@@ -46,9 +47,11 @@ import org.springframework.util.ClassUtils;
  * api-key-secret} backends (else {@code DefaultAzureCredential}, created only when a backend uses
  * one of them), the application's {@link ConsumerResolver} bean if it declares one (else the {@link
  * SpillwayConsumerResolver} that {@code spillway.consumer-resolver.*} names, else none), every
- * {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean in order. The
- * clients are built from whichever single {@code SpillwayPool} bean exists; each backs off when the
- * application defines a bean of its type.
+ * {@link PoolListener} bean, and then every {@link SpillwayPoolCustomizer} bean in order. The state
+ * store that {@code spillway.state.*} names is created when the pool is built (on the application's
+ * Lettuce client, see {@link SpillwayStateAutoConfiguration}). The clients are built from whichever
+ * single {@code SpillwayPool} bean exists; each backs off when the application defines a bean of
+ * its type.
  */
 @AutoConfiguration
 @ConditionalOnClass(SpillwayPool.class)
@@ -133,6 +136,7 @@ public final class SpillwayAutoConfiguration {
   @Conditional(OnSpillwayPropertiesCondition.class)
   @EnableConfigurationProperties({SpillwayProperties.class, ConsumerResolverProperties.class})
   static class PoolConfiguration {
+    private static final String PREFIX = "spillway";
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
@@ -158,7 +162,14 @@ public final class SpillwayAutoConfiguration {
       }
       listeners.orderedStream().forEach(builder::listener);
       customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-      return builder.build();
+      try {
+        return builder.build();
+      } catch (InvalidPropertyException e) {
+        // spillway.state.store names a store whose module is not on the classpath
+        ConfigurationPropertyName name = ConfigurationPropertyName.of(PREFIX + "." + e.property());
+        throw new InvalidSpillwayPropertyException(
+            name, origin(name, context), e.getMessage(), null);
+      }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.ConsumerConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.PrioritiesConfig;
+import dev.spillway.pool.StateConfig;
 import dev.spillway.pool.audit.AuditConfig;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <p>Validated while binding by the records' own checks: an invalid value fails startup with an
  * {@link InvalidSpillwayPropertyException} naming the property at fault, where it was set and the
- * backend. Immutable and thread-safe; {@link #toString()} shows no API key.
+ * backend. Immutable and thread-safe; {@link #toString()} shows no API key and no Redis password.
  *
  * @param timeout Call deadline; waits for a cooling route count against it.
  * @param attemptTimeout Time to the first response byte of a plain (non-streaming) attempt.
@@ -71,6 +72,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     0.1), queue-capacity (calls that may wait for headroom at once, per model; default 1000 and
  *     10000) and spill-after (how long its calls wait for a cooling tier 0 rather than spill;
  *     default 0).
+ * @param state Where the pool keeps the state a fleet of processes may share (route cool-downs,
+ *     backend circuits, probe leases): store (memory, the default: this process only; or redis:
+ *     shared through Redis, with dev.spillway:spillway-redis on the classpath and, if the
+ *     application has a single Lettuce RedisClient bean, on that client), uri (redis://host:port or
+ *     rediss://host:port for TLS; required with redis), key-prefix (default spillway; pools with
+ *     different prefixes share one Redis without meeting), password (when the URI carries none; may
+ *     be a ${ENV_VAR} placeholder) and command-timeout (how long a Redis command may take before
+ *     Redis counts as unavailable; default 500ms).
  */
 // Unknown keys are rejected by SchemaBindHandler, at every depth; Boot's own check would also
 // refuse spillway.consumer-resolver.*, which ConsumerResolverProperties binds beside this.
@@ -86,7 +95,8 @@ public record SpillwayProperties(
     List<BackendConfig> backends,
     AuditConfig audit,
     List<ConsumerConfig> consumers,
-    PrioritiesConfig priorities) {
+    PrioritiesConfig priorities,
+    StateConfig state) {
 
   /**
    * Validates the properties as the pool will.
@@ -122,6 +132,7 @@ public record SpillwayProperties(
             allowInsecureHttp,
             backends)
         .withAudit(audit)
-        .withConsumers(consumers, priorities);
+        .withConsumers(consumers, priorities)
+        .withState(state);
   }
 }

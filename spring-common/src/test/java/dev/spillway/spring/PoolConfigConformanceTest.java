@@ -9,6 +9,7 @@ import dev.spillway.PriorityPolicy;
 import dev.spillway.cli.PoolConfigLoader;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.StateConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -31,7 +34,8 @@ import org.springframework.core.io.ClassPathResource;
 class PoolConfigConformanceTest {
   private static final String DOCUMENT = "conformance.yaml";
   private static final Map<String, String> ENV =
-      Map.of("AOAI_PTU_KEY", "ptu-secret", "AOAI_LAB_KEY", "lab-secret");
+      Map.of(
+          "AOAI_PTU_KEY", "ptu-secret", "AOAI_LAB_KEY", "lab-secret", "REDIS_PASSWORD", "redis-pw");
 
   @Test
   void springBinderAndCliLoaderGiveTheSamePoolFromOneDocument() throws IOException {
@@ -53,6 +57,10 @@ class PoolConfigConformanceTest {
               assertThat(context).hasNotFailed();
               PoolConfig fromSpring = context.getBean(SpillwayProperties.class).toPoolConfig();
               assertThat(fromSpring).isEqualTo(fromCli);
+              assertThat(fromSpring.state())
+                  .isEqualTo(
+                      new StateConfig(
+                          "memory", null, "conformance", "redis-pw", Duration.ofMillis(200)));
 
               SpillwayPool springSpillway = context.getBean(SpillwayPool.class);
               BackendPool springPool = springSpillway.backendPool();
@@ -73,6 +81,60 @@ class PoolConfigConformanceTest {
                     .hasSize(3);
                 assertThat(springPool.models()).containsExactly("gpt-4o", "text-embedding-3-small");
               }
+            });
+  }
+
+  /**
+   * {@code spillway.state.*} with a Redis store, bound alike; the application's own pool stands in
+   * for the auto-configured one, so that no store is built (the Boot 3 line has no spillway-redis).
+   */
+  @Test
+  void theRedisStateBindsAlike() throws IOException {
+    String document =
+        """
+        spillway:
+          state:
+            store: redis
+            uri: rediss://spillway@redis.internal:6380/2
+            key-prefix: orders
+            password: ${REDIS_PASSWORD}
+            command-timeout: 750ms
+          backends:
+            - id: a
+              endpoint: https://a.openai.azure.com
+              api-key: ${AOAI_PTU_KEY}
+              deployments: [{ model: gpt-4o, deployment: gpt-4o }]
+        """;
+    PoolConfig fromCli = PoolConfigLoader.load(document, "state.yaml", ENV::get);
+    List<PropertySource<?>> sources =
+        new YamlPropertySourceLoader()
+            .load("state.yaml", new ByteArrayResource(document.getBytes(StandardCharsets.UTF_8)));
+
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SpillwayAutoConfiguration.class))
+        .withInitializer(
+            context -> sources.forEach(context.getEnvironment().getPropertySources()::addLast))
+        .withPropertyValues(
+            ENV.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new))
+        .withBean(
+            SpillwayPool.class,
+            () -> SpillwayPool.fromConfig(fromCli.withState(null)),
+            definition -> ((AbstractBeanDefinition) definition).setDestroyMethodName("close"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              PoolConfig fromSpring = context.getBean(SpillwayProperties.class).toPoolConfig();
+              assertThat(fromSpring).isEqualTo(fromCli);
+              assertThat(fromSpring.state())
+                  .isEqualTo(
+                      new StateConfig(
+                          "redis",
+                          "rediss://spillway@redis.internal:6380/2",
+                          "orders",
+                          "redis-pw",
+                          Duration.ofMillis(750)));
             });
   }
 

@@ -370,6 +370,7 @@ class SpillwayAutoConfigurationTest {
                                       dev.spillway.pool.DeploymentConfig.of("gpt-4o", "gpt-4o")))),
                           null,
                           null,
+                          null,
                           null)
                       .toPoolConfig())
               .build();

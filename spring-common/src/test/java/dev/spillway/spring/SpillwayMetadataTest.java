@@ -9,6 +9,7 @@ import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.DeploymentConfig;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.StateConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
@@ -63,10 +64,39 @@ class SpillwayMetadataTest {
             Stream.concat(
                     Arrays.stream(SpillwayProperties.class.getRecordComponents())
                         .map(c -> "spillway." + kebab(c.getName())),
-                    // Spring-only, beside the shared schema
-                    Arrays.stream(ConsumerResolverProperties.class.getRecordComponents())
-                        .map(c -> ConsumerResolverProperties.PREFIX + "." + kebab(c.getName())))
+                    Stream.concat(
+                        // Spring-only, beside the shared schema
+                        Arrays.stream(ConsumerResolverProperties.class.getRecordComponents())
+                            .map(c -> ConsumerResolverProperties.PREFIX + "." + kebab(c.getName())),
+                        // spelled out for the IDE, beside spillway.state
+                        Arrays.stream(StateConfig.class.getRecordComponents())
+                            .map(c -> "spillway.state." + kebab(c.getName()))))
                 .toList());
+  }
+
+  @Test
+  void theStateKeysHaveTheSchemasDefaultsAndTheStoreHintsEveryStore() throws IOException {
+    assertThat(properties.get("spillway.state.store").path("defaultValue").asText())
+        .isEqualTo(StateConfig.DEFAULTS.store());
+    assertThat(properties.get("spillway.state.key-prefix").path("defaultValue").asText())
+        .isEqualTo(StateConfig.DEFAULTS.keyPrefix());
+    assertThat(defaultOf("spillway.state.command-timeout"))
+        .isEqualTo(StateConfig.DEFAULTS.commandTimeout());
+    try (InputStream in =
+        SpillwayMetadataTest.class.getResourceAsStream(
+            "/META-INF/spring-configuration-metadata.json")) {
+      List<String> values = new java.util.ArrayList<>();
+      new ObjectMapper()
+          .readTree(in)
+          .get("hints")
+          .forEach(
+              h -> {
+                if (h.get("name").asText().equals("spillway.state.store")) {
+                  h.get("values").forEach(v -> values.add(v.get("value").asText()));
+                }
+              });
+      assertThat(values).isEqualTo(StateConfig.STORES);
+    }
   }
 
   @Test

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.spillway.cli.PoolConfigException;
+import dev.spillway.pool.StateConfig;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -23,13 +25,17 @@ import java.util.regex.Pattern;
  * A parsed YAML document that remembers where each value came from: the line of every property path
  * ({@code spillway.backends[1].endpoint}; for a property, the line of its key) and, for every value
  * with {@code ${NAME}} in it, the text as written. Messages about a value show that text, never
- * what the variable held, and every substituted value and every {@code api-key} is masked in any
- * message. Immutable after {@link #parse}; thread-safe.
+ * what the variable held, and every substituted value, every {@code api-key} and {@code password},
+ * and a password inside a {@code uri} is masked in any message. Immutable after {@link #parse};
+ * thread-safe.
  */
 public final class LocatedTree {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
-  private static final String API_KEY = "api-key";
+
+  /** The keys whose values are secrets: {@code backends[].api-key}, {@code state.password}. */
+  private static final List<String> SECRET_KEYS = List.of("api-key", "password");
+
   private static final String MASK = "***";
 
   /**
@@ -127,7 +133,7 @@ public final class LocatedTree {
     if (reference != null) {
       return reference;
     }
-    if (path.endsWith(API_KEY)) {
+    if (isSecret(path)) {
       return MASK;
     }
     return "'" + redact(node.asText()) + "'";
@@ -196,6 +202,12 @@ public final class LocatedTree {
               : node.get(step);
     }
     return node;
+  }
+
+  /** Whether the value at {@code path} is a secret, by its key. */
+  private static boolean isSecret(String path) {
+    String key = path.substring(path.lastIndexOf('.') + 1);
+    return SECRET_KEYS.contains(key);
   }
 
   private static String firstLine(Exception e) {
@@ -278,8 +290,12 @@ public final class LocatedTree {
       if (substituted) {
         written.put(path, value);
         masks.put(result, value);
-      } else if (path.endsWith(API_KEY) && !result.isBlank()) {
+      } else if (isSecret(path) && !result.isBlank()) {
         masks.put(result, MASK);
+      }
+      String uriPassword = path.endsWith(".uri") ? StateConfig.uriPassword(result) : null;
+      if (uriPassword != null) {
+        masks.putIfAbsent(uriPassword, MASK);
       }
       return TextNode.valueOf(result);
     }

@@ -2,8 +2,10 @@ package dev.spillway.cli.internal;
 
 import dev.spillway.Priority;
 import dev.spillway.cli.PoolConfigLoader;
+import dev.spillway.pool.InvalidPropertyException;
 import dev.spillway.pool.PoolConfig;
 import dev.spillway.pool.SpillwayPool;
+import dev.spillway.pool.StateConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,6 +129,17 @@ final class RunCommand implements Callable<Integer> {
   @Mixin AuditOptions audit = new AuditOptions();
 
   @Option(
+      names = "--state-uri",
+      paramLabel = "URI",
+      description =
+          "Share the pool's state (cool-downs, circuits, probe leases) through the Redis at URI"
+              + " (redis://host:port or rediss://…), so that every run given it acts as one"
+              + " balancer: sets spillway.state.store to redis and spillway.state.uri. Give a"
+              + " password as spillway.state.password: $${REDIS_PASSWORD} in the file rather"
+              + " than in the URI.")
+  String stateUri;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help.")
@@ -155,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
     }
     SpillwayPool.Builder builder = SpillwayPool.builder();
     audit.apply(builder);
-    PoolConfig poolConfig = PoolConfigLoader.load(config);
+    PoolConfig poolConfig = withStateUri(PoolConfigLoader.load(config));
     CallCorrelator correlator = new CallCorrelator();
     try (SpillwayPool pool = build(builder, poolConfig, correlator)) {
       List<String> models = pool.backendPool().models();
@@ -196,10 +209,33 @@ final class RunCommand implements Callable<Integer> {
     return Summary.print(results, json, out);
   }
 
+  /** The file's configuration with {@code --state-uri}: Redis at that URI, the rest as written. */
+  private PoolConfig withStateUri(PoolConfig poolConfig) {
+    if (stateUri == null) {
+      return poolConfig;
+    }
+    StateConfig state = poolConfig.state();
+    try {
+      return poolConfig.withState(
+          new StateConfig(
+              StateConfig.REDIS,
+              stateUri,
+              state.keyPrefix(),
+              state.password(),
+              state.commandTimeout()));
+    } catch (InvalidPropertyException e) {
+      throw new ParameterException(spec.commandLine(), "--state-uri: " + e.getMessage());
+    }
+  }
+
   private SpillwayPool build(
       SpillwayPool.Builder builder, PoolConfig poolConfig, CallCorrelator correlator) {
     try {
       return builder.config(poolConfig).listener(correlator).build();
+    } catch (InvalidPropertyException e) {
+      throw new UsageException(
+          config + ": " + PoolConfigLoader.ROOT_KEY + "." + e.property() + ": " + e.getMessage(),
+          e);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageException(config + ": " + e.getMessage(), e);
     }

@@ -2,13 +2,16 @@ package dev.spillway.cli.internal;
 
 import dev.spillway.pool.BackendConfig;
 import dev.spillway.pool.PoolConfig;
+import dev.spillway.pool.StateConfig;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * The API keys of a pool, so that no text the CLI prints from an exception can carry one: every
- * occurrence becomes {@code ***}. Immutable and thread-safe.
+ * The API keys of a pool and the password of its state store (given apart or in the URI), so that
+ * no text the CLI prints from an exception can carry one: every occurrence becomes {@code ***}.
+ * Immutable and thread-safe.
  */
 final class Secrets {
   private static final String MASK = "***";
@@ -20,15 +23,16 @@ final class Secrets {
   }
 
   /**
-   * The API keys of every backend of a configuration.
+   * The API keys of every backend of a configuration, and its state store's password.
    *
    * @param config the configuration
    * @return the secrets, longest first (a key containing another is masked whole)
    */
   static Secrets of(PoolConfig config) {
     return new Secrets(
-        config.backends().stream()
-            .map(BackendConfig::apiKey)
+        Stream.concat(
+                config.backends().stream().map(BackendConfig::apiKey),
+                Stream.of(config.state().password(), StateConfig.uriPassword(config.state().uri())))
             .filter(Objects::nonNull)
             .filter(key -> !key.isBlank())
             .distinct()
