@@ -228,7 +228,16 @@ public final class Fleet implements AutoCloseable {
           }
         });
     try {
-      connect();
+      try {
+        connect();
+      } catch (RuntimeException e) {
+        if (!closedDuringHandshake(e)) {
+          throw e;
+        }
+        // Lettuce sometimes reports a refused login as the connection closing under it: ask once
+        // more, so that a wrong password fails the start rather than passing for an outage
+        connect();
+      }
       up = true;
     } catch (RuntimeException e) {
       String refusal = loginRefusal(e);
@@ -721,6 +730,17 @@ public final class Fleet implements AutoCloseable {
 
   public String keyPrefix() {
     return prefix;
+  }
+
+  /** Whether a connect failed because the connection closed during its handshake. */
+  private static boolean closedDuringHandshake(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && m.contains("closed prematurely")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why Redis refused a login, from the cause chain, or {@code null} if it did not. */
