@@ -69,6 +69,9 @@ public final class Fleet implements AutoCloseable {
   private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^@/]*@");
   private static final long CHECK_MILLIS = 1000;
 
+  /** Connects at start at most this often when Lettuce reports a handshake cut short. */
+  private static final int HANDSHAKE_ATTEMPTS = 3;
+
   /** The kind of the messages that announce an instance's calls in flight on a route. */
   private static final String INFLIGHT = "inflight";
 
@@ -228,15 +231,18 @@ public final class Fleet implements AutoCloseable {
           }
         });
     try {
-      try {
-        connect();
-      } catch (RuntimeException e) {
-        if (!closedDuringHandshake(e)) {
-          throw e;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          connect();
+          break;
+        } catch (RuntimeException e) {
+          // Lettuce sometimes reports a refused login as the connection closing under its
+          // handshake: ask again, so that a wrong password fails the start rather than passing
+          // for an outage
+          if (!closedDuringHandshake(e) || attempt == HANDSHAKE_ATTEMPTS) {
+            throw e;
+          }
         }
-        // Lettuce sometimes reports a refused login as the connection closing under it: ask once
-        // more, so that a wrong password fails the start rather than passing for an outage
-        connect();
       }
       up = true;
     } catch (RuntimeException e) {
@@ -736,7 +742,9 @@ public final class Fleet implements AutoCloseable {
   private static boolean closedDuringHandshake(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
-      if (m != null && m.contains("closed prematurely")) {
+      if (m != null
+          && (m.contains("closed prematurely")
+              || m.contains("RedisHandshakeHandler not registered"))) {
         return true;
       }
     }
