@@ -30,12 +30,15 @@ import java.util.Objects;
  * quota counters. A consumer's check never waits either: it counts against the fleet's totals as of
  * the last refresh (every 200 ms while the consumer is active) plus this process's own calls since,
  * so its limits hold across the fleet to within what the other processes admit in one refresh
- * interval plus a round trip; while Redis is down each process counts alone. Not yet shared: the
- * admission ledger of calls in flight, which stays per process.
+ * interval plus a round trip; while Redis is down each process counts alone. Calls in flight are
+ * shared too: each process announces its own per route (every 50 ms when they change, every second
+ * at least) and the others add them to theirs, forgetting a process 3 s after its last
+ * announcement.
  *
- * <p>Keys: {@code {prefix}:cooldown} and {@code {prefix}:circuit} (hashes), {@code
- * {prefix}:lease:…}, and the channel {@code {prefix}:events}; one hash tag, so a pool's keys share
- * a Redis Cluster slot. Pools with different prefixes share one Redis without meeting.
+ * <p>Keys: {@code {prefix}:cooldown}, {@code {prefix}:circuit} and {@code {prefix}:quota} (hashes),
+ * {@code {prefix}:consumer:…} (a consumer's window and quota), {@code {prefix}:lease:…}, and the
+ * channel {@code {prefix}:events}; one hash tag, so a pool's keys share a Redis Cluster slot. Pools
+ * with different prefixes share one Redis without meeting.
  *
  * <p>Each pool takes a store of its own (the pool closes it). Thread-safe. {@link #toString()}
  * shows the URI without user or password.
