@@ -53,6 +53,13 @@ public final class PoolSettings {
   /** One second doubling to a minute: Azure's quota window is a minute. */
   public static final Duration DEFAULT_THROTTLE_FALLBACK = Duration.ofSeconds(1);
 
+  /**
+   * Ten seconds: under sustained overload a call that found no headroom for this long gets its 429
+   * (with the soonest retry time) rather than a place in a line that only grows; a burst's backlog
+   * clears well within it. Batch calls are not bounded by it: they wait to their deadline.
+   */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(10);
+
   /** 100 ms doubling to 5 s between laps over transient failures. */
   public static final Duration DEFAULT_LAP_BACKOFF = Duration.ofMillis(100);
 
@@ -139,7 +146,8 @@ public final class PoolSettings {
   }
 
   /**
-   * @return the longest single wait for a route, or {@code null} for the remaining deadline
+   * @return how long into an interactive call it may still wait for a route with headroom, or
+   *     {@code null} for its whole deadline
    */
   public Duration maxWait() {
     return maxWait;
@@ -278,7 +286,7 @@ public final class PoolSettings {
     private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private Duration streamAttemptTimeout = DEFAULT_STREAM_ATTEMPT_TIMEOUT;
     private int maxAttempts;
-    private Duration maxWait;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
     private long defaultMaxOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
     private Duration ewmaDecay = DEFAULT_EWMA_DECAY;
     private Duration circuitBreakDuration = DEFAULT_CIRCUIT_BREAK;
@@ -354,10 +362,15 @@ public final class PoolSettings {
     }
 
     /**
-     * Longest single wait for a route to become available (default: the rest of the deadline).
+     * How long into an interactive call it may still wait for a route with headroom, counted from
+     * the call's start (default {@link #DEFAULT_MAX_WAIT}): a call that would have to wait past it
+     * ends at once with {@link dev.spillway.NoBackendAvailableException} (an HTTP 429 through the
+     * SDK adapters, with the soonest time a route returns). Batch calls wait to their deadline
+     * whatever this says, and backoff between laps over transient failures is bounded by the
+     * deadline only.
      *
-     * @param maxWait the limit, or {@code null} for the default; zero fails at once when every
-     *     route is cooling
+     * @param maxWait the limit, or {@code null} for the call's whole deadline; zero fails at once
+     *     when no route has headroom
      * @return this builder
      */
     public Builder maxWait(Duration maxWait) {

@@ -257,7 +257,10 @@ class CallLimitsTest extends ManualPoolTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void whenEveryRouteIsCoolingTheCallWaitsExactlyForTheEarliestAndSucceeds(Mode mode) {
-    pool(Pools.backend("ptu", 0), Pools.backend("paygo", 1));
+    pool(
+        b -> b.settings(PoolSettings.builder().maxWait(Duration.ofSeconds(20)).build()),
+        Pools.backend("ptu", 0),
+        Pools.backend("paygo", 1));
     t.on("ptu", throttled(30_000));
     t.on("paygo", throttled(20_000));
     long start = time.read();
@@ -268,6 +271,37 @@ class CallLimitsTest extends ManualPoolTest {
     assertThat(t.sentBackends()).containsExactly("ptu", "paygo", "paygo");
     assertThat(time.read() - start).isEqualTo(TimeUnit.SECONDS.toNanos(20));
     assertThat(events.onlyOutcome().latency()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void byDefaultACallWhoseRoutesReturnAfterTenSecondsFailsAtOnceWithTheSoonestRetry(Mode mode) {
+    pool(Pools.backend("ptu", 0), Pools.backend("paygo", 1));
+    t.on("ptu", throttled(30_000));
+    t.on("paygo", throttled(20_000));
+    long start = time.read();
+
+    Throwable error = mode.call(pool, t, time).error();
+
+    assertThat(error).isInstanceOf(NoBackendAvailableException.class);
+    assertThat(((NoBackendAvailableException) error).retryAfter())
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(time.read()).isEqualTo(start);
+    assertThat(t.sentBackends()).containsExactly("ptu", "paygo");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void byDefaultACallWaitsForARouteThatReturnsWithinTenSecondsOfItsStart(Mode mode) {
+    pool(Pools.backend("ptu", 0), Pools.backend("paygo", 1));
+    t.on("ptu", throttled(30_000));
+    t.on("paygo", throttled(10_000));
+    long start = time.read();
+
+    Mode.Result r = mode.call(pool, t, time);
+
+    assertThat(r.reply().backendId()).isEqualTo("paygo");
+    assertThat(time.read() - start).isEqualTo(TimeUnit.SECONDS.toNanos(10));
   }
 
   @ParameterizedTest

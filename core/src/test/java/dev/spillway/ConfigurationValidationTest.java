@@ -200,7 +200,8 @@ class ConfigurationValidationTest {
         .contains("timeout=PT9S", "maxAttempts=5", "maxWait=PT4S", "quotaWindow=PT0.4S");
     assertThat(PoolSettings.builder().build()).isEqualTo(PoolSettings.DEFAULTS);
     assertThat(PoolSettings.DEFAULTS.maxAttempts()).isZero();
-    assertThat(PoolSettings.DEFAULTS.maxWait()).isNull();
+    assertThat(PoolSettings.DEFAULTS.maxWait()).isEqualTo(PoolSettings.DEFAULT_MAX_WAIT);
+    assertThat(PoolSettings.builder().maxWait(null).build().maxWait()).isNull();
     assertThat(PoolSettings.builder().maxWait(Duration.ZERO).build().maxWait()).isZero();
     try (BackendPool pool =
         BackendPool.builder().backend(valid("a").build()).settings(custom).build()) {

@@ -239,8 +239,11 @@ class SelectionTest extends ManualPoolTest {
     assertThat(mode.call(pool, call, t, time).reply().backendId()).isEqualTo("paygo");
 
     assertThat(events.attempts()).noneMatch(a -> a.outcome() == THROTTLED);
-    // a stream ends: its tokens leave the ledger and the PTU takes the next call
+    // a stream ends, but a standard deployment charged its tokens to the window at admission: the
+    // route stays full until its hold bound (60 s / 12) sends one probe
     t.openAttempts().get(0).completion().complete(Usage.reported(1000, 1000));
+    assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
+    time.advance(TimeUnit.SECONDS.toNanos(5));
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("ptu");
   }
 
@@ -261,12 +264,13 @@ class SelectionTest extends ManualPoolTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void remainingTokensRefillOverTheConfiguredQuotaWindow(Mode mode) {
+  void lowRemainingTokensHoldTheRouteForAWindowTwelfthThenOneProbeAsks(Mode mode) {
     pool =
         Pools.manual(time, Pools.backend("std", 0), Pools.backend("paygo", 1))
             .settings(PoolSettings.builder().quotaWindow(java.time.Duration.ofSeconds(3)).build())
             .build();
-    // limit 60,000 per 3 s window refills 20,000 tokens/s; 1,500 left, calls of 2,000: 25 ms
+    // 1,500 left, calls of 2,000: no refill is assumed inside the window (a fixed window resets
+    // when it resets); the estimate holds the route for 3 s / 12 = 250 ms, then one call asks
     t.on(
         "std",
         ok().header("x-ratelimit-remaining-tokens", "1500")
@@ -275,28 +279,32 @@ class SelectionTest extends ManualPoolTest {
     mode.call(pool, call, t, time);
 
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
-    time.advance(25 * MS - 1);
+    time.advance(250 * MS - 1);
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
     time.advance(1);
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("std");
+    assertThat(events.attempts()).noneMatch(a -> a.outcome() == THROTTLED);
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void spillsWhenRemainingTokensAreLowAndReturnsWhenTheRefillCoversTheCall(Mode mode) {
+  void aReportAWindowOldSaysNothingAndTheRouteTakesCallsAgain(Mode mode) {
     pool(Pools.backend("std", 0), Pools.backend("paygo", 1));
-    // limit 60,000/min refills 1,000 tokens/s; 1,500 left, calls of 2,000: back in 0.5 s
     t.on(
         "std",
         ok().header("x-ratelimit-remaining-tokens", "1500")
             .header("x-ratelimit-limit-tokens", "60000"));
     CallRequest call = chat(1000, 1000);
     mode.call(pool, call, t, time);
+    t.on("std", ok());
 
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
-    time.advance(500 * MS - 1);
+    // the hold's one probe: the service's answer (no headers this time) ends the hold
+    time.advance(TimeUnit.SECONDS.toNanos(5));
+    assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("std");
+    // the report is still the 1,500, now less the probe's 2,000: held again until a window on
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("paygo");
-    time.advance(1);
+    time.advance(TimeUnit.SECONDS.toNanos(55));
     assertThat(sentAfter(() -> mode.call(pool, call, t, time))).containsExactly("std");
     assertThat(events.attempts()).noneMatch(a -> a.outcome() == THROTTLED);
   }

@@ -175,7 +175,7 @@ class SharedStateTest {
     assertThat(report.remainingTokens()).isZero();
     assertThat(report.limitTokens()).isEqualTo(60_000);
     assertThat(report.atEpochMillis()).isEqualTo(ManualTime.WALL_START.toEpochMilli());
-    // B never got that answer: the shared report alone makes it wait for the refill, so it spills
+    // B never got that answer: the shared report alone holds it back, so it spills
     assertThat(sentAfter(mode, poolB, b, timeB)).containsExactly("paygo");
   }
 

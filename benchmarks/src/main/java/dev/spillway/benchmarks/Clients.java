@@ -230,6 +230,7 @@ final class Clients {
                       .streamAttemptTimeout(
                           scaled(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT, timeScale))
                       .maxAttempts(RoutingPolicy.ATTEMPT_CAP)
+                      .maxWait(scaled(PoolSettings.DEFAULT_MAX_WAIT, timeScale))
                       .ewmaDecay(scaled(PoolSettings.DEFAULT_EWMA_DECAY, timeScale))
                       .circuitBreakDuration(scaled(PoolSettings.DEFAULT_CIRCUIT_BREAK, timeScale))
                       .authBreakDuration(scaled(PoolSettings.DEFAULT_AUTH_BREAK, timeScale))

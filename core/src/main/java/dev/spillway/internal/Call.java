@@ -53,6 +53,13 @@ final class Call<R> {
   private final PoolSettings settings;
   private final ModelRoutes routes;
   private final Selector.Selection selection;
+
+  /** Until when the call may wait for headroom (settings' maxWait from its start). */
+  private final long waitUntilNanos;
+
+  /** The send counts of the route the last claim took (see {@link RouteRuntime#tryClaim}). */
+  private final long[] claimMarks = new long[2];
+
   private final Consumer<R> discard;
   private final long deadlineNanos;
   private final int maxAttempts;
@@ -103,6 +110,13 @@ final class Call<R> {
     long startNanos = services.ticker.read();
     Duration timeout = request.timeout() != null ? request.timeout() : settings.timeout();
     this.deadlineNanos = Nanos.plus(startNanos, timeout.toNanos());
+    Duration maxWait = settings.maxWait();
+    this.waitUntilNanos =
+        maxWait == null
+            ? Long.MAX_VALUE
+            : Nanos.plus(
+                startNanos,
+                maxWait.compareTo(timeout) >= 0 ? Long.MAX_VALUE / 2 : maxWait.toNanos());
     int configured = settings.maxAttempts();
     this.maxAttempts =
         request.pinnedBackend() != null
@@ -294,7 +308,7 @@ final class Call<R> {
         return null;
       }
       RouteRuntime route = routes.routes[i];
-      int flags = route.tryClaim(cost, nowNanos);
+      int flags = route.tryClaim(cost, nowNanos, claimMarks);
       if (flags == 0) {
         selection.markTried(i); // another call took the probe slot; look again
         continue;
@@ -314,6 +328,7 @@ final class Call<R> {
               i,
               ++attemptsMade,
               flags,
+              claimMarks,
               nowNanos,
               Math.min(attemptTimeout, deadlineNanos - nowNanos),
               attemptSpan,
@@ -337,8 +352,10 @@ final class Call<R> {
       wait = Math.min(wait, lapBackoff());
     }
     long limit = deadlineNanos - nowNanos;
-    if (settings.maxWait() != null) {
-      limit = Math.min(limit, settings.maxWait().toNanos());
+    if (!backoff && !batch) {
+      // how long into the call it may still wait for headroom: under sustained overload a call
+      // gets its 429 rather than a place in a line that only grows
+      limit = Math.min(limit, waitUntilNanos - nowNanos);
     }
     if (wait > limit) {
       if (batch && !backoff) {
@@ -437,7 +454,7 @@ final class Call<R> {
     ResponseHeaders headers = response.headers();
     history.responded(nowNanos);
     if (status >= 200 && status < 300) {
-      route.onSuccess(latency, headers, flags, nowNanos);
+      route.onSuccess(latency, headers, attempt, nowNanos);
       discardLast();
       attempt.completion.admit(new AttemptCompletion.Admission(status, latency));
       return Step.Done.answered(response.payload());
@@ -462,7 +479,7 @@ final class Call<R> {
                   headers,
                   kind.hintNanos,
                   settings.throttleFallbackCoolDown().toNanos(),
-                  flags,
+                  attempt,
                   nowNanos);
           settle(attempt, AttemptOutcome.THROTTLED, status, null, applied, latency);
           break;
@@ -485,7 +502,7 @@ final class Call<R> {
         }
         break;
       case CALLER_ERROR:
-        route.onCallerError(headers, flags, nowNanos);
+        route.onCallerError(headers, attempt, nowNanos);
         settle(attempt, AttemptOutcome.CALLER_ERROR, status, null, -1, latency);
         discardLast();
         history.finish(status, null, zeroUsage(), route, null, nowNanos);

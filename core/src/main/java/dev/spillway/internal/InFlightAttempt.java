@@ -22,6 +22,11 @@ final class InFlightAttempt implements Attempt {
   final int groupIndex;
   final int number;
   final int claimFlags;
+
+  /** The route's send counts (tokens, requests) including this attempt's claim. */
+  final long tokensMark;
+
+  final long requestsMark;
   final long startNanos;
   final long timeoutNanos;
   final Span span;
@@ -39,6 +44,7 @@ final class InFlightAttempt implements Attempt {
       int groupIndex,
       int number,
       int claimFlags,
+      long[] claimMarks,
       long startNanos,
       long timeoutNanos,
       Span span,
@@ -50,6 +56,8 @@ final class InFlightAttempt implements Attempt {
     this.groupIndex = groupIndex;
     this.number = number;
     this.claimFlags = claimFlags;
+    this.tokensMark = claimMarks[0];
+    this.requestsMark = claimMarks[1];
     this.startNanos = startNanos;
     this.timeoutNanos = timeoutNanos;
     this.span = span;

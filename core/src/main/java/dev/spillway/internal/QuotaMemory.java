@@ -6,16 +6,25 @@ import dev.spillway.spi.PoolStateStore.Ledger;
 import dev.spillway.spi.PoolStateStore.QuotaReport;
 import dev.spillway.spi.ResponseHeaders;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a route last reported about its quota ({@code x-ratelimit-*}, PTU utilization), and the
  * headroom that follows now.
  *
- * <p>Headroom of a standard deployment = last remaining, refilled at limit/60 per second since the
- * report (the limit from {@code x-ratelimit-limit-*} or the configured {@code tpm}/{@code rpm}).
- * Without a known limit, a report is trusted for one quota window (a minute), then headroom is
- * unknown. A PTU deployment's utilization drains 100 % per quota window; its headroom is the unused
- * share of the configured capacity, or, with no capacity configured, "available" below 100 %.
+ * <p>Headroom of a standard deployment = the last remaining it reported, less what this pool has
+ * sent it since. A report says what the service had left when it admitted that attempt, so at its
+ * arrival the tokens of every attempt claimed after that one are taken off (a slow response's
+ * report is as old as its request, not its answer), and from then on every claim is taken off,
+ * whether it completed or not. There is no refill while the report is younger than the quota
+ * window: a fixed window resets at an instant no success reports and a sliding one frees as it
+ * slides, so the estimate only holds a route back (the route's hold bound then sends one probe) and
+ * only the service's answer says it is back. A report a whole window old says nothing: headroom is
+ * then the limit (from {@code x-ratelimit-limit-*} or the configured {@code tpm}/{@code rpm}) less
+ * the calls in flight, or unknown without a limit. Calls in flight elsewhere (another process's, in
+ * a shared ledger) are taken off too. A PTU deployment's utilization drains 100 % per quota window;
+ * its headroom is the unused share of the configured capacity, or, with no capacity configured,
+ * "available" below 100 %.
  *
  * <p>The report lives in the state store's cell ({@link QuotaReport}, its instant in epoch
  * milliseconds), so that with a shared store the freshest report any process received is every
@@ -53,6 +62,16 @@ final class QuotaMemory {
   /** The last report read from the cell, on the ticker. */
   private volatile View view;
 
+  /** Tokens and requests of every attempt this pool claimed on the route, ever. */
+  private final AtomicLong sentTokens = new AtomicLong();
+
+  private final AtomicLong sentRequests = new AtomicLong();
+
+  /** Tokens and requests of this pool's attempts in flight on the route. */
+  private final AtomicLong localTokens = new AtomicLong();
+
+  private final AtomicLong localRequests = new AtomicLong();
+
   QuotaMemory(
       Deployment deployment, long windowNanos, Cell<QuotaReport> cell, Clock clock, long nowNanos) {
     this.windowNanos = windowNanos;
@@ -82,22 +101,48 @@ final class QuotaMemory {
       return v.report;
     }
     QuotaReport q = seen.value;
-    Report r =
-        q == QuotaReport.NONE
-            ? initial
-            : new Report(
-                q.remainingTokens(),
-                q.remainingRequests(),
-                q.limitTokens(),
-                q.limitRequests(),
-                q.utilization(),
-                seen.untilNanos);
-    view = new View(seen, r);
+    Report r = q == QuotaReport.NONE ? initial : toReport(q, seen.untilNanos);
+    // a value first seen here (another process's, or the start): what was sent until now is in it
+    view = new View(seen, r, sentTokens.get(), sentRequests.get());
     return r;
   }
 
-  /** Remembers what the response headers say; values that do not parse are ignored. */
-  void update(ResponseHeaders headers, long nowNanos) {
+  /** The current report's view: the report and the send counts it already accounts for. */
+  @SuppressWarnings("ReferenceEquality") // the cell's values compare by identity
+  private View view(long nowNanos) {
+    TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
+    View v = view;
+    if (v != null && v.seen == seen) {
+      return v;
+    }
+    report(nowNanos);
+    return view;
+  }
+
+  /**
+   * Counts an attempt claimed on the route; {@code marks} receives the send counts (tokens,
+   * requests) including it, which its response's report is read against.
+   */
+  void claimed(long cost, long[] marks) {
+    marks[0] = sentTokens.addAndGet(cost);
+    marks[1] = sentRequests.incrementAndGet();
+    localTokens.addAndGet(cost);
+    localRequests.incrementAndGet();
+  }
+
+  /** An attempt claimed with {@link #claimed} is no longer in flight. */
+  void released(long cost) {
+    localTokens.addAndGet(-cost);
+    localRequests.decrementAndGet();
+  }
+
+  /**
+   * Remembers what the response headers of an attempt say; values that do not parse are ignored.
+   * {@code tokensMark} and {@code requestsMark} are the send counts {@link #claimed} gave the
+   * attempt: what was sent after it is taken off the remaining it reports.
+   */
+  @SuppressWarnings("ReferenceEquality") // the cell's values compare by identity
+  void update(ResponseHeaders headers, long tokensMark, long requestsMark, long nowNanos) {
     long remainingTokens = parseCount(headers.get(REMAINING_TOKENS));
     long remainingRequests = parseCount(headers.get(REMAINING_REQUESTS));
     long limitTokens = parseCount(headers.get(LIMIT_TOKENS));
@@ -115,16 +160,27 @@ final class QuotaMemory {
     }
     TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
     Report old = report(nowNanos);
+    long tokensNow = sentTokens.get();
+    long requestsNow = sentRequests.get();
     QuotaReport next =
         new QuotaReport(
-            remainingTokens >= 0 ? remainingTokens : -1,
-            remainingRequests >= 0 ? remainingRequests : -1,
+            remainingTokens >= 0
+                ? Math.max(0, remainingTokens - Math.max(0, tokensNow - tokensMark))
+                : -1,
+            remainingRequests >= 0
+                ? Math.max(0, remainingRequests - Math.max(0, requestsNow - requestsMark))
+                : -1,
             limitTokens >= 0 ? limitTokens : old.limitTokens,
             limitRequests >= 0 ? limitRequests : old.limitRequests,
             Double.isNaN(utilization) ? old.utilization : utilization,
             shared.epochMillis(seen, nowNanos, nowNanos));
     // one attempt: a lost race means another response's report, as fresh, is already there
-    shared.compareAndSet(seen, next, nowNanos);
+    if (shared.compareAndSet(seen, next, nowNanos)) {
+      TimedCell.Seen<QuotaReport> written = shared.get(nowNanos);
+      if (written.value == next) {
+        view = new View(written, toReport(next, written.untilNanos), tokensNow, requestsNow);
+      }
+    }
   }
 
   /**
@@ -142,7 +198,8 @@ final class QuotaMemory {
    * reserve applies to PTU routes only.
    */
   long nanosUntilAdmits(long cost, double reserve, Ledger ledger, long nowNanos) {
-    Report r = report(nowNanos);
+    View v = view(nowNanos);
+    Report r = v.report;
     if (r.knowsNothing()) {
       return 0; // the common case without capacity hints: no ledger read, no arithmetic
     }
@@ -154,19 +211,21 @@ final class QuotaMemory {
         r.remainingTokens < 0
             ? 0
             : standardWait(
-                r.remainingTokens,
+                r.remainingTokens - (sentTokens.get() - v.sentTokens),
                 limit(r.limitTokens, configuredTpm),
                 cost,
                 ledger.tokens(),
+                localTokens.get(),
                 elapsed);
     long requestsWait =
         r.remainingRequests < 0
             ? 0
             : standardWait(
-                r.remainingRequests,
+                r.remainingRequests - (sentRequests.get() - v.sentRequests),
                 limit(r.limitRequests, configuredRpm),
                 1,
                 ledger.requests(),
+                localRequests.get(),
                 elapsed);
     return Math.max(tokensWait, requestsWait);
   }
@@ -174,19 +233,27 @@ final class QuotaMemory {
   /**
    * Tokens the route is believed to admit now, before the ledger; UNKNOWN when nothing is known.
    */
-  long headroomTokens(long ledgerTokens, long nowNanos) {
-    Report r = report(nowNanos);
+  long headroomTokens(Ledger ledger, long nowNanos) {
+    View v = view(nowNanos);
+    Report r = v.report;
     long elapsed = Math.max(0, nowNanos - r.atNanos);
     if (ptu) {
       if (Double.isNaN(r.utilization) || configuredTpm <= 0) {
         return UNKNOWN;
       }
       double free = (100.0 - drained(r.utilization, elapsed)) / 100.0 * configuredTpm;
-      return Math.max(0, (long) free - ledgerTokens);
+      return Math.max(0, (long) free - ledger.tokens());
+    }
+    if (r.remainingTokens < 0) {
+      return UNKNOWN;
     }
     long limit = limit(r.limitTokens, configuredTpm);
-    long estimate = estimate(r.remainingTokens, limit, elapsed);
-    return estimate == UNKNOWN ? UNKNOWN : Math.max(0, estimate - ledgerTokens);
+    long ledgerTokens = ledger.tokens();
+    if (elapsed >= windowNanos) {
+      return limit > 0 ? Math.max(0, limit - ledgerTokens) : UNKNOWN;
+    }
+    long left = r.remainingTokens - (sentTokens.get() - v.sentTokens);
+    return Math.max(0, left - Math.max(0, ledgerTokens - localTokens.get()));
   }
 
   /** The last reported utilization in percent, or NaN. */
@@ -216,35 +283,25 @@ final class QuotaMemory {
     return excess <= 0 ? 0 : percentToNanos(excess);
   }
 
-  private long standardWait(long remaining, long limit, long cost, long inFlight, long elapsed) {
-    if (remaining < 0) {
-      return 0;
+  /**
+   * The wait of a standard route whose report, less what this pool sent since, leaves {@code left}:
+   * none while the call and the calls in flight elsewhere fit, else until the report is a window
+   * old (the route's hold bound sends a probe before that). A report a window old says nothing: the
+   * limit less every call in flight stands, or, without a limit, nothing is known.
+   */
+  private long standardWait(
+      long left, long limit, long cost, long inFlight, long localInFlight, long elapsed) {
+    if (limit > 0 && cost > limit) {
+      return 0; // the call alone is larger than the whole quota: let the service decide
     }
-    long need = cost + inFlight;
-    if (limit > 0) {
-      if (cost > limit) {
-        return 0; // the call alone is larger than the whole quota: let the service decide
-      }
-      double available = Math.min(limit, remaining + limit * (double) elapsed / windowNanos);
-      if (available >= need) {
-        return 0;
-      }
-      return (long) Math.ceil((need - available) * windowNanos / limit);
+    if (elapsed >= windowNanos) {
+      return limit <= 0 || limit - inFlight >= cost ? 0 : windowNanos;
     }
-    if (elapsed >= windowNanos || remaining >= need) {
+    long elsewhere = Math.max(0, inFlight - localInFlight);
+    if (left - elsewhere >= cost) {
       return 0;
     }
     return windowNanos - elapsed;
-  }
-
-  private long estimate(long remaining, long limit, long elapsed) {
-    if (remaining < 0) {
-      return UNKNOWN;
-    }
-    if (limit > 0) {
-      return (long) Math.min(limit, remaining + limit * (double) elapsed / windowNanos);
-    }
-    return elapsed >= windowNanos ? UNKNOWN : remaining;
   }
 
   private static long limit(long reported, long configured) {
@@ -305,8 +362,22 @@ final class QuotaMemory {
     }
   }
 
-  /** A cell value and the report it reads as. */
-  private record View(TimedCell.Seen<QuotaReport> seen, Report report) {}
+  /**
+   * A cell value, the report it reads as, and this pool's send counts the report already accounts
+   * for.
+   */
+  private record View(
+      TimedCell.Seen<QuotaReport> seen, Report report, long sentTokens, long sentRequests) {}
+
+  private static Report toReport(QuotaReport q, long atNanos) {
+    return new Report(
+        q.remainingTokens(),
+        q.remainingRequests(),
+        q.limitTokens(),
+        q.limitRequests(),
+        q.utilization(),
+        atNanos);
+  }
 
   private record Report(
       long remainingTokens,

@@ -201,9 +201,10 @@ final class RouteRuntime {
   /**
    * Claims the route for one attempt: the circuit's admission, and the single probe after a
    * cool-down. Returns 0 when another call got there first, else {@link #CLAIMED} with the probe
-   * flags. On success the attempt counts as outstanding and its cost is on the ledger.
+   * flags. On success the attempt counts as outstanding, its cost is on the ledger and {@code
+   * marks} holds the route's send counts including it (see {@link QuotaMemory#claimed}).
    */
-  int tryClaim(long cost, long nowNanos) {
+  int tryClaim(long cost, long nowNanos, long[] marks) {
     int admitted = backend.tryAdmit(nowNanos);
     if (admitted == 0) {
       return 0;
@@ -231,6 +232,7 @@ final class RouteRuntime {
     }
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
+    quota.claimed(cost, marks);
     pacer.record(nowNanos);
     attempts.increment();
     return flags;
@@ -240,24 +242,28 @@ final class RouteRuntime {
   void release(long cost) {
     outstanding.decrementAndGet();
     ledger.add(-cost, -1);
+    quota.released(cost);
     WaitQueue q = queue;
     if (q != null) {
       q.signal();
     }
   }
 
-  void onSuccess(long latencyNanos, ResponseHeaders headers, int flags, long nowNanos) {
+  void onSuccess(
+      long latencyNanos, ResponseHeaders headers, InFlightAttempt attempt, long nowNanos) {
+    int flags = attempt.claimFlags;
     successes.increment();
     ewma.observe(latencyNanos, nowNanos);
-    quota.update(headers, nowNanos);
+    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
     clearCoolDown(nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
   }
 
-  void onCallerError(ResponseHeaders headers, int flags, long nowNanos) {
+  void onCallerError(ResponseHeaders headers, InFlightAttempt attempt, long nowNanos) {
+    int flags = attempt.claimFlags;
     callerErrors.increment();
-    quota.update(headers, nowNanos);
+    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
     clearCoolDown(nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
@@ -272,10 +278,11 @@ final class RouteRuntime {
       ResponseHeaders headers,
       long hintNanos,
       long fallbackNanos,
-      int flags,
+      InFlightAttempt attempt,
       long nowNanos) {
+    int flags = attempt.claimFlags;
     throttled.increment();
-    quota.update(headers, nowNanos);
+    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     long applied =
         coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos).nanos();

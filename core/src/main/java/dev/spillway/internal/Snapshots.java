@@ -96,8 +96,7 @@ final class Snapshots {
 
   private RouteSnapshot route(RouteRuntime route, Circuit circuit, long now, Instant wallNow) {
     TimedCell.Seen<CoolDown> coolDown = route.coolDown(now);
-    long ledgerTokens = route.ledger().tokens();
-    long headroom = route.quota.headroomTokens(ledgerTokens, now);
+    long headroom = route.quota.headroomTokens(route.ledger(), now);
     RouteState state;
     if (!route.backend.enabled()) {
       state = RouteState.DISABLED;
