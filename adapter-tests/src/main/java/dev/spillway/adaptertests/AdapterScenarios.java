@@ -742,6 +742,95 @@ public abstract class AdapterScenarios {
     assertThat(outcome(1).status()).isEqualTo(status);
   }
 
+  // --- a backend that goes away and comes back, on a port of its own: the connections the
+  // transport kept to it are closed by the backend, not by the client
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aKeepAliveConnectionTheBackendClosedCostsNoFailedAttempt(boolean async) {
+    // a backend restarted between two calls (or one that closes idle connections): the connection
+    // the first call left in the transport's pool is dead when the second call is sent
+    WireMockServer first = answering(0);
+    opened.add(first::stop);
+    int port = first.port();
+    SdkClient client = client(pool(port, b -> {}, Credential.apiKey(PTU_KEY)), async);
+    assertThat(client.chat(MODEL, "one", 10)).isEqualTo("Hello");
+
+    first.stop(); // closes the idle keep-alive connection
+    WireMockServer again = answering(port);
+    opened.add(again::stop);
+
+    assertThat(client.chat(MODEL, "two", 10)).isEqualTo("Hello");
+
+    assertThat(requests(again)).hasSize(1);
+    assertThat(requests(payg)).isEmpty();
+    assertThat(attempts(outcome(2))).containsExactly(AttemptOutcome.SUCCESS);
+    assertThat(outcome(2).backendId()).isEqualTo("ptu");
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aBackendThatWentDownAfterServingIsProbedEveryTenthOfTheBreakDuration(boolean async)
+      throws Exception {
+    // the benchmark's failure scenario in small: the backend served calls (five connections kept
+    // alive), then closed them and refused connections. Its failures are refusals, so the circuit
+    // they open is probed after break duration / 10 (100 ms); were they taken for broken
+    // exchanges on the closed connections, the circuit would stay open the whole 1 s
+    ManualTime time = new ManualTime();
+    WireMockServer first = answering(0);
+    opened.add(first::stop);
+    int port = first.port();
+    first.stubFor(any(anyUrl()).willReturn(json(200, CHAT_BODY).withFixedDelay(500)));
+    SpillwayPool pool =
+        pool(
+            port,
+            b -> b.ticker(time).settings(s -> s.circuitBreakDuration(Duration.ofSeconds(1))),
+            Credential.apiKey(PTU_KEY));
+    SdkClient client = client(pool, async);
+    ExecutorService executor = Executors.newFixedThreadPool(5);
+    try {
+      List<Future<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        calls.add(executor.submit(() -> client.chat(MODEL, "concurrent", 10)));
+      }
+      for (Future<String> call : calls) {
+        assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo("Hello");
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+    assertThat(requests(first)).hasSize(5);
+
+    first.stop(); // closes the five idle connections; the port now refuses
+    for (int i = 1; i <= 5; i++) {
+      assertThat(client.chat(MODEL, "while down " + i, 10)).isEqualTo("Hello");
+    }
+    assertThat(requests(payg)).hasSize(5);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
+
+    WireMockServer again = answering(port);
+    opened.add(again::stop);
+    time.advanceMillis(99);
+    client.chat(MODEL, "still open", 10);
+    assertThat(requests(again)).isEmpty();
+    time.advanceMillis(1);
+    client.chat(MODEL, "back", 10);
+
+    assertThat(requests(again)).hasSize(1);
+    assertThat(requests(payg)).hasSize(6);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  /** A started backend answering every request with the chat body, on {@code port} (0: any). */
+  private static WireMockServer answering(int port) {
+    WireMockServer server =
+        new WireMockServer(
+            (port == 0 ? options().dynamicPort() : options().port(port)).bindAddress("127.0.0.1"));
+    server.start();
+    server.stubFor(any(anyUrl()).willReturn(json(200, CHAT_BODY)));
+    return server;
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private List<Integer> counts() {
@@ -763,11 +852,16 @@ public abstract class AdapterScenarios {
   }
 
   private SpillwayPool pool(Consumer<SpillwayPool.Builder> customize, Credential ptuCredential) {
+    return pool(ptu.port(), customize, ptuCredential);
+  }
+
+  private SpillwayPool pool(
+      int ptuPort, Consumer<SpillwayPool.Builder> customize, Credential ptuCredential) {
     SpillwayPool.Builder b =
         SpillwayPool.builder()
             .backend(
                 Backend.builder("ptu")
-                    .endpoint("http://127.0.0.1:" + ptu.port())
+                    .endpoint("http://127.0.0.1:" + ptuPort)
                     .tier(0)
                     .deployment(Deployment.ptu(MODEL, PTU_DEPLOYMENT, 300_000))
                     .deployment(EMBEDDING_MODEL, PTU_EMBEDDING_DEPLOYMENT)

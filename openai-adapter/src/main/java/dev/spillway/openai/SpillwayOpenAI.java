@@ -6,12 +6,12 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientAsync;
 import com.openai.client.OpenAIClientAsyncImpl;
 import com.openai.client.OpenAIClientImpl;
-import com.openai.client.okhttp.OkHttpClient;
 import com.openai.core.ClientOptions;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpClient;
 import dev.spillway.Priority;
 import dev.spillway.openai.internal.CallHeaders;
+import dev.spillway.openai.internal.OkHttpTransport;
 import dev.spillway.openai.internal.PerBackendTransport;
 import dev.spillway.openai.internal.SpillwayHttpClient;
 import dev.spillway.pool.SpillwayPool;
@@ -156,19 +156,31 @@ public final class SpillwayOpenAI {
   }
 
   /**
-   * Client options on {@code pool} for the Azure v1 API over openai-java's OkHttp transport, one
-   * OkHttp client per backend: openai-java's lets 64 requests be in flight and queues the rest, so
-   * each backend gets that limit of its own rather than the whole pool sharing one.
+   * Client options on {@code pool} for the Azure v1 API over {@link #transport()}.
    *
    * @param pool the pool
    * @return new options, one per call
    * @see #clientOptions(SpillwayPool, AzureUrlPathMode, HttpClient)
    */
   public static ClientOptions.Builder clientOptions(SpillwayPool pool) {
-    return clientOptions(
-        pool,
-        AzureUrlPathMode.UNIFIED,
-        new PerBackendTransport(() -> OkHttpClient.builder().build()));
+    return clientOptions(pool, AzureUrlPathMode.UNIFIED, transport());
+  }
+
+  /**
+   * The transport the other factories use: OkHttp as openai-java's own transport sends requests,
+   * one OkHttp client per backend (OkHttp lets 64 requests be in flight and queues the rest, so
+   * each backend gets that limit of its own rather than the whole pool sharing one), with OkHttp's
+   * recovery from a failed connection on. openai-java's {@code OkHttpClient} turns that recovery
+   * off, for its own retries, which the pool turns off: over it, a keep-alive connection a backend
+   * closed while it sat idle (a restart, an idle timeout, a backend that then refuses connections)
+   * fails the next attempt as a broken exchange rather than a refusal, so the backend is taken out
+   * for the circuit's doubling periods instead of probed every break duration / 10.
+   *
+   * @return a new transport, for {@link #clientOptions(SpillwayPool, AzureUrlPathMode,
+   *     HttpClient)}; the client built on those options closes it
+   */
+  public static HttpClient transport() {
+    return new PerBackendTransport(OkHttpTransport::new);
   }
 
   /**
@@ -187,8 +199,8 @@ public final class SpillwayOpenAI {
    * @param pathMode {@link AzureUrlPathMode#UNIFIED} for the v1 API ({@code /openai/v1/…}, the
    *     deployment in the body's {@code model}) or {@link AzureUrlPathMode#LEGACY} for {@code
    *     /openai/deployments/{deployment}/…?api-version=…}
-   * @param transport the real HTTP client that sends each attempt; the options own it (closing the
-   *     client closes it)
+   * @param transport the real HTTP client that sends each attempt, such as {@link #transport()};
+   *     the options own it (closing the client closes it)
    * @return new options, one per call
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code pathMode} is {@link AzureUrlPathMode#AUTO}
