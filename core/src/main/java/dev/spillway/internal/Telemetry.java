@@ -17,10 +17,12 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -43,6 +45,10 @@ import java.util.function.Supplier;
  */
 final class Telemetry {
   private static final String SCOPE = "dev.spillway";
+
+  /** The name of an attempt's span when nothing records it. */
+  private static final String ATTEMPT = "attempt";
+
   private static final List<Double> DURATION_BUCKETS =
       List.of(
           0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
@@ -80,6 +86,16 @@ final class Telemetry {
   }
 
   Span startCall(CallRequest request, Context parent) {
+    Instruments i = instruments();
+    if (!i.tracing) {
+      // no tracer: its span only carries the parent's context on (what inject sends); no name
+      // or attributes to build
+      return i.tracer
+          .spanBuilder(request.operation())
+          .setSpanKind(SpanKind.CLIENT)
+          .setParent(parent)
+          .startSpan();
+    }
     AttributesBuilder attributes =
         Attributes.builder()
             .put(Semconv.OPERATION_NAME, request.operation())
@@ -89,8 +105,7 @@ final class Telemetry {
       attributes.put(Semconv.CONSUMER_ID, request.consumerId());
     }
     request.tags().forEach((k, v) -> attributes.put(Semconv.TAG_PREFIX + k, v));
-    return instruments()
-        .tracer
+    return i.tracer
         .spanBuilder(
             request.model() == null
                 ? request.operation()
@@ -102,8 +117,15 @@ final class Telemetry {
   }
 
   Span startAttempt(Span callSpan, RouteRuntime route) {
-    return instruments()
-        .tracer
+    Instruments i = instruments();
+    if (!i.tracing) {
+      return i.tracer
+          .spanBuilder(ATTEMPT)
+          .setSpanKind(SpanKind.CLIENT)
+          .setParent(Context.root().with(callSpan))
+          .startSpan();
+    }
+    return i.tracer
         .spanBuilder("attempt " + route.backendId())
         .setSpanKind(SpanKind.CLIENT)
         .setParent(Context.root().with(callSpan))
@@ -123,23 +145,45 @@ final class Telemetry {
   }
 
   void waited(Span callSpan, long nanos) {
+    if (!callSpan.isRecording()) {
+      return;
+    }
     callSpan.addEvent(
         Semconv.WAIT_EVENT, Attributes.of(Semconv.WAIT_MS, TimeUnit.NANOSECONDS.toMillis(nanos)));
   }
 
   void outstanding(RouteRuntime route, long delta) {
-    instruments().outstanding.add(delta, SpillwayMetrics.backendAttributes(route.backendId()));
+    Instruments i = instruments();
+    if (i.metering) {
+      i.outstanding.add(delta, SpillwayMetrics.backendAttributes(route.backendId()));
+    }
   }
 
   void coolDown(RouteRuntime route, CoolDownReason reason) {
-    instruments()
-        .coolDowns
-        .add(
-            1,
-            SpillwayMetrics.coolDownAttributes(route.backendId(), route.deployment.name(), reason));
+    Instruments i = instruments();
+    if (!i.metering) {
+      return;
+    }
+    i.coolDowns.add(
+        1, SpillwayMetrics.coolDownAttributes(route.backendId(), route.deployment.name(), reason));
   }
 
   void endAttempt(Span span, AttemptRecord attempt) {
+    if (span.isRecording()) {
+      attemptSpan(span, attempt);
+    }
+    span.end();
+    Instruments i = instruments();
+    if (i.metering) {
+      i.attempts.add(
+          1,
+          SpillwayMetrics.attemptAttributes(
+              attempt.backendId(), attempt.tier(), attempt.outcome()));
+    }
+  }
+
+  /** The attributes and status of an attempt's span, which records them. */
+  private static void attemptSpan(Span span, AttemptRecord attempt) {
     if (attempt.status() != null) {
       span.setAttribute(Semconv.HTTP_STATUS, (long) attempt.status());
     }
@@ -152,13 +196,6 @@ final class Telemetry {
       span.setAttribute(Semconv.ERROR_TYPE, errorType);
       span.setStatus(StatusCode.ERROR);
     }
-    span.end();
-    instruments()
-        .attempts
-        .add(
-            1,
-            SpillwayMetrics.attemptAttributes(
-                attempt.backendId(), attempt.tier(), attempt.outcome()));
   }
 
   void endCall(
@@ -168,6 +205,33 @@ final class Telemetry {
       String responseModel,
       boolean declaredConsumer) {
     Instruments i = instruments();
+    if (span.isRecording()) {
+      callSpan(span, outcome, finalRoute, responseModel);
+    }
+    if (i.metering) {
+      contentFilterHits(outcome.contentFilter(), i.contentFilter);
+    }
+    span.end();
+    if (!i.metering) {
+      return; // no meter: no attributes to build
+    }
+    i.duration.record(outcome.latency().toNanos() / 1e9, SpillwayMetrics.callAttributes(outcome));
+    if (SpillwayMetrics.recordsTokens(outcome)) {
+      i.tokens.record(
+          outcome.usage().inputTokens(),
+          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_INPUT));
+      i.tokens.record(
+          outcome.usage().outputTokens(),
+          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
+    }
+    if (declaredConsumer) {
+      consumer(outcome, finalRoute, i);
+    }
+  }
+
+  /** The attributes and status of a call's span, which records them. */
+  private static void callSpan(
+      Span span, CallOutcome outcome, RouteRuntime finalRoute, String responseModel) {
     span.setAttribute(Semconv.ATTEMPT_COUNT, (long) outcome.attempts().size());
     if (finalRoute != null) {
       span.setAttribute(Semconv.BACKEND_ID, finalRoute.backendId());
@@ -187,20 +251,7 @@ final class Telemetry {
       span.setAttribute(Semconv.ERROR_TYPE, errorType);
       span.setStatus(StatusCode.ERROR);
     }
-    contentFilter(span, outcome.contentFilter(), i.contentFilter);
-    span.end();
-    i.duration.record(outcome.latency().toNanos() / 1e9, SpillwayMetrics.callAttributes(outcome));
-    if (SpillwayMetrics.recordsTokens(outcome)) {
-      i.tokens.record(
-          outcome.usage().inputTokens(),
-          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_INPUT));
-      i.tokens.record(
-          outcome.usage().outputTokens(),
-          SpillwayMetrics.tokenAttributes(outcome, SpillwayMetrics.TOKEN_TYPE_OUTPUT));
-    }
-    if (declaredConsumer) {
-      consumer(outcome, finalRoute, i);
-    }
+    contentFilter(span, outcome.contentFilter());
   }
 
   /** A declared consumer's tokens by answering tier, or its rejection. */
@@ -222,11 +273,20 @@ final class Telemetry {
     }
   }
 
+  /** Each content-filter hit on the counter. */
+  private static void contentFilterHits(ContentFilterResults results, LongCounter counter) {
+    for (ContentFilterResult r : results.results()) {
+      if (r.hit()) {
+        counter.add(1, SpillwayMetrics.contentFilterAttributes(r));
+      }
+    }
+  }
+
   /**
-   * The filter outcome on the span (which categories were filtered, which flagged: detected or of a
-   * severity above safe, for prompt and completion) and each hit on the counter.
+   * The filter outcome on the span: which categories were filtered, which flagged (detected or of a
+   * severity above safe), for prompt and completion.
    */
-  private static void contentFilter(Span span, ContentFilterResults results, LongCounter counter) {
+  private static void contentFilter(Span span, ContentFilterResults results) {
     if (results.isEmpty()) {
       return;
     }
@@ -243,7 +303,6 @@ final class Telemetry {
               ? prompt ? promptFiltered : completionFiltered
               : prompt ? promptFlagged : completionFlagged)
           .add(r.category());
-      counter.add(1, SpillwayMetrics.contentFilterAttributes(r));
     }
     putIfAny(span, Semconv.PROMPT_FILTERED, promptFiltered);
     putIfAny(span, Semconv.PROMPT_FLAGGED, promptFlagged);
@@ -283,6 +342,13 @@ final class Telemetry {
 
   private final class Instruments {
     final Tracer tracer;
+
+    /** Whether spans record: false for the API's no-op tracer provider (no SDK, no agent). */
+    final boolean tracing;
+
+    /** Whether metrics record: false for the API's no-op meter provider. */
+    final boolean metering;
+
     final TextMapPropagator propagator;
     final DoubleHistogram duration;
     final LongHistogram tokens;
@@ -295,6 +361,8 @@ final class Telemetry {
 
     Instruments(OpenTelemetry otel) {
       this.tracer = otel.getTracer(SCOPE);
+      this.tracing = otel.getTracerProvider() != TracerProvider.noop();
+      this.metering = otel.getMeterProvider() != MeterProvider.noop();
       TextMapPropagator configured = otel.getPropagators().getTextMapPropagator();
       // A bare API (no SDK configured) has a no-op propagator: W3C trace context is still sent.
       this.propagator =

@@ -56,10 +56,10 @@ abstract class AttemptSender {
   }
 
   HttpRequest prepare(Attempt attempt, AuthHeader auth) {
-    HttpRequest request = call.attemptRequest(attempt.backend(), attempt.deployment(), auth);
-    HttpRequest.Builder traced = request.toBuilder();
-    attempt.injectTraceContext(traced::replaceHeaders);
-    return traced.build();
+    HttpRequest.Builder request =
+        call.attemptRequest(attempt.backend(), attempt.deployment(), auth);
+    attempt.injectTraceContext(request::replaceHeaders);
+    return request.build();
   }
 
   /** Whether the 2xx body streams to the caller rather than being read here. */

@@ -27,6 +27,9 @@ public final class CallHeaders {
   /** The prefix of the tag headers' names. */
   public static final String TAG_PREFIX = "x-spillway-tag-";
 
+  /** What every Spillway header's name starts with. */
+  private static final String COMMON_PREFIX = "x-spillway-";
+
   private static final CallHeaders NONE = new CallHeaders(null, null, Map.of(), List.of());
 
   private final String consumerId;
@@ -56,6 +59,9 @@ public final class CallHeaders {
     Map<String, String> tags = null;
     List<String> names = null;
     for (String name : headers.names()) {
+      if (!name.regionMatches(true, 0, COMMON_PREFIX, 0, COMMON_PREFIX.length())) {
+        continue; // most headers: not one of ours, and no lower-case copy made
+      }
       String lower = name.toLowerCase(Locale.ROOT);
       boolean consumer = lower.equals(CONSUMER);
       boolean ranked = lower.equals(PRIORITY);

@@ -182,9 +182,9 @@ final class InterceptedRequest {
   /**
    * The request of one attempt: the route's backend and deployment (in the path or the body), the
    * backend's auth in place of the placeholder key; for a pinned call, the path unchanged on that
-   * backend.
+   * backend. A builder, so the attempt's trace headers join it before the one build.
    */
-  HttpRequest attemptRequest(Backend backend, Deployment deployment, AuthHeader auth) {
+  HttpRequest.Builder attemptRequest(Backend backend, Deployment deployment, AuthHeader auth) {
     boolean pathDeployment = balanced() && !modelInBody;
     String attemptPath =
         pathDeployment ? Urls.deploymentPath(deployment.name(), operation.tail()) : path;
@@ -200,7 +200,7 @@ final class InterceptedRequest {
       byte[] bytes = modelInBody ? body.bytesWithModel(deployment.name()) : body.bytes();
       b.body(new BufferedBody(bytes, contentType));
     }
-    return b.build();
+    return b;
   }
 
   /** The SDK's request timeout as the call's deadline, unless it is openai-java's default. */

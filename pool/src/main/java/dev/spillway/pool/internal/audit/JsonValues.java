@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A JSON value read in one streaming pass into plain Java values ({@link LinkedHashMap}, {@link
@@ -35,6 +36,58 @@ final class JsonValues {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * The object in {@code bytes} with only the members in {@code kept}; the values of the others are
+   * skipped unread. A kept member named {@code choices} whose value is an array keeps, of each
+   * object element, only the members in {@code keptOfChoice}. {@code null} when the bytes are not
+   * one JSON object.
+   */
+  static Map<String, Object> pruned(
+      byte[] bytes, int offset, int length, Set<String> kept, Set<String> keptOfChoice) {
+    if (bytes == null || length == 0) {
+      return null;
+    }
+    try (JsonParser p = JSON.createParser(bytes, offset, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!kept.contains(name)) {
+          p.skipChildren();
+        } else if (name.equals("choices") && value == JsonToken.START_ARRAY) {
+          List<Object> list = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            list.add(p.currentToken() == JsonToken.START_OBJECT ? only(p, keptOfChoice) : read(p));
+          }
+          map.put(name, list);
+        } else {
+          map.put(name, read(p));
+        }
+      }
+      return map;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The members in {@code kept} of an object whose start was just read; the rest skipped. */
+  private static Map<String, Object> only(JsonParser p, Set<String> kept) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (kept.contains(name)) {
+        map.put(name, read(p));
+      } else {
+        p.skipChildren();
+      }
+    }
+    return map;
   }
 
   private static Map<String, Object> readObject(JsonParser p) throws IOException {

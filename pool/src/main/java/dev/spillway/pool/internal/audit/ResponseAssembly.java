@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +29,14 @@ import java.util.TreeMap;
  */
 public final class ResponseAssembly {
   private static final List<String> SEVERITIES = List.of("safe", "low", "medium", "high");
+
+  /** The members {@link #read} looks at without the text: the rest is skipped unread. */
+  private static final Set<String> METADATA =
+      Set.of("id", "model", "system_fingerprint", "prompt_filter_results", "choices", "error");
+
+  /** The members of a choice {@link #choice} looks at without the text. */
+  private static final Set<String> CHOICE_METADATA =
+      Set.of("index", "finish_reason", "content_filter_results");
 
   private final boolean keepText;
   private final int cap;
@@ -57,7 +66,11 @@ public final class ResponseAssembly {
    * @param length its length
    */
   public void read(byte[] bytes, int offset, int length) {
-    Map<String, Object> json = JsonValues.object(bytes, offset, length);
+    // without the text, the messages and deltas are skipped rather than built into values
+    Map<String, Object> json =
+        keepText
+            ? JsonValues.object(bytes, offset, length)
+            : JsonValues.pruned(bytes, offset, length, METADATA, CHOICE_METADATA);
     if (json == null) {
       return;
     }

@@ -158,6 +158,41 @@ class ResponseAssemblyTest {
   }
 
   @Test
+  void withoutTextTheRecordedResponsesGiveTheSameMetadataAsAFullRead() throws Exception {
+    List<List<String>> responses =
+        List.of(
+            frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json"),
+            List.of(
+                AuditRecordings.response(
+                    "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json")),
+            List.of(AuditRecordings.response("ChatCompletion.json")),
+            List.of(AuditRecordings.response("SimpleToolWorksTool.json")),
+            List.of(
+                AuditRecordings.response(
+                    "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json")),
+            // members the metadata read skips may hold anything, choices that are not objects too
+            List.of(
+                "{\"choices\":[{\"message\":{\"content\":[1,{\"a\":null}]},\"index\":2,"
+                    + "\"content_filter_results\":{\"hate\":{\"filtered\":true}}},7,\"x\"],"
+                    + "\"usage\":{\"total_tokens\":3},\"id\":\"r\",\"model\":\"m\"}",
+                "{\"choices\":{\"index\":1},\"error\":{\"code\":\"content_filter\"}}"));
+    for (List<String> response : responses) {
+      ResponseAssembly metadata = new ResponseAssembly(false, 1 << 14);
+      ResponseAssembly all = full();
+      response.forEach(
+          f -> {
+            read(metadata, f);
+            read(all, f);
+          });
+      assertThat(metadata.id()).isEqualTo(all.id());
+      assertThat(metadata.model()).isEqualTo(all.model());
+      assertThat(metadata.finishReasons()).isEqualTo(all.finishReasons());
+      assertThat(metadata.contentFilter()).isEqualTo(all.contentFilter());
+      assertThat(metadata.response() == null).isEqualTo(all.response() == null);
+    }
+  }
+
+  @Test
   void aLegacyCompletionsTextIsTheChoicesContent() throws Exception {
     ResponseAssembly a = full();
     read(a, AuditRecordings.response("OpenAISyncClientTest.testGetCompletionsTokenCutoff.json"));
