@@ -556,6 +556,20 @@ class HttpBehaviourIT {
     simulator.resetStats();
     simulator.setFaults("paygo", "gpt-4o", Faults.NONE);
     HttpResponse<String> served = Loopback.chat(standard, "gpt-4o", 5);
+    assertThat(served.statusCode()).isEqualTo(200);
+    // the simulator books a success once its last byte is written, which can be after the client
+    // has read it: wait for the booking rather than read the stats at once
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () ->
+                Loopback.json(Loopback.get(ptu, "/_sim/stats").body())
+                        .path("deployments")
+                        .path(0)
+                        .path("succeeded")
+                        .asLong()
+                    > 0);
     JsonNode stats = Loopback.json(Loopback.get(ptu, "/_sim/stats").body());
     JsonNode paygo = stats.path("deployments").path(0);
     assertThat(paygo.path("resource").asText()).isEqualTo("paygo");
