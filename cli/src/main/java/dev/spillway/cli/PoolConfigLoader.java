@@ -167,6 +167,7 @@ public final class PoolConfigLoader {
       Duration streamAttemptTimeout,
       Duration streamIdleTimeout,
       Integer maxAttempts,
+      Duration maxWait,
       String homeBackend,
       Boolean allowInsecureHttp,
       List<BackendConfig> backends,
@@ -183,6 +184,7 @@ public final class PoolConfigLoader {
                 streamAttemptTimeout,
                 streamIdleTimeout,
                 maxAttempts,
+                maxWait,
                 homeBackend,
                 Boolean.TRUE.equals(allowInsecureHttp),
                 backends)

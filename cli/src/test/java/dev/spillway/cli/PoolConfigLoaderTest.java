@@ -34,6 +34,7 @@ class PoolConfigLoaderTest {
         stream-attempt-timeout: 30s
         stream-idle-timeout: 30s
         max-attempts: 6
+        max-wait: 20s
         home-backend: sweden-ptu
         allow-insecure-http: false
         backends:
@@ -72,6 +73,7 @@ class PoolConfigLoaderTest {
     assertThat(config.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.settings().maxAttempts()).isEqualTo(6);
+    assertThat(config.settings().maxWait()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
     assertThat(config.allowInsecureHttp()).isFalse();
     assertThat(config.backends())
@@ -238,6 +240,16 @@ class PoolConfigLoaderTest {
     assertThat(e.property()).isEqualTo("spillway.attempt-timeout");
     assertThat(e.line()).isEqualTo(2);
     assertThat(e.problem()).isEqualTo("attemptTimeout must be > 0, was PT0S");
+  }
+
+  @Test
+  void negativeMaxWaitIsReportedAtItsKeyWithTheSettingsCheck() {
+    PoolConfigException e =
+        failure("spillway:\n  max-wait: -1s\n" + backend("region: x").substring(10));
+
+    assertThat(e.property()).isEqualTo("spillway.max-wait");
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.problem()).isEqualTo("maxWait must be >= 0, was PT-1S");
   }
 
   @Test
@@ -463,6 +475,7 @@ class PoolConfigLoaderTest {
             "stream-attempt-timeout",
             "stream-idle-timeout",
             "max-attempts",
+            "max-wait",
             "home-backend",
             "allow-insecure-http")) {
       cases.add(Arguments.of(setting, "spillway:\n  " + setting + ": " + key + "\n" + pool));

@@ -231,6 +231,33 @@ class PoolConfigTest {
   }
 
   @Test
+  void theFlatSchemaBindsMaxWaitOntoTheSettingsAndNamesItOnError() {
+    List<BackendConfig> backends = List.of(keyed("a", "https://x"));
+    PoolConfig config =
+        PoolConfig.of(null, null, null, null, null, Duration.ofSeconds(3), null, false, backends);
+    assertThat(config.settings())
+        .isEqualTo(PoolSettings.builder().maxWait(Duration.ofSeconds(3)).build());
+    assertThat(config.settings().maxWait()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(
+            PoolConfig.of(null, null, null, null, null, null, null, false, backends)
+                .settings()
+                .maxWait())
+        .isEqualTo(PoolSettings.DEFAULT_MAX_WAIT);
+    assertThat(
+            PoolConfig.of(null, null, null, null, null, Duration.ZERO, null, false, backends)
+                .settings()
+                .maxWait())
+        .isZero();
+    assertThatThrownBy(
+            () ->
+                PoolConfig.of(
+                    null, null, null, null, null, Duration.ofSeconds(-1), null, false, backends))
+        .isInstanceOfSatisfying(
+            InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("max-wait"))
+        .hasMessage("maxWait must be >= 0, was PT-1S");
+  }
+
+  @Test
   void settingsChangesKeepTheConfiguredSettings() {
     PoolConfig config =
         new PoolConfig(

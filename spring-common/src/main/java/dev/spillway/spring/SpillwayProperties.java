@@ -13,10 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code spillway.*} properties: the Azure adapter's {@link PoolConfig} schema, so that Spring
- * binds the same document the CLI loads. The limits ({@code timeout} … {@code max-attempts}) are
- * handed to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments
- * bind straight to the adapter's {@link BackendConfig} and {@link
- * dev.spillway.pool.DeploymentConfig} records; unknown properties are rejected.
+ * binds the same document the CLI loads. The limits ({@code timeout} … {@code max-wait}) are handed
+ * to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments bind
+ * straight to the adapter's {@link BackendConfig} and {@link dev.spillway.pool.DeploymentConfig}
+ * records; unknown properties are rejected.
  *
  * <pre>{@code
  * spillway:
@@ -40,6 +40,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param streamIdleTimeout Longest gap between two chunks of a stream; the stream then fails.
  * @param maxAttempts Attempts per call, at least 1. Default: twice the number of routes serving the
  *     model.
+ * @param maxWait How long into an interactive call it may still wait for a route with headroom, at
+ *     least 0 (0 fails at once when no route has headroom); past it the call gets a 429 with the
+ *     soonest retry time. A value at least the call's deadline (timeout) waits the whole deadline.
+ *     Batch calls always wait to their deadline. Default: 10s.
  * @param homeBackend Id of the backend that takes stateful operations (files, batches, assistants),
  *     which are never load-balanced. Default: the first backend of the lowest tier.
  * @param allowInsecureHttp Whether plain http is allowed to hosts other than loopback.
@@ -90,6 +94,7 @@ public record SpillwayProperties(
     Duration streamAttemptTimeout,
     Duration streamIdleTimeout,
     Integer maxAttempts,
+    Duration maxWait,
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends,
@@ -110,6 +115,7 @@ public record SpillwayProperties(
             streamAttemptTimeout,
             streamIdleTimeout,
             maxAttempts,
+            maxWait,
             homeBackend,
             allowInsecureHttp,
             backends)
@@ -128,6 +134,7 @@ public record SpillwayProperties(
             streamAttemptTimeout,
             streamIdleTimeout,
             maxAttempts,
+            maxWait,
             homeBackend,
             allowInsecureHttp,
             backends)

@@ -68,6 +68,7 @@ class PoolConfigConformanceTest {
                 BackendPool pool = cliPool.backendPool();
                 assertThat(kinds(springSpillway)).isEqualTo(kinds(cliPool)).hasSize(3);
                 assertThat(springPool.settings()).isEqualTo(pool.settings());
+                assertThat(pool.settings().maxWait()).isEqualTo(Duration.ofSeconds(4));
                 assertThat(springPool.consumers())
                     .isEqualTo(pool.consumers())
                     .isEqualTo(fromCli.consumerSettings())

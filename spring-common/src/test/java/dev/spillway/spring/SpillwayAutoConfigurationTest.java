@@ -354,6 +354,7 @@ class SpillwayAutoConfigurationTest {
                           null,
                           null,
                           null,
+                          null,
                           false,
                           List.of(
                               new dev.spillway.pool.BackendConfig(

@@ -110,6 +110,7 @@ class SpillwayPropertiesTest {
             "spillway.attemptTimeout=1500ms",
             "spillway.stream-attempt-timeout=2s",
             "spillway.stream_idle_timeout=3s",
+            "spillway.maxWait=0s",
             "spillway.backends[0].id=a",
             ENDPOINT,
             "spillway.backends[0].api-key=k",
@@ -124,6 +125,7 @@ class SpillwayPropertiesTest {
               assertThat(pool.settings().timeout()).isEqualTo(Duration.ofSeconds(5));
               assertThat(pool.settings().attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
               assertThat(pool.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(2));
+              assertThat(pool.settings().maxWait()).isZero();
               assertThat(AdapterSupport.of(spillway).streamIdleTimeout())
                   .isEqualTo(Duration.ofSeconds(3));
               assertThat(pool.backends().get(0).weight()).isEqualTo(2.5);
@@ -326,6 +328,14 @@ class SpillwayPropertiesTest {
         valid("spillway.attempt-timeout=0s"),
         "'spillway'",
         "spillway.attempt-timeout: attemptTimeout must be > 0");
+  }
+
+  @Test
+  void failsOnANegativeMaxWait() {
+    assertStartupFails(
+        valid("spillway.max-wait=-1s"),
+        "'spillway'",
+        "spillway.max-wait: maxWait must be >= 0, was PT-1S");
   }
 
   @Test
