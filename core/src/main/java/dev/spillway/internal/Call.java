@@ -111,12 +111,11 @@ final class Call<R> {
     Duration timeout = request.timeout() != null ? request.timeout() : settings.timeout();
     this.deadlineNanos = Nanos.plus(startNanos, timeout.toNanos());
     Duration maxWait = settings.maxWait();
+    // a bound at least the deadline is the deadline (and keeps toNanos() from overflowing)
     this.waitUntilNanos =
-        maxWait == null
-            ? Long.MAX_VALUE
-            : Nanos.plus(
-                startNanos,
-                maxWait.compareTo(timeout) >= 0 ? Long.MAX_VALUE / 2 : maxWait.toNanos());
+        maxWait == null || maxWait.compareTo(timeout) >= 0
+            ? deadlineNanos
+            : Nanos.plus(startNanos, maxWait.toNanos());
     int configured = settings.maxAttempts();
     this.maxAttempts =
         request.pinnedBackend() != null

@@ -93,30 +93,27 @@ final class QuotaMemory {
   }
 
   /** The current report on the ticker: the cell's, or the configured start before any. */
-  @SuppressWarnings("ReferenceEquality") // the cell's values and NONE compare by identity
   private Report report(long nowNanos) {
-    TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
-    View v = view;
-    if (v != null && v.seen == seen) {
-      return v.report;
-    }
-    QuotaReport q = seen.value;
-    Report r = q == QuotaReport.NONE ? initial : toReport(q, seen.untilNanos);
-    // a value first seen here (another process's, or the start): what was sent until now is in it
-    view = new View(seen, r, sentTokens.get(), sentRequests.get());
-    return r;
+    return view(nowNanos).report;
   }
 
-  /** The current report's view: the report and the send counts it already accounts for. */
-  @SuppressWarnings("ReferenceEquality") // the cell's values compare by identity
+  /**
+   * The current report's view: the report and this pool's send counts it already accounts for.
+   * Allocation-free while the cell's value stays.
+   */
+  @SuppressWarnings("ReferenceEquality") // the cell's values and NONE compare by identity
   private View view(long nowNanos) {
     TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
     View v = view;
     if (v != null && v.seen == seen) {
       return v;
     }
-    report(nowNanos);
-    return view;
+    QuotaReport q = seen.value;
+    Report r = q == QuotaReport.NONE ? initial : toReport(q, seen.untilNanos);
+    // a value first seen here (another process's, or the start): what was sent until now is in it
+    v = new View(seen, r, sentTokens.get(), sentRequests.get());
+    view = v;
+    return v;
   }
 
   /**
