@@ -4,7 +4,6 @@ import com.openai.core.RequestOptions;
 import com.openai.core.http.HttpClient;
 import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpResponse;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,14 +44,30 @@ public final class PerBackendTransport implements HttpClient {
     if (closed) {
       throw new IllegalStateException("the client is closed");
     }
-    URI url = URI.create(request.url());
-    String origin =
-        url.getScheme().toLowerCase(Locale.ROOT)
-            + "://"
-            + url.getHost().toLowerCase(Locale.ROOT)
-            + ":"
-            + url.getPort();
+    String origin = origin(request.url());
     return clients.computeIfAbsent(origin, o -> factory.get());
+  }
+
+  /**
+   * The scheme and authority of {@code url}, lower-cased: the key of its backend's transport. Read
+   * from the string rather than a parsed {@link java.net.URI}, as it runs on every attempt.
+   *
+   * @throws IllegalArgumentException if {@code url} is not absolute
+   */
+  static String origin(String url) {
+    int authority = url.indexOf("://");
+    if (authority <= 0) {
+      throw new IllegalArgumentException("not an absolute URL: " + url);
+    }
+    int end = url.length();
+    for (int i = authority + 3; i < end; i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    return url.substring(0, end).toLowerCase(Locale.ROOT);
   }
 
   @Override
