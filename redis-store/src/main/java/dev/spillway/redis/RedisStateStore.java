@@ -55,7 +55,9 @@ public final class RedisStateStore implements PoolStateStore {
   /**
    * Starts a store on the Redis at {@code uri}.
    *
-   * @param uri {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://…} (TLS)
+   * @param uri {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://…} (TLS,
+   *     the server's certificate trusted by the JVM's default trust store or {@link
+   *     Builder#trustedCertificates})
    * @return a builder
    * @throws NullPointerException if {@code uri} is null
    */
