@@ -40,6 +40,7 @@ class TlsTest {
   private Path ca;
   private Path otherCa;
   private int tlsPort;
+  private RedisServer redis;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,7 +48,7 @@ class TlsTest {
     otherCa = certificateAuthority("other-ca");
     serverCertificate(ca);
     tlsPort = freePort();
-    RedisServer redis =
+    redis =
         RedisServer.builder()
             .user("spillway", PASSWORD)
             .setting("tls-port", Integer.toString(tlsPort))
@@ -96,6 +97,11 @@ class TlsTest {
     assertThat(store(ca).coolDown("ptu", "gpt-4o").get())
         .as("a third store loads it at start, over TLS")
         .isEqualTo(cooling);
+    assertThat(((String) redis.call("CLIENT", "LIST")).lines())
+        .as("the stores' connections came in on the TLS listener, as the ACL user")
+        .filteredOn(line -> line.contains(" laddr=127.0.0.1:" + tlsPort + " "))
+        .hasSizeGreaterThanOrEqualTo(6)
+        .allMatch(line -> line.contains(" user=spillway "));
     assertThat(a.toString()).contains("rediss://***@127.0.0.1:" + tlsPort).doesNotContain(PASSWORD);
   }
 
