@@ -3,6 +3,8 @@ package dev.spillway.redis;
 import dev.spillway.redis.internal.Fleet;
 import dev.spillway.spi.PoolStateStore;
 import io.lettuce.core.RedisClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,7 +55,9 @@ public final class RedisStateStore implements PoolStateStore {
   /**
    * Starts a store on the Redis at {@code uri}.
    *
-   * @param uri {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://…} (TLS)
+   * @param uri {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://…} (TLS,
+   *     the server's certificate trusted by the JVM's default trust store or {@link
+   *     Builder#trustedCertificates})
    * @return a builder
    * @throws NullPointerException if {@code uri} is null
    */
@@ -125,6 +129,7 @@ public final class RedisStateStore implements PoolStateStore {
     private Clock clock = Clock.systemUTC();
     private Duration commandTimeout = Duration.ofMillis(500);
     private RedisClient client;
+    private Path trustedCertificates;
 
     private Builder(String uri) {
       this.uri = uri;
@@ -204,17 +209,47 @@ public final class RedisStateStore implements PoolStateStore {
     }
 
     /**
+     * For {@code rediss://}: the certificates the server's chain must end in, instead of the JVM's
+     * default trust store (such as a private CA's). The server's name (or IP address) must match
+     * its certificate, as Lettuce checks by default. Read when the store connects; only for the
+     * store's own client (an application's {@link #client} brings its own {@code SslOptions}).
+     *
+     * @param pemFile a file of one or more PEM-encoded X.509 certificates ({@code -----BEGIN
+     *     CERTIFICATE-----})
+     * @return this builder
+     */
+    public Builder trustedCertificates(Path pemFile) {
+      this.trustedCertificates = Objects.requireNonNull(pemFile, "'pemFile' cannot be null.");
+      return this;
+    }
+
+    /**
      * Connects and loads the fleet's records, so that a pool built on the store starts with them.
      * An unreachable Redis only degrades: the store starts with local state (one WARN) and connects
      * when Redis answers.
      *
      * @return the store
-     * @throws IllegalArgumentException if the URI is not a Redis URI (named without its password)
-     * @throws IllegalStateException if Redis refuses the login (named without the password)
+     * @throws IllegalArgumentException if the URI is not a Redis URI (named without its password),
+     *     if the {@link #trustedCertificates} file cannot be read, or if it is set together with
+     *     {@link #client}
+     * @throws IllegalStateException if Redis refuses the login, or a {@code rediss://} server's
+     *     certificate is not trusted (named without the password)
      */
     public RedisStateStore build() {
+      if (trustedCertificates != null) {
+        if (client != null) {
+          throw new IllegalArgumentException(
+              "trustedCertificates applies to the store's own client; give the application's"
+                  + " client its SslOptions instead");
+        }
+        if (!Files.isReadable(trustedCertificates)) {
+          throw new IllegalArgumentException(
+              "trusted certificates " + trustedCertificates + " cannot be read");
+        }
+      }
       return new RedisStateStore(
-          Fleet.start(uri, password, client, keyPrefix, clock, commandTimeout));
+          Fleet.start(
+              uri, password, client, trustedCertificates, keyPrefix, clock, commandTimeout));
     }
 
     @Override

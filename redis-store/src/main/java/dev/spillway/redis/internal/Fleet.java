@@ -18,6 +18,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -25,6 +26,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,17 +161,22 @@ public final class Fleet implements AutoCloseable {
    * @param password the password when the URI has none, or {@code null}
    * @param userClient the application's Lettuce client to connect with (its resources and options;
    *     never shut down here), or {@code null} for one of the link's own
+   * @param trustedCertificates a PEM file of the certificates a {@code rediss://} server's chain
+   *     must end in (instead of the JVM's default trust), or {@code null}; only with the link's own
+   *     client
    * @param keyPrefix the pool's key prefix
    * @param clock the pool's wall clock
    * @param timeout the longest a command may take before Redis counts as down
    * @return the link
    * @throws IllegalArgumentException if the URI is not a Redis URI (named without its password)
-   * @throws IllegalStateException if Redis refuses the login (named without the password)
+   * @throws IllegalStateException if Redis refuses the login or its TLS certificate (named without
+   *     the password)
    */
   public static Fleet start(
       String uri,
       char[] password,
       RedisClient userClient,
+      Path trustedCertificates,
       String keyPrefix,
       Clock clock,
       Duration timeout) {
@@ -202,13 +209,20 @@ public final class Fleet implements AutoCloseable {
     parsed.setTimeout(timeout);
     RedisClient client = userClient;
     if (client == null) {
-      client = RedisClient.create();
-      client.setOptions(
+      ClientOptions.Builder options =
           ClientOptions.builder()
               .autoReconnect(true)
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .build());
+              .timeoutOptions(TimeoutOptions.enabled(timeout));
+      if (trustedCertificates != null) {
+        options.sslOptions(
+            SslOptions.builder()
+                .jdkSslProvider()
+                .trustManager(trustedCertificates.toFile())
+                .build());
+      }
+      client = RedisClient.create();
+      client.setOptions(options.build());
     }
     Fleet fleet = new Fleet(client, userClient == null, parsed, display, keyPrefix, clock, timeout);
     fleet.startUp();
@@ -251,6 +265,17 @@ public final class Fleet implements AutoCloseable {
         close();
         throw new IllegalStateException(
             "Redis at " + displayUri + " refused the login: " + refusal, null);
+      }
+      String untrusted = tlsFailure(e);
+      if (untrusted != null) {
+        close();
+        throw new IllegalStateException(
+            "Redis at "
+                + displayUri
+                + " failed the TLS handshake (is its certificate trusted? see"
+                + " RedisStateStore.Builder.trustedCertificates): "
+                + untrusted,
+            null);
       }
       LOG.warn(
           "Redis at {} is unreachable ({}): pool state stays local until it answers",
@@ -759,6 +784,16 @@ public final class Fleet implements AutoCloseable {
           && m != null
           && (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM"))) {
         return m;
+      }
+    }
+    return null;
+  }
+
+  /** Why the TLS handshake failed, from the cause chain, or {@code null} if it did not. */
+  private static String tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
       }
     }
     return null;
