@@ -19,6 +19,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -198,13 +199,12 @@ public final class Fleet implements AutoCloseable {
         throw new IllegalArgumentException(
             "'" + display + "' carries a password, and another was given apart from it", null);
       }
-      if (userInfo == null) {
-        parsed.setAuthentication(password);
-      } else { // redis://user@host with the password apart
-        parsed.setAuthentication(
-            java.net.URLDecoder.decode(userInfo, java.nio.charset.StandardCharsets.UTF_8),
-            password);
-      }
+      // the credentials provider, in Lettuce 6.6 (Boot 3.5) and 7.x alike: setAuthentication is 7.x
+      String user =
+          userInfo == null // redis://user@host with the password apart
+              ? null
+              : java.net.URLDecoder.decode(userInfo, java.nio.charset.StandardCharsets.UTF_8);
+      parsed.setCredentialsProvider(new StaticCredentialsProvider(user, password));
     }
     parsed.setTimeout(timeout);
     RedisClient client = userClient;
