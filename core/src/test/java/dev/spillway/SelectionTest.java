@@ -92,6 +92,39 @@ class SelectionTest extends ManualPoolTest {
         .containsOnly("ptu");
   }
 
+  @Test
+  void aSuccessClaimedBeforeTheThrottleLeavesTheCoolDownAndOneClaimedAfterItEndsIt() {
+    pool(Pools.backend("ptu", 0), Pools.backend("paygo", 1));
+    CallExecutor executor = CallExecutor.of(pool);
+    // the first call is slow and succeeds; the second, claimed after it, is throttled at once
+    t.on("ptu", ok().latencyMillis(500), throttled(2000).latencyMillis(10));
+    var slow = executor.executeAsync(chat(0, 0), t.async());
+    var throttledCall = executor.executeAsync(chat(0, 0), t.async());
+    time.advanceMillis(100);
+    assertThat(route("ptu").state()).isEqualTo(RouteState.COOLING);
+    time.advanceMillis(500);
+    assertThat(slow.join().backendId()).isEqualTo("ptu");
+    assertThat(throttledCall.join().backendId()).isEqualTo("paygo");
+    // admitted before the refused request: it says nothing of the route since
+    assertThat(route("ptu").state()).isEqualTo(RouteState.COOLING);
+
+    time.advanceMillis(2000);
+    executor.execute(chat(0, 0), t); // the probe ends it
+    assertThat(route("ptu").state()).isEqualTo(RouteState.AVAILABLE);
+
+    // now the throttled call comes first and the slow success is claimed after it
+    t.on("ptu", throttled(2000).latencyMillis(10), ok().latencyMillis(500));
+    var first = executor.executeAsync(chat(0, 0), t.async());
+    var second = executor.executeAsync(chat(0, 0), t.async());
+    time.advanceMillis(100);
+    assertThat(route("ptu").state()).isEqualTo(RouteState.COOLING);
+    time.advanceMillis(500);
+    assertThat(first.join().backendId()).isEqualTo("paygo");
+    assertThat(second.join().backendId()).isEqualTo("ptu");
+    // the service admitted a later request than the one it refused: the route is back
+    assertThat(route("ptu").state()).isEqualTo(RouteState.AVAILABLE);
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void aRouteWhoseCoolDownEndedShowsProbingUntilTheProbeSucceeds(Mode mode) {

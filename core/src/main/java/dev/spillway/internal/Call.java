@@ -58,7 +58,7 @@ final class Call<R> {
   private final long waitUntilNanos;
 
   /** The send counts of the route the last claim took (see {@link RouteRuntime#tryClaim}). */
-  private final long[] claimMarks = new long[2];
+  private final long[] claimMarks = new long[QuotaMemory.MARKS];
 
   private final Consumer<R> discard;
   private final long deadlineNanos;

@@ -23,10 +23,9 @@ final class InFlightAttempt implements Attempt {
   final int number;
   final int claimFlags;
 
-  /** The route's send counts (tokens, requests) including this attempt's claim. */
-  final long tokensMark;
+  /** The route's send counts including this attempt's claim ({@link QuotaMemory#claimed}). */
+  final long[] marks;
 
-  final long requestsMark;
   final long startNanos;
   final long timeoutNanos;
   final Span span;
@@ -56,8 +55,7 @@ final class InFlightAttempt implements Attempt {
     this.groupIndex = groupIndex;
     this.number = number;
     this.claimFlags = claimFlags;
-    this.tokensMark = claimMarks[0];
-    this.requestsMark = claimMarks[1];
+    this.marks = claimMarks.clone();
     this.startNanos = startNanos;
     this.timeoutNanos = timeoutNanos;
     this.span = span;

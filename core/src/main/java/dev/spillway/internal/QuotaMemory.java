@@ -49,6 +49,9 @@ final class QuotaMemory {
    */
   static final double MAX_PLAUSIBLE_UTILIZATION = 200.0;
 
+  /** The length of a claim's marks: {@link #claimed} fills them, {@link #update} reads them. */
+  static final int MARKS = 4;
+
   private final long windowNanos;
   private final boolean ptu;
   private final long configuredTpm;
@@ -87,14 +90,11 @@ final class QuotaMemory {
             -1,
             -1,
             ptu && configuredTpm > 0 ? 0.0 : Double.NaN,
-            nowNanos);
+            nowNanos,
+            -1,
+            -1);
     this.cell = cell;
     this.shared = new TimedCell<>(cell, QuotaReport::atEpochMillis, clock, nowNanos);
-  }
-
-  /** The current report on the ticker: the cell's, or the configured start before any. */
-  private Report report(long nowNanos) {
-    return view(nowNanos).report;
   }
 
   /**
@@ -117,12 +117,16 @@ final class QuotaMemory {
   }
 
   /**
-   * Counts an attempt claimed on the route; {@code marks} receives the send counts (tokens,
-   * requests) including it, which its response's report is read against.
+   * Counts an attempt claimed on the route, after {@code ledger} counted it; {@code marks} (of
+   * length {@link #MARKS}) receives the send counts including it, which its response's report is
+   * read against: this pool's tokens and requests, then the ledger's fleet-wide ones (-1 when the
+   * ledger does not count them).
    */
-  void claimed(long cost, long[] marks) {
+  void claimed(long cost, Ledger ledger, long[] marks) {
     marks[0] = sentTokens.addAndGet(cost);
     marks[1] = sentRequests.incrementAndGet();
+    marks[2] = ledger.sentTokens();
+    marks[3] = ledger.sentRequests();
     localTokens.addAndGet(cost);
     localRequests.incrementAndGet();
   }
@@ -135,11 +139,13 @@ final class QuotaMemory {
 
   /**
    * Remembers what the response headers of an attempt say; values that do not parse are ignored.
-   * {@code tokensMark} and {@code requestsMark} are the send counts {@link #claimed} gave the
-   * attempt: what was sent after it is taken off the remaining it reports.
+   * {@code marks} are the send counts {@link #claimed} gave the attempt: what was sent after it is
+   * taken off the remaining it reports. With fleet-wide counts the report keeps the remaining as
+   * the service said it and the fleet's marks, and every reader takes off what the fleet sent
+   * since; else it keeps the remaining less what this pool sent since.
    */
   @SuppressWarnings("ReferenceEquality") // the cell's values compare by identity
-  void update(ResponseHeaders headers, long tokensMark, long requestsMark, long nowNanos) {
+  void update(ResponseHeaders headers, long[] marks, Ledger ledger, long nowNanos) {
     long remainingTokens = parseCount(headers.get(REMAINING_TOKENS));
     long remainingRequests = parseCount(headers.get(REMAINING_REQUESTS));
     long limitTokens = parseCount(headers.get(LIMIT_TOKENS));
@@ -156,21 +162,54 @@ final class QuotaMemory {
       return;
     }
     TimedCell.Seen<QuotaReport> seen = shared.get(nowNanos);
-    Report old = report(nowNanos);
+    View v = view(nowNanos);
+    Report old = v.report;
     long tokensNow = sentTokens.get();
     long requestsNow = sentRequests.get();
+    boolean fleet = marks[2] >= 0 && marks[3] >= 0 && ledger.sentTokens() >= 0;
+    // A count the response leaves out (a 429 for tokens reports the requests left, not the
+    // tokens) keeps what the last report said of it, less what was sent since.
+    boolean carry = nowNanos - old.atNanos < windowNanos;
+    long tokens;
+    long tokensMark;
+    if (remainingTokens >= 0) {
+      tokens = fleet ? remainingTokens : discounted(remainingTokens, tokensNow - marks[0]);
+      tokensMark = fleet ? marks[2] : -1;
+    } else if (carry && old.remainingTokens >= 0 && fleet && old.tokensMark >= 0) {
+      tokens = old.remainingTokens;
+      tokensMark = old.tokensMark;
+    } else if (carry && old.remainingTokens >= 0) {
+      tokens = discounted(old.remainingTokens, tokensNow - v.sentTokens);
+      tokensMark = -1;
+    } else {
+      tokens = -1;
+      tokensMark = -1;
+    }
+    long requests;
+    long requestsMark;
+    if (remainingRequests >= 0) {
+      requests = fleet ? remainingRequests : discounted(remainingRequests, requestsNow - marks[1]);
+      requestsMark = fleet ? marks[3] : -1;
+    } else if (carry && old.remainingRequests >= 0 && fleet && old.requestsMark >= 0) {
+      requests = old.remainingRequests;
+      requestsMark = old.requestsMark;
+    } else if (carry && old.remainingRequests >= 0) {
+      requests = discounted(old.remainingRequests, requestsNow - v.sentRequests);
+      requestsMark = -1;
+    } else {
+      requests = -1;
+      requestsMark = -1;
+    }
     QuotaReport next =
         new QuotaReport(
-            remainingTokens >= 0
-                ? Math.max(0, remainingTokens - Math.max(0, tokensNow - tokensMark))
-                : -1,
-            remainingRequests >= 0
-                ? Math.max(0, remainingRequests - Math.max(0, requestsNow - requestsMark))
-                : -1,
+            tokens,
+            requests,
             limitTokens >= 0 ? limitTokens : old.limitTokens,
             limitRequests >= 0 ? limitRequests : old.limitRequests,
             Double.isNaN(utilization) ? old.utilization : utilization,
-            shared.epochMillis(seen, nowNanos, nowNanos));
+            shared.epochMillis(seen, nowNanos, nowNanos),
+            tokensMark,
+            requestsMark);
     // one attempt: a lost race means another response's report, as fresh, is already there
     if (shared.compareAndSet(seen, next, nowNanos)) {
       TimedCell.Seen<QuotaReport> written = shared.get(nowNanos);
@@ -178,6 +217,10 @@ final class QuotaMemory {
         view = new View(written, toReport(next, written.untilNanos), tokensNow, requestsNow);
       }
     }
+  }
+
+  private static long discounted(long remaining, long sentSince) {
+    return Math.max(0, remaining - Math.max(0, sentSince));
   }
 
   /**
@@ -208,7 +251,11 @@ final class QuotaMemory {
         r.remainingTokens < 0
             ? 0
             : standardWait(
-                r.remainingTokens - (sentTokens.get() - v.sentTokens),
+                r.remainingTokens,
+                r.tokensMark,
+                ledger.sentTokens(),
+                ledger.unheardTokens(),
+                sentTokens.get() - v.sentTokens,
                 limit(r.limitTokens, configuredTpm),
                 cost,
                 ledger.tokens(),
@@ -218,13 +265,38 @@ final class QuotaMemory {
         r.remainingRequests < 0
             ? 0
             : standardWait(
-                r.remainingRequests - (sentRequests.get() - v.sentRequests),
+                r.remainingRequests,
+                r.requestsMark,
+                ledger.sentRequests(),
+                ledger.unheardRequests(),
+                sentRequests.get() - v.sentRequests,
                 limit(r.limitRequests, configuredRpm),
                 1,
                 ledger.requests(),
                 localRequests.get(),
                 elapsed);
     return Math.max(tokensWait, requestsWait);
+  }
+
+  /**
+   * What a standard route's report leaves, with what was sent since taken off: with a fleet-wide
+   * mark and count, everything the fleet sent after the reporting attempt (calls in flight
+   * included) and what it is estimated to have sent unheard; else what this pool sent since it
+   * first saw the report, and another process's calls in flight ({@code inFlight} less {@code
+   * localInFlight}).
+   */
+  private static long left(
+      long remaining,
+      long mark,
+      long fleetSent,
+      long unheard,
+      long sentHereSince,
+      long inFlight,
+      long localInFlight) {
+    if (mark >= 0 && fleetSent >= 0) {
+      return remaining - Math.max(0, fleetSent - mark) - unheard;
+    }
+    return remaining - sentHereSince - Math.max(0, inFlight - localInFlight);
   }
 
   /**
@@ -249,8 +321,16 @@ final class QuotaMemory {
     if (elapsed >= windowNanos) {
       return limit > 0 ? Math.max(0, limit - ledgerTokens) : UNKNOWN;
     }
-    long left = r.remainingTokens - (sentTokens.get() - v.sentTokens);
-    return Math.max(0, left - Math.max(0, ledgerTokens - localTokens.get()));
+    return Math.max(
+        0,
+        left(
+            r.remainingTokens,
+            r.tokensMark,
+            ledger.sentTokens(),
+            ledger.unheardTokens(),
+            sentTokens.get() - v.sentTokens,
+            ledgerTokens,
+            localTokens.get()));
   }
 
   /** The last reported utilization in percent, or NaN. */
@@ -281,21 +361,29 @@ final class QuotaMemory {
   }
 
   /**
-   * The wait of a standard route whose report, less what this pool sent since, leaves {@code left}:
-   * none while the call and the calls in flight elsewhere fit, else until the report is a window
-   * old (the route's hold bound sends a probe before that). A report a window old says nothing: the
-   * limit less every call in flight stands, or, without a limit, nothing is known.
+   * The wait of a standard route whose report, less what was sent since ({@link #left}), leaves too
+   * little: none while the call fits, else until the report is a window old (the route's hold bound
+   * sends a probe before that). A report a window old says nothing: the limit less every call in
+   * flight stands, or, without a limit, nothing is known.
    */
   private long standardWait(
-      long left, long limit, long cost, long inFlight, long localInFlight, long elapsed) {
+      long remaining,
+      long mark,
+      long fleetSent,
+      long unheard,
+      long sentHereSince,
+      long limit,
+      long cost,
+      long inFlight,
+      long localInFlight,
+      long elapsed) {
     if (limit > 0 && cost > limit) {
       return 0; // the call alone is larger than the whole quota: let the service decide
     }
     if (elapsed >= windowNanos) {
       return limit <= 0 || limit - inFlight >= cost ? 0 : windowNanos;
     }
-    long elsewhere = Math.max(0, inFlight - localInFlight);
-    if (left - elsewhere >= cost) {
+    if (left(remaining, mark, fleetSent, unheard, sentHereSince, inFlight, localInFlight) >= cost) {
       return 0;
     }
     return windowNanos - elapsed;
@@ -373,7 +461,9 @@ final class QuotaMemory {
         q.limitTokens(),
         q.limitRequests(),
         q.utilization(),
-        atNanos);
+        atNanos,
+        q.sentTokensMark(),
+        q.sentRequestsMark());
   }
 
   private record Report(
@@ -382,7 +472,9 @@ final class QuotaMemory {
       long limitTokens,
       long limitRequests,
       double utilization,
-      long atNanos) {
+      long atNanos,
+      long tokensMark,
+      long requestsMark) {
 
     /** Whether nothing usable was reported or configured. */
     boolean knowsNothing() {

@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * window either. Concurrent callers may overshoot by the number racing at the same instant; the
  * server's 429 still catches that.
  *
+ * <p>The windows are the deployment's, whoever sends: when {@code processes} share the route (a
+ * fleet on a shared store), each keeps to its share of them, {@code size / processes} of each
+ * window's requests (at least one). A burst that every process releases at once (a shared cool-down
+ * ends) then stays within the windows, as it would from one process.
+ *
  * <p>Thread-safe; the check is allocation-free.
  */
 final class RequestPacer {
@@ -39,12 +44,17 @@ final class RequestPacer {
     return rpm <= 0 ? NONE : new RequestPacer(rpm, quotaWindowNanos / 60, quotaWindowNanos / 6);
   }
 
-  /** Nanoseconds until one more send fits both windows; 0 when it fits now. */
-  long nanosUntilFree(long nowNanos) {
+  /**
+   * Nanoseconds until one more send fits this process's share of both windows when {@code
+   * processes} send on the route; 0 when it fits now.
+   */
+  long nanosUntilFree(long nowNanos, int processes) {
     if (perSecond == null) {
       return 0;
     }
-    return Math.max(perSecond.nanosUntilFree(nowNanos), perTenSeconds.nanosUntilFree(nowNanos));
+    int n = Math.max(1, processes);
+    return Math.max(
+        perSecond.nanosUntilFree(nowNanos, n), perTenSeconds.nanosUntilFree(nowNanos, n));
   }
 
   /** Records a send at {@code nowNanos}. */
@@ -69,14 +79,17 @@ final class RequestPacer {
       this.windowNanos = windowNanos;
     }
 
-    long nanosUntilFree(long nowNanos) {
+    /** While the k-th most recent send is younger than the window, k more do not fit. */
+    long nanosUntilFree(long nowNanos, int processes) {
+      int size = sends.length();
+      int k = Math.max(1, size / processes);
       long n = count.get();
-      if (n < sends.length()) {
+      if (n < k) {
         return 0;
       }
-      // the slot the next send overwrites holds the oldest of the last `size` sends
-      long oldest = sends.get((int) (n % sends.length()));
-      long freeAt = oldest + windowNanos;
+      // the k-th most recent send (k = size: the slot the next send overwrites)
+      long kth = sends.get((int) ((n - k) % size));
+      long freeAt = kth + windowNanos;
       return freeAt > nowNanos ? freeAt - nowNanos : 0;
     }
 

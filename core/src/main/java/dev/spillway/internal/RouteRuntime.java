@@ -82,6 +82,12 @@ final class RouteRuntime {
 
   private final AtomicBoolean holdProbeInFlight = new AtomicBoolean();
 
+  /** This pool's claim count ({@link QuotaMemory#claimed}) of the latest attempt that cooled it. */
+  private final AtomicLong coolingMark = new AtomicLong(Long.MIN_VALUE);
+
+  /** The cool-down this pool last applied, to tell it from one another process applied. */
+  private volatile CoolDown ownCoolDown;
+
   /** The fleet's right to the probe after a cool-down (always granted in one process). */
   private final ProbeLease probeLease;
 
@@ -171,7 +177,7 @@ final class RouteRuntime {
         reserve > 0.0 && deployment.ptu()
             ? quota.nanosUntilAdmits(cost, reserve, ledger, nowNanos)
             : estimateWait(cost, nowNanos);
-    return Math.max(pacer.nanosUntilFree(nowNanos), estimate);
+    return Math.max(pacer.nanosUntilFree(nowNanos, ledger.processes()), estimate);
   }
 
   /** The quota estimate's wait, bounded by {@link #ESTIMATE_HOLD_DIVISOR}: then one probe goes. */
@@ -232,7 +238,7 @@ final class RouteRuntime {
     }
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
-    quota.claimed(cost, marks);
+    quota.claimed(cost, ledger, marks);
     pacer.record(nowNanos);
     attempts.increment();
     return flags;
@@ -254,8 +260,8 @@ final class RouteRuntime {
     int flags = attempt.claimFlags;
     successes.increment();
     ewma.observe(latencyNanos, nowNanos);
-    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
-    clearCoolDown(nowNanos);
+    quota.update(headers, attempt.marks, ledger, nowNanos);
+    clearCoolDown(flags, attempt.marks[1], nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
   }
@@ -263,8 +269,8 @@ final class RouteRuntime {
   void onCallerError(ResponseHeaders headers, InFlightAttempt attempt, long nowNanos) {
     int flags = attempt.claimFlags;
     callerErrors.increment();
-    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
-    clearCoolDown(nowNanos);
+    quota.update(headers, attempt.marks, ledger, nowNanos);
+    clearCoolDown(flags, attempt.marks[1], nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
   }
@@ -282,10 +288,11 @@ final class RouteRuntime {
       long nowNanos) {
     int flags = attempt.claimFlags;
     throttled.increment();
-    quota.update(headers, attempt.tokensMark, attempt.requestsMark, nowNanos);
+    quota.update(headers, attempt.marks, ledger, nowNanos);
     ewma.penalize(latencyNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
     long applied =
-        coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, nowNanos).nanos();
+        coolDownFor(hintNanos, fallbackNanos, CoolDownReason.THROTTLED, attempt.marks[1], nowNanos)
+            .nanos();
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
     return applied;
@@ -299,7 +306,8 @@ final class RouteRuntime {
   CoolDownApplied onMisconfigured(long coolDownNanos, int flags, long nowNanos) {
     failures.increment();
     CoolDownApplied applied =
-        coolDownFor(coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, nowNanos);
+        coolDownFor(
+            coolDownNanos, coolDownNanos, CoolDownReason.MISCONFIGURED, Long.MAX_VALUE, nowNanos);
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
     return applied;
@@ -339,8 +347,12 @@ final class RouteRuntime {
   /** A cool-down applied: for how long, and whether it took the route out of availability. */
   record CoolDownApplied(long nanos, boolean started) {}
 
+  /**
+   * Applies a cool-down; {@code claimMark} is this pool's claim count of the attempt whose answer
+   * caused it ({@link Long#MAX_VALUE} when no attempt claimed later may end it).
+   */
   private CoolDownApplied coolDownFor(
-      long hintNanos, long fallbackNanos, CoolDownReason reason, long nowNanos) {
+      long hintNanos, long fallbackNanos, CoolDownReason reason, long claimMark, long nowNanos) {
     while (true) {
       TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
       int throttles = c.value.consecutiveThrottles();
@@ -349,6 +361,8 @@ final class RouteRuntime {
       CoolDown next =
           new CoolDown(coolDown.epochMillis(c, until, nowNanos), throttles + 1, true, reason);
       if (coolDown.compareAndSet(c, next, until)) {
+        coolingMark.accumulateAndGet(claimMark, Math::max);
+        ownCoolDown = next;
         boolean started = c.untilNanos <= nowNanos;
         events.onCoolDown(this, duration, reason, started);
         return new CoolDownApplied(duration, started);
@@ -360,12 +374,22 @@ final class RouteRuntime {
     return Nanos.doubled(baseNanos, consecutive, FALLBACK_MAX_FACTOR);
   }
 
+  /**
+   * A response the service admitted ends a cool-down if its attempt was the route's probe, or was
+   * claimed after the attempt whose answer cooled the route down here: the service admitted a later
+   * request than the one it refused. Any other was claimed before the throttle (here, or in another
+   * process of a fleet, whose cool-downs only their probe ends) and says nothing of the route
+   * since. {@code claimMark} is the attempt's claim count in this pool.
+   */
   @SuppressWarnings("ReferenceEquality") // identity with the sentinel, as compareAndSet compares
-  private void clearCoolDown(long nowNanos) {
+  private void clearCoolDown(int flags, long claimMark, long nowNanos) {
     while (true) {
       TimedCell.Seen<CoolDown> seen = coolDown.get(nowNanos);
       CoolDown c = seen.value;
       if (c == CoolDown.NONE || (!c.probeRequired() && c.consecutiveThrottles() == 0)) {
+        return;
+      }
+      if ((flags & ROUTE_PROBE) == 0 && (c != ownCoolDown || claimMark <= coolingMark.get())) {
         return;
       }
       if (coolDown.compareAndSet(seen, CoolDown.NONE, TimedCell.NONE)) {

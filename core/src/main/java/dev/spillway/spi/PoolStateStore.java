@@ -183,12 +183,67 @@ public interface PoolStateStore {
     long requests();
 
     /**
-     * Adds (or, with negative arguments, removes) calls in flight.
+     * Adds (or, with negative arguments, removes) calls in flight. An addition is a call sent: it
+     * counts in {@link #sentTokens} and {@link #sentRequests} for good.
      *
      * @param tokens token delta
      * @param requests request delta
      */
     void add(long tokens, long requests);
+
+    /**
+     * Estimated tokens of every call ever sent on the route by the processes sharing this ledger:
+     * this process's exactly, the others' as last announced, so that every process reads the same
+     * sum (a process that stopped keeps its count). A quota report carries this count as its
+     * reporting call's claim saw it ({@link QuotaReport#sentTokensMark}), and every reader takes
+     * off what was sent since. The default, -1, means the ledger does not know the fleet's count:
+     * the engine then discounts reports by this process's sends alone, and calls in flight
+     * elsewhere by {@link #tokens}.
+     *
+     * @return the count, or -1 when unknown
+     */
+    default long sentTokens() {
+      return -1;
+    }
+
+    /**
+     * Requests of every call ever sent on the route, as {@link #sentTokens}.
+     *
+     * @return the count, or -1 when unknown
+     */
+    default long sentRequests() {
+      return -1;
+    }
+
+    /**
+     * An estimate of the tokens the other processes sent that {@link #sentTokens} does not count
+     * yet (they have not announced them); {@link #tokens} counts them as in flight. A reader of a
+     * quota report takes them off too. The default is 0: nothing goes unheard.
+     *
+     * @return the estimate, 0 or more
+     */
+    default long unheardTokens() {
+      return 0;
+    }
+
+    /**
+     * The requests of {@link #unheardTokens}.
+     *
+     * @return the estimate, 0 or more
+     */
+    default long unheardRequests() {
+      return 0;
+    }
+
+    /**
+     * The live processes sharing this ledger, this one included: each keeps to its share of the
+     * request windows Azure enforces a standard deployment's RPM over. The default is 1.
+     *
+     * @return 1 or more
+     */
+    default int processes() {
+      return 1;
+    }
   }
 
   /**
@@ -221,6 +276,11 @@ public interface PoolStateStore {
    * @param utilization a PTU's utilization in percent
    * @param atEpochMillis when the response arrived, epoch milliseconds ({@link Long#MIN_VALUE} for
    *     {@link #NONE})
+   * @param sentTokensMark the ledger's {@link Ledger#sentTokens} when the reporting call was
+   *     claimed, its own tokens included: the remaining tokens are as the service said them, and a
+   *     reader takes off what was sent since; -1 when the remaining tokens were already discounted
+   *     to {@code atEpochMillis}
+   * @param sentRequestsMark the same for requests ({@link Ledger#sentRequests})
    */
   record QuotaReport(
       long remainingTokens,
@@ -228,10 +288,40 @@ public interface PoolStateStore {
       long limitTokens,
       long limitRequests,
       double utilization,
-      long atEpochMillis) {
+      long atEpochMillis,
+      long sentTokensMark,
+      long sentRequestsMark) {
     /** No report yet. */
     public static final QuotaReport NONE =
         new QuotaReport(-1, -1, -1, -1, Double.NaN, Long.MIN_VALUE);
+
+    /**
+     * A report whose remaining counts are discounted to its instant (no send marks).
+     *
+     * @param remainingTokens remaining tokens
+     * @param remainingRequests remaining requests
+     * @param limitTokens the tokens limit
+     * @param limitRequests the requests limit
+     * @param utilization a PTU's utilization in percent
+     * @param atEpochMillis when the response arrived, epoch milliseconds
+     */
+    public QuotaReport(
+        long remainingTokens,
+        long remainingRequests,
+        long limitTokens,
+        long limitRequests,
+        double utilization,
+        long atEpochMillis) {
+      this(
+          remainingTokens,
+          remainingRequests,
+          limitTokens,
+          limitRequests,
+          utilization,
+          atEpochMillis,
+          -1,
+          -1);
+    }
   }
 
   /**

@@ -29,7 +29,7 @@ class QuotaMemoryTest {
       store.quotaReport("std", "dep");
   private final QuotaMemory quota =
       new QuotaMemory(Deployment.of("gpt-4o", "dep").withTpm(60_000), WINDOW, cell, CLOCK, NOW);
-  private final long[] marks = new long[2];
+  private final long[] marks = new long[QuotaMemory.MARKS];
 
   @Test
   void aSlowResponsesReportLosesTheTokensSentAfterItsRequest() {
@@ -39,7 +39,7 @@ class QuotaMemoryTest {
     release(2_000);
 
     // the service had 9,000 left when it admitted the first: the two later calls take 4,000 off
-    quota.update(remaining(9_000), first[0], first[1], NOW);
+    quota.update(remaining(9_000), first, ledger, NOW);
 
     assertThat(quota.headroomTokens(ledger, NOW)).isEqualTo(5_000);
     assertThat(quota.nanosUntilAdmits(5_000, ledger, NOW)).isZero();
@@ -49,7 +49,7 @@ class QuotaMemoryTest {
   @Test
   void headroomDoesNotRefillInsideTheWindowAndAnsweredCallsDoNotGiveTokensBack() {
     long[] m = claim(2_000);
-    quota.update(remaining(3_000), m[0], m[1], NOW);
+    quota.update(remaining(3_000), m, ledger, NOW);
     release(2_000);
     long[] next = claim(2_000);
     release(2_000);
@@ -68,7 +68,7 @@ class QuotaMemoryTest {
   @Test
   void callsInFlightElsewhereInASharedLedgerAreTakenOff() {
     long[] m = claim(1_000);
-    quota.update(remaining(10_000), m[0], m[1], NOW);
+    quota.update(remaining(10_000), m, ledger, NOW);
     release(1_000);
     ledger.add(4_000, 2); // another process's calls in flight
 
@@ -81,22 +81,101 @@ class QuotaMemoryTest {
   void aReportBelowWhatWasSentSinceReadsAsNoneLeftNotAsUnknown() {
     long[] m = claim(1_000);
     claim(5_000);
-    quota.update(remaining(2_000), m[0], m[1], NOW);
+    quota.update(remaining(2_000), m, ledger, NOW);
 
     assertThat(cell.get().remainingTokens()).isZero();
     assertThat(quota.headroomTokens(ledger, NOW)).isZero();
     assertThat(quota.nanosUntilAdmits(1, ledger, NOW)).isPositive();
   }
 
+  @Test
+  void withAFleetWideSendCountEveryReaderTakesOffWhatTheFleetSentAfterTheReportingCall() {
+    CountingLedger fleet = new CountingLedger();
+    QuotaMemory here = new QuotaMemory(Deployment.of("gpt-4o", "dep"), WINDOW, cell, CLOCK, NOW);
+    QuotaMemory there = new QuotaMemory(Deployment.of("gpt-4o", "dep"), WINDOW, cell, CLOCK, NOW);
+    long[] first = new long[QuotaMemory.MARKS];
+    fleet.add(2_000, 1);
+    here.claimed(2_000, fleet, first);
+    fleet.add(3_000, 1); // another process's call, after the first, already answered
+    fleet.add(-3_000, -1);
+    long[] later = new long[QuotaMemory.MARKS];
+    fleet.add(1_000, 1);
+    there.claimed(1_000, fleet, later); // the other pool's call, still in flight
+
+    here.update(remaining(10_000), first, fleet, NOW);
+
+    // the report keeps what the service said and the fleet's count at the reporting claim
+    assertThat(cell.get().remainingTokens()).isEqualTo(10_000);
+    assertThat(cell.get().sentTokensMark()).isEqualTo(2_000);
+    // both pools take off the 4,000 sent after it, the answered call included; nothing twice
+    assertThat(here.headroomTokens(fleet, NOW)).isEqualTo(6_000);
+    assertThat(there.headroomTokens(fleet, NOW)).isEqualTo(6_000);
+    assertThat(there.nanosUntilAdmits(6_000, fleet, NOW)).isZero();
+    assertThat(there.nanosUntilAdmits(6_001, fleet, NOW)).isPositive();
+  }
+
+  @Test
+  void aResponseWithoutRemainingTokensKeepsWhatTheLastReportSaidOfThem() {
+    long[] m = claim(1_000);
+    quota.update(remaining(8_000), m, ledger, NOW);
+    long[] throttled = claim(2_000);
+    release(2_000);
+
+    // a 429 for tokens says how many requests are left, not how many tokens
+    Map<String, String> h = Map.of(QuotaMemory.REMAINING_REQUESTS, "40");
+    quota.update(h::get, throttled, ledger, NOW + 1);
+
+    assertThat(cell.get().remainingRequests()).isEqualTo(40);
+    assertThat(quota.headroomTokens(ledger, NOW + 1)).isEqualTo(6_000);
+  }
+
   private long[] claim(long cost) {
     ledger.add(cost, 1);
-    quota.claimed(cost, marks);
+    quota.claimed(cost, ledger, marks);
     return marks.clone();
   }
 
   private void release(long cost) {
     ledger.add(-cost, -1);
     quota.released(cost);
+  }
+
+  /** A ledger that knows the fleet's send counts, as a shared store's does. */
+  private static final class CountingLedger implements Ledger {
+    private long tokens;
+    private long requests;
+    private long sentTokens;
+    private long sentRequests;
+
+    @Override
+    public long tokens() {
+      return tokens;
+    }
+
+    @Override
+    public long requests() {
+      return requests;
+    }
+
+    @Override
+    public void add(long tokens, long requests) {
+      this.tokens += tokens;
+      this.requests += requests;
+      if (requests > 0) {
+        sentTokens += tokens;
+        sentRequests += requests;
+      }
+    }
+
+    @Override
+    public long sentTokens() {
+      return sentTokens;
+    }
+
+    @Override
+    public long sentRequests() {
+      return sentRequests;
+    }
   }
 
   private static ResponseHeaders remaining(long tokens) {

@@ -91,7 +91,8 @@ class RedisStateStoreTest {
     PoolStateStore.QuotaReport ptu =
         new PoolStateStore.QuotaReport(-1, -1, -1, -1, 87.5, 1_800_000_000_000L);
     PoolStateStore.QuotaReport payg =
-        new PoolStateStore.QuotaReport(12_000, 40, 60_000, 100, Double.NaN, 1_800_000_000_001L);
+        new PoolStateStore.QuotaReport(
+            12_000, 40, 60_000, 100, Double.NaN, 1_800_000_000_001L, 93_000, 51);
 
     assertThat(a.quotaReport("ptu", "gpt-4o").compareAndSet(PoolStateStore.QuotaReport.NONE, ptu))
         .isTrue();
@@ -376,6 +377,31 @@ class RedisStateStoreTest {
     a.close(); // it stops announcing, as a dead instance would
 
     await().atMost(WAIT).until(() -> inB.tokens() == 50 && inB.requests() == 1);
+  }
+
+  @Test
+  void everyInstanceAddsUpTheSameFleetWideSendCountsAndKeepsADeadInstancesShare() {
+    RedisServer redis = redis();
+    RedisStateStore a =
+        RedisStateStore.builder(redis.uri().toString()).keyPrefix("test").build(); // closed below
+    RedisStateStore b = store(redis.uri().toString());
+    PoolStateStore.Ledger inA = a.ledger("payg", "gpt-4o");
+    PoolStateStore.Ledger inB = b.ledger("payg", "gpt-4o");
+
+    inA.add(300, 1);
+    inA.add(-300, -1); // answered: no longer in flight, still sent
+    inA.add(200, 1);
+    inB.add(50, 1);
+
+    await().atMost(WAIT).until(() -> inA.sentTokens() == 550 && inB.sentTokens() == 550);
+    assertThat(inA.sentRequests()).isEqualTo(3);
+    assertThat(inB.sentRequests()).isEqualTo(3);
+    assertThat(inB.tokens()).as("in flight: A's second call and B's").isEqualTo(250);
+
+    a.close(); // it stops announcing, as a dead instance would
+
+    await().atMost(WAIT).until(() -> inB.tokens() == 50);
+    assertThat(inB.sentTokens()).as("a report's mark may include A's sends").isEqualTo(550);
   }
 
   @Test

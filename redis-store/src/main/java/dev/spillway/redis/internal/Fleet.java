@@ -122,6 +122,10 @@ public final class Fleet implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> commands;
   private volatile StatefulRedisPubSubConnection<String, String> events;
   private volatile boolean up;
+
+  /** When {@link #up} last became true, on the clock. */
+  private volatile long upSinceMillis;
+
   private volatile boolean closed;
 
   private Fleet(
@@ -258,6 +262,7 @@ public final class Fleet implements AutoCloseable {
           }
         }
       }
+      upSinceMillis = clock.millis();
       up = true;
     } catch (RuntimeException e) {
       String refusal = loginRefusal(e);
@@ -367,8 +372,11 @@ public final class Fleet implements AutoCloseable {
   private void announceLedgers() {
     long now = clock.millis();
     StatefulRedisConnection<String, String> cmd = commands;
+    // every live instance announces within a heartbeat: after one the fleet's counts are whole
+    boolean whole = up && !closed && now - upSinceMillis >= FleetLedger.COMPLETE_AFTER_MILLIS;
     for (FleetLedger ledger : ledgers.values()) {
       ledger.expire(now);
+      ledger.complete(whole);
       if (!up || closed || cmd == null) {
         continue;
       }
@@ -382,6 +390,8 @@ public final class Fleet implements AutoCloseable {
       m.put("i", instanceId);
       m.put("t", counts[0]);
       m.put("r", counts[1]);
+      m.put("st", counts[2]);
+      m.put("sr", counts[3]);
       var unused =
           cmd.async()
               .publish(channel, m.toString())
@@ -622,6 +632,7 @@ public final class Fleet implements AutoCloseable {
         cmd.sync().ping();
         load(cmd);
       }
+      upSinceMillis = clock.millis();
       up = true;
       LOG.info("Redis at {} answers again: pool state is shared", displayUri);
       for (SharedCell<?> cell : cells.values()) {
@@ -655,7 +666,12 @@ public final class Fleet implements AutoCloseable {
         FleetLedger ledger = ledgers.get(m.path("f").asText());
         if (ledger != null) {
           ledger.announced(
-              m.path("i").asText(), m.path("t").asLong(), m.path("r").asLong(), clock.millis());
+              m.path("i").asText(),
+              m.path("t").asLong(),
+              m.path("r").asLong(),
+              m.path("st").asLong(-1),
+              m.path("sr").asLong(-1),
+              clock.millis());
         }
         return;
       }

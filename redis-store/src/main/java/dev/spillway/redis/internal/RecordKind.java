@@ -57,6 +57,12 @@ enum RecordKind {
       if (!Double.isNaN(q.utilization())) {
         n.put("utilization", q.utilization());
       }
+      if (q.sentTokensMark() >= 0) {
+        n.put("sentTokens", q.sentTokensMark());
+      }
+      if (q.sentRequestsMark() >= 0) {
+        n.put("sentRequests", q.sentRequestsMark());
+      }
       return n;
     }
 
@@ -70,7 +76,9 @@ enum RecordKind {
               longOf(v, "limitTokens"),
               longOf(v, "limitRequests"),
               u != null && u.isNumber() ? u.asDouble() : Double.NaN,
-              longOf(v, "at"));
+              longOf(v, "at"),
+              v.has("sentTokens") ? longOf(v, "sentTokens") : -1,
+              v.has("sentRequests") ? longOf(v, "sentRequests") : -1);
       return q.equals(QuotaReport.NONE) ? QuotaReport.NONE : q;
     }
   },
