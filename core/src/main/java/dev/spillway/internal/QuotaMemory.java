@@ -170,46 +170,36 @@ final class QuotaMemory {
     // A count the response leaves out (a 429 for tokens reports the requests left, not the
     // tokens) keeps what the last report said of it, less what was sent since.
     boolean carry = nowNanos - old.atNanos < windowNanos;
-    long tokens;
-    long tokensMark;
-    if (remainingTokens >= 0) {
-      tokens = fleet ? remainingTokens : discounted(remainingTokens, tokensNow - marks[0]);
-      tokensMark = fleet ? marks[2] : -1;
-    } else if (carry && old.remainingTokens >= 0 && fleet && old.tokensMark >= 0) {
-      tokens = old.remainingTokens;
-      tokensMark = old.tokensMark;
-    } else if (carry && old.remainingTokens >= 0) {
-      tokens = discounted(old.remainingTokens, tokensNow - v.sentTokens);
-      tokensMark = -1;
-    } else {
-      tokens = -1;
-      tokensMark = -1;
-    }
-    long requests;
-    long requestsMark;
-    if (remainingRequests >= 0) {
-      requests = fleet ? remainingRequests : discounted(remainingRequests, requestsNow - marks[1]);
-      requestsMark = fleet ? marks[3] : -1;
-    } else if (carry && old.remainingRequests >= 0 && fleet && old.requestsMark >= 0) {
-      requests = old.remainingRequests;
-      requestsMark = old.requestsMark;
-    } else if (carry && old.remainingRequests >= 0) {
-      requests = discounted(old.remainingRequests, requestsNow - v.sentRequests);
-      requestsMark = -1;
-    } else {
-      requests = -1;
-      requestsMark = -1;
-    }
+    Count tokens =
+        kept(
+            remainingTokens,
+            tokensNow - marks[0],
+            marks[2],
+            fleet,
+            carry,
+            old.remainingTokens,
+            old.tokensMark,
+            tokensNow - v.sentTokens);
+    Count requests =
+        kept(
+            remainingRequests,
+            requestsNow - marks[1],
+            marks[3],
+            fleet,
+            carry,
+            old.remainingRequests,
+            old.requestsMark,
+            requestsNow - v.sentRequests);
     QuotaReport next =
         new QuotaReport(
-            tokens,
-            requests,
+            tokens.remaining,
+            requests.remaining,
             limitTokens >= 0 ? limitTokens : old.limitTokens,
             limitRequests >= 0 ? limitRequests : old.limitRequests,
             Double.isNaN(utilization) ? old.utilization : utilization,
             shared.epochMillis(seen, nowNanos, nowNanos),
-            tokensMark,
-            requestsMark);
+            tokens.mark,
+            requests.mark);
     // one attempt: a lost race means another response's report, as fresh, is already there
     if (shared.compareAndSet(seen, next, nowNanos)) {
       TimedCell.Seen<QuotaReport> written = shared.get(nowNanos);
@@ -217,6 +207,37 @@ final class QuotaMemory {
         view = new View(written, toReport(next, written.untilNanos), tokensNow, requestsNow);
       }
     }
+  }
+
+  /**
+   * A remaining count and its fleet mark (-1: discounted to the report's instant), as a new report
+   * keeps them: the response's ({@code reported}, with the claim's fleet mark, or less what this
+   * pool sent since the claim), else the last report's while it is younger than a window.
+   */
+  private static Count kept(
+      long reported,
+      long sentSinceClaim,
+      long fleetMark,
+      boolean fleet,
+      boolean carry,
+      long oldRemaining,
+      long oldMark,
+      long sentSinceView) {
+    if (reported >= 0) {
+      return fleet
+          ? new Count(reported, fleetMark)
+          : new Count(discounted(reported, sentSinceClaim), -1);
+    }
+    if (!carry || oldRemaining < 0) {
+      return Count.NONE;
+    }
+    return fleet && oldMark >= 0
+        ? new Count(oldRemaining, oldMark)
+        : new Count(discounted(oldRemaining, sentSinceView), -1);
+  }
+
+  private record Count(long remaining, long mark) {
+    static final Count NONE = new Count(-1, -1);
   }
 
   private static long discounted(long remaining, long sentSince) {
