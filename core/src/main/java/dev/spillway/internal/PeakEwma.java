@@ -102,21 +102,24 @@ final class PeakEwma {
   }
 
   /**
-   * Whether {@code this.value(now) × thisFactor} exceeds {@code other.value(now) × otherFactor},
-   * without reading a clock: both decay by the same {@code exp(-now/τ)}, which cancels, leaving
-   * {@code other}'s factor {@code exp(Δ/τ)} for the time {@code Δ} between the two samples. Both
-   * must have a sample.
+   * Whether {@code this.value(now) × thisCount / thisWeight} exceeds {@code other.value(now) ×
+   * otherCount / otherWeight}, without reading a clock: both decay by the same {@code exp(-now/τ)},
+   * which cancels, leaving {@code other}'s factor {@code exp(x)}, {@code x = Δ/τ} for the time
+   * {@code Δ} between the two samples. Both must have a sample. The answer is that of comparing
+   * {@code value × (count / weight)} of each, the second times {@code exp(x)}, in doubles.
    *
-   * <p>Mostly without {@code exp} either: for {@code |x| < 1}, {@code 1 + x ≤ exp(x) ≤ 1 / (1 −
-   * x)}, so unless the two sides lie within that band (widened by {@link #BAND_MARGIN}, far beyond
-   * rounding) the bound decides, as {@code exp} would. Which side is higher is a coin toss, so the
-   * bounds are combined without a branch on it.
+   * <p>Mostly without {@code exp} or a division: the two sides are compared multiplied by both
+   * weights, and for {@code |x| < ½}, {@code 1 + x ≤ exp(x) ≤ 1 / (1 − x)}, so unless they lie
+   * within that band (widened by {@link #BAND_MARGIN}, far beyond rounding) the bound decides, as
+   * {@code exp} would; inside it the comparison is made as stated. Which side is higher is a coin
+   * toss, so the bounds are combined without a branch on it.
    */
-  boolean exceedsScaled(double thisFactor, PeakEwma other, double otherFactor) {
+  boolean exceedsScaled(
+      double thisCount, double thisWeight, PeakEwma other, double otherCount, double otherWeight) {
     State a = state;
     State b = other.state;
-    double left = a.value * thisFactor;
-    double right = b.value * otherFactor;
+    double left = a.value * thisCount * otherWeight;
+    double right = b.value * otherCount * thisWeight;
     long between = b.atNanos - a.atNanos;
     // x within a few ulps of between / τ, without a division's latency; exp gets the quotient
     double x = between * perTauNanos;
@@ -125,8 +128,11 @@ final class PeakEwma {
     // of the two differences, or-ed, so that no branch depends on which side is higher.
     long under = Double.doubleToRawLongBits(left - lower * (1 - BAND_MARGIN));
     long over = Double.doubleToRawLongBits(right * (1 + BAND_MARGIN) - left * (1 - x));
-    boolean outside = (under | over) < 0 & Math.abs(x) < MAX_BOUNDED_EXPONENT;
-    return left > (outside ? lower : right * Math.exp(between / tauNanos));
+    if ((under | over) < 0 & Math.abs(x) < MAX_BOUNDED_EXPONENT) {
+      return left > lower;
+    }
+    return a.value * (thisCount / thisWeight)
+        > b.value * (otherCount / otherWeight) * Math.exp(between / tauNanos);
   }
 
   /**

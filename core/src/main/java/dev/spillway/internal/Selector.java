@@ -44,6 +44,7 @@ final class Selector {
     RouteRuntime[] all = routes.routes;
     double[] weights = routes.weights;
     double[] cumulative = selection.cumulative;
+    long[] tried = selection.tried;
     long earliest = RouteRuntime.NEVER;
     int tiers = routes.tiersUpTo(maxTier);
     for (int t = 0; t < tiers; t++) {
@@ -54,7 +55,7 @@ final class Selector {
       double totalWeight = 0;
       for (int i = from; i < to; i++) {
         // tried in this lap: not a candidate again; scanTried weighs its cool-down
-        if (!selection.tried(i)) {
+        if ((tried[i >>> 6] & (1L << i)) == 0) {
           long wait = all[i].nanosUntilAvailable(cost, reserve, nowNanos);
           if (wait == 0) {
             count++;
@@ -108,7 +109,10 @@ final class Selector {
     RouteRuntime a = all[first];
     RouteRuntime b = all[second];
     if (a.ewma.hasSample() && b.ewma.hasSample()) {
-      return a.ewma.exceedsScaled(load(a), b.ewma, load(b)) ? second : first;
+      boolean costlier =
+          a.ewma.exceedsScaled(
+              a.outstanding.get() + 1, a.weight, b.ewma, b.outstanding.get() + 1, b.weight);
+      return costlier ? second : first;
     }
     double median = medianLatency(all, from, to, selection.scratch, nowNanos);
     return cost(b, median, nowNanos) < cost(a, median, nowNanos) ? second : first;
@@ -214,7 +218,10 @@ final class Selector {
     final double[] cumulative;
 
     final double[] scratch;
-    private final long[] tried;
+
+    /** One bit per route, set when this lap tried it. */
+    final long[] tried;
+
     long earliestNanos = RouteRuntime.NEVER;
     boolean triedAvailable;
 

@@ -90,16 +90,18 @@ class PeakEwmaTest {
       long bValue = random.nextBoolean() ? (long) near : random.nextLong(0, 10_000 * MS);
       a.observe(aValue, aAt);
       b.observe(bValue, bAt);
-      double aFactor = (random.nextInt(8) + 1) / (double) (random.nextInt(4) + 1);
-      double bFactor =
-          random.nextBoolean()
-              ? aFactor
-              : (random.nextInt(8) + 1) / (double) (random.nextInt(4) + 1);
+      double aCount = random.nextInt(8) + 1;
+      double aWeight = random.nextBoolean() ? random.nextInt(4) + 1 : random.nextDouble(0.1, 5);
+      boolean same = random.nextBoolean();
+      double bCount = same ? aCount : random.nextInt(8) + 1;
+      double bWeight = same ? aWeight : random.nextInt(4) + 1;
 
-      double left = aValue * aFactor;
-      double right = bValue * bFactor * Math.exp((bAt - aAt) / (double) TAU);
-      assertThat(a.exceedsScaled(aFactor, b, bFactor))
-          .as("a=%d@%d ×%s, b=%d@%d ×%s", aValue, aAt, aFactor, bValue, bAt, bFactor)
+      double left = aValue * (aCount / aWeight);
+      double right = bValue * (bCount / bWeight) * Math.exp((bAt - aAt) / (double) TAU);
+      assertThat(a.exceedsScaled(aCount, aWeight, b, bCount, bWeight))
+          .as(
+              "a=%d@%d ×%s/%s, b=%d@%d ×%s/%s",
+              aValue, aAt, aCount, aWeight, bValue, bAt, bCount, bWeight)
           .isEqualTo(Double.compare(left, right) > 0);
     }
   }
