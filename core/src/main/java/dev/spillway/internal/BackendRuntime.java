@@ -40,6 +40,10 @@ final class BackendRuntime {
 
   final Backend backend;
   private final TimedCell<Circuit> circuit;
+
+  /** The circuit's cell itself, read alone while the backend is at rest. */
+  private final Cell<Circuit> circuitCell;
+
   private final long breakNanos;
   private final long authBreakNanos;
   private final long refusalProbeNanos;
@@ -58,6 +62,7 @@ final class BackendRuntime {
       PoolEvents events) {
     this.backend = backend;
     this.circuit = new TimedCell<>(circuit, Circuit::openUntilEpochMillis, clock, nowNanos);
+    this.circuitCell = circuit;
     this.probeLease = probeLease;
     this.probeHoldMillis = probeHoldMillis(settings);
     this.breakNanos = settings.circuitBreakDuration().toNanos();
@@ -100,17 +105,26 @@ final class BackendRuntime {
    */
   long nanosUntilAdmits(long nowNanos, long probeRecheckNanos) {
     TimedCell.Seen<Circuit> c = circuit.get(nowNanos);
-    switch (c.value.state()) {
-      case CLOSED:
-        return 0;
-      case OPEN:
-        if (c.untilNanos > nowNanos) {
-          return c.untilNanos - nowNanos;
-        }
-        return probeLease.tryAcquire(probeHoldMillis) ? 0 : probeRecheckNanos;
-      default:
-        return probeRecheckNanos;
+    CircuitState state = c.value.state();
+    if (state == CircuitState.CLOSED) {
+      return 0;
     }
+    if (state == CircuitState.OPEN) {
+      if (c.untilNanos > nowNanos) {
+        return c.untilNanos - nowNanos;
+      }
+      return probeLease.tryAcquire(probeHoldMillis) ? 0 : probeRecheckNanos;
+    }
+    return probeRecheckNanos;
+  }
+
+  /**
+   * Whether the circuit is the closed one with no failure counted ({@link Circuit#CLOSED}, the
+   * state at rest): then it admits now, and reading that takes one read of the cell.
+   */
+  @SuppressWarnings("ReferenceEquality") // CLOSED is a sentinel
+  boolean atRest() {
+    return circuitCell.get() == Circuit.CLOSED;
   }
 
   /**

@@ -18,6 +18,12 @@ final class ModelRoutes {
    */
   final int[] tierStart;
 
+  /** The routes' weights, by index: the pick reads them without reaching into each route. */
+  final double[] weights;
+
+  /** The highest tier number. */
+  private final int lastTier;
+
   ModelRoutes(String model, List<RouteRuntime> unordered) {
     this.model = model;
     this.routes =
@@ -33,6 +39,11 @@ final class ModelRoutes {
     }
     starts[tiers] = routes.length;
     this.tierStart = Arrays.copyOf(starts, tiers + 1);
+    this.lastTier = routes.length == 0 ? Integer.MIN_VALUE : routes[routes.length - 1].tier;
+    this.weights = new double[routes.length];
+    for (int i = 0; i < routes.length; i++) {
+      weights[i] = routes[i].weight;
+    }
     for (RouteRuntime r : routes) {
       r.queue = queue;
     }
@@ -43,6 +54,9 @@ final class ModelRoutes {
 
   /** How many of the distinct tiers have a tier number of at most {@code maxTier}. */
   int tiersUpTo(int maxTier) {
+    if (maxTier >= lastTier) {
+      return tierStart.length - 1; // all of them, as for every call without a tier limit
+    }
     int t = 0;
     while (t < tierCount() && routes[tierStart[t]].tier <= maxTier) {
       t++;

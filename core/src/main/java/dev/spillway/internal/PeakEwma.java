@@ -11,14 +11,25 @@ final class PeakEwma {
   /** A penalty never exceeds this many times the estimate built from successes. */
   static final int PENALTY_CAP_FACTOR = 8;
 
+  /**
+   * The relative margin around the bounds of {@code exp} in {@link #exceedsScaled}: rounding moves
+   * each side by a few parts in 10^16, so outside it the bound and {@code exp} agree.
+   */
+  static final double BAND_MARGIN = 1e-9;
+
+  /** The bounds of {@code exp(x)} are used for {@code |x|} below this (then {@code 1 ± x ≥ ½}). */
+  static final double MAX_BOUNDED_EXPONENT = 0.5;
+
   /** No sample yet. */
   private static final State EMPTY = new State(Double.NaN, 0L, Double.NaN, 0L);
 
   private final double tauNanos;
+  private final double perTauNanos;
   private volatile State state = EMPTY;
 
   PeakEwma(long tauNanos) {
     this.tauNanos = tauNanos;
+    this.perTauNanos = 1.0 / tauNanos;
   }
 
   /**
@@ -91,16 +102,37 @@ final class PeakEwma {
   }
 
   /**
-   * Compares {@code this.value(now) × thisFactor} with {@code other.value(now) × otherFactor}
-   * without reading a clock and with one {@code exp}: both decay by the same {@code exp(-now/τ)},
-   * which cancels. Both must have a sample. Negative when this is lower, 0 on a tie.
+   * Whether {@code this.value(now) × thisCount / thisWeight} exceeds {@code other.value(now) ×
+   * otherCount / otherWeight}, without reading a clock: both decay by the same {@code exp(-now/τ)},
+   * which cancels, leaving {@code other}'s factor {@code exp(x)}, {@code x = Δ/τ} for the time
+   * {@code Δ} between the two samples. Both must have a sample. The answer is that of comparing
+   * {@code value × (count / weight)} of each, the second times {@code exp(x)}, in doubles.
+   *
+   * <p>Mostly without {@code exp} or a division: the two sides are compared multiplied by both
+   * weights, and for {@code |x| < ½}, {@code 1 + x ≤ exp(x) ≤ 1 / (1 − x)}, so unless they lie
+   * within that band (widened by {@link #BAND_MARGIN}, far beyond rounding) the bound decides, as
+   * {@code exp} would; inside it the comparison is made as stated. Which side is higher is a coin
+   * toss, so the bounds are combined without a branch on it.
    */
-  int compareScaled(double thisFactor, PeakEwma other, double otherFactor) {
+  boolean exceedsScaled(
+      double thisCount, double thisWeight, PeakEwma other, double otherCount, double otherWeight) {
     State a = state;
     State b = other.state;
-    double left = a.value * thisFactor;
-    double right = b.value * otherFactor * Math.exp((b.atNanos - a.atNanos) / tauNanos);
-    return Double.compare(left, right);
+    double left = a.value * thisCount * otherWeight;
+    double right = b.value * otherCount * thisWeight;
+    long between = b.atNanos - a.atNanos;
+    // x within a few ulps of between / τ, without a division's latency; exp gets the quotient
+    double x = between * perTauNanos;
+    double lower = right * (1 + x);
+    // Under the band (left < lower·(1 − m)) or over it (left·(1 − x) > right·(1 + m)): the signs
+    // of the two differences, or-ed, so that no branch depends on which side is higher.
+    long under = Double.doubleToRawLongBits(left - lower * (1 - BAND_MARGIN));
+    long over = Double.doubleToRawLongBits(right * (1 + BAND_MARGIN) - left * (1 - x));
+    if ((under | over) < 0 & Math.abs(x) < MAX_BOUNDED_EXPONENT) {
+      return left > lower;
+    }
+    return a.value * (thisCount / thisWeight)
+        > b.value * (otherCount / otherWeight) * Math.exp(between / tauNanos);
   }
 
   /**

@@ -62,6 +62,9 @@ final class QuotaMemory {
   /** What stands in before any report: the configured capacity. */
   private final Report initial;
 
+  /** Whether {@link #initial} says nothing (no capacity configured). */
+  private final boolean initialKnowsNothing;
+
   /** The last report read from the cell, on the ticker. */
   private volatile View view;
 
@@ -93,6 +96,7 @@ final class QuotaMemory {
             nowNanos,
             -1,
             -1);
+    this.initialKnowsNothing = initial.knowsNothing();
     this.cell = cell;
     this.shared = new TimedCell<>(cell, QuotaReport::atEpochMillis, clock, nowNanos);
   }
@@ -258,7 +262,11 @@ final class QuotaMemory {
    * of a PTU route's capacity free after the call: a batch call never takes the last of it. The
    * reserve applies to PTU routes only.
    */
+  @SuppressWarnings("ReferenceEquality") // NONE is a sentinel
   long nanosUntilAdmits(long cost, double reserve, Ledger ledger, long nowNanos) {
+    if (initialKnowsNothing && cell.get() == QuotaReport.NONE) {
+      return 0; // nothing reported and nothing configured: no view, no ledger read
+    }
     View v = view(nowNanos);
     Report r = v.report;
     if (r.knowsNothing()) {

@@ -70,6 +70,10 @@ final class RouteRuntime {
   final LongAdder inputTokens = new LongAdder();
   final LongAdder outputTokens = new LongAdder();
   private final TimedCell<CoolDown> coolDown;
+
+  /** The cool-down's cell itself, read alone while the route is at rest. */
+  private final Cell<CoolDown> coolDownCell;
+
   private final Ledger ledger;
   private final AtomicBoolean probeInFlight = new AtomicBoolean();
   private final long holdBoundNanos;
@@ -116,6 +120,7 @@ final class RouteRuntime {
     this.tier = backend.backend.tier();
     this.weight = backend.backend.weight();
     this.coolDown = new TimedCell<>(coolDown, CoolDown::untilEpochMillis, clock, nowNanos);
+    this.coolDownCell = coolDown;
     this.probeLease = probeLease;
     this.probeHoldMillis = probeHoldMillis;
     this.ledger = ledger;
@@ -156,10 +161,28 @@ final class RouteRuntime {
    * route's capacity to others (a batch call). Such a call never probes past an estimate: the
    * estimate is the reserve's guard, and only interactive calls probe.
    */
+  @SuppressWarnings("ReferenceEquality") // NONE is a sentinel
   long nanosUntilAvailable(long cost, double reserve, long nowNanos) {
     if (!backend.enabled()) {
       return NEVER;
     }
+    // At rest (no cool-down ever applied or one cleared, the circuit closed without failures)
+    // neither holds the route back, and knowing so takes no instant and no probe lease.
+    if (coolDownCell.get() != CoolDown.NONE || !backend.atRest()) {
+      long wait = coolDownWait(nowNanos);
+      if (wait > 0) {
+        return wait;
+      }
+    }
+    long estimate =
+        reserve > 0.0 && deployment.ptu()
+            ? quota.nanosUntilAdmits(cost, reserve, ledger, nowNanos)
+            : estimateWait(cost, nowNanos);
+    return Math.max(pacer.nanosUntilFree(nowNanos, ledger.processes()), estimate);
+  }
+
+  /** The wait of the cool-down and its probe, and of the backend's circuit. */
+  private long coolDownWait(long nowNanos) {
     TimedCell.Seen<CoolDown> c = coolDown.get(nowNanos);
     long wait = c.untilNanos > nowNanos ? c.untilNanos - nowNanos : 0;
     if (c.value.probeRequired()) {
@@ -169,15 +192,7 @@ final class RouteRuntime {
         wait = PROBE_RECHECK_NANOS; // the fleet's probe is another process's, or being asked for
       }
     }
-    wait = Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
-    if (wait > 0) {
-      return wait;
-    }
-    long estimate =
-        reserve > 0.0 && deployment.ptu()
-            ? quota.nanosUntilAdmits(cost, reserve, ledger, nowNanos)
-            : estimateWait(cost, nowNanos);
-    return Math.max(pacer.nanosUntilFree(nowNanos, ledger.processes()), estimate);
+    return Math.max(wait, backend.nanosUntilAdmits(nowNanos, PROBE_RECHECK_NANOS));
   }
 
   /** The quota estimate's wait, bounded by {@link #ESTIMATE_HOLD_DIVISOR}: then one probe goes. */

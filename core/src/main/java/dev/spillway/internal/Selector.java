@@ -42,57 +42,77 @@ final class Selector {
       int maxTier,
       long nowNanos) {
     RouteRuntime[] all = routes.routes;
+    double[] weights = routes.weights;
+    double[] cumulative = selection.cumulative;
+    long[] tried = selection.tried;
     long earliest = RouteRuntime.NEVER;
-    boolean[] available = selection.available;
     int tiers = routes.tiersUpTo(maxTier);
     for (int t = 0; t < tiers; t++) {
       int from = routes.tierStart[t];
       int to = routes.tierStart[t + 1];
       int count = 0;
+      int last = -1;
       double totalWeight = 0;
       for (int i = from; i < to; i++) {
-        available[i] = false;
-        if (selection.tried(i)) {
-          continue; // not a candidate again in this lap; scanTried weighs its cool-down
-        }
-        long wait = all[i].nanosUntilAvailable(cost, reserve, nowNanos);
-        if (wait == 0) {
-          available[i] = true;
-          count++;
-          totalWeight += all[i].weight;
-        } else if (wait != RouteRuntime.NEVER) {
-          earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
-        }
-      }
-      if (count == 1) {
-        for (int i = from; i < to; i++) {
-          if (available[i]) {
-            return i;
+        // tried in this lap: not a candidate again; scanTried weighs its cool-down
+        if ((tried[i >>> 6] & (1L << i)) == 0) {
+          long wait = all[i].nanosUntilAvailable(cost, reserve, nowNanos);
+          if (wait == 0) {
+            count++;
+            last = i;
+            totalWeight += weights[i];
+          } else if (wait != RouteRuntime.NEVER) {
+            earliest = Math.min(earliest, Nanos.plus(nowNanos, wait));
           }
         }
+        cumulative[i] = totalWeight;
+      }
+      if (count == 1) {
+        return last;
       }
       if (count > 1) {
-        return powerOfTwoChoices(all, available, from, to, totalWeight, selection, nowNanos);
+        return powerOfTwoChoices(all, weights, cumulative, from, to, last, selection, nowNanos);
       }
     }
     scanTried(all, routes.tierStart[tiers], selection, earliest, cost, reserve, nowNanos);
     return NONE;
   }
 
+  /**
+   * Two draws by weight, the second among the routes the first left, and the cheaper of the two.
+   */
   private int powerOfTwoChoices(
       RouteRuntime[] all,
-      boolean[] available,
+      double[] weights,
+      double[] cumulative,
       int from,
       int to,
-      double totalWeight,
+      int last,
       Selection selection,
       long nowNanos) {
-    int first = draw(all, available, from, to, totalWeight, -1);
-    int second = draw(all, available, from, to, totalWeight - all[first].weight, first);
+    double total = cumulative[to - 1];
+    int first = draw(cumulative, from, to, random.nextDouble() * total, 0.0);
+    if (first < 0) {
+      first = last;
+    }
+    double firstWeight = weights[first];
+    double target = random.nextDouble() * (total - firstWeight);
+    // Without the first, the sums from it on are less its weight: the sums before it stay, which
+    // the target falls among when below the sum before the first, else it passes them all and the
+    // first too, and the sums less its weight decide. Which is read off the sign bit, not a branch.
+    double before = cumulative[first] - firstWeight;
+    double shift = firstWeight * (~Double.doubleToRawLongBits(target - before) >>> 63);
+    int second = draw(cumulative, from, to, target, shift);
+    if (second < 0) {
+      second = lastWithout(cumulative, from, to, first);
+    }
     RouteRuntime a = all[first];
     RouteRuntime b = all[second];
     if (a.ewma.hasSample() && b.ewma.hasSample()) {
-      return a.ewma.compareScaled(load(a), b.ewma, load(b)) > 0 ? second : first;
+      boolean costlier =
+          a.ewma.exceedsScaled(
+              a.outstanding.get() + 1, a.weight, b.ewma, b.outstanding.get() + 1, b.weight);
+      return costlier ? second : first;
     }
     double median = medianLatency(all, from, to, selection.scratch, nowNanos);
     return cost(b, median, nowNanos) < cost(a, median, nowNanos) ? second : first;
@@ -104,23 +124,34 @@ final class Selector {
   }
 
   /**
-   * Draws one available route, skipping {@code exclude}, with probability proportional to weight.
+   * Draws the route at which the running sum of the candidates' weights first exceeds {@code
+   * target} (a uniform draw times their total): the route whose share of the total the target falls
+   * in. The running sum at route {@code i} is {@code cumulative[i] − shift}: the second draw shifts
+   * the sums by the first's weight when the target lies past the sums before the first (see {@link
+   * #powerOfTwoChoices}). Returns -1 should rounding leave the target at the total.
+   *
+   * <p>The routes whose sum does not exceed the target are counted rather than searched for: no
+   * branch on where the draw falls, which a branch predictor would get wrong about every other
+   * pick. The sums do not decrease, so those routes are the ones before the route drawn; a
+   * difference {@code target − sum} of numbers at or above +0.0 is never -0.0, so its sign bit says
+   * whether it is below 0. With whole-number weights every sum is exact, and the draw is the one of
+   * subtracting the candidates' weights from the target in turn.
    */
-  private int draw(
-      RouteRuntime[] all, boolean[] available, int from, int to, double total, int exclude) {
-    double target = random.nextDouble() * total;
-    int last = -1;
+  private static int draw(double[] cumulative, int from, int to, double target, double shift) {
+    int passed = 0;
     for (int i = from; i < to; i++) {
-      if (!available[i] || i == exclude) {
-        continue;
-      }
-      last = i;
-      target -= all[i].weight;
-      if (target < 0) {
-        return i;
-      }
+      passed += (int) (~Double.doubleToRawLongBits(target - (cumulative[i] - shift)) >>> 63);
     }
-    return last;
+    return passed < to - from ? from + passed : -1;
+  }
+
+  /** The last candidate of {@code [from, to)} other than {@code excluded}: its sum rises there. */
+  private static int lastWithout(double[] cumulative, int from, int to, int excluded) {
+    int i = to - 1;
+    while (i == excluded || (i > from && cumulative[i] == cumulative[i - 1])) {
+      i--;
+    }
+    return i;
   }
 
   static double cost(RouteRuntime route, double medianLatency, long nowNanos) {
@@ -183,14 +214,19 @@ final class Selector {
    * unsuccessful {@link #select} found. Not thread-safe; one per call.
    */
   static final class Selection {
-    final boolean[] available;
+    /** The running sum of the available routes' weights in the tier being picked from. */
+    final double[] cumulative;
+
     final double[] scratch;
-    private final long[] tried;
+
+    /** One bit per route, set when this lap tried it. */
+    final long[] tried;
+
     long earliestNanos = RouteRuntime.NEVER;
     boolean triedAvailable;
 
     Selection(int routeCount) {
-      this.available = new boolean[routeCount];
+      this.cumulative = new double[routeCount];
       this.scratch = new double[routeCount];
       this.tried = new long[(routeCount + 63) >>> 6];
     }
