@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Each window is a ring of the last N send instants: the route is full while the N-th most
  * recent send is younger than the window. A sliding window admitting N never exceeds N in any fixed
- * window either. Concurrent callers may overshoot by the number racing at the same instant; the
- * server's 429 still catches that.
+ * window either. A send is recorded only if it still fits ({@link #tryRecord}, a compare-and-set on
+ * the ring's count), so calls racing for the last place of a window cannot both take it.
  *
  * <p>The windows are the deployment's, whoever sends: when {@code processes} share the route (a
  * fleet on a shared store), each keeps to its share of them, {@code size / processes} of each
@@ -57,12 +57,19 @@ final class RequestPacer {
         perSecond.nanosUntilFree(nowNanos, n), perTenSeconds.nanosUntilFree(nowNanos, n));
   }
 
-  /** Records a send at {@code nowNanos}. */
-  void record(long nowNanos) {
-    if (perSecond != null) {
-      perSecond.record(nowNanos);
-      perTenSeconds.record(nowNanos);
+  /**
+   * Records a send at {@code nowNanos} if it fits this process's share of both windows, else
+   * records nothing (a send that fits the first window but not the second stays counted in the
+   * first: rare, and only ever holds back).
+   *
+   * @return whether the send may go
+   */
+  boolean tryRecord(long nowNanos, int processes) {
+    if (perSecond == null) {
+      return true;
     }
+    int n = Math.max(1, processes);
+    return perSecond.tryRecord(nowNanos, n) && perTenSeconds.tryRecord(nowNanos, n);
   }
 
   private static long ceilDiv(long a, long b) {
@@ -81,9 +88,12 @@ final class RequestPacer {
 
     /** While the k-th most recent send is younger than the window, k more do not fit. */
     long nanosUntilFree(long nowNanos, int processes) {
+      return nanosUntilFree(count.get(), nowNanos, processes);
+    }
+
+    private long nanosUntilFree(long n, long nowNanos, int processes) {
       int size = sends.length();
       int k = Math.max(1, size / processes);
-      long n = count.get();
       if (n < k) {
         return 0;
       }
@@ -93,9 +103,17 @@ final class RequestPacer {
       return freeAt > nowNanos ? freeAt - nowNanos : 0;
     }
 
-    void record(long nowNanos) {
-      long n = count.getAndIncrement();
-      sends.set((int) (n % sends.length()), nowNanos);
+    boolean tryRecord(long nowNanos, int processes) {
+      while (true) {
+        long n = count.get();
+        if (nanosUntilFree(n, nowNanos, processes) > 0) {
+          return false;
+        }
+        if (count.compareAndSet(n, n + 1)) {
+          sends.set((int) (n % sends.length()), nowNanos);
+          return true;
+        }
+      }
     }
   }
 }

@@ -240,6 +240,11 @@ final class RouteRuntime {
       }
       flags |= ROUTE_PROBE;
     }
+    if (!pacer.tryRecord(nowNanos, ledger.processes())) {
+      // another call took this process's last request of a window since the pick
+      onCancelled(flags, nowNanos);
+      return 0;
+    }
     if (quota.nanosUntilAdmits(cost, ledger, nowNanos) > 0) {
       // chosen although an estimate holds it: its bound has passed, this is the one probe
       if (!holdProbeInFlight.compareAndSet(false, true)) {
@@ -254,7 +259,6 @@ final class RouteRuntime {
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
     quota.claimed(cost, ledger, marks);
-    pacer.record(nowNanos);
     attempts.increment();
     return flags;
   }

@@ -2,7 +2,14 @@ package dev.spillway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RequestPacerTest {
@@ -12,10 +19,10 @@ class RequestPacerTest {
   @Test
   void admitsRpmOverSixtyPerSecondThenWaitsForTheOldestSendToLeaveTheWindow() {
     RequestPacer pacer = RequestPacer.forRpm(180, MINUTE); // 3 per second, 30 per ten seconds
-    pacer.record(0);
-    pacer.record(100);
+    assertThat(pacer.tryRecord(0, 1)).isTrue();
+    assertThat(pacer.tryRecord(100, 1)).isTrue();
     assertThat(pacer.nanosUntilFree(200, 1)).isZero();
-    pacer.record(200);
+    assertThat(pacer.tryRecord(200, 1)).isTrue();
 
     assertThat(pacer.nanosUntilFree(300, 1)).isEqualTo(SECOND - 300);
     assertThat(pacer.nanosUntilFree(SECOND, 1)).isZero();
@@ -26,7 +33,7 @@ class RequestPacerTest {
     RequestPacer pacer = RequestPacer.forRpm(60, MINUTE); // 1 per second, 10 per ten seconds
     for (int i = 0; i < 10; i++) {
       assertThat(pacer.nanosUntilFree(i * SECOND, 1)).isZero();
-      pacer.record(i * SECOND);
+      assertThat(pacer.tryRecord(i * SECOND, 1)).isTrue();
     }
     // the eleventh second is free in the one-second window but not in the ten-second one
     assertThat(pacer.nanosUntilFree(10 * SECOND - 1, 1)).isEqualTo(1);
@@ -38,7 +45,7 @@ class RequestPacerTest {
     RequestPacer pacer = RequestPacer.forRpm(720, MINUTE); // 12 per second, 120 per ten seconds
     for (int i = 0; i < 3; i++) {
       assertThat(pacer.nanosUntilFree(i, 4)).isZero();
-      pacer.record(i);
+      assertThat(pacer.tryRecord(i, 1)).isTrue();
     }
     // a quarter of 12: the fourth send of this second waits for the first to leave it
     assertThat(pacer.nanosUntilFree(3, 4)).isEqualTo(SECOND - 3);
@@ -49,9 +56,42 @@ class RequestPacerTest {
   }
 
   @Test
+  void callsRacingForAWindowsLastPlacesTakeNoMoreThanItHas() throws Exception {
+    RequestPacer pacer = RequestPacer.forRpm(180, MINUTE); // 3 per second
+    int threads = 8;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    AtomicInteger sent = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int j = 0; j < 100; j++) {
+                    if (pacer.tryRecord(500, 1)) {
+                      sent.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sent).hasValue(3);
+    assertThat(pacer.nanosUntilFree(500, 1)).isEqualTo(SECOND);
+    assertThat(pacer.tryRecord(500 + SECOND, 1)).isTrue();
+  }
+
+  @Test
   void windowsShrinkWithACompressedQuotaWindow() {
     RequestPacer pacer = RequestPacer.forRpm(60, 3 * SECOND); // a 3 s "minute": 50 ms windows
-    pacer.record(0);
+    assertThat(pacer.tryRecord(0, 1)).isTrue();
     assertThat(pacer.nanosUntilFree(0, 1)).isEqualTo(50_000_000L);
   }
 
@@ -59,7 +99,7 @@ class RequestPacerTest {
   void withoutAConfiguredRpmNothingIsHeldBack() {
     RequestPacer pacer = RequestPacer.forRpm(0, MINUTE);
     for (int i = 0; i < 1000; i++) {
-      pacer.record(i);
+      assertThat(pacer.tryRecord(i, 1)).isTrue();
     }
     assertThat(pacer.nanosUntilFree(1000, 1)).isZero();
   }
