@@ -178,6 +178,9 @@ final class RouteRuntime {
         reserve > 0.0 && deployment.ptu()
             ? quota.nanosUntilAdmits(cost, reserve, ledger, nowNanos)
             : estimateWait(cost, nowNanos);
+    if (pacer == RequestPacer.NONE) {
+      return estimate; // no request limit: no windows to share, no ledger call
+    }
     return Math.max(pacer.nanosUntilFree(nowNanos, ledger.processes()), estimate);
   }
 
