@@ -243,11 +243,6 @@ final class RouteRuntime {
       }
       flags |= ROUTE_PROBE;
     }
-    if (!pacer.tryRecord(nowNanos, ledger.processes())) {
-      // another call took this process's last request of a window since the pick
-      onCancelled(flags, nowNanos);
-      return 0;
-    }
     if (quota.nanosUntilAdmits(cost, ledger, nowNanos) > 0) {
       // chosen although an estimate holds it: its bound has passed, this is the one probe
       if (!holdProbeInFlight.compareAndSet(false, true)) {
@@ -258,6 +253,16 @@ final class RouteRuntime {
         return 0;
       }
       flags |= HOLD_PROBE;
+    }
+    // last, so that a claim given up for another reason never takes a place of a window
+    if (!pacer.tryRecord(nowNanos, ledger.processes())) {
+      // another call took this process's last request of a window since the pick; a hold probe
+      // given up this way was never sent, so the next one is not put off by a bound
+      if ((flags & HOLD_PROBE) != 0) {
+        holdProbeInFlight.set(false);
+      }
+      onCancelled(flags & ~HOLD_PROBE, nowNanos);
+      return 0;
     }
     outstanding.incrementAndGet();
     ledger.add(cost, 1);
