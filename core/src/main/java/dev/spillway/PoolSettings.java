@@ -60,6 +60,14 @@ public final class PoolSettings {
    */
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(10);
 
+  /**
+   * One call in ten may be hedged: a second attempt on another route of the same tier when the
+   * first outlives twice its route's usual latency, for as long as no call is waiting for headroom.
+   * At that rate the duplicated requests cost at most a tenth more of the routes' quota, and a
+   * backend that turns slow costs the callers its detection time instead of its latency.
+   */
+  public static final double DEFAULT_HEDGE_RATIO = 0.1;
+
   /** 100 ms doubling to 5 s between laps over transient failures. */
   public static final Duration DEFAULT_LAP_BACKOFF = Duration.ofMillis(100);
 
@@ -74,6 +82,7 @@ public final class PoolSettings {
   private final Duration streamAttemptTimeout;
   private final int maxAttempts;
   private final Duration maxWait;
+  private final double hedgeRatio;
   private final long defaultMaxOutputTokens;
   private final Duration ewmaDecay;
   private final Duration circuitBreakDuration;
@@ -89,6 +98,7 @@ public final class PoolSettings {
     this.streamAttemptTimeout = b.streamAttemptTimeout;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
+    this.hedgeRatio = b.hedgeRatio;
     this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
     this.ewmaDecay = b.ewmaDecay;
     this.circuitBreakDuration = b.circuitBreakDuration;
@@ -151,6 +161,13 @@ public final class PoolSettings {
    */
   public Duration maxWait() {
     return maxWait;
+  }
+
+  /**
+   * @return the share of calls that may be hedged; 0 when hedging is off
+   */
+  public double hedgeRatio() {
+    return hedgeRatio;
   }
 
   /**
@@ -217,6 +234,7 @@ public final class PoolSettings {
         && streamAttemptTimeout.equals(s.streamAttemptTimeout)
         && maxAttempts == s.maxAttempts
         && Objects.equals(maxWait, s.maxWait)
+        && Double.compare(hedgeRatio, s.hedgeRatio) == 0
         && defaultMaxOutputTokens == s.defaultMaxOutputTokens
         && ewmaDecay.equals(s.ewmaDecay)
         && circuitBreakDuration.equals(s.circuitBreakDuration)
@@ -235,6 +253,7 @@ public final class PoolSettings {
         streamAttemptTimeout,
         maxAttempts,
         maxWait,
+        hedgeRatio,
         defaultMaxOutputTokens,
         ewmaDecay,
         circuitBreakDuration,
@@ -257,6 +276,8 @@ public final class PoolSettings {
         + maxAttempts
         + ", maxWait="
         + maxWait
+        + ", hedgeRatio="
+        + hedgeRatio
         + ", defaultMaxOutputTokens="
         + defaultMaxOutputTokens
         + ", ewmaDecay="
@@ -287,6 +308,7 @@ public final class PoolSettings {
     private Duration streamAttemptTimeout = DEFAULT_STREAM_ATTEMPT_TIMEOUT;
     private int maxAttempts;
     private Duration maxWait = DEFAULT_MAX_WAIT;
+    private double hedgeRatio = DEFAULT_HEDGE_RATIO;
     private long defaultMaxOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
     private Duration ewmaDecay = DEFAULT_EWMA_DECAY;
     private Duration circuitBreakDuration = DEFAULT_CIRCUIT_BREAK;
@@ -304,6 +326,7 @@ public final class PoolSettings {
       streamAttemptTimeout = s.streamAttemptTimeout;
       maxAttempts = s.maxAttempts;
       maxWait = s.maxWait;
+      hedgeRatio = s.hedgeRatio;
       defaultMaxOutputTokens = s.defaultMaxOutputTokens;
       ewmaDecay = s.ewmaDecay;
       circuitBreakDuration = s.circuitBreakDuration;
@@ -378,6 +401,26 @@ public final class PoolSettings {
         throw new IllegalArgumentException("maxWait must be >= 0, was " + maxWait);
       }
       this.maxWait = maxWait;
+      return this;
+    }
+
+    /**
+     * The share of calls that may be hedged (default {@link #DEFAULT_HEDGE_RATIO}); 0 turns hedging
+     * off. A non-streamed call through an async client whose attempt outlives twice its route's
+     * usual latency (the peak EWMA of its successes) gets a second attempt on another route of that
+     * tier or a lower one, if one has headroom now and no call of the model is waiting for
+     * headroom; the first answer wins and the other attempt is cancelled. Each call adds this much
+     * to a budget of hedges, which holds at most ten, and each hedge takes one. Sync calls are
+     * never hedged.
+     *
+     * @param ratio in [0, 1]
+     * @return this builder
+     */
+    public Builder hedgeRatio(double ratio) {
+      if (!(ratio >= 0 && ratio <= 1)) {
+        throw new IllegalArgumentException("hedgeRatio must be in [0, 1], was " + ratio);
+      }
+      this.hedgeRatio = ratio;
       return this;
     }
 

@@ -43,6 +43,14 @@ final class Call<R> {
   /** Jitter keeps the laps of many failing calls from lining up: a delay in [½, 1] × backoff. */
   private static final double JITTER = 0.5;
 
+  /**
+   * An attempt is hedged once it outlives this many times the success latency of the fastest route
+   * in its tier. The peak EWMA of successes sits near the top of a route's latencies, so at twice
+   * it an attempt is late beyond what the tier can do. Measured against the tier, not the attempt's
+   * own route: a route that has turned slow has a slow estimate of its own.
+   */
+  static final double HEDGE_DELAY_FACTOR = 2;
+
   /** Backoff between laps doubles up to this many times its base (100 ms → 5 s). */
   private static final int LAP_BACKOFF_MAX_FACTOR = 50;
 
@@ -88,6 +96,12 @@ final class Call<R> {
 
   /** The attempt {@link #next} started last, which a cancel or an abort settles. */
   private volatile InFlightAttempt current;
+
+  /** The attempt a hedge raced, which a cancel or an abort settles too; null before a hedge. */
+  private volatile InFlightAttempt hedgedAttempt;
+
+  /** Whether the call's driver can race a hedge (async, not streamed, not pinned). */
+  private boolean hedging;
 
   Call(
       CallServices services,
@@ -376,6 +390,7 @@ final class Call<R> {
 
   /** Waits in the model's queue for up to {@code nanos}, or is rejected when it is full. */
   private Step<R> queue(long nanos, long nowNanos) {
+    routes.queue.noteWait(nowNanos);
     WaitQueue.Waiter w = null;
     boolean room;
     if (priority == Priority.BATCH) {
@@ -438,6 +453,92 @@ final class Call<R> {
   }
 
   /**
+   * The driver can race a second attempt against a late one (the async driver, for a call that is
+   * neither streamed nor pinned, with hedging on): the call adds its share to the model's hedge
+   * budget.
+   */
+  void allowHedging() {
+    if (routes.hedges.enabled() && !request.streaming() && request.pinnedBackend() == null) {
+      hedging = true;
+      routes.hedges.deposit();
+    }
+  }
+
+  /**
+   * When to hedge {@code attempt}, in nanoseconds after its start: {@value #HEDGE_DELAY_FACTOR}
+   * times the success latency of the fastest route in its tier; -1 for never (hedging is off, the
+   * call has hedged once or has no attempt left, no route of the tier has succeeded yet, or the
+   * attempt would time out first).
+   */
+  long hedgeDelayNanos(InFlightAttempt attempt) {
+    if (!hedging || hedgedAttempt != null || attemptsMade >= maxAttempts) {
+      return -1;
+    }
+    double fastest = routes.fastestInTier(attempt.groupIndex);
+    if (!(fastest > 0)) {
+      return -1;
+    }
+    long delay = (long) Math.ceil(HEDGE_DELAY_FACTOR * fastest);
+    return delay < attempt.timeoutNanos ? delay : -1;
+  }
+
+  /**
+   * {@code attempt} outlived its hedge delay: its route's latency estimate rises to its age, and,
+   * if no call of the model has had to wait for headroom within a quota window, the hedge budget
+   * has one and another route of the same tier (or a lower one) can take the call now, the call's
+   * second attempt goes there. The first answer wins; the other attempt is then cancelled. A call
+   * waiting for headroom says the quota is scarce: a hedge's duplicate would then cost some other
+   * call its place, and the quota a window resets is spent by the window's end anyway.
+   *
+   * @return the hedge to send, or {@code null} for none
+   */
+  Step<R> hedge(InFlightAttempt attempt, long nowNanos) {
+    if (attempt.released() || cancelled || attempt != current) {
+      return null;
+    }
+    attempt.route.ewma.raise(nowNanos - attempt.startNanos, nowNanos);
+    if (hedgedAttempt != null
+        || attemptsMade >= maxAttempts
+        || nowNanos >= deadlineNanos
+        || routes.queue.waitedWithin(settings.quotaWindow().toNanos(), nowNanos)
+        || !routes.hedges.tryTake()) {
+      return null;
+    }
+    selection.markTried(attempt.groupIndex);
+    Step<R> send = trySend(Math.min(priorityPolicy.maxTier(), attempt.route.tier), nowNanos);
+    if (send == null) {
+      routes.hedges.giveBack();
+      return null;
+    }
+    hedgedAttempt = attempt;
+    services.events.hedged(span, attempt.route, nowNanos - attempt.startNanos);
+    return send;
+  }
+
+  /** The call's other attempt still in flight beside {@code attempt}, or {@code null}. */
+  private InFlightAttempt sibling(InFlightAttempt attempt) {
+    InFlightAttempt h = hedgedAttempt;
+    if (h == null) {
+      return null;
+    }
+    InFlightAttempt other = attempt == h ? current : h;
+    return other != attempt && !other.released() ? other : null;
+  }
+
+  /** After {@code attempt} failed: wait for its sibling if one is in flight, else go on. */
+  private Step<R> afterFailure(InFlightAttempt attempt, long nowNanos) {
+    return sibling(attempt) != null ? new Step.Pending<>() : next(nowNanos);
+  }
+
+  /**
+   * The result of an attempt that came after the call ended (the loser of a hedge): settles it, if
+   * nothing has, as cancelled.
+   */
+  void lateResult(InFlightAttempt attempt, long nowNanos) {
+    loseRace(attempt, nowNanos);
+  }
+
+  /**
    * Applies the outcome of {@code attempt} (a response, or the exception of a failed send) and
    * decides the step after it.
    */
@@ -454,6 +555,7 @@ final class Call<R> {
     history.responded(nowNanos);
     if (status >= 200 && status < 300) {
       route.onSuccess(latency, headers, attempt, nowNanos);
+      loseRace(sibling(attempt), nowNanos);
       discardLast();
       attempt.completion.admit(new AttemptCompletion.Admission(status, latency));
       return Step.Done.answered(response.payload());
@@ -465,7 +567,7 @@ final class Call<R> {
       settle(attempt, AttemptOutcome.FAILED, status, null, -1, latency);
       selection.markTried(attempt.groupIndex);
       keepLast(response.payload(), status);
-      return next(nowNanos);
+      return afterFailure(attempt, nowNanos);
     }
     Classification kind =
         Classification.of(status, response.errorCode(), headers, services.clock.millis());
@@ -503,6 +605,7 @@ final class Call<R> {
       case CALLER_ERROR:
         route.onCallerError(headers, attempt, nowNanos);
         settle(attempt, AttemptOutcome.CALLER_ERROR, status, null, -1, latency);
+        loseRace(sibling(attempt), nowNanos);
         discardLast();
         history.finish(status, null, zeroUsage(), route, null, nowNanos);
         return Step.Done.answered(response.payload());
@@ -513,7 +616,7 @@ final class Call<R> {
     }
     selection.markTried(attempt.groupIndex);
     keepLast(response.payload(), status);
-    return next(nowNanos);
+    return afterFailure(attempt, nowNanos);
   }
 
   private Step<R> onFailure(InFlightAttempt attempt, Throwable error, long latency, long nowNanos) {
@@ -538,7 +641,7 @@ final class Call<R> {
     settle(attempt, AttemptOutcome.FAILED, null, cause.getClass().getName(), -1, latency);
     history.cause(cause);
     selection.markTried(attempt.groupIndex);
-    return next(nowNanos);
+    return afterFailure(attempt, nowNanos);
   }
 
   /** The transport settled an admitted attempt (through its {@link AttemptCompletion}). */
@@ -607,11 +710,26 @@ final class Call<R> {
   }
 
   private void abandonCurrent(long nowNanos) {
-    InFlightAttempt attempt = current;
+    abandon(current, nowNanos);
+    abandon(hedgedAttempt, nowNanos);
+  }
+
+  private void abandon(InFlightAttempt attempt, long nowNanos) {
     if (attempt != null && attempt.release()) {
       attempt.completion.close();
       attempt.route.onCancelled(attempt.claimFlags, nowNanos);
       services.events.attemptAbandoned(attempt.span);
+    }
+  }
+
+  /**
+   * Settles the attempt that lost a hedge's race, if still in flight: cancelled, recorded with the
+   * time it had run; its driver cancels its send.
+   */
+  private void loseRace(InFlightAttempt attempt, long nowNanos) {
+    if (attempt != null && !attempt.released()) {
+      settle(attempt, AttemptOutcome.CANCELLED, null, null, -1, nowNanos - attempt.startNanos);
+      attempt.route.onCancelled(attempt.claimFlags, nowNanos);
     }
   }
 

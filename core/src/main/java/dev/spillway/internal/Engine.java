@@ -102,9 +102,10 @@ public final class Engine {
         grouped.computeIfAbsent(deployment.model(), m -> new ArrayList<>()).add(route);
       }
       RouteRuntime stateful = route(runtime, STATEFUL, settings, clock, store, now);
-      pinned.put(backend.id(), new ModelRoutes(STATEFUL.model(), List.of(stateful)));
+      pinned.put(backend.id(), new ModelRoutes(STATEFUL.model(), List.of(stateful), 0));
     }
-    grouped.forEach((model, list) -> byModel.put(model, new ModelRoutes(model, list)));
+    grouped.forEach(
+        (model, list) -> byModel.put(model, new ModelRoutes(model, list, settings.hedgeRatio())));
     Snapshots snapshots =
         new Snapshots(this.backends, routes, ticker, clock, settings.defaultMaxOutputTokens());
     this.services =

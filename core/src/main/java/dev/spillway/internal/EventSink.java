@@ -62,6 +62,11 @@ final class EventSink implements PoolEvents {
     telemetry.waited(callSpan, nanos);
   }
 
+  /** The call's attempt on {@code late} ran {@code afterNanos} without an answer: a hedge goes. */
+  void hedged(Span callSpan, RouteRuntime late, long afterNanos) {
+    telemetry.hedged(callSpan, late, afterNanos);
+  }
+
   void attemptEnded(String callId, Span attemptSpan, AttemptRecord attempt) {
     telemetry.endAttempt(attemptSpan, attempt);
     for (PoolListener listener : listeners) {

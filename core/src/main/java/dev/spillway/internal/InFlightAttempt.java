@@ -112,6 +112,11 @@ final class InFlightAttempt implements Attempt {
     return timedOut;
   }
 
+  /** Whether the attempt has been settled (its claim given back). */
+  boolean released() {
+    return released.get();
+  }
+
   /** Gives back the route's outstanding count and ledger entry; true only the first time. */
   boolean release() {
     if (!released.compareAndSet(false, true)) {

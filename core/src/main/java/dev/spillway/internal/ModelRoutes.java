@@ -24,8 +24,12 @@ final class ModelRoutes {
   /** The highest tier number. */
   private final int lastTier;
 
-  ModelRoutes(String model, List<RouteRuntime> unordered) {
+  /** The hedges this model's calls may still send. */
+  final HedgeBudget hedges;
+
+  ModelRoutes(String model, List<RouteRuntime> unordered, double hedgeRatio) {
     this.model = model;
+    this.hedges = new HedgeBudget(hedgeRatio);
     this.routes =
         unordered.stream()
             .sorted(Comparator.comparingInt((RouteRuntime r) -> r.tier))
@@ -62,6 +66,26 @@ final class ModelRoutes {
       t++;
     }
     return t;
+  }
+
+  /**
+   * The lowest success latency estimate among the routes of the tier of route {@code index}, in
+   * nanoseconds, or NaN when none of them has had a success: what an attempt in that tier takes
+   * where the tier is fastest.
+   */
+  double fastestInTier(int index) {
+    int t = 0;
+    while (tierStart[t + 1] <= index) {
+      t++;
+    }
+    double best = Double.NaN;
+    for (int i = tierStart[t]; i < tierStart[t + 1]; i++) {
+      double v = routes[i].ewma.successEstimate();
+      if (v < best || Double.isNaN(best)) {
+        best = v;
+      }
+    }
+    return best;
   }
 
   int tierCount() {

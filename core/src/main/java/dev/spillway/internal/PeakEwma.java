@@ -83,6 +83,27 @@ final class PeakEwma {
     }
   }
 
+  /**
+   * An attempt in flight for {@code ageNanos} shows the latency is at least that: raises the
+   * estimate to it (never lowers it) without touching the estimate of successes, so a route that
+   * turned slow is known as slow before its first slow answer arrives.
+   */
+  synchronized void raise(long ageNanos, long nowNanos) {
+    State s = state;
+    double current = value(nowNanos);
+    if (Double.isNaN(current) || ageNanos > current) {
+      state = new State(ageNanos, nowNanos, s.successValue, s.successAtNanos);
+    }
+  }
+
+  /**
+   * The estimate built from successes alone, as the last success left it (not decayed: a route
+   * without traffic is not faster for it), or NaN before the first success.
+   */
+  double successEstimate() {
+    return state.successValue;
+  }
+
   /** The estimate decayed to {@code nowNanos}, or NaN before the first sample. */
   double value(long nowNanos) {
     State s = state;

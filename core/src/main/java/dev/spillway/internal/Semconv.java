@@ -30,6 +30,7 @@ final class Semconv {
   static final AttributeKey<String> ATTEMPT_OUTCOME = SpillwayMetrics.ATTEMPT_OUTCOME;
   static final AttributeKey<Long> RETRY_AFTER_MS = AttributeKey.longKey("spillway.retry_after_ms");
   static final AttributeKey<Long> WAIT_MS = AttributeKey.longKey("spillway.wait_ms");
+  static final AttributeKey<Long> HEDGE_AFTER_MS = AttributeKey.longKey("spillway.hedge.after_ms");
 
   static final AttributeKey<java.util.List<String>> PROMPT_FILTERED =
       AttributeKey.stringArrayKey("spillway.content_filter.prompt.filtered");
@@ -45,6 +46,7 @@ final class Semconv {
   static final String PROVIDER = SpillwayMetrics.PROVIDER;
   static final String TAG_PREFIX = "spillway.tag.";
   static final String WAIT_EVENT = "spillway.wait";
+  static final String HEDGE_EVENT = "spillway.hedge";
 
   private Semconv() {}
 }

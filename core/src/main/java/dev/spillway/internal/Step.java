@@ -18,6 +18,12 @@ sealed interface Step<R> {
   record Wait<R>(long nanos, WaitQueue.Waiter waiter) implements Step<R> {}
 
   /**
+   * Nothing to do now: another attempt of the call (a hedge, or the attempt it hedged) is still in
+   * flight, and its result decides.
+   */
+  record Pending<R>() implements Step<R> {}
+
+  /**
    * The call is over: {@code response} for the caller when {@code ending} is {@link
    * Ending#ANSWERED}, else {@code failure}. The call's outcome has been reported already.
    */

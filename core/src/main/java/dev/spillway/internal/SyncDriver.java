@@ -49,8 +49,12 @@ final class SyncDriver {
             throw new CallInterruptedException(e);
           }
           step = call.next(ticker.read());
+        } else if (step instanceof Step.Done<R> done) {
+          return result(done);
         } else {
-          return result((Step.Done<R>) step);
+          // only a hedge leaves an attempt in flight beside another, and sync calls are not hedged
+          throw new IllegalStateException(
+              "sync call " + call.callId + " has no attempt to wait for");
         }
       }
     } catch (RuntimeException | Error e) {

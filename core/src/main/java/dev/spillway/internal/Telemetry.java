@@ -152,6 +152,19 @@ final class Telemetry {
         Semconv.WAIT_EVENT, Attributes.of(Semconv.WAIT_MS, TimeUnit.NANOSECONDS.toMillis(nanos)));
   }
 
+  void hedged(Span callSpan, RouteRuntime late, long afterNanos) {
+    if (!callSpan.isRecording()) {
+      return;
+    }
+    callSpan.addEvent(
+        Semconv.HEDGE_EVENT,
+        Attributes.of(
+            Semconv.BACKEND_ID,
+            late.backendId(),
+            Semconv.HEDGE_AFTER_MS,
+            TimeUnit.NANOSECONDS.toMillis(afterNanos)));
+  }
+
   void outstanding(RouteRuntime route, long delta) {
     Instruments i = instruments();
     if (i.metering) {

@@ -51,6 +51,22 @@ final class WaitQueue {
     }
   }
 
+  /** When a call last had to wait for headroom (ticker nanoseconds), or 0 before any did. */
+  private volatile long lastWaitNanos;
+
+  private volatile boolean waitedEver;
+
+  /** Whether a call waits for headroom now or started to within {@code nanos} before now. */
+  boolean waitedWithin(long nanos, long nowNanos) {
+    return size > 0 || interactive.get() > 0 || (waitedEver && nowNanos - lastWaitNanos < nanos);
+  }
+
+  /** A call starts to wait for headroom at {@code nowNanos}. */
+  void noteWait(long nowNanos) {
+    lastWaitNanos = nowNanos;
+    waitedEver = true;
+  }
+
   /** Whether interactive calls are waiting: the batch line then does not move. */
   boolean interactiveWaiting() {
     return interactive.get() > 0;
