@@ -168,6 +168,7 @@ public final class PoolConfigLoader {
       Duration streamIdleTimeout,
       Integer maxAttempts,
       Duration maxWait,
+      Double hedgeRatio,
       String homeBackend,
       Boolean allowInsecureHttp,
       List<BackendConfig> backends,
@@ -185,6 +186,7 @@ public final class PoolConfigLoader {
                 streamIdleTimeout,
                 maxAttempts,
                 maxWait,
+                hedgeRatio,
                 homeBackend,
                 Boolean.TRUE.equals(allowInsecureHttp),
                 backends)

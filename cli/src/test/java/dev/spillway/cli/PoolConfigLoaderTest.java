@@ -35,6 +35,7 @@ class PoolConfigLoaderTest {
         stream-idle-timeout: 30s
         max-attempts: 6
         max-wait: 20s
+        hedge-ratio: 0.25
         home-backend: sweden-ptu
         allow-insecure-http: false
         backends:
@@ -74,6 +75,7 @@ class PoolConfigLoaderTest {
     assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.settings().maxAttempts()).isEqualTo(6);
     assertThat(config.settings().maxWait()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.settings().hedgeRatio()).isEqualTo(0.25);
     assertThat(config.homeBackend()).isEqualTo("sweden-ptu");
     assertThat(config.allowInsecureHttp()).isFalse();
     assertThat(config.backends())
@@ -250,6 +252,26 @@ class PoolConfigLoaderTest {
     assertThat(e.property()).isEqualTo("spillway.max-wait");
     assertThat(e.line()).isEqualTo(2);
     assertThat(e.problem()).isEqualTo("maxWait must be >= 0, was PT-1S");
+  }
+
+  @Test
+  void hedgeRatioOutsideZeroToOneIsReportedAtItsKeyWithTheSettingsCheck() {
+    String pool = backend("region: x").substring(10);
+    PoolConfigException e = failure("spillway:\n  hedge-ratio: 1.5\n" + pool);
+
+    assertThat(e.property()).isEqualTo("spillway.hedge-ratio");
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.getMessage())
+        .isEqualTo("pool.yaml:2: spillway.hedge-ratio: hedgeRatio must be in [0, 1], was 1.5");
+    assertThat(failure("spillway:\n  hedge-ratio: -0.1\n" + pool).problem())
+        .isEqualTo("hedgeRatio must be in [0, 1], was -0.1");
+    assertThat(failure("spillway:\n  hedge-ratio: lots\n" + pool).getMessage())
+        .isEqualTo("pool.yaml:2: spillway.hedge-ratio: expected a number, was 'lots'");
+    assertThat(
+            PoolConfigLoader.load("spillway:\n  hedge-ratio: 0\n" + pool, "pool.yaml", ENV)
+                .settings()
+                .hedgeRatio())
+        .isZero();
   }
 
   @Test
@@ -476,6 +498,7 @@ class PoolConfigLoaderTest {
             "stream-idle-timeout",
             "max-attempts",
             "max-wait",
+            "hedge-ratio",
             "home-backend",
             "allow-insecure-http")) {
       cases.add(Arguments.of(setting, "spillway:\n  " + setting + ": " + key + "\n" + pool));

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  *   stream-idle-timeout: 30s
  *   max-attempts: 6
  *   max-wait: 10s                         # interactive calls' wait for headroom
+ *   hedge-ratio: 0.1                      # share of calls that may be hedged; 0 turns it off
  *   home-backend: sweden-ptu
  *   allow-insecure-http: false
  *   backends:
@@ -47,14 +48,15 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>YAML keys are kebab-case: the engine's limits ({@code timeout}, {@code attempt-timeout},
- * {@code stream-attempt-timeout}, {@code max-attempts}, {@code max-wait}) are bound onto one {@link
- * PoolSettings}, which holds their defaults and checks; {@code stream-idle-timeout}, which only
- * transports enforce, and the other keys are the components below. {@code max-wait} has no keyword
- * for "no bound": a value at least the call's deadline ({@code timeout}, or the call's own) lets an
- * interactive call wait for headroom to its whole deadline; {@code 0s} fails at once. Validated on
- * construction: at least one backend, unique ids, https endpoints (plain http only to loopback, or
- * when {@code allow-insecure-http} is set), a known home backend, unique consumer ids. Immutable
- * and thread-safe; {@link #toString()} shows no API key.
+ * {@code stream-attempt-timeout}, {@code max-attempts}, {@code max-wait}, {@code hedge-ratio}) are
+ * bound onto one {@link PoolSettings}, which holds their defaults and checks; {@code
+ * stream-idle-timeout}, which only transports enforce, and the other keys are the components below.
+ * {@code max-wait} has no keyword for "no bound": a value at least the call's deadline ({@code
+ * timeout}, or the call's own) lets an interactive call wait for headroom to its whole deadline;
+ * {@code 0s} fails at once. {@code hedge-ratio} is in [0, 1]; {@code 0} turns hedging off.
+ * Validated on construction: at least one backend, unique ids, https endpoints (plain http only to
+ * loopback, or when {@code allow-insecure-http} is set), a known home backend, unique consumer ids.
+ * Immutable and thread-safe; {@link #toString()} shows no API key.
  *
  * @param settings the limits and time constants ({@code null}: {@link PoolSettings#DEFAULTS})
  * @param streamIdleTimeout the longest gap between two chunks of a stream, which SDK adapters'
@@ -311,6 +313,8 @@ public record PoolConfig(
    * @param maxAttempts {@code max-attempts}, or {@code null}
    * @param maxWait {@code max-wait}, or {@code null} for {@link PoolSettings#DEFAULT_MAX_WAIT}; at
    *     least the call's deadline for its whole deadline
+   * @param hedgeRatio {@code hedge-ratio}, or {@code null} for {@link
+   *     PoolSettings#DEFAULT_HEDGE_RATIO}; in [0, 1], 0 turns hedging off
    * @param homeBackend {@code home-backend}, or {@code null}
    * @param allowInsecureHttp {@code allow-insecure-http}
    * @param backends {@code backends}
@@ -325,6 +329,7 @@ public record PoolConfig(
       Duration streamIdleTimeout,
       Integer maxAttempts,
       Duration maxWait,
+      Double hedgeRatio,
       String homeBackend,
       boolean allowInsecureHttp,
       List<BackendConfig> backends) {
@@ -334,6 +339,7 @@ public record PoolConfig(
     set("stream-attempt-timeout", streamAttemptTimeout, settings::streamAttemptTimeout);
     set("max-attempts", maxAttempts, settings::maxAttempts);
     set("max-wait", maxWait, settings::maxWait);
+    set("hedge-ratio", hedgeRatio, settings::hedgeRatio);
     return new PoolConfig(
         settings.build(), streamIdleTimeout, homeBackend, allowInsecureHttp, backends);
   }

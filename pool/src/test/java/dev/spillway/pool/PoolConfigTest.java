@@ -234,27 +234,69 @@ class PoolConfigTest {
   void theFlatSchemaBindsMaxWaitOntoTheSettingsAndNamesItOnError() {
     List<BackendConfig> backends = List.of(keyed("a", "https://x"));
     PoolConfig config =
-        PoolConfig.of(null, null, null, null, null, Duration.ofSeconds(3), null, false, backends);
+        PoolConfig.of(
+            null, null, null, null, null, Duration.ofSeconds(3), null, null, false, backends);
     assertThat(config.settings())
         .isEqualTo(PoolSettings.builder().maxWait(Duration.ofSeconds(3)).build());
     assertThat(config.settings().maxWait()).isEqualTo(Duration.ofSeconds(3));
     assertThat(
-            PoolConfig.of(null, null, null, null, null, null, null, false, backends)
+            PoolConfig.of(null, null, null, null, null, null, null, null, false, backends)
                 .settings()
                 .maxWait())
         .isEqualTo(PoolSettings.DEFAULT_MAX_WAIT);
     assertThat(
-            PoolConfig.of(null, null, null, null, null, Duration.ZERO, null, false, backends)
+            PoolConfig.of(null, null, null, null, null, Duration.ZERO, null, null, false, backends)
                 .settings()
                 .maxWait())
         .isZero();
     assertThatThrownBy(
             () ->
                 PoolConfig.of(
-                    null, null, null, null, null, Duration.ofSeconds(-1), null, false, backends))
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofSeconds(-1),
+                    null,
+                    null,
+                    false,
+                    backends))
         .isInstanceOfSatisfying(
             InvalidPropertyException.class, e -> assertThat(e.property()).isEqualTo("max-wait"))
         .hasMessage("maxWait must be >= 0, was PT-1S");
+  }
+
+  @Test
+  void theFlatSchemaBindsHedgeRatioOntoTheSettingsAndNamesItOnError() {
+    List<BackendConfig> backends = List.of(keyed("a", "https://x"));
+    PoolConfig config =
+        PoolConfig.of(null, null, null, null, null, null, 0.25, null, false, backends);
+    assertThat(config.settings()).isEqualTo(PoolSettings.builder().hedgeRatio(0.25).build());
+    assertThat(config.settings().hedgeRatio()).isEqualTo(0.25);
+    assertThat(
+            PoolConfig.of(null, null, null, null, null, null, null, null, false, backends)
+                .settings()
+                .hedgeRatio())
+        .isEqualTo(PoolSettings.DEFAULT_HEDGE_RATIO);
+    assertThat(
+            PoolConfig.of(null, null, null, null, null, null, 0.0, null, false, backends)
+                .settings()
+                .hedgeRatio())
+        .isZero();
+    assertThat(
+            PoolConfig.of(null, null, null, null, null, null, 1.0, null, false, backends)
+                .settings()
+                .hedgeRatio())
+        .isEqualTo(1.0);
+    for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
+      assertThatThrownBy(
+              () -> PoolConfig.of(null, null, null, null, null, null, bad, null, false, backends))
+          .isInstanceOfSatisfying(
+              InvalidPropertyException.class,
+              e -> assertThat(e.property()).isEqualTo("hedge-ratio"))
+          .hasMessage("hedgeRatio must be in [0, 1], was " + bad);
+    }
   }
 
   @Test

@@ -13,10 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code spillway.*} properties: the Azure adapter's {@link PoolConfig} schema, so that Spring
- * binds the same document the CLI loads. The limits ({@code timeout} … {@code max-wait}) are handed
- * to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments bind
- * straight to the adapter's {@link BackendConfig} and {@link dev.spillway.pool.DeploymentConfig}
- * records; unknown properties are rejected.
+ * binds the same document the CLI loads. The limits ({@code timeout} … {@code hedge-ratio}) are
+ * handed to {@link PoolSettings}, which holds their defaults and checks. Backends and deployments
+ * bind straight to the adapter's {@link BackendConfig} and {@link
+ * dev.spillway.pool.DeploymentConfig} records; unknown properties are rejected.
  *
  * <pre>{@code
  * spillway:
@@ -44,6 +44,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     least 0 (0 fails at once when no route has headroom); past it the call gets a 429 with the
  *     soonest retry time. A value at least the call's deadline (timeout) waits the whole deadline.
  *     Batch calls always wait to their deadline. Default: 10s.
+ * @param hedgeRatio The share of calls that may be hedged, in [0, 1]; 0 turns hedging off. A
+ *     non-streamed async call whose attempt outlives twice its route's usual latency gets a second
+ *     attempt on another route of that tier or a lower one with headroom now; the first answer wins
+ *     and the other is cancelled. Sync calls are never hedged. Default: 0.1.
  * @param homeBackend Id of the backend that takes stateful operations (files, batches, assistants),
  *     which are never load-balanced. Default: the first backend of the lowest tier.
  * @param allowInsecureHttp Whether plain http is allowed to hosts other than loopback.
@@ -95,6 +99,7 @@ public record SpillwayProperties(
     Duration streamIdleTimeout,
     Integer maxAttempts,
     Duration maxWait,
+    Double hedgeRatio,
     String homeBackend,
     boolean allowInsecureHttp,
     List<BackendConfig> backends,
@@ -116,6 +121,7 @@ public record SpillwayProperties(
             streamIdleTimeout,
             maxAttempts,
             maxWait,
+            hedgeRatio,
             homeBackend,
             allowInsecureHttp,
             backends)
@@ -135,6 +141,7 @@ public record SpillwayProperties(
             streamIdleTimeout,
             maxAttempts,
             maxWait,
+            hedgeRatio,
             homeBackend,
             allowInsecureHttp,
             backends)

@@ -69,6 +69,7 @@ class PoolConfigConformanceTest {
                 assertThat(kinds(springSpillway)).isEqualTo(kinds(cliPool)).hasSize(3);
                 assertThat(springPool.settings()).isEqualTo(pool.settings());
                 assertThat(pool.settings().maxWait()).isEqualTo(Duration.ofSeconds(4));
+                assertThat(pool.settings().hedgeRatio()).isEqualTo(0.3);
                 assertThat(springPool.consumers())
                     .isEqualTo(pool.consumers())
                     .isEqualTo(fromCli.consumerSettings())

@@ -355,6 +355,7 @@ class SpillwayAutoConfigurationTest {
                           null,
                           null,
                           null,
+                          null,
                           false,
                           List.of(
                               new dev.spillway.pool.BackendConfig(

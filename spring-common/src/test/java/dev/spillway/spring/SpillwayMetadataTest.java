@@ -156,7 +156,10 @@ class SpillwayMetadataTest {
   }
 
   private static Class<?> boxed(Class<?> type) {
-    return type == int.class ? Integer.class : type;
+    if (type == int.class) {
+      return Integer.class;
+    }
+    return type == double.class ? Double.class : type;
   }
 
   @Test
@@ -178,6 +181,8 @@ class SpillwayMetadataTest {
         .isEqualTo(PoolSettings.DEFAULT_STREAM_ATTEMPT_TIMEOUT);
     assertThat(defaultOf("spillway.stream-idle-timeout"))
         .isEqualTo(SpillwayPool.DEFAULT_STREAM_IDLE_TIMEOUT);
+    assertThat(properties.get("spillway.hedge-ratio").path("defaultValue").asDouble(-1))
+        .isEqualTo(PoolSettings.DEFAULT_HEDGE_RATIO);
   }
 
   private static Duration defaultOf(String name) {

@@ -111,6 +111,7 @@ class SpillwayPropertiesTest {
             "spillway.stream-attempt-timeout=2s",
             "spillway.stream_idle_timeout=3s",
             "spillway.maxWait=0s",
+            "spillway.hedgeRatio=0",
             "spillway.backends[0].id=a",
             ENDPOINT,
             "spillway.backends[0].api-key=k",
@@ -126,6 +127,7 @@ class SpillwayPropertiesTest {
               assertThat(pool.settings().attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
               assertThat(pool.settings().streamAttemptTimeout()).isEqualTo(Duration.ofSeconds(2));
               assertThat(pool.settings().maxWait()).isZero();
+              assertThat(pool.settings().hedgeRatio()).isZero();
               assertThat(AdapterSupport.of(spillway).streamIdleTimeout())
                   .isEqualTo(Duration.ofSeconds(3));
               assertThat(pool.backends().get(0).weight()).isEqualTo(2.5);
@@ -336,6 +338,19 @@ class SpillwayPropertiesTest {
         valid("spillway.max-wait=-1s"),
         "'spillway'",
         "spillway.max-wait: maxWait must be >= 0, was PT-1S");
+  }
+
+  @Test
+  void failsOnAHedgeRatioOutsideZeroToOne() {
+    assertStartupFails(
+        valid("spillway.hedge-ratio=1.5"),
+        "'spillway'",
+        "spillway.hedge-ratio: hedgeRatio must be in [0, 1], was 1.5");
+    assertStartupFails(
+        valid("spillway.hedge-ratio=-0.1"),
+        "spillway.hedge-ratio: hedgeRatio must be in [0, 1], was -0.1");
+    assertStartupFails(
+        valid("spillway.hedge-ratio=lots"), "spillway.hedge-ratio: expected a number");
   }
 
   @Test
