@@ -72,7 +72,8 @@ class HedgingTest extends ManualPoolTest {
     time.advanceMillis(1);
     assertThat(t.sent().get(11).backendId()).isEqualTo("fast");
     assertThat(t.sent().get(11).atNanos() - start).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
-    // the late attempt shows its route is at least that slow before it answers
+    // late for its route itself (twice its 100 ms): the route's estimate takes a penalty, twice
+    // its estimate or the age, whichever is more, before the attempt answers
     assertThat(pool.snapshot().backend("slow").route("gpt-4o").peakEwma())
         .isEqualTo(Duration.ofMillis(200));
     time.advanceMillis(100);
@@ -92,6 +93,31 @@ class HedgingTest extends ManualPoolTest {
     assertThat(events.outcomes()).hasSize(11);
     assertThat(pool.snapshot().backend("slow").route("gpt-4o").successes()).isEqualTo(10);
     assertThat(outstanding()).isZero();
+  }
+
+  @Test
+  void aRouteSlowerThanTheTiersFastestIsHedgedButNotPenalizedForIt() {
+    twoRoutes();
+    warmUp(10);
+    t.on("slow", ok().latencyMillis(1000));
+    call(); // hedged to "fast", which answers in 100 ms: the tier's fastest is 100 ms now
+    time.advanceMillis(1000);
+    for (int i = 0; i < 8; i++) { // 0.1 left + 0.8: none of these is hedged
+      t.on("slow", ok().latencyMillis(400)); // "slow" is usually 400 ms
+      call();
+      time.advanceMillis(400);
+    }
+    t.on("slow", ok().latencyMillis(1000));
+    Duration before = pool.snapshot().backend("slow").route("gpt-4o").peakEwma();
+    CompletableFuture<ScriptedTransport.Reply> f = call();
+
+    time.advanceMillis(200); // twice the fastest: hedged, though not late for "slow" itself
+    assertThat(t.sentBackends()).hasSize(22).endsWith("slow", "fast");
+    Duration after = pool.snapshot().backend("slow").route("gpt-4o").peakEwma();
+    assertThat(before).isGreaterThan(Duration.ofMillis(390));
+    assertThat(after).isLessThanOrEqualTo(before); // no penalty: 200 ms is a lower bound only
+    time.advanceMillis(100);
+    assertThat(f).isCompletedWithValueMatching(r -> r.backendId().equals("fast"));
   }
 
   @Test

@@ -483,12 +483,13 @@ final class Call<R> {
   }
 
   /**
-   * {@code attempt} outlived its hedge delay: its route's latency estimate rises to its age, and,
-   * if no call of the model has had to wait for headroom within a quota window, the hedge budget
-   * has one and another route of the same tier (or a lower one) can take the call now, the call's
-   * second attempt goes there. The first answer wins; the other attempt is then cancelled. A call
-   * waiting for headroom says the quota is scarce: a hedge's duplicate would then cost some other
-   * call its place, and the quota a window resets is spent by the window's end anyway.
+   * {@code attempt} outlived its hedge delay: its route's latency estimate learns of it ({@link
+   * RouteRuntime#onLate}), and, if no call of the model has had to wait for headroom within a quota
+   * window, the hedge budget has one and another route of the same tier (or a lower one) can take
+   * the call now, the call's second attempt goes there. The first answer wins; the other attempt is
+   * then cancelled. A call waiting for headroom says the quota is scarce: a hedge's duplicate would
+   * then cost some other call its place, and the quota a window resets is spent by the window's end
+   * anyway.
    *
    * @return the hedge to send, or {@code null} for none
    */
@@ -496,7 +497,7 @@ final class Call<R> {
     if (attempt.released() || cancelled || attempt != current) {
       return null;
     }
-    attempt.route.ewma.raise(nowNanos - attempt.startNanos, nowNanos);
+    attempt.route.onLate(nowNanos - attempt.startNanos, nowNanos);
     if (hedgedAttempt != null
         || attemptsMade >= maxAttempts
         || nowNanos >= deadlineNanos

@@ -48,6 +48,9 @@ final class RouteRuntime {
    */
   static final int ESTIMATE_HOLD_DIVISOR = 12;
 
+  /** An attempt this many times its route's success latency old is late for the route itself. */
+  static final double LATE_FACTOR = 1.5;
+
   private static final long NOT_HELD = Long.MIN_VALUE;
 
   final BackendRuntime backend;
@@ -323,6 +326,23 @@ final class RouteRuntime {
     releaseProbe(flags, nowNanos);
     backend.onReachable(nowNanos);
     return applied;
+  }
+
+  /**
+   * An attempt has run {@code ageNanos} without an answer, past its hedge delay. Late for this
+   * route itself (at least {@value #LATE_FACTOR} times its own success latency, which sits near the
+   * top of its latencies): the route has turned slow, and its estimate takes a penalty as for a
+   * failure, doubling with each such attempt (capped as penalties are). Late only against a faster
+   * route of its tier: the estimate rises to the age, a lower bound, so a route that is always
+   * slower is not pushed further away for being itself.
+   */
+  void onLate(long ageNanos, long nowNanos) {
+    double own = ewma.successEstimate();
+    if (own > 0 && ageNanos >= LATE_FACTOR * own) {
+      ewma.penalize(ageNanos, PENALTY_FLOOR_NANOS, penaltyCapNanos, nowNanos);
+    } else {
+      ewma.raise(ageNanos, nowNanos);
+    }
   }
 
   /**
