@@ -95,7 +95,16 @@ final class AsyncDriver<R> {
       return;
     }
     do {
-      events.poll().run();
+      Runnable next = events.poll();
+      try {
+        next.run();
+      } catch (RuntimeException | Error e) {
+        // a step that threw (a transport's send, a closed scheduler) must not stop the loop, or
+        // every later event of the call would wait behind it for good
+        if (!finished) {
+          abort(e);
+        }
+      }
     } while (eventCount.decrementAndGet() != 0);
   }
 

@@ -53,6 +53,6 @@ final class HedgeBudget {
 
   /** Gives back a hedge taken but not sent. */
   void giveBack() {
-    credits.addAndGet(UNIT);
+    credits.accumulateAndGet(UNIT, (c, unit) -> Math.min(MAX, c + unit));
   }
 }
