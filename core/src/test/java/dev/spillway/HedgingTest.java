@@ -5,6 +5,7 @@ import static dev.spillway.AttemptOutcome.FAILED;
 import static dev.spillway.AttemptOutcome.SUCCESS;
 import static dev.spillway.testing.ScriptedTransport.ok;
 import static dev.spillway.testing.ScriptedTransport.status;
+import static dev.spillway.testing.ScriptedTransport.throttled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -191,6 +192,26 @@ class HedgingTest extends ManualPoolTest {
     time.advanceMillis(1000);
     assertThat(events.lastOutcome().attempts()).as(events.lastOutcome().toString()).hasSize(1);
     assertThat(g).isCompletedWithValueMatching(r -> r.backendId().equals("slow"));
+  }
+
+  @Test
+  void noHedgeWithinAQuotaWindowOfACallWaitingForHeadroom() {
+    twoRoutes();
+    warmUp(10);
+    // both routes throttle: the call waits 100 ms for headroom, then "slow" answers
+    t.on("slow", throttled(100), ok().latencyMillis(100));
+    t.on("fast", throttled(100));
+    CompletableFuture<ScriptedTransport.Reply> waited = call();
+    time.advanceMillis(300);
+    assertThat(waited).isCompletedWithValueMatching(r -> r.backendId().equals("slow"));
+
+    t.on("slow", ok().latencyMillis(1000));
+    CompletableFuture<ScriptedTransport.Reply> scarce = call(); // 59 s of the window still left
+    time.advanceMillis(1000);
+    assertThat(scarce).isCompletedWithValueMatching(r -> r.backendId().equals("slow"));
+    assertThat(events.lastOutcome().attempts()).hasSize(1);
+
+    // the budget had 1.2 hedges: only the wait within the window kept this call from one
   }
 
   @Test
