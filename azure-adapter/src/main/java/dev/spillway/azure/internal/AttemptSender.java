@@ -88,8 +88,8 @@ abstract class AttemptSender {
     RelayedHttpResponse relayed = RelayedHttpResponse.buffered(call.original, response, body);
     response.close();
     boolean json = isJson(headers);
-    ResponseBody facts = json ? ResponseBody.parse(body) : ResponseBody.NONE;
-    call.capture.response(json ? body : null); // before the settle: the call's record reads it
+    // before the settle: the call's record reads it
+    ResponseBody facts = call.capture.response(json ? body : null);
     if (success(status)) {
       attempt.completion().complete(facts.usage(), facts.model());
       return new AttemptResponse<>(status, view(headers), null, relayed);

@@ -95,8 +95,8 @@ abstract class AttemptSender {
     }
     response.close();
     boolean json = isJson(response.headers());
-    ResponseBody facts = json ? ResponseBody.parse(body) : ResponseBody.NONE;
-    call.capture.response(json ? body : null); // before the settle: the call's record reads it
+    // before the settle: the call's record reads it
+    ResponseBody facts = call.capture.response(json ? body : null);
     RelayedResponse relayed = RelayedResponse.buffered(response, body);
     if (success(status)) {
       attempt.completion().complete(facts.usage(), facts.model());

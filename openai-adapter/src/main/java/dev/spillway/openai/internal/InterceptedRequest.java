@@ -14,7 +14,6 @@ import dev.spillway.pool.spi.RequestBody;
 import dev.spillway.pool.spi.Urls;
 import dev.spillway.spi.CallRequest;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +85,10 @@ final class InterceptedRequest {
       HttpRequest sdkRequest, RequestOptions options, AdapterSupport support) {
     CallHeaders callHeaders = CallHeaders.of(sdkRequest.headers());
     HttpRequest request = callHeaders.strip(sdkRequest);
-    URI url = URI.create(request.url());
-    String path = url.getRawPath();
+    String url = request.url();
+    int query = url.indexOf('?');
+    String path = rawPath(url, query < 0 ? url.length() : query);
+    String rawQuery = query < 0 ? null : url.substring(query + 1);
     Operation operation = Operation.of(request.method().name(), path);
     Duration timeout = callTimeout(options);
     if (operation.placement() == Operation.Placement.HOME) {
@@ -131,8 +132,7 @@ final class InterceptedRequest {
             && !body.hasStreamOptions()
             && operation.name().equals("chat")
             && (inBody
-                || RequestBody.acceptsStreamOptions(
-                    Urls.queryParameter(url.getRawQuery(), "api-version")));
+                || RequestBody.acceptsStreamOptions(Urls.queryParameter(rawQuery, "api-version")));
     return new InterceptedRequest(
         request,
         operation,
@@ -201,6 +201,16 @@ final class InterceptedRequest {
       b.body(new BufferedBody(bytes, contentType));
     }
     return b;
+  }
+
+  /**
+   * The raw path of openai-java's URL (scheme, authority, encoded path segments, query), read
+   * without parsing the whole URL.
+   */
+  private static String rawPath(String url, int end) {
+    int scheme = url.indexOf("://");
+    int start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    return start < 0 || start >= end ? "" : url.substring(start, end);
   }
 
   /** The SDK's request timeout as the call's deadline, unless it is openai-java's default. */

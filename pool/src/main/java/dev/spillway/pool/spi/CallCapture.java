@@ -40,15 +40,16 @@ public final class CallCapture implements CallObserver {
   }
 
   /**
-   * A buffered response, success or error: replaces what an earlier attempt's response left.
+   * A buffered response, success or error: replaces what an earlier attempt's response left, and
+   * tells what the pool reads of it. With audit records off the body is read once for both.
    *
-   * @param body the body as received; not changed, not kept
+   * @param body the JSON body as received, or {@code null} when it is not JSON; not changed, not
+   *     kept
+   * @return what {@link ResponseBody#parse(byte[])} reads of it
    */
-  public synchronized void response(byte[] body) {
+  public synchronized ResponseBody response(byte[] body) {
     assembly = new ResponseAssembly(keepText, cap);
-    if (body != null) {
-      assembly.read(body, 0, body.length);
-    }
+    return body == null ? ResponseBody.NONE : read(body, 0, body.length);
   }
 
   /** A stream starts: replaces what an earlier attempt's response left. */
@@ -56,9 +57,17 @@ public final class CallCapture implements CallObserver {
     assembly = new ResponseAssembly(keepText, cap);
   }
 
-  /** One event's JSON, in order. */
-  synchronized void streamEvent(byte[] bytes, int offset, int length) {
+  /** One event's JSON, in order; returns what {@link ResponseBody#parse} reads of it. */
+  synchronized ResponseBody streamEvent(byte[] bytes, int offset, int length) {
+    return read(bytes, offset, length);
+  }
+
+  private ResponseBody read(byte[] bytes, int offset, int length) {
+    if (audit == null) {
+      return ResponseBody.parse(bytes, offset, length, assembly); // the filter results only
+    }
     assembly.read(bytes, offset, length);
+    return ResponseBody.parse(bytes, offset, length);
   }
 
   @Override

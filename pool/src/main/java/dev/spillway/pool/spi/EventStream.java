@@ -165,10 +165,10 @@ public final class EventStream {
           done = true;
         }
         if (to > from && pending[from] == '{') {
-          if (capture != null) {
-            capture.streamEvent(pending, from, to - from);
-          }
-          return read(ResponseBody.parse(pending, from, to - from));
+          return read(
+              capture != null
+                  ? capture.streamEvent(pending, from, to - from)
+                  : ResponseBody.parse(pending, from, to - from));
         }
       }
       lineStart = lineEnd + 1;

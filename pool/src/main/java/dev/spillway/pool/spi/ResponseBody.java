@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.spillway.Usage;
+import dev.spillway.pool.internal.audit.ResponseAssembly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What an adapter reads from a JSON response body or from one stream event: the reported usage, the
@@ -49,6 +52,17 @@ public record ResponseBody(
    * @return what it says
    */
   public static ResponseBody parse(byte[] json, int offset, int length) {
+    return parse(json, offset, length, null);
+  }
+
+  /**
+   * Reads part of an array and, in the same pass, hands its content-filter results to {@code
+   * filters} (as {@link ResponseAssembly#read} would find them), only once the whole object has
+   * been read: a body that is not one JSON object hands over nothing.
+   *
+   * @param filters where the content-filter results go, or {@code null}
+   */
+  static ResponseBody parse(byte[] json, int offset, int length, ResponseAssembly filters) {
     if (json == null || length == 0) {
       return NONE;
     }
@@ -56,8 +70,11 @@ public record ResponseBody(
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return NONE;
       }
-      Facts facts = new Facts();
+      Facts facts = new Facts(filters != null);
       facts.readObject(p, true);
+      if (filters != null) {
+        facts.handFilters(filters);
+      }
       return new ResponseBody(facts.usage, facts.model, facts.errorCode, facts.choices, facts.text);
     } catch (IOException | RuntimeException e) {
       return NONE;
@@ -65,11 +82,35 @@ public record ResponseBody(
   }
 
   private static final class Facts {
+    /** Whether to keep the top-level content-filter members for {@link #handFilters}. */
+    final boolean filters;
+
     Usage usage;
     String model;
     String errorCode;
     int choices = -1;
     long text;
+    Object promptFilters;
+    List<Object> choiceFilters; // index, results, index, results...
+    boolean error;
+    String errorCodeText;
+    Object innerError;
+
+    Facts(boolean filters) {
+      this.filters = filters;
+    }
+
+    void handFilters(ResponseAssembly to) {
+      to.promptFilterResults(promptFilters);
+      if (choiceFilters != null) {
+        for (int i = 0; i < choiceFilters.size(); i += 2) {
+          to.choiceFilterResults((Integer) choiceFilters.get(i), choiceFilters.get(i + 1));
+        }
+      }
+      if (error) {
+        to.errorFilterResults(errorCodeText, innerError);
+      }
+    }
 
     /** The members of an object whose start was just read; {@code top}: not a nested response. */
     void readObject(JsonParser p, boolean top) throws IOException {
@@ -89,12 +130,19 @@ public record ResponseBody(
           }
           case "error" -> {
             if (value == JsonToken.START_OBJECT) {
-              errorCode = errorCode(p);
+              error(p, top && filters);
             }
           }
           case "choices" -> {
             if (value == JsonToken.START_ARRAY) {
-              choices = choices(p);
+              choices = choices(p, top && filters);
+            }
+          }
+          case "prompt_filter_results" -> {
+            if (top && filters) {
+              promptFilters = ResponseAssembly.value(p);
+            } else {
+              p.skipChildren();
             }
           }
           case "response" -> {
@@ -135,32 +183,53 @@ public record ResponseBody(
       return Usage.reported(Math.max(0, prompt), Math.max(0, completion));
     }
 
-    private static String errorCode(JsonParser p) throws IOException {
+    /** An {@code error} object; {@code keep}: its filter members too. */
+    private void error(JsonParser p, boolean keep) throws IOException {
       String code = null;
+      String codeText = null;
+      Object inner = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         if (field.equals("code") && (value == JsonToken.VALUE_STRING || value.isNumeric())) {
           code = p.getText();
+          codeText = value == JsonToken.VALUE_STRING ? code : null;
+        } else if (keep && field.equals("innererror")) {
+          inner = ResponseAssembly.value(p);
         } else {
           p.skipChildren();
         }
       }
-      return code;
+      errorCode = code;
+      if (keep) {
+        error = true;
+        errorCodeText = codeText;
+        innerError = inner;
+      }
     }
 
-    private int choices(JsonParser p) throws IOException {
+    /** A {@code choices} array; {@code keep}: each choice's filter results too. */
+    private int choices(JsonParser p, boolean keep) throws IOException {
       int count = 0;
+      if (keep) {
+        choiceFilters = null; // as a map keeps the last of duplicate members
+      }
       while (p.nextToken() != JsonToken.END_ARRAY) {
         count++;
         if (p.currentToken() != JsonToken.START_OBJECT) {
           p.skipChildren();
           continue;
         }
+        int index = count - 1;
+        Object filterResults = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String field = p.currentName();
           JsonToken value = p.nextToken();
-          if (field.equals("text") && value == JsonToken.VALUE_STRING) {
+          if (keep && field.equals("index") && value.isNumeric()) {
+            index = p.getNumberValue().intValue();
+          } else if (keep && field.equals("content_filter_results")) {
+            filterResults = ResponseAssembly.value(p);
+          } else if (field.equals("text") && value == JsonToken.VALUE_STRING) {
             text += utf8(p);
           } else if (field.equals("delta") && value == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -175,6 +244,13 @@ public record ResponseBody(
           } else {
             p.skipChildren();
           }
+        }
+        if (filterResults != null) {
+          if (choiceFilters == null) {
+            choiceFilters = new ArrayList<>(2);
+          }
+          choiceFilters.add(index);
+          choiceFilters.add(filterResults);
         }
       }
       return count;

@@ -100,7 +100,8 @@ final class JsonValues {
     return map;
   }
 
-  private static Object read(JsonParser p) throws IOException {
+  /** The value at the parser's current token. */
+  static Object read(JsonParser p) throws IOException {
     switch (p.currentToken()) {
       case START_OBJECT:
         return readObject(p);

@@ -6,9 +6,11 @@ import static dev.spillway.pool.internal.audit.JsonValues.list;
 import static dev.spillway.pool.internal.audit.JsonValues.map;
 import static dev.spillway.pool.internal.audit.JsonValues.string;
 
+import com.fasterxml.jackson.core.JsonParser;
 import dev.spillway.ContentFilterResult;
 import dev.spillway.ContentFilterResults;
 import dev.spillway.pool.audit.AuditRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -78,13 +80,7 @@ public final class ResponseAssembly {
     id = first(id, string(json, "id"));
     model = first(model, string(json, "model"));
     systemFingerprint = first(systemFingerprint, string(json, "system_fingerprint"));
-    for (Object p : list(json.get("prompt_filter_results"))) {
-      Map<?, ?> prompt = map(p);
-      categories(
-          ContentFilterResult.Source.PROMPT,
-          integer(prompt, "prompt_index", 0),
-          map(prompt == null ? null : prompt.get("content_filter_results")));
-    }
+    promptFilterResults(json.get("prompt_filter_results"));
     List<?> choiceList = list(json.get("choices"));
     for (int i = 0; i < choiceList.size(); i++) {
       Map<?, ?> choice = map(choiceList.get(i));
@@ -104,7 +100,7 @@ public final class ResponseAssembly {
     if (finish != null) {
       state.finishReason = finish;
     }
-    categories(ContentFilterResult.Source.COMPLETION, index, map(c.get("content_filter_results")));
+    choiceFilterResults(index, c.get("content_filter_results"));
     if (!keepText) {
       return;
     }
@@ -136,12 +132,61 @@ public final class ResponseAssembly {
   }
 
   private void error(Map<?, ?> error) {
-    Map<?, ?> inner = map(error.get("innererror"));
+    errorFilterResults(string(error, "code"), error.get("innererror"));
+  }
+
+  // --- the content-filter results of a body read elsewhere in one pass (audit records off)
+
+  /**
+   * Reads the JSON value at the parser's current token, for the {@code *FilterResults} methods.
+   *
+   * @param p a parser on the first token of a value
+   * @return the value as maps, lists, strings, numbers and booleans
+   * @throws IOException when the parser fails
+   */
+  public static Object value(JsonParser p) throws IOException {
+    return JsonValues.read(p);
+  }
+
+  /**
+   * A body's {@code prompt_filter_results}.
+   *
+   * @param results the member's {@link #value}
+   */
+  public void promptFilterResults(Object results) {
+    for (Object p : list(results)) {
+      Map<?, ?> prompt = map(p);
+      categories(
+          ContentFilterResult.Source.PROMPT,
+          integer(prompt, "prompt_index", 0),
+          map(prompt == null ? null : prompt.get("content_filter_results")));
+    }
+  }
+
+  /**
+   * One choice's {@code content_filter_results}.
+   *
+   * @param index the choice's {@code index}, else its position
+   * @param results the member's {@link #value}
+   */
+  public void choiceFilterResults(int index, Object results) {
+    categories(ContentFilterResult.Source.COMPLETION, index, map(results));
+  }
+
+  /**
+   * An error body's filter results: its inner error's, or only its code when that is {@code
+   * content_filter}.
+   *
+   * @param code {@code error.code} when a string, else {@code null}
+   * @param innerError {@code error.innererror}'s {@link #value}, or {@code null}
+   */
+  public void errorFilterResults(String code, Object innerError) {
+    Map<?, ?> inner = map(innerError);
     Map<?, ?> results = map(inner == null ? null : inner.get("content_filter_result"));
     if (results == null && inner != null) {
       results = map(inner.get("content_filter_results"));
     }
-    boolean filterCode = "content_filter".equals(string(error, "code"));
+    boolean filterCode = "content_filter".equals(code);
     if (results != null || filterCode) {
       String innerCode = string(inner, "code");
       filterErrorCode = innerCode != null ? innerCode : "content_filter";
