@@ -343,6 +343,81 @@ class OutcomeTableTest extends ManualPoolTest {
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
   }
 
+  /** Starts an async call and runs what is due now, leaving later replies pending. */
+  private void startCall() {
+    CallExecutor.of(pool).executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+    time.advance(0);
+  }
+
+  @Test
+  void aProbeAfterRefusalsThatIsNotRefusedWithinARefusalIntervalClosesTheCircuitWhileInFlight() {
+    ptuAndPaygo();
+    t.on(
+        "ptu",
+        failure(new java.net.ConnectException("connection refused")),
+        failure(new java.net.ConnectException("connection refused")),
+        failure(new java.net.ConnectException("connection refused")),
+        failure(new java.net.ConnectException("connection refused")),
+        failure(new java.net.ConnectException("connection refused")),
+        ok().latencyMillis(3000));
+    for (int i = 0; i < 5; i++) {
+      call(Mode.ASYNC);
+    }
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
+    time.advanceMillis(500); // refusals: open for break duration / 10
+    t.clearSent();
+
+    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
+        CallExecutor.of(pool)
+            .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+    time.advance(0);
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
+    time.advance(Duration.ofMillis(500).toNanos() - NANO);
+    assertThat(sentAfter(this::startCall)).containsExactly("paygo");
+    time.advance(NANO);
+    // the probe has not been refused within a refusal interval: its connection was accepted
+    assertThat(sentAfter(this::startCall)).containsExactly("ptu");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+    assertThat(probe).isNotDone();
+    assertThat(events.circuits())
+        .endsWith(
+            new CircuitEvent("ptu", CircuitState.OPEN, CircuitState.HALF_OPEN),
+            new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.CLOSED));
+
+    time.advanceMillis(3000);
+    assertThat(probe.join().backendId()).isEqualTo("ptu");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
+  void aProbeAfterSlowFailuresHoldsTheCircuitHalfOpenForItsWholeExchange() {
+    ptuAndPaygo();
+    t.on(
+        "ptu",
+        status(500),
+        status(500),
+        status(500),
+        status(500),
+        status(500),
+        ok().latencyMillis(3000));
+    for (int i = 0; i < 5; i++) {
+      call(Mode.ASYNC);
+    }
+    time.advance(Duration.ofSeconds(5).toNanos());
+    t.clearSent();
+
+    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
+        CallExecutor.of(pool)
+            .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
+    time.advance(0);
+    time.advanceMillis(2999);
+    assertThat(sentAfter(this::startCall)).containsExactly("paygo");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
+    time.advanceMillis(1);
+    assertThat(probe.join().backendId()).isEqualTo("ptu");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void aSuccessResetsTheConsecutiveFailureCount(Mode mode) {

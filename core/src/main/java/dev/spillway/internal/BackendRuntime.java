@@ -21,7 +21,11 @@ import java.time.Clock;
  * <p>A refused connection is the exception to the doubling: it costs the backend nothing and says
  * nothing about how long the outage lasts, so a circuit opened by a refusal stays open for a fixed
  * {@code 1/}{@value #REFUSAL_PROBE_DIVISOR} of the break duration (500 ms by default) and its probe
- * comes as often; traffic returns within one such interval of the backend's recovery.
+ * comes as often; traffic returns within one such interval of the backend's recovery. Nor does such
+ * a probe hold the traffic back for the whole of its exchange: a refusal comes within a connect, so
+ * a probe this process sent after refusals that has not failed within one refusal interval has got
+ * its connection, and the circuit closes then (a backend that accepts and then fails opens it again
+ * by the slow-failure rule).
  *
  * <p>Thread-safe.
  */
@@ -51,6 +55,14 @@ final class BackendRuntime {
   private final ProbeLease probeLease;
   private final long probeHoldMillis;
   private volatile boolean enabled = true;
+
+  /** The open-until of the circuit this process last opened by a refusal, or {@link #NONE}. */
+  private volatile long refusalOpenUntilNanos = NONE;
+
+  /** When this process's probe after refusals has been out a refusal interval, or {@link #NONE}. */
+  private volatile long refusalProbeGraceNanos = NONE;
+
+  private static final long NONE = Long.MIN_VALUE;
 
   BackendRuntime(
       Backend backend,
@@ -115,6 +127,10 @@ final class BackendRuntime {
       }
       return probeLease.tryAcquire(probeHoldMillis) ? 0 : probeRecheckNanos;
     }
+    long grace = refusalProbeGraceNanos;
+    if (grace != NONE) {
+      return Math.max(0, Math.min(probeRecheckNanos, grace - nowNanos));
+    }
     return probeRecheckNanos;
   }
 
@@ -138,11 +154,23 @@ final class BackendRuntime {
       if (c.state() == CircuitState.CLOSED) {
         return 1;
       }
-      if (c.state() == CircuitState.HALF_OPEN
-          || seen.untilNanos > nowNanos
-          || !probeLease.tryAcquire(probeHoldMillis)) {
+      if (c.state() == CircuitState.HALF_OPEN) {
+        long grace = refusalProbeGraceNanos;
+        if (grace == NONE || grace - nowNanos > 0) {
+          return 0;
+        }
+        // this process's probe after refusals got its connection: the backend is back
+        if (circuit.compareAndSet(seen, Circuit.CLOSED, TimedCell.NONE)) {
+          leftHalfOpen(c);
+          events.onCircuitStateChange(this, CircuitState.HALF_OPEN, CircuitState.CLOSED);
+          return 1;
+        }
+        continue;
+      }
+      if (seen.untilNanos > nowNanos || !probeLease.tryAcquire(probeHoldMillis)) {
         return 0;
       }
+      boolean afterRefusals = seen.untilNanos == refusalOpenUntilNanos;
       if (swap(
           seen,
           CircuitState.HALF_OPEN,
@@ -151,6 +179,9 @@ final class BackendRuntime {
           c.consecutiveFailures(),
           c.authFailure(),
           nowNanos)) {
+        if (afterRefusals) {
+          refusalProbeGraceNanos = Nanos.plus(nowNanos, refusalProbeNanos);
+        }
         events.onCircuitStateChange(this, CircuitState.OPEN, CircuitState.HALF_OPEN);
         return 2;
       }
@@ -203,17 +234,14 @@ final class BackendRuntime {
       } else if (c.state() == CircuitState.HALF_OPEN || failures >= FAILURE_THRESHOLD) {
         int openings = c.authFailure() ? 0 : c.openings();
         next = CircuitState.OPEN;
+        long refusalUntil = Nanos.plus(nowNanos, refusalProbeNanos);
         swapped =
             refused
-                ? swap(
-                    seen,
-                    next,
-                    Nanos.plus(nowNanos, refusalProbeNanos),
-                    openings,
-                    failures,
-                    false,
-                    nowNanos)
+                ? swap(seen, next, refusalUntil, openings, failures, false, nowNanos)
                 : open(seen, openings, breakNanos, BREAK_MAX_FACTOR, false, failures, nowNanos);
+        if (swapped) {
+          refusalOpenUntilNanos = refused ? refusalUntil : NONE;
+        }
       } else {
         next = CircuitState.CLOSED;
         swapped =
@@ -324,6 +352,7 @@ final class BackendRuntime {
   /** A transition away from {@code previous}: a half-open probe has told, its lease goes back. */
   private void leftHalfOpen(Circuit previous) {
     if (previous.state() == CircuitState.HALF_OPEN) {
+      refusalProbeGraceNanos = NONE;
       probeLease.release();
     }
   }
