@@ -310,68 +310,65 @@ class OutcomeTableTest extends ManualPoolTest {
     assertThat(sentAfter(() -> call(mode))).containsExactly("ptu");
   }
 
-  @Test
-  void aHalfOpenCircuitLetsExactlyOneProbeThroughWhileItIsInFlight() {
-    ptuAndPaygo();
-    t.on(
-        "ptu",
-        status(500),
-        status(500),
-        status(500),
-        status(500),
-        status(500),
-        ok().latencyMillis(1000));
-    for (int i = 0; i < 5; i++) {
-      call(Mode.ASYNC);
-    }
-    time.advance(Duration.ofSeconds(5).toNanos());
-    t.clearSent();
-
-    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
-        CallExecutor.of(pool)
-            .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
-    time.advance(0);
-    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
-    for (int i = 0; i < 3; i++) {
-      CallExecutor.of(pool).executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
-      time.advance(0);
-    }
-
-    assertThat(t.sentBackends()).containsExactly("ptu", "paygo", "paygo", "paygo");
-    time.advanceMillis(1000);
-    assertThat(probe.join().backendId()).isEqualTo("ptu");
-    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
-  }
-
   /** Starts an async call and runs what is due now, leaving later replies pending. */
   private void startCall() {
     CallExecutor.of(pool).executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
     time.advance(0);
   }
 
-  @Test
-  void aProbeAfterRefusalsThatIsNotRefusedWithinARefusalIntervalClosesTheCircuitWhileInFlight() {
+  /**
+   * Five failures of ptu open its circuit; {@code open} later an async call probes it, answered
+   * {@code probeMillis} after it left. Returns the probe's call, in flight.
+   */
+  private java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probeAfterFiveFailures(
+      java.util.function.Supplier<ScriptedTransport.Step> failure,
+      Duration open,
+      long probeMillis) {
     ptuAndPaygo();
-    t.on(
-        "ptu",
-        failure(new java.net.ConnectException("connection refused")),
-        failure(new java.net.ConnectException("connection refused")),
-        failure(new java.net.ConnectException("connection refused")),
-        failure(new java.net.ConnectException("connection refused")),
-        failure(new java.net.ConnectException("connection refused")),
-        ok().latencyMillis(3000));
+    for (int i = 0; i < 5; i++) {
+      t.on("ptu", failure.get());
+    }
+    t.on("ptu", ok().latencyMillis(probeMillis));
     for (int i = 0; i < 5; i++) {
       call(Mode.ASYNC);
     }
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.OPEN);
-    time.advanceMillis(500); // refusals: open for break duration / 10
+    time.advance(open.toNanos());
     t.clearSent();
-
     java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
         CallExecutor.of(pool)
             .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
     time.advance(0);
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
+    return probe;
+  }
+
+  @Test
+  void aHalfOpenCircuitLetsExactlyOneProbeThroughWhileItIsInFlight() {
+    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
+        probeAfterFiveFailures(() -> status(500), Duration.ofSeconds(5), 3000);
+    for (int i = 0; i < 3; i++) {
+      startCall();
+    }
+    assertThat(t.sentBackends()).containsExactly("ptu", "paygo", "paygo", "paygo");
+    // slow failures opened it: the probe holds it half-open for its whole exchange, well past a
+    // refusal interval (500 ms)
+    time.advanceMillis(2999);
+    assertThat(sentAfter(this::startCall)).containsExactly("paygo");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
+    time.advanceMillis(1);
+    assertThat(probe.join().backendId()).isEqualTo("ptu");
+    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
+  void aProbeAfterRefusalsThatIsNotRefusedWithinARefusalIntervalClosesTheCircuitWhileInFlight() {
+    // refusals open it for break duration / 10
+    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
+        probeAfterFiveFailures(
+            () -> failure(new java.net.ConnectException("connection refused")),
+            Duration.ofMillis(500),
+            3000);
     time.advance(Duration.ofMillis(500).toNanos() - NANO);
     assertThat(sentAfter(this::startCall)).containsExactly("paygo");
     time.advance(NANO);
@@ -385,35 +382,6 @@ class OutcomeTableTest extends ManualPoolTest {
             new CircuitEvent("ptu", CircuitState.HALF_OPEN, CircuitState.CLOSED));
 
     time.advanceMillis(3000);
-    assertThat(probe.join().backendId()).isEqualTo("ptu");
-    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
-  }
-
-  @Test
-  void aProbeAfterSlowFailuresHoldsTheCircuitHalfOpenForItsWholeExchange() {
-    ptuAndPaygo();
-    t.on(
-        "ptu",
-        status(500),
-        status(500),
-        status(500),
-        status(500),
-        status(500),
-        ok().latencyMillis(3000));
-    for (int i = 0; i < 5; i++) {
-      call(Mode.ASYNC);
-    }
-    time.advance(Duration.ofSeconds(5).toNanos());
-    t.clearSent();
-
-    java.util.concurrent.CompletableFuture<ScriptedTransport.Reply> probe =
-        CallExecutor.of(pool)
-            .executeAsync(CallRequest.builder("chat", "gpt-4o").build(), t.async());
-    time.advance(0);
-    time.advanceMillis(2999);
-    assertThat(sentAfter(this::startCall)).containsExactly("paygo");
-    assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.HALF_OPEN);
-    time.advanceMillis(1);
     assertThat(probe.join().backendId()).isEqualTo("ptu");
     assertThat(pool.snapshot().backend("ptu").circuit()).isEqualTo(CircuitState.CLOSED);
   }
