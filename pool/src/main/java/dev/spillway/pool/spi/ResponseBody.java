@@ -91,8 +91,7 @@ public record ResponseBody(
     int choices = -1;
     long text;
     Object promptFilters;
-    List<Object> choiceFilters; // index, results, index, results...
-    boolean error;
+    List<ChoiceFilter> choiceFilters;
     String errorCodeText;
     Object innerError;
 
@@ -103,14 +102,13 @@ public record ResponseBody(
     void handFilters(ResponseAssembly to) {
       to.promptFilterResults(promptFilters);
       if (choiceFilters != null) {
-        for (int i = 0; i < choiceFilters.size(); i += 2) {
-          to.choiceFilterResults((Integer) choiceFilters.get(i), choiceFilters.get(i + 1));
-        }
+        choiceFilters.forEach(c -> to.choiceFilterResults(c.index, c.results));
       }
-      if (error) {
-        to.errorFilterResults(errorCodeText, innerError);
-      }
+      to.errorFilterResults(errorCodeText, innerError);
     }
+
+    /** One choice's {@code content_filter_results}, with its index. */
+    private record ChoiceFilter(int index, Object results) {}
 
     /** The members of an object whose start was just read; {@code top}: not a nested response. */
     void readObject(JsonParser p, boolean top) throws IOException {
@@ -202,7 +200,6 @@ public record ResponseBody(
       }
       errorCode = code;
       if (keep) {
-        error = true;
         errorCodeText = codeText;
         innerError = inner;
       }
@@ -249,8 +246,7 @@ public record ResponseBody(
           if (choiceFilters == null) {
             choiceFilters = new ArrayList<>(2);
           }
-          choiceFilters.add(index);
-          choiceFilters.add(filterResults);
+          choiceFilters.add(new ChoiceFilter(index, filterResults));
         }
       }
       return count;

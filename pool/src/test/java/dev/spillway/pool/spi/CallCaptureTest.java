@@ -2,24 +2,15 @@ package dev.spillway.pool.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spillway.ContentFilterResults;
+import dev.spillway.pool.internal.audit.AuditRecordings;
 import dev.spillway.pool.internal.audit.ResponseAssembly;
-import dev.spillway.testing.AzureRecordings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 class CallCaptureTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static JsonNode entry(String recording) throws Exception {
-    return JSON.readTree(AzureRecordings.read(recording)).path("Entries").get(0);
-  }
-
   private static byte[] bytes(String json) {
     return json.getBytes(StandardCharsets.UTF_8);
   }
@@ -40,7 +31,7 @@ class CallCaptureTest {
             "ChatCompletion.json",
             "SimpleToolWorksTool.json",
             "OpenAISyncClientTest.testGetCompletionsTokenCutoff.json")) {
-      bodies.add(entry(recording).path("ResponseBody").toString());
+      bodies.add(AuditRecordings.response(recording));
     }
     bodies.add(
         "{\"prompt_filter_results\":[{\"prompt_index\":1,\"content_filter_results\":"
@@ -79,14 +70,7 @@ class CallCaptureTest {
   @Test
   void withAuditOffAStreamsEventsGiveTheFactsAndTheWorstFilterResultsOfTwoReads() throws Exception {
     List<byte[]> frames =
-        StreamSupport.stream(
-                entry("TestClient_GetChatCompletionsStream_AzureOpenAI.json")
-                    .path("ResponseBody")
-                    .spliterator(),
-                false)
-            .map(JsonNode::asText)
-            .map(f -> f.substring("data: ".length()).trim())
-            .filter(f -> f.startsWith("{"))
+        AuditRecordings.frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json").stream()
             .map(CallCaptureTest::bytes)
             .toList();
     CallCapture capture = new CallCapture(null, null);

@@ -2,19 +2,14 @@ package dev.spillway.pool.internal.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spillway.ContentFilterResult;
 import dev.spillway.ContentFilterResult.Source;
 import dev.spillway.pool.audit.AuditRecord;
-import dev.spillway.testing.AzureRecordings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResponseAssemblyTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static ResponseAssembly full() {
     return new ResponseAssembly(true, 1 << 14);
   }
@@ -24,20 +19,11 @@ class ResponseAssemblyTest {
     a.read(bytes, 0, bytes.length);
   }
 
-  /** Each recorded SSE frame's JSON, {@code [DONE]} left out. */
-  private static List<String> frames(String recording) throws Exception {
-    JsonNode body = JSON.readTree(AzureRecordings.read(recording)).path("Entries").get(0);
-    return java.util.stream.StreamSupport.stream(body.path("ResponseBody").spliterator(), false)
-        .map(JsonNode::asText)
-        .map(f -> f.substring("data: ".length()).trim())
-        .filter(f -> f.startsWith("{"))
-        .toList();
-  }
-
   @Test
   void aRecordedStreamOfManyChunksJoinsItsContentDeltas() throws Exception {
     ResponseAssembly a = full();
-    List<String> frames = frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json");
+    List<String> frames =
+        AuditRecordings.frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json");
     assertThat(frames).hasSizeGreaterThan(30);
     frames.forEach(f -> read(a, f));
 
@@ -125,13 +111,8 @@ class ResponseAssemblyTest {
   void theRecordedRefusalsInnerErrorGivesThePromptsResults() throws Exception {
     ResponseAssembly a = new ResponseAssembly(false, 1);
     String body =
-        JSON.readTree(
-                AzureRecordings.read(
-                    "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json"))
-            .path("Entries")
-            .get(0)
-            .path("ResponseBody")
-            .toString();
+        AuditRecordings.response(
+            "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json");
     read(a, body);
 
     assertThat(a.contentFilter().errorCode()).isEqualTo("ResponsibleAIPolicyViolation");
@@ -161,7 +142,7 @@ class ResponseAssemblyTest {
   void withoutTextTheRecordedResponsesGiveTheSameMetadataAsAFullRead() throws Exception {
     List<List<String>> responses =
         List.of(
-            frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json"),
+            AuditRecordings.frames("TestClient_GetChatCompletionsStream_AzureOpenAI.json"),
             List.of(
                 AuditRecordings.response(
                     "TestClient_GetChatCompletions_AzureOpenAI_ContentFilterWithError.json")),
