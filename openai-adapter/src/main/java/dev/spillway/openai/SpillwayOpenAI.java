@@ -38,10 +38,11 @@ import java.util.Objects;
  * previous_response_id}, no {@code conversation}); it and every other stateful operation (files,
  * batches, assistants, vector stores…) go to the pool's home backend only.
  *
- * <p>openai-java's own retries are off (Spillway retries: one HTTP request per attempt). Its
- * request timeout, when set on the client or per request, bounds the whole call; each attempt is
- * bounded by the pool's attempt timeout and each stream by its idle timeout, both handed to the
- * transport.
+ * <p>openai-java's own retries are off (Spillway retries: one HTTP request per attempt), so every
+ * request carries its {@code X-Stainless-Retry-Count} header as {@code 0}, set once in the client
+ * options rather than by the SDK on each request. Its request timeout, when set on the client or
+ * per request, bounds the whole call; each attempt is bounded by the pool's attempt timeout and
+ * each stream by its idle timeout, both handed to the transport.
  *
  * <p>A call says whom it is for with Spillway's own headers, which the adapter reads and removes
  * before anything is sent: {@value #CONSUMER_HEADER} (the consumer id; without it, the pool's
@@ -224,6 +225,9 @@ public final class SpillwayOpenAI {
         .baseUrl(baseUrl)
         .azureUrlPathMode(pathMode)
         .credential(AzureApiKeyCredential.create(PLACEHOLDER_KEY))
-        .maxRetries(0);
+        .maxRetries(0)
+        // what the SDK's retry step would set on every request, copying the whole request to do
+        // so: with its retries off the count is always 0 (the pool's attempts are not its retries)
+        .putHeader(SpillwayHttpClient.RETRY_COUNT_HEADER, "0");
   }
 }

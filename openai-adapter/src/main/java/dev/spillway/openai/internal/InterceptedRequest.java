@@ -29,6 +29,9 @@ final class InterceptedRequest {
   /** openai-java's default timeout, equal to any timeout nobody set. */
   private static final Timeout DEFAULT_TIMEOUT = Timeout.builder().build();
 
+  /** One of the telemetry headers openai-java sends unless its telemetry is turned off. */
+  private static final String SDK_LANGUAGE_HEADER = "X-Stainless-Lang";
+
   /** The SDK's request without the Spillway headers: what each attempt is built from. */
   final HttpRequest original;
 
@@ -195,6 +198,9 @@ final class InterceptedRequest {
             .removeHeaders(AuthHeader.API_KEY)
             .removeHeaders(AuthHeader.AUTHORIZATION)
             .putHeader(auth.name(), auth.value());
+    if (original.headers().values(SDK_LANGUAGE_HEADER).isEmpty()) {
+      b.removeHeaders(SpillwayHttpClient.RETRY_COUNT_HEADER); // the SDK's telemetry is off
+    }
     if (body != null && body.bytes() != null) {
       String contentType = original.body() == null ? null : original.body().contentType();
       byte[] bytes = modelInBody ? body.bytesWithModel(deployment.name()) : body.bytes();

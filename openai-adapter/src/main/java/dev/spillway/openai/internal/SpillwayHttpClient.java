@@ -22,6 +22,13 @@ import java.util.concurrent.CompletionException;
  * a span, the circuit), with its auth, never retried elsewhere. Thread-safe.
  */
 public final class SpillwayHttpClient implements HttpClient {
+  /**
+   * openai-java's retry-count header. The pool's client options carry it as {@code 0}, which spares
+   * the SDK's retry step a copy of every request; an attempt drops it when the request carries none
+   * of the SDK's telemetry headers (telemetry turned off), as the SDK itself then sends none.
+   */
+  public static final String RETRY_COUNT_HEADER = "X-Stainless-Retry-Count";
+
   private final AdapterSupport support;
   private final HttpClient delegate;
 
