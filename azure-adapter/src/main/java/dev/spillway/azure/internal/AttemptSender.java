@@ -47,22 +47,25 @@ abstract class AttemptSender {
   final AdapterSupport support;
   final Context context;
   final Duration idleTimeout;
+  final AttemptUrls urls;
 
   AttemptSender(
       InterceptedCall call,
       HttpClient delegate,
       AdapterSupport support,
       Context context,
-      Duration idleTimeout) {
+      Duration idleTimeout,
+      AttemptUrls urls) {
     this.call = call;
     this.delegate = delegate;
     this.support = support;
     this.context = context;
     this.idleTimeout = idleTimeout;
+    this.urls = urls;
   }
 
   HttpRequest prepare(Attempt attempt) {
-    HttpRequest request = call.attemptRequest(attempt.backend(), attempt.deployment());
+    HttpRequest request = call.attemptRequest(attempt.backend(), attempt.deployment(), urls);
     attempt.injectTraceContext(
         (name, value) -> request.setHeader(HttpHeaderName.fromString(name), value));
     return request;
@@ -193,8 +196,9 @@ abstract class AttemptSender {
         HttpClient delegate,
         AdapterSupport support,
         Context context,
-        Duration idleTimeout) {
-      super(call, delegate, support, context, idleTimeout);
+        Duration idleTimeout,
+        AttemptUrls urls) {
+      super(call, delegate, support, context, idleTimeout, urls);
     }
 
     @Override
@@ -251,8 +255,9 @@ abstract class AttemptSender {
         HttpClient delegate,
         AdapterSupport support,
         Context context,
-        Duration idleTimeout) {
-      super(call, delegate, support, context, idleTimeout);
+        Duration idleTimeout,
+        AttemptUrls urls) {
+      super(call, delegate, support, context, idleTimeout, urls);
     }
 
     @Override

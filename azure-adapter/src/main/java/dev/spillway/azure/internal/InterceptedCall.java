@@ -193,24 +193,19 @@ final class InterceptedCall {
 
   /**
    * The request of one attempt: the route's backend and deployment, the buffered body; for a pinned
-   * call, the path unchanged on that backend.
+   * call, the path unchanged on that backend. Its URL comes from {@code urls}.
    */
-  HttpRequest attemptRequest(Backend backend, Deployment deployment) {
-    return copy(
-        Urls.base(backend) + (balanced() ? Urls.deploymentPath(deployment.name(), tail) : tail));
-  }
-
-  private HttpRequest copy(String pathUrl) {
+  HttpRequest attemptRequest(Backend backend, Deployment deployment, AttemptUrls urls) {
+    String pathUrl =
+        Urls.base(backend) + (balanced() ? Urls.deploymentPath(deployment.name(), tail) : tail);
     HttpHeaders headers = new HttpHeaders(original.getHeaders());
     headers.remove(AzureAuth.API_KEY);
     headers.remove(HttpHeaderName.AUTHORIZATION);
-    HttpRequest request =
-        new HttpRequest(
-            original.getHttpMethod(), rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery);
-    request.setHeaders(headers);
-    if (body.bytes() != null) {
-      request.setBody(body.bytes());
-    }
-    return request;
+    byte[] bytes = body.bytes();
+    return new HttpRequest(
+        original.getHttpMethod(),
+        urls.of(rawQuery == null ? pathUrl : pathUrl + "?" + rawQuery),
+        headers,
+        bytes == null ? null : BinaryData.fromBytes(bytes));
   }
 }

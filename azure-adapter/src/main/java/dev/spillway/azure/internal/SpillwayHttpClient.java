@@ -29,6 +29,7 @@ public final class SpillwayHttpClient implements HttpClient {
   private final AdapterSupport support;
   private final HttpClient delegate;
   private final Duration idleTimeout;
+  private final AttemptUrls urls = new AttemptUrls();
 
   /**
    * Creates the client.
@@ -53,7 +54,7 @@ public final class SpillwayHttpClient implements HttpClient {
         () -> {
           InterceptedCall call = InterceptedCall.of(request, context, support);
           AttemptSender.Async transport =
-              new AttemptSender.Async(call, delegate, support, context, idleTimeout);
+              new AttemptSender.Async(call, delegate, support, context, idleTimeout, urls);
           CallRequest callRequest = call.callRequest(support);
           return Mono.fromFuture(() -> support.calls().executeAsync(callRequest, transport))
               .onErrorMap(NoBackendAvailableException.class, e -> throttled(request, e))
@@ -65,7 +66,7 @@ public final class SpillwayHttpClient implements HttpClient {
   public HttpResponse sendSync(HttpRequest request, Context context) {
     InterceptedCall call = InterceptedCall.of(request, context, support);
     AttemptSender.Sync transport =
-        new AttemptSender.Sync(call, delegate, support, context, idleTimeout);
+        new AttemptSender.Sync(call, delegate, support, context, idleTimeout, urls);
     try {
       return support.calls().execute(call.callRequest(support), transport);
     } catch (NoBackendAvailableException e) {
