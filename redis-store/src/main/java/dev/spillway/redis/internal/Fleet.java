@@ -26,6 +26,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,6 +76,20 @@ public final class Fleet implements AutoCloseable {
 
   /** Connects at start at most this often when Lettuce reports a handshake cut short. */
   private static final int HANDSHAKE_ATTEMPTS = 3;
+
+  /**
+   * {@link #up}, for the one compare-and-set that decides which failure of an outage logs it: the
+   * command and the event connection close on their own threads, and both mark Redis down.
+   */
+  private static final VarHandle UP;
+
+  static {
+    try {
+      UP = MethodHandles.lookup().findVarHandle(Fleet.class, "up", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** The kind of the messages that announce an instance's calls in flight on a route. */
   private static final String INFLIGHT = "inflight";
@@ -592,8 +608,7 @@ public final class Fleet implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (up) {
-      up = false;
+    if (UP.compareAndSet(this, true, false)) {
       LOG.warn(
           "Redis at {} stopped answering ({}): pool state stays local until it answers",
           displayUri,
