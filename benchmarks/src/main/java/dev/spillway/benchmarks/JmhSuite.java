@@ -12,6 +12,7 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -78,66 +79,41 @@ final class JmhSuite {
     out.put("plain_pick_bytes_op", plainAlloc == null ? null : round(plainAlloc.getScore()));
 
     log.println("JMH: whole call, plain vs Spillway vs Spillway + OpenTelemetry SDK, instant stub");
-    Collection<RunResult> calls =
-        new Runner(
-                callBase(full)
-                    .include(CallOverheadBenchmark.class.getName() + "\\.")
-                    .threads(1)
-                    .build())
-            .run();
-    RunResult plainCall = find(calls, "plain");
-    RunResult spillwayCall = find(calls, "spillway");
-    RunResult telemetryCall = find(calls, "spillwayTelemetry");
-    overhead(out, "", plainCall, spillwayCall);
-    double[] p50Spillway = percentile(spillwayCall, 50);
-    double[] p50Telemetry = percentile(telemetryCall, 50);
+    Collection<RunResult> calls = pair(out, "", callBase(full), CallOverheadBenchmark.class);
+    double[] p50Spillway = percentile(find(calls, CallOverheadBenchmark.class, "spillway"), 50);
+    double[] p50Telemetry =
+        percentile(find(calls, CallOverheadBenchmark.class, "spillwayTelemetry"), 50);
     out.put("telemetry_overhead_us", round(p50Telemetry[0] - p50Spillway[0]));
     out.put("telemetry_overhead_us_error", round(Math.hypot(p50Telemetry[1], p50Spillway[1])));
     out.put("spillway_telemetry_call_p50_us", round(p50Telemetry[0]));
 
     if (full) {
       log.println("JMH: whole call, plain vs Spillway, loopback HTTP to a zero-latency simulator");
-      Collection<RunResult> loopback =
-          new Runner(
-                  base(true)
-                      .include(LoopbackOverheadBenchmark.class.getName() + "\\.")
-                      .threads(1)
-                      .build())
-              .run();
-      overhead(out, "loopback_", find(loopback, "plain"), find(loopback, "spillway"));
+      pair(out, "loopback_", base(true), LoopbackOverheadBenchmark.class);
     } else {
       out.put(LOOPBACK_SKIPPED, LOOPBACK_QUICK_REASON);
     }
     log.println(
         "JMH: whole call through openai-java, plain vs Spillway, instant stub"
             + (full ? " and loopback" : ""));
-    Collection<RunResult> openAi =
-        new Runner(
-                callBase(full)
-                    .include(OpenAiCallOverheadBenchmark.class.getName() + "\\.")
-                    .threads(1)
-                    .build())
-            .run();
-    overhead(
-        out,
-        "openai_",
-        find(openAi, OpenAiCallOverheadBenchmark.class, "plain"),
-        find(openAi, OpenAiCallOverheadBenchmark.class, "spillway"));
+    pair(out, "openai_", callBase(full), OpenAiCallOverheadBenchmark.class);
     if (full) {
-      Collection<RunResult> openAiLoopback =
-          new Runner(
-                  base(true)
-                      .include(OpenAiLoopbackOverheadBenchmark.class.getName() + "\\.")
-                      .threads(1)
-                      .build())
-              .run();
-      overhead(
-          out,
-          "openai_loopback_",
-          find(openAiLoopback, OpenAiLoopbackOverheadBenchmark.class, "plain"),
-          find(openAiLoopback, OpenAiLoopbackOverheadBenchmark.class, "spillway"));
+      pair(out, "openai_loopback_", base(true), OpenAiLoopbackOverheadBenchmark.class);
     }
     return out;
+  }
+
+  /**
+   * Runs the methods of one call benchmark (a {@code plain} and a {@code spillway} call, perhaps
+   * more) on one thread and puts the overhead figures of the pair, keys prefixed.
+   */
+  private static Collection<RunResult> pair(
+      Map<String, Object> out, String prefix, ChainedOptionsBuilder options, Class<?> benchmark)
+      throws RunnerException {
+    Collection<RunResult> results =
+        new Runner(options.include(benchmark.getName() + "\\.").threads(1).build()).run();
+    overhead(out, prefix, find(results, benchmark, "plain"), find(results, benchmark, "spillway"));
+    return results;
   }
 
   /** The overhead figures of one transport, keys prefixed (e.g. {@code loopback_}). */
