@@ -84,6 +84,25 @@ class RedisStateStoreTest {
   }
 
   @Test
+  void closingRightAfterAWriteStillWritesIt() {
+    RedisServer redis = redis();
+    for (int i = 0; i < 50; i++) {
+      RedisStateStore store =
+          RedisStateStore.builder(redis.uri().toString()).keyPrefix("close-" + i).build();
+      try {
+        assertThat(
+                store
+                    .coolDown("ptu", "gpt-4o")
+                    .compareAndSet(CoolDown.NONE, cooling(1_800_000_000_000L + i)))
+            .isTrue();
+      } finally {
+        store.close(); // at once: the write may be in flight, or not yet taken off pending
+      }
+      assertThat(redis.call("HLEN", "{close-" + i + "}:cooldown")).as("store %d", i).isEqualTo("1");
+    }
+  }
+
+  @Test
   void theLatestQuotaReportIsSharedUtilizationIncluded() {
     RedisServer redis = redis();
     RedisStateStore a = store(redis.uri().toString());

@@ -754,7 +754,10 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     try {
-      if (up && !pending.isEmpty()) {
+      if (up) {
+        // One thread runs the flushes: this one starts once a flush under way has had its writes
+        // acknowledged (it took them off pending, so pending alone cannot tell), then writes what
+        // is left. Shutting the executor down first would interrupt that flush and lose them.
         executor.submit(this::flush).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       }
       for (FleetLease lease : leases) {
